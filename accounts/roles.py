@@ -1,0 +1,74 @@
+"""Roles are groups with permissions. Code checks permissions, never group names.
+
+`sync_roles()` creates the groups and (re)sets their permissions; it runs after every migrate,
+so a fresh database and the test database both have them.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+MEMBER = "member"
+PARTNER = "partner"
+MODERATOR = "moderator"
+PRODUCT_MANAGER = "product_manager"
+ADMIN = "admin"
+
+ROLE_LABELS = {
+    MEMBER: _("Member"),
+    PARTNER: _("Partner"),
+    MODERATOR: _("Moderator"),
+    PRODUCT_MANAGER: _("Product manager"),
+    ADMIN: _("Administrator"),
+}
+
+# Permission codenames, as "app_label.codename".
+CHANGE_IDEA_STATUS = "ideas.change_idea_status"
+MODERATE_COMMENTS = "community.moderate_comment"
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    MEMBER: set(),
+    PARTNER: set(),
+    MODERATOR: {CHANGE_IDEA_STATUS, MODERATE_COMMENTS},
+    PRODUCT_MANAGER: {CHANGE_IDEA_STATUS},
+    ADMIN: {CHANGE_IDEA_STATUS, MODERATE_COMMENTS},
+}
+
+# Roles whose holders answer officially and get a staff badge.
+STAFF_ROLES = {MODERATOR, PRODUCT_MANAGER, ADMIN}
+
+
+def _permissions(names: set[str]) -> list[Permission]:
+    query = Q(pk__in=[])
+    for name in names:
+        app_label, codename = name.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(Permission.objects.filter(query))
+    if len(found) != len(names):
+        missing = names - {f"{p.content_type.app_label}.{p.codename}" for p in found}
+        raise RuntimeError(f"Permissions missing, run migrate first: {sorted(missing)}")
+    return found
+
+
+def sync_roles() -> None:
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set(_permissions(names))
+
+
+def sync_roles_after_migrate(**kwargs: Any) -> None:
+    # post_migrate fires once per app; the groups can be set up once every app's permissions exist.
+    codenames = {name.split(".")[1] for names in ROLE_PERMISSIONS.values() for name in names}
+    if Permission.objects.filter(codename__in=codenames).count() >= len(codenames):
+        sync_roles()
+
+
+def user_has_role(user: Any, role: str) -> bool:
+    return bool(user.is_authenticated and user.groups.filter(name=role).exists())
+
+
+def user_answers_officially(user: Any) -> bool:
+    """Moderators, product managers and admins answer with official responses and a staff badge."""
+    return bool(user.is_authenticated and user.has_perm(CHANGE_IDEA_STATUS))

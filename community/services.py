@@ -1,0 +1,66 @@
+"""Writes for comments. The idea's comment_count counts comments that are shown."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import MODERATE_COMMENTS
+from community.models import Comment
+from ideas.models import Idea
+from ideas.rendering import render_markdown
+
+
+def _count(idea_id: int, delta: int) -> None:
+    Idea.objects.filter(pk=idea_id).update(comment_count=F("comment_count") + delta)
+
+
+def _validated(comment: Comment) -> Comment:
+    comment.body = comment.body.strip()
+    comment.full_clean(exclude=["author", "idea", "removed_by"])
+    comment.body_html = render_markdown(comment.body)
+    return comment
+
+
+@transaction.atomic
+def comment_create(*, idea: Idea, author: User, body: str) -> Comment:
+    comment = _validated(Comment(idea=idea, author=author, body=body))
+    comment.save()
+    _count(idea.pk, +1)
+    return comment
+
+
+def comment_can_edit(*, comment: Comment, user: User) -> bool:
+    return bool(user.is_authenticated and comment.author_id == user.pk and not comment.is_removed)
+
+
+def comment_can_remove(*, comment: Comment, user: User) -> bool:
+    return comment_can_edit(comment=comment, user=user) or bool(
+        user.is_authenticated and user.has_perm(MODERATE_COMMENTS) and not comment.is_removed
+    )
+
+
+def comment_update(*, comment: Comment, editor: User, body: str) -> Comment:
+    if not comment_can_edit(comment=comment, user=editor):
+        raise PermissionDenied(_("You cannot edit this comment."))
+    comment.body = body
+    _validated(comment).save(update_fields=["body", "body_html", "updated_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_remove(*, comment: Comment, actor: User) -> None:
+    """Authors delete their own comments; moderators remove anyone's, leaving a trace."""
+    if not comment_can_remove(comment=comment, user=actor):
+        raise PermissionDenied(_("You cannot remove this comment."))
+    if comment.author_id == actor.pk:
+        comment.delete()
+        _count(comment.idea_id, -1)
+        return
+    # Only count a removal once, even if two moderators click at the same time.
+    if Comment.objects.filter(pk=comment.pk, removed_at__isnull=True).update(
+        removed_at=timezone.now(), removed_by=actor
+    ):
+        _count(comment.idea_id, -1)

@@ -1,0 +1,214 @@
+"""Demo data for `make run`: about 200 ideas in French and English with people, votes, comments
+and official answers, spread over the last four months so every page looks alive.
+
+The text in content.json was written for Ruche (no third-party data). Loading is idempotent:
+a second run finds the demo customer and changes nothing.
+"""
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import User
+from accounts.services import user_create
+from community.models import Comment
+from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChange, Vote
+from ideas.rendering import render_markdown
+from ideas.services import ideas_recount
+
+CONTENT = Path(__file__).with_name("content.json")
+DEMO_PASSWORD = "ruche-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    display_name: str
+    organisation: str = ""
+
+
+DEMO_LOGINS = (
+    DemoLogin(roles.MEMBER, "customer@example.com", "Camille Martin"),
+    DemoLogin(roles.PARTNER, "partner@example.com", "Sam Okafor", "Fintech Partners SAS"),
+    DemoLogin(roles.MODERATOR, "moderator@example.com", "Inès (modération)"),
+    DemoLogin(roles.PRODUCT_MANAGER, "pm@example.com", "Hugo (product team)"),
+    DemoLogin(roles.ADMIN, "admin@example.com", "Admin"),
+)
+
+MEMBER_NAMES = [
+    "Léa Bernard",
+    "Tom Wilson",
+    "Chloé Petit",
+    "Noah Dubois",
+    "Emma Johnson",
+    "Lucas Moreau",
+    "Olivia Brown",
+    "Jules Laurent",
+    "Amelia Clark",
+    "Hugo Girard",
+    "Manon Roux",
+    "Jack Taylor",
+    "Zoé Fournier",
+    "Ethan Walker",
+    "Inès Lambert",
+    "Mia Thompson",
+    "Nathan Faure",
+    "Ava White",
+    "Louise Mercier",
+    "Leo Harris",
+    "Sarah Blanc",
+    "Oscar Lewis",
+    "Alice Garnier",
+    "Isla Young",
+    "Gabriel Chevalier",
+    "Ruby King",
+    "Jade François",
+    "Harry Scott",
+    "Lina Perrin",
+    "Freya Green",
+    "Raphaël Robin",
+    "Grace Hall",
+    "Anna Clément",
+    "Henry Adams",
+    "Rose Morin",
+    "Theo Baker",
+]
+
+# status path per answered idea: the workflow steps walked through, in order
+STATUS_PATHS = [
+    [Status.UNDER_REVIEW],
+    [Status.UNDER_REVIEW, Status.PLANNED],
+    [Status.UNDER_REVIEW, Status.PLANNED, Status.IN_PROGRESS],
+    [Status.UNDER_REVIEW, Status.PLANNED, Status.IN_PROGRESS, Status.DONE],
+    [Status.DECLINED],
+]
+
+
+def demo_is_loaded() -> bool:
+    return User.objects.filter(email=DEMO_LOGINS[0].email).exists()
+
+
+@transaction.atomic
+def seed_demo(*, seed: int = 2026) -> dict[str, int]:
+    if demo_is_loaded():
+        return {}
+    rng = random.Random(seed)
+    content = json.loads(CONTENT.read_text(encoding="utf-8"))
+    now = timezone.now()
+
+    categories = {
+        c["slug"]: Category.objects.update_or_create(
+            slug=c["slug"],
+            defaults={
+                "name_en": c["name_en"],
+                "name_fr": c["name_fr"],
+                "description_en": c["description_en"],
+                "description_fr": c["description_fr"],
+                "position": position,
+            },
+        )[0]
+        for position, c in enumerate(content["categories"])
+    }
+    logins = {
+        login.role: user_create(
+            email=login.email,
+            password=DEMO_PASSWORD,
+            display_name=login.display_name,
+            organisation=login.organisation,
+            role=login.role,
+            email_verified=True,
+        )
+        for login in DEMO_LOGINS
+    }
+    members = [logins[roles.MEMBER], logins[roles.PARTNER]] + [
+        user_create(
+            email=f"member{n:02d}@example.com",
+            password=DEMO_PASSWORD,
+            display_name=name,
+            email_verified=True,
+        )
+        for n, name in enumerate(MEMBER_NAMES, start=1)
+    ]
+
+    # Some themes are far more popular than others, as on any real portal.
+    popularity = {t: rng.paretovariate(1.6) for t in {i["theme"] for i in content["ideas"]}}
+    ideas: list[Idea] = []
+    for item in content["ideas"]:
+        ideas.append(
+            Idea(
+                title=item["title"],
+                body=item["body"],
+                body_html=render_markdown(item["body"]),
+                author=rng.choice(members),
+                category=categories[item["category"]],
+                language=item["language"],
+            )
+        )
+    Idea.objects.bulk_create(ideas)
+    ages = {idea.pk: timedelta(hours=rng.uniform(2, 120 * 24)) for idea in ideas}
+    for idea in ideas:
+        idea.created_at = now - ages[idea.pk]
+    Idea.objects.bulk_update(ideas, ["created_at"])
+
+    votes: list[Vote] = []
+    comments: list[Comment] = []
+    for idea, item in zip(ideas, content["ideas"], strict=True):
+        weight = popularity[item["theme"]]
+        voters = rng.sample(members, k=min(len(members), int(rng.expovariate(1 / (4 * weight)))))
+        votes += [Vote(user=voter, idea=idea) for voter in voters]
+        for text in rng.sample(
+            content["comments"][idea.language], k=rng.choice([0, 0, 1, 1, 2, 3, 4])
+        ):
+            comments.append(
+                Comment(
+                    idea=idea,
+                    author=rng.choice(members),
+                    body=text,
+                    body_html=render_markdown(text),
+                )
+            )
+    Vote.objects.bulk_create(votes)
+    Comment.objects.bulk_create(comments)
+    for comment in comments:
+        age = ages[comment.idea.pk]
+        comment.created_at = comment.updated_at = now - age * rng.uniform(0.05, 0.95)
+    Comment.objects.bulk_update(comments, ["created_at", "updated_at"])
+
+    staff = [logins[roles.MODERATOR], logins[roles.PRODUCT_MANAGER]]
+    answered = rng.sample(ideas, k=30)
+    changes = 0
+    for idea in answered:
+        path = rng.choice(STATUS_PATHS)
+        current = Status.NEW
+        for step, target in enumerate(path, start=1):
+            assert target in STATUS_TRANSITIONS[current]
+            text = content["status_responses"][target][idea.language]
+            change = StatusChange.objects.create(
+                idea=idea,
+                changed_by=rng.choice(staff),
+                from_status=current,
+                to_status=target,
+                response=text,
+                response_html=render_markdown(text),
+                notified_at=now,
+            )
+            change.created_at = now - ages[idea.pk] * (1 - step / (len(path) + 1))
+            change.save(update_fields=["created_at"])
+            current = target
+            changes += 1
+        Idea.objects.filter(pk=idea.pk).update(status=current)
+    ideas_recount()
+    return {
+        "ideas": len(ideas),
+        "users": len(members) + 3,
+        "votes": len(votes),
+        "comments": len(comments),
+        "status_changes": changes,
+    }

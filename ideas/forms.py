@@ -1,0 +1,64 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Category, Language, Status
+from ideas.selectors import SORTS
+
+
+class IdeaForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX_LENGTH,
+        help_text=_("One sentence that says what you would like."),
+    )
+    body = forms.CharField(
+        label=_("Description"),
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What problem does it solve for you? Markdown: **bold**, *italics*, lists."),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), empty_label=None
+    )
+    language = forms.ChoiceField(label=_("Language of your idea"), choices=Language.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and "language" not in self.initial:
+            self.initial["language"] = "fr" if (get_language() or "").startswith("fr") else "en"
+
+    def clean_title(self) -> str:
+        return self._not_blank("title")
+
+    def clean_body(self) -> str:
+        return self._not_blank("body")
+
+    def _not_blank(self, name: str) -> str:
+        value: str = self.cleaned_data[name].strip()
+        if not value:
+            raise forms.ValidationError(_("This field cannot be only spaces."))
+        return value
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    response = forms.CharField(
+        label=_("Official response"),
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Public: shown on the idea and sent to its author."),
+    )
+
+
+class IdeaFilterForm(forms.Form):
+    """Query-string filters for the idea list; bad values fall back to defaults."""
+
+    sort = forms.ChoiceField(choices=[(s, s) for s in SORTS], required=False)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.all(), to_field_name="slug", required=False
+    )
+    status = forms.ChoiceField(choices=Status.choices, required=False)
+    q = forms.CharField(max_length=100, required=False)

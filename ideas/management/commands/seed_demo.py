@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from ideas.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo ideas, people, votes and comments (once; a second run does nothing)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        counts = seed_demo()
+        if counts:
+            summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items())
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
+        else:
+            self.stdout.write("Demo data already loaded: nothing to do.")
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.role:<16} {login.email}")

@@ -1,0 +1,143 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+TITLE_MAX_LENGTH = 140
+BODY_MAX_LENGTH = 10_000
+
+
+class Category(models.Model):
+    """A product area, e.g. Cards or Mobile app. Names are stored in both site languages."""
+
+    slug = models.SlugField(unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    name_fr = models.CharField(_("name (French)"), max_length=80)
+    description_en = models.CharField(_("description (English)"), max_length=240, blank=True)
+    description_fr = models.CharField(_("description (French)"), max_length=240, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_fr if (get_language() or "").startswith("fr") else self.name_en
+
+    @property
+    def description(self) -> str:
+        return (
+            self.description_fr if (get_language() or "").startswith("fr") else self.description_en
+        )
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    UNDER_REVIEW = "under_review", _("Under review")
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DECLINED = "declined", _("Declined")
+
+
+# The workflow: forward along New → Under review → Planned → In progress → Done (steps may be
+# skipped), Declined from any open status, and the few ways back that staff need in practice.
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({Status.UNDER_REVIEW, Status.PLANNED, Status.DECLINED}),
+    Status.UNDER_REVIEW: frozenset({Status.PLANNED, Status.IN_PROGRESS, Status.DECLINED}),
+    Status.PLANNED: frozenset({Status.IN_PROGRESS, Status.UNDER_REVIEW, Status.DECLINED}),
+    Status.IN_PROGRESS: frozenset({Status.DONE, Status.PLANNED, Status.DECLINED}),
+    Status.DONE: frozenset({Status.IN_PROGRESS}),
+    Status.DECLINED: frozenset({Status.UNDER_REVIEW}),
+}
+
+
+class Idea(models.Model):
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    body = models.TextField(
+        _("description"),
+        max_length=BODY_MAX_LENGTH,
+        help_text=_("Markdown: **bold**, *italics*, lists and links."),
+    )
+    body_html = models.TextField(editable=False, default="")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ideas"
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="ideas")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Denormalised counts, kept exact by the services with F() updates in the same transaction.
+    vote_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        permissions = [
+            ("change_idea_status", "Can change an idea's status with an official response")
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["category", "-created_at"]),
+            models.Index(fields=["-vote_count"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("ideas:detail", kwargs={"pk": self.pk})
+
+
+class Vote(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="votes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "idea"], name="one_vote_per_user_per_idea")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.idea}"
+
+
+class StatusChange(models.Model):
+    """An official, public staff answer that moves an idea through the workflow."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="status_changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    response = models.TextField(_("official response"), max_length=BODY_MAX_LENGTH)
+    response_html = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the worker once the author has been told, so a retried task sends nothing twice.
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {self.from_status} → {self.to_status}"

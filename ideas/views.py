@@ -1,0 +1,167 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import user_answers_officially
+from community.forms import CommentForm
+from community.selectors import comments_for_idea
+from ideas import selectors, services
+from ideas.forms import IdeaFilterForm, IdeaForm, StatusChangeForm
+from ideas.models import STATUS_TRANSITIONS, Idea, Status
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "trending": selectors.idea_list(viewer=request.user, sort="trending")[:6],
+        "categories": selectors.categories_with_counts(),
+        "status_updates": selectors.recent_status_changes(limit=5),
+    }
+    return render(request, "ideas/home.html", context)
+
+
+def idea_list(request: HttpRequest) -> HttpResponse:
+    filters = IdeaFilterForm(request.GET)
+    filters.is_valid()  # invalid values are dropped from cleaned_data and fall back to defaults
+    chosen = filters.cleaned_data
+    sort = chosen.get("sort") or "trending"
+    ideas = selectors.idea_list(
+        viewer=request.user,
+        sort=sort,
+        category=chosen.get("category"),
+        status=chosen.get("status") or None,
+        query=chosen.get("q") or "",
+    )
+    page = Paginator(ideas, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "sort": sort,
+        "filters": filters,
+        "chosen": chosen,
+        "query_string": query.urlencode(),
+        "categories": selectors.categories_with_counts(),
+        "statuses": Status.choices,
+    }
+    return render(request, "ideas/list.html", context)
+
+
+@login_required
+def my_ideas(request: HttpRequest) -> HttpResponse:
+    ideas = selectors.ideas_by_author(author=request.user, viewer=request.user)  # type: ignore[arg-type]
+    page = Paginator(ideas, 20).get_page(request.GET.get("page"))
+    return render(request, "ideas/mine.html", {"page": page})
+
+
+def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = selectors.idea_get_for_user(user=request.user, pk=pk)
+    return render(request, "ideas/detail.html", _detail_context(request, idea))
+
+
+def _detail_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[str, object]:
+    user = request.user
+    is_staff = user_answers_officially(user)
+    context: dict[str, object] = {
+        "idea": idea,
+        "history": selectors.idea_status_history(idea=idea),
+        "comments": comments_for_idea(idea=idea),
+        "comment_form": CommentForm(),
+        "can_edit": services.idea_can_edit(idea=idea, user=user),  # type: ignore[arg-type]
+        "can_answer": is_staff,
+    }
+    if is_staff:
+        allowed = STATUS_TRANSITIONS[idea.status]
+        form = StatusChangeForm()
+        form.fields["to_status"].choices = [c for c in Status.choices if c[0] in allowed]
+        context["status_form"] = form
+    context.update(extra)
+    return context
+
+
+@login_required
+def idea_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = IdeaForm(request.POST)
+        if form.is_valid():
+            idea = services.idea_create(author=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            messages.success(request, _("Thank you! Your idea is published."))
+            return redirect(idea)
+    else:
+        form = IdeaForm()
+    return render(request, "ideas/form.html", {"form": form})
+
+
+@login_required
+def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = selectors.idea_get_for_user(user=request.user, pk=pk)
+    if not services.idea_can_edit(idea=idea, user=request.user):  # type: ignore[arg-type]
+        raise PermissionDenied(_("This idea can no longer be edited."))
+    if request.method == "POST":
+        form = IdeaForm(request.POST)
+        if form.is_valid():
+            services.idea_update(idea=idea, editor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            messages.success(request, _("Your idea was updated."))
+            return redirect(idea)
+    else:
+        form = IdeaForm(
+            initial={
+                "title": idea.title,
+                "body": idea.body,
+                "category": idea.category,
+                "language": idea.language,
+            }
+        )
+    return render(request, "ideas/form.html", {"form": form, "idea": idea})
+
+
+@require_POST
+@login_required
+def idea_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = selectors.idea_get_for_user(user=request.user, pk=pk)
+    wanted = request.POST.get("voted")
+    if wanted in ("0", "1"):
+        voted = wanted == "1"
+        services.vote_set(user=request.user, idea=idea, voted=voted)  # type: ignore[arg-type]
+    else:
+        voted = services.vote_toggle(user=request.user, idea=idea)  # type: ignore[arg-type]
+    if request.htmx:  # type: ignore[attr-defined]
+        idea.viewer_voted = voted  # type: ignore[attr-defined]
+        return render(request, "ideas/_vote.html", {"idea": idea})
+    return redirect(_safe_next(request, default=idea.get_absolute_url()))
+
+
+def _safe_next(request: HttpRequest, *, default: str) -> str:
+    """The page to go back to after a form post, only if it is on this site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_POST
+@login_required
+def idea_change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = selectors.idea_get_for_user(user=request.user, pk=pk)
+    if not user_answers_officially(request.user):
+        raise PermissionDenied(_("Only staff can change an idea's status."))
+    form = StatusChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.idea_change_status(idea=idea, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Status updated and the author notified."))
+            return redirect(idea)
+    context = _detail_context(request, idea, status_form=form)
+    return render(request, "ideas/detail.html", context, status=400)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Serve Ruche on 127.0.0.1:8000 with a real Celery worker beside it; Ctrl-C stops both.
+# Without REDIS_URL the worker and the site share a filesystem queue under var/celery.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+PORT="${PORT:-8000}"
+
+mkdir -p var/celery/queue var/celery/processed
+.venv/bin/celery -A config worker --loglevel=INFO --concurrency=1 --without-gossip --without-mingle \
+  > var/worker.log 2>&1 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true' EXIT INT TERM
+
+broker="filesystem queue in var/celery"
+[ -n "${REDIS_URL:-}" ] && broker="Redis at ${REDIS_URL}"
+cat <<MSG
+
+  Ruche is starting on http://127.0.0.1:${PORT}
+  Celery worker: pid ${worker}, broker: ${broker}, log: var/worker.log
+  Emails (sign-up confirmations, notifications) are printed in this terminal and in var/worker.log.
+
+MSG
+"$PY" manage.py seed_demo   # loads the demo once, then prints the demo logins
+echo
+"$PY" manage.py runserver "127.0.0.1:${PORT}"
