@@ -12,7 +12,7 @@ class UserManager(DjangoUserManager):
     def _create_user_object(self, username: Any, email: Any, password: Any, **extra: Any) -> "User":
         if not email:
             raise ValueError("Users must have an email address.")
-        user = self.model(email=self.normalize_email(email), **extra)
+        user = User(email=self.normalize_email(email), **extra)
         user.password = ""
         user.set_password(password)
         return user

@@ -4,8 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.access import authenticated_user
 from accounts.forms import ProfileForm
-from accounts.models import User
 from accounts.services import user_update_profile
 from community.selectors import comments_by_author
 from ideas.selectors import ideas_by_author, ideas_voted_by
@@ -13,7 +13,7 @@ from ideas.selectors import ideas_by_author, ideas_voted_by
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = authenticated_user(request)
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=user)
         if form.is_valid():

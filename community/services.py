@@ -1,5 +1,6 @@
 """Writes for comments. The idea's comment_count counts comments that are shown."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -32,11 +33,11 @@ def comment_create(*, idea: Idea, author: User, body: str) -> Comment:
     return comment
 
 
-def comment_can_edit(*, comment: Comment, user: User) -> bool:
+def comment_can_edit(*, comment: Comment, user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and comment.author_id == user.pk and not comment.is_removed)
 
 
-def comment_can_remove(*, comment: Comment, user: User) -> bool:
+def comment_can_remove(*, comment: Comment, user: User | AnonymousUser) -> bool:
     return comment_can_edit(comment=comment, user=user) or bool(
         user.is_authenticated and user.has_perm(MODERATE_COMMENTS) and not comment.is_removed
     )

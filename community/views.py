@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import authenticated_user
 from community import selectors, services
 from community.forms import CommentForm
 from ideas.selectors import idea_get_for_user
@@ -18,8 +19,8 @@ def comment_create(request: HttpRequest, idea_pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         comment = services.comment_create(
-            idea=idea, author=request.user, body=form.cleaned_data["body"]
-        )  # type: ignore[arg-type]
+            idea=idea, author=authenticated_user(request), body=form.cleaned_data["body"]
+        )
         return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
     return render(request, "community/comment_form.html", {"form": form, "idea": idea}, status=400)
 
@@ -27,14 +28,14 @@ def comment_create(request: HttpRequest, idea_pk: int) -> HttpResponse:
 @login_required
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = selectors.comment_get(pk=pk)
-    if not services.comment_can_edit(comment=comment, user=request.user):  # type: ignore[arg-type]
+    if not services.comment_can_edit(comment=comment, user=request.user):
         raise PermissionDenied(_("You cannot edit this comment."))
     if request.method == "POST":
         form = CommentForm(request.POST)
         if form.is_valid():
             services.comment_update(
-                comment=comment, editor=request.user, body=form.cleaned_data["body"]
-            )  # type: ignore[arg-type]
+                comment=comment, editor=authenticated_user(request), body=form.cleaned_data["body"]
+            )
             messages.success(request, _("Your comment was updated."))
             return redirect(f"{comment.idea.get_absolute_url()}#comment-{comment.pk}")
     else:
@@ -50,6 +51,6 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def comment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     comment = selectors.comment_get(pk=pk)
-    services.comment_remove(comment=comment, actor=request.user)  # type: ignore[arg-type]
+    services.comment_remove(comment=comment, actor=authenticated_user(request))
     messages.success(request, _("The comment was removed."))
     return redirect(f"{comment.idea.get_absolute_url()}#comments")

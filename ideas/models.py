@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -68,6 +69,8 @@ class Idea(models.Model):
     body = models.TextField(
         _("description"),
         max_length=BODY_MAX_LENGTH,
+        # TextField's max_length only reaches forms; the validator makes full_clean() check it.
+        validators=[MaxLengthValidator(BODY_MAX_LENGTH)],
         help_text=_("Markdown: **bold**, *italics*, lists and links."),
     )
     body_html = models.TextField(editable=False, default="")
@@ -128,7 +131,11 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
-    response = models.TextField(_("official response"), max_length=BODY_MAX_LENGTH)
+    response = models.TextField(
+        _("official response"),
+        max_length=BODY_MAX_LENGTH,
+        validators=[MaxLengthValidator(BODY_MAX_LENGTH)],
+    )
     response_html = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     # Set by the worker once the author has been told, so a retried task sends nothing twice.

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -34,7 +35,7 @@ def idea_create(*, author: User, title: str, body: str, category: Category, lang
     return idea
 
 
-def idea_can_edit(*, idea: Idea, user: User) -> bool:
+def idea_can_edit(*, idea: Idea, user: User | AnonymousUser) -> bool:
     """Authors may edit for a while after posting, and only until staff have answered."""
     if not user.is_authenticated or idea.author_id != user.pk:
         return False

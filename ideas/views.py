@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import ChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import authenticated_user
 from accounts.roles import user_answers_officially
 from community.forms import CommentForm
 from community.selectors import comments_for_idea
@@ -54,7 +56,8 @@ def idea_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_ideas(request: HttpRequest) -> HttpResponse:
-    ideas = selectors.ideas_by_author(author=request.user, viewer=request.user)  # type: ignore[arg-type]
+    user = authenticated_user(request)
+    ideas = selectors.ideas_by_author(author=user, viewer=user)
     page = Paginator(ideas, 20).get_page(request.GET.get("page"))
     return render(request, "ideas/mine.html", {"page": page})
 
@@ -72,13 +75,15 @@ def _detail_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[s
         "history": selectors.idea_status_history(idea=idea),
         "comments": comments_for_idea(idea=idea),
         "comment_form": CommentForm(),
-        "can_edit": services.idea_can_edit(idea=idea, user=user),  # type: ignore[arg-type]
+        "can_edit": services.idea_can_edit(idea=idea, user=user),
         "can_answer": is_staff,
     }
     if is_staff:
         allowed = STATUS_TRANSITIONS[idea.status]
         form = StatusChangeForm()
-        form.fields["to_status"].choices = [c for c in Status.choices if c[0] in allowed]
+        field = form.fields["to_status"]
+        assert isinstance(field, ChoiceField)
+        field.choices = [c for c in Status.choices if c[0] in allowed]
         context["status_form"] = form
     context.update(extra)
     return context
@@ -89,7 +94,7 @@ def idea_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = IdeaForm(request.POST)
         if form.is_valid():
-            idea = services.idea_create(author=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            idea = services.idea_create(author=authenticated_user(request), **form.cleaned_data)
             messages.success(request, _("Thank you! Your idea is published."))
             return redirect(idea)
     else:
@@ -100,12 +105,12 @@ def idea_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
     idea = selectors.idea_get_for_user(user=request.user, pk=pk)
-    if not services.idea_can_edit(idea=idea, user=request.user):  # type: ignore[arg-type]
+    if not services.idea_can_edit(idea=idea, user=request.user):
         raise PermissionDenied(_("This idea can no longer be edited."))
     if request.method == "POST":
         form = IdeaForm(request.POST)
         if form.is_valid():
-            services.idea_update(idea=idea, editor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.idea_update(idea=idea, editor=authenticated_user(request), **form.cleaned_data)
             messages.success(request, _("Your idea was updated."))
             return redirect(idea)
     else:
@@ -127,9 +132,9 @@ def idea_vote(request: HttpRequest, pk: int) -> HttpResponse:
     wanted = request.POST.get("voted")
     if wanted in ("0", "1"):
         voted = wanted == "1"
-        services.vote_set(user=request.user, idea=idea, voted=voted)  # type: ignore[arg-type]
+        services.vote_set(user=authenticated_user(request), idea=idea, voted=voted)
     else:
-        voted = services.vote_toggle(user=request.user, idea=idea)  # type: ignore[arg-type]
+        voted = services.vote_toggle(user=authenticated_user(request), idea=idea)
     if request.htmx:  # type: ignore[attr-defined]
         idea.viewer_voted = voted  # type: ignore[attr-defined]
         return render(request, "ideas/_vote.html", {"idea": idea})
@@ -155,7 +160,9 @@ def idea_change_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatusChangeForm(request.POST)
     if form.is_valid():
         try:
-            services.idea_change_status(idea=idea, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.idea_change_status(
+                idea=idea, actor=authenticated_user(request), **form.cleaned_data
+            )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 for message in errors:

@@ -1,19 +1,21 @@
 """Settings for the test suite. DATABASE_URL and REDIS_URL switch to the real services (CI)."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES, VAR_DIR
+from config.settings.base import DATABASES, VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-1b3d5f7h9j1l3n5p7r9t1v3x5z7b9d1f3h5j7l9n"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if not env("EMAIL_URL", default=""):
+    # Tests read Django's mail outbox; a worker process started by a test sets EMAIL_URL instead.
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Unit tests run tasks in-process; integration tests start a real worker process instead.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 
-VAR_DIR.mkdir(exist_ok=True)
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns if missing
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process started by a test sees the same database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

@@ -1,0 +1,55 @@
+import factory
+from django.contrib.auth.models import Group
+
+from accounts import roles
+from accounts.models import User
+from community.models import Comment
+from ideas.models import Category, Idea
+from ideas.rendering import render_markdown
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    display_name = factory.Sequence(lambda n: f"User {n}")
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        if create:
+            self.groups.add(Group.objects.get(name=extracted or roles.MEMBER))
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    name_en = factory.Sequence(lambda n: f"Category {n}")
+    name_fr = factory.Sequence(lambda n: f"Catégorie {n}")
+
+
+class IdeaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Idea
+
+    title = factory.Sequence(lambda n: f"Idea number {n}")
+    body = "Let me **freeze** my card from the app."
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
+    author = factory.SubFactory(UserFactory)
+    category = factory.SubFactory(CategoryFactory)
+    language = "en"
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    idea = factory.SubFactory(IdeaFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Yes please, I would use it every day."
+    body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
