@@ -8,12 +8,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import authenticated_user
 from community import selectors, services
+from config.ratelimit import rate_limit
 from community.forms import CommentForm
 from ideas.selectors import idea_get_for_user
 
 
 @require_POST
 @login_required
+@rate_limit("comment_create")
 def comment_create(request: HttpRequest, idea_pk: int) -> HttpResponse:
     idea = idea_get_for_user(user=request.user, pk=idea_pk)
     form = CommentForm(request.POST)

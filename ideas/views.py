@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import authenticated_user
 from accounts.roles import user_answers_officially
+from config.ratelimit import rate_limit
 from community.forms import CommentForm
 from community.selectors import comments_for_idea
 from ideas import selectors, services
@@ -39,7 +41,7 @@ def idea_list(request: HttpRequest) -> HttpResponse:
         status=chosen.get("status") or None,
         query=chosen.get("q") or "",
     )
-    page = Paginator(ideas, 20).get_page(request.GET.get("page"))
+    page = Paginator(ideas, settings.IDEAS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -58,7 +60,7 @@ def idea_list(request: HttpRequest) -> HttpResponse:
 def my_ideas(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     ideas = selectors.ideas_by_author(author=user, viewer=user)
-    page = Paginator(ideas, 20).get_page(request.GET.get("page"))
+    page = Paginator(ideas, settings.IDEAS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "ideas/mine.html", {"page": page})
 
 
@@ -90,6 +92,7 @@ def _detail_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[s
 
 
 @login_required
+@rate_limit("idea_create")
 def idea_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = IdeaForm(request.POST)
@@ -127,6 +130,7 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@rate_limit("vote")
 def idea_vote(request: HttpRequest, pk: int) -> HttpResponse:
     idea = selectors.idea_get_for_user(user=request.user, pk=pk)
     wanted = request.POST.get("voted")
@@ -153,6 +157,7 @@ def _safe_next(request: HttpRequest, *, default: str) -> str:
 
 @require_POST
 @login_required
+@rate_limit("status_change")
 def idea_change_status(request: HttpRequest, pk: int) -> HttpResponse:
     idea = selectors.idea_get_for_user(user=request.user, pk=pk)
     if not user_answers_officially(request.user):

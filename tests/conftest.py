@@ -7,7 +7,7 @@ on a laptop; on CI (CI=true) a skipped integration test fails the run.
 import os
 
 import pytest
-from django.db import connection
+from django.core.cache import cache
 
 from accounts import roles
 from tests.factories import CategoryFactory, IdeaFactory, UserFactory
@@ -25,8 +25,12 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
         report.longrepr = f"Integration test skipped on CI, which counts as a failure: {reason}"
 
 
-def uses_postgresql() -> bool:
-    return connection.vendor == "postgresql"
+@pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    """Rate-limit counters and cached values never leak from one test into another."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

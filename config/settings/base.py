@@ -192,6 +192,15 @@ STORAGES = {
 IDEA_EDIT_WINDOW_MINUTES = env.int("IDEA_EDIT_WINDOW_MINUTES", default=60)
 IDEAS_PER_PAGE = 20
 
+# Writes allowed per user and per IP address: scope -> (requests, window in seconds).
+# Login and sign-up attempts are limited by allauth (ACCOUNT_RATE_LIMITS, its defaults).
+RATE_LIMITS = {
+    "idea_create": (10, 3600),
+    "comment_create": (30, 3600),
+    "vote": (120, 60),
+    "status_change": (60, 60),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,6 +11,9 @@ if not env("EMAIL_URL", default=""):
     # Tests read Django's mail outbox; a worker process started by a test sets EMAIL_URL instead.
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
+# Counters (rate limits) start empty in every test; Redis stays the broker only, never flushed.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Unit tests run tasks in-process; integration tests start a real worker process instead.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -1,0 +1,41 @@
+from django.urls import reverse
+
+from community.models import Comment
+from ideas.models import Idea
+
+
+def test_too_many_ideas_get_429_with_a_message_and_nothing_saved(client, bob, category, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "idea_create": (2, 3600)}
+    client.force_login(bob)
+    data = {"title": "An idea", "body": "Body", "category": category.pk, "language": "en"}
+    assert client.post(reverse("ideas:create"), data).status_code == 302
+    assert client.post(reverse("ideas:create"), data).status_code == 302
+    response = client.post(reverse("ideas:create"), data)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    assert "Too many requests" in response.text
+    assert Idea.objects.count() == 2
+    # Reading is never limited.
+    assert client.get(reverse("ideas:create")).status_code == 200
+
+
+def test_the_limit_is_per_user_and_per_address(client, alice, bob, idea, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment_create": (1, 3600)}
+    url = reverse("community:comment_create", args=[idea.pk])
+    client.force_login(alice)
+    assert client.post(url, {"body": "one"}, REMOTE_ADDR="10.0.0.1").status_code == 302
+    # Same user from another address: the user's counter stops it.
+    assert client.post(url, {"body": "two"}, REMOTE_ADDR="10.0.0.2").status_code == 429
+    # Another user from a fresh address goes through.
+    client.force_login(bob)
+    assert client.post(url, {"body": "three"}, REMOTE_ADDR="10.0.0.3").status_code == 302
+    # Another user from the first address: the address counter stops it.
+    assert client.post(url, {"body": "four"}, REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert sorted(Comment.objects.values_list("body", flat=True)) == ["one", "three"]
+
+
+def test_votes_are_limited(client, bob, idea, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote": (3, 60)}
+    client.force_login(bob)
+    codes = [client.post(reverse("ideas:vote", args=[idea.pk])).status_code for _ in range(4)]
+    assert codes == [302, 302, 302, 429]
