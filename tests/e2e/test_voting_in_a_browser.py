@@ -65,7 +65,10 @@ def test_submitting_an_idea_in_the_browser_shows_field_errors_then_publishes(
     page.fill("textarea[name=body]", "Round my card payments up into savings.")
     page.click("main form.stacked button[type=submit]")
     assert "This field is required." in page.locator(".field.has-error").inner_text()
-    assert page.locator("textarea[name=body]").input_value() == "Round my card payments up into savings."
+    assert (
+        page.locator("textarea[name=body]").input_value()
+        == "Round my card payments up into savings."
+    )
     page.fill("input[name=title]", "Round-up savings")
     page.click("main form.stacked button[type=submit]")
     page.locator("h1", has_text="Round-up savings").wait_for()
