@@ -25,11 +25,34 @@ def test_english_by_default(client, idea):
     assert str(Status.NEW.label) == "New"
 
 
+def _untranslated(po: str) -> list[str]:
+    """msgids whose msgstr (or any plural msgstr[n]) is empty, header excluded."""
+    missing = []
+    for block in po.split("\n\n")[1:]:
+        lines = [line for line in block.splitlines() if not line.startswith("#")]
+        translations: dict[str, str] = {}
+        current = None
+        for line in lines:
+            if line.startswith("msgstr"):
+                current = line.split(" ", 1)[0]
+                translations[current] = line.split(" ", 1)[1].strip('"')
+            elif line.startswith('"') and current:
+                translations[current] += line.strip('"')
+            elif line.startswith("msgid"):
+                current = None
+        if not translations or not all(translations.values()):
+            missing.append(block)
+    return missing
+
+
 def test_every_french_message_is_translated():
     from pathlib import Path
 
     po = (Path(__file__).resolve().parents[1] / "locale/fr/LC_MESSAGES/django.po").read_text()
-    entries = po.split("\n\n")[1:]
-    untranslated = [e for e in entries if 'msgstr ""' in e and e.strip().endswith('msgstr ""')]
-    assert untranslated == []
+    assert _untranslated(po) == []
     assert "#, fuzzy" not in po
+
+
+def test_the_translation_check_finds_a_missing_plural():
+    po = 'msgid ""\nmsgstr "header"\n\nmsgid "a"\nmsgid_plural "as"\nmsgstr[0] "un"\nmsgstr[1] ""\n'
+    assert len(_untranslated(po)) == 1
