@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import authenticated_user
 from community import selectors, services
-from config.ratelimit import rate_limit
 from community.forms import CommentForm
+from config.ratelimit import rate_limit
 from ideas.selectors import idea_get_for_user
 
 

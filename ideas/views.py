@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import authenticated_user
 from accounts.roles import user_answers_officially
-from config.ratelimit import rate_limit
 from community.forms import CommentForm
 from community.selectors import comments_for_idea
+from config.ratelimit import rate_limit
 from ideas import selectors, services
 from ideas.forms import IdeaFilterForm, IdeaForm, StatusChangeForm
 from ideas.models import STATUS_TRANSITIONS, Idea, Status
