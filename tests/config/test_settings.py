@@ -12,11 +12,13 @@ STRONG_KEY = "kX9#mQ2$vL7!pR4&tW8*zN3^bF6(hJ1)cD5@gS0%yE2+uA7=iO4-eT9~wQ3_rY6"
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS")
-    }
+    inherited = (
+        "DJANGO_SETTINGS_MODULE",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in inherited}
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
