@@ -138,7 +138,8 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
     ]
 
     # Some themes are far more popular than others, as on any real portal.
-    popularity = {t: rng.paretovariate(1.6) for t in {i["theme"] for i in content["ideas"]}}
+    themes = sorted({i["theme"] for i in content["ideas"]})  # sorted: sets vary between runs
+    popularity = {t: rng.paretovariate(1.6) for t in themes}
     ideas: list[Idea] = []
     for item in content["ideas"]:
         ideas.append(
