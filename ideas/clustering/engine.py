@@ -1,0 +1,101 @@
+"""End-to-end entry points: texts (and/or stored vectors) -> themes, and incremental use."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ideas.clustering.cluster import ClusteringParams, cluster_vectors
+from ideas.clustering.labels import Theme, describe_themes
+from ideas.clustering.similarity import Neighbours, assign_to_themes, top_k_similar
+from ideas.clustering.vectors import (
+    BackendName,
+    Embedder,
+    TfidfLsaEmbedder,
+    embed_texts,
+    l2_normalise,
+)
+
+logger = logging.getLogger(__name__)
+
+# Above this many texts the extra TF-IDF + LSA block costs more time than it is worth
+# (fitting LSA grows with the corpus); the graph then uses the stored vectors alone.
+LEXICAL_LIMIT = 50_000
+
+
+@dataclass
+class ThemeModel:
+    """Everything a caller needs to store after a clustering run."""
+
+    labels: np.ndarray  # (n,) theme id per input row, -1 = unthemed
+    themes: list[Theme]
+    backend: str
+
+    @property
+    def n_themes(self) -> int:
+        return len(self.themes)
+
+    @property
+    def themed_fraction(self) -> float:
+        return float(np.mean(self.labels >= 0)) if self.labels.size else 0.0
+
+    @property
+    def centroids(self) -> np.ndarray:
+        if not self.themes:
+            return np.empty((0, 0), dtype=np.float32)
+        return np.stack([t.centroid for t in self.themes]).astype(np.float32)
+
+    @property
+    def thresholds(self) -> np.ndarray:
+        return np.asarray([t.threshold for t in self.themes], dtype=np.float32)
+
+
+def build_themes(
+    texts: Sequence[str],
+    vectors: np.ndarray | None = None,
+    backend: BackendName | Embedder = "auto",
+    seed: int = 0,
+    params: ClusteringParams | None = None,
+    use_lexical: bool | None = None,
+) -> tuple[ThemeModel, Embedder | None]:
+    """Cluster texts into labelled themes.
+
+    Pass `vectors` (stored embeddings, same order as `texts`) to skip embedding. `use_lexical`
+    adds a TF-IDF + LSA view of the texts to the neighbour graph (default: on up to
+    LEXICAL_LIMIT texts with the e5 backend, where it measurably helps). Returns the model and
+    the embedder used (None when vectors were given), to embed future texts in the same space.
+    """
+    texts = list(texts)
+    embedder: Embedder | None = None
+    if vectors is None:
+        vectors, embedder = embed_texts(texts, backend=backend, seed=seed)
+        backend_name = embedder.name
+    else:
+        vectors = l2_normalise(vectors)
+        backend_name = backend if isinstance(backend, str) else backend.name
+    if len(texts) != vectors.shape[0]:
+        raise ValueError(f"{len(texts)} texts but {vectors.shape[0]} vectors")
+    if use_lexical is None:
+        use_lexical = backend_name != "tfidf" and 20 <= len(texts) <= LEXICAL_LIMIT
+    lexical = TfidfLsaEmbedder(seed=seed).fit(texts).embed(texts) if use_lexical else None
+    result = cluster_vectors(vectors, seed=seed, params=params, lexical=lexical)
+    themes = describe_themes(texts, vectors, result.labels, result.centroids, result.thresholds)
+    return ThemeModel(labels=result.labels, themes=themes, backend=backend_name), embedder
+
+
+def assign_new(vectors: np.ndarray, model: ThemeModel) -> tuple[np.ndarray, np.ndarray]:
+    """Theme id (or -1) and cosine for new vectors, using each theme's own joining threshold."""
+    if not model.themes:
+        n = np.atleast_2d(vectors).shape[0]
+        return np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.float32)
+    return assign_to_themes(vectors, model.centroids, model.thresholds)
+
+
+def similar_ideas(
+    query: np.ndarray, stored: np.ndarray, k: int = 5, exclude: int | None = None
+) -> Neighbours:
+    """Top-k most similar stored vectors (cosine scores, best first)."""
+    return top_k_similar(query, stored, k=k, exclude=exclude)

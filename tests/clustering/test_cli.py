@@ -1,0 +1,78 @@
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ideas.clustering.cli import main
+from tests.clustering.conftest import GROUPS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_cli_writes_one_row_per_input_row_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    texts = [t for g in GROUPS for t in g] + ["", "😀"]
+    src = _write(tmp_path / "in.csv", [{"ref": f"R{i}", "body": t} for i, t in enumerate(texts)])
+    out = tmp_path / "themes.csv"
+    args = ["cluster", "--input", str(src), "--text-column", "body", "--id-column", "ref"]
+    code = main([*args, "--output", str(out), "--backend", "tfidf", "--seed", "1"])
+    assert code == 0
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["id", "theme", "label"]
+    assert [r[0] for r in rows[1:]] == [f"R{i}" for i in range(len(texts))]
+    assert rows[-1][1:] == ["-1", ""]
+    summary = capsys.readouterr().out
+    for expected in ("rows: 32", "backend: tfidf", "themed:", "themes:"):
+        assert expected in summary
+
+
+def test_cli_uses_row_numbers_without_an_id_column(tmp_path: Path) -> None:
+    src = _write(tmp_path / "in.csv", [{"text": "une idée"}, {"text": "another idea"}])
+    out = tmp_path / "o.csv"
+    assert (
+        main(["cluster", "--input", str(src), "--text-column", "text", "--output", str(out)]) == 0
+    )
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert [r[0] for r in rows[1:]] == ["0", "1"]
+
+
+@pytest.mark.parametrize(
+    ("content", "column", "message"),
+    [
+        (None, "text", "not found"),
+        (b"body,ref\nhello,1\n", "text", "available columns: 'body', 'ref'"),
+        (b"text\ncaf\xe9 cr\xe8me\n", "text", "not valid UTF-8"),
+        (b"", "text", "empty"),
+        (b"text\n", "text", "no rows"),
+    ],
+)
+def test_cli_reports_bad_input_clearly_with_exit_code_2(
+    tmp_path: Path, content: bytes | None, column: str, message: str
+) -> None:
+    src = tmp_path / "in.csv"
+    if content is not None:
+        src.write_bytes(content)
+    command = [sys.executable, "-m", "ideas.clustering", "cluster", "--input", str(src)]
+    command += ["--text-column", column, "--output", str(tmp_path / "o.csv")]
+    done = subprocess.run(  # noqa: S603  (fixed command, our own interpreter)
+        [*command, "--backend", "tfidf"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,67 @@
+import numpy as np
+from sklearn.metrics import adjusted_rand_score
+
+from ideas.clustering.cluster import ClusteringParams, cluster_vectors
+from tests.clustering.conftest import blobs
+
+
+def test_number_of_themes_is_found_without_being_given() -> None:
+    x, truth = blobs(n_per=40, centres=5)
+    result = cluster_vectors(x, seed=0)
+    assert result.n_themes == 5
+    assert adjusted_rand_score(truth, result.labels) > 0.95
+
+
+def test_same_seed_gives_the_same_themes() -> None:
+    x, _ = blobs(n_per=30, centres=4, noise=0.4)
+    first = cluster_vectors(x, seed=3)
+    second = cluster_vectors(x, seed=3)
+    assert np.array_equal(first.labels, second.labels)
+    assert np.allclose(first.centroids, second.centroids)
+
+
+def test_far_outliers_are_left_unthemed() -> None:
+    x, _ = blobs(n_per=40, centres=3, dim=32)
+    rng = np.random.default_rng(1)
+    noise = rng.normal(size=(4, 32)).astype(np.float32)
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    result = cluster_vectors(np.vstack([x, noise]), seed=0)
+    assert np.all(result.labels[-4:] == -1)
+    assert result.themed_fraction > 0.9
+
+
+def test_identical_texts_do_not_crash_and_form_one_theme() -> None:
+    x = np.tile(np.eye(8, dtype=np.float32)[0], (12, 1))
+    result = cluster_vectors(x)
+    assert result.n_themes == 1
+    assert np.all(result.labels == 0)
+
+
+def test_one_or_two_vectors_are_simply_unthemed() -> None:
+    for n in (0, 1, 2):
+        result = cluster_vectors(np.eye(4, dtype=np.float32)[:n].reshape(n, 4))
+        assert result.labels.shape == (n,)
+        assert np.all(result.labels == -1)
+
+
+def test_zero_vectors_are_never_themed() -> None:
+    x, _ = blobs(n_per=20, centres=2)
+    x[:3] = 0.0
+    result = cluster_vectors(x)
+    assert np.all(result.labels[:3] == -1)
+
+
+def test_micro_cluster_path_matches_the_exact_path_on_clear_data() -> None:
+    x, truth = blobs(n_per=300, centres=6, noise=0.2)
+    params = ClusteringParams(exact_limit=500, micro_clusters=120)
+    result = cluster_vectors(x, seed=0, params=params)
+    assert result.n_themes == 6
+    assert adjusted_rand_score(truth, result.labels) > 0.95
+
+
+def test_themes_are_numbered_largest_first_with_matching_sizes() -> None:
+    x, _ = blobs(n_per=25, centres=3)
+    x = np.vstack([x, blobs(n_per=60, centres=1, seed=9)[0]])
+    result = cluster_vectors(x)
+    assert list(result.sizes) == sorted(result.sizes, reverse=True)
+    assert result.sizes[0] == np.sum(result.labels == 0)

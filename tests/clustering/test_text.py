@@ -1,0 +1,38 @@
+from ideas.clustering.text import detect_language, has_content, normalise, prepare_text, tokenize
+
+
+def test_french_and_english_are_told_apart() -> None:
+    assert detect_language("Ma carte est bloquée depuis hier") == "fr"
+    assert detect_language("My card is blocked since yesterday") == "en"
+    assert detect_language("je veux une nouvelle carte") == "fr"
+
+
+def test_accents_are_folded_and_case_lowered() -> None:
+    assert normalise("Carte BLOQUÉE à l'étranger !") == "carte bloquee a l etranger"
+
+
+def test_stop_words_are_removed_in_both_languages() -> None:
+    assert tokenize("Je voudrais que vous me rappeliez") == tokenize("rappeliez")
+    assert "the" not in tokenize("the card is on the way")
+
+
+def test_typos_without_accents_stem_like_the_accented_word() -> None:
+    assert tokenize("carte bloquée") == tokenize("carte bloquee")
+
+
+def test_informal_abbreviations_are_expanded() -> None:
+    assert tokenize("l'appli") == tokenize("l'application")
+    assert tokenize("CB perdue")[0] == tokenize("carte perdue")[0]
+
+
+def test_bigrams_join_adjacent_terms() -> None:
+    prepared = prepare_text("carte bancaire bloquée")
+    assert len(prepared.bigrams) == len(prepared.tokens) - 1
+    assert all("_" in b for b in prepared.bigrams)
+
+
+def test_emoji_only_and_blank_texts_have_no_content() -> None:
+    assert not has_content("😡🔥")
+    assert not has_content("   ")
+    assert has_content("CB 😡")
+    assert prepare_text("😡").tokens == ()
