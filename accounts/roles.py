@@ -27,13 +27,14 @@ ROLE_LABELS = {
 # Permission codenames, as "app_label.codename".
 CHANGE_IDEA_STATUS = "ideas.change_idea_status"
 MODERATE_COMMENTS = "community.moderate_comment"
+MANAGE_THEMES = "ideas.manage_themes"
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     MEMBER: set(),
     PARTNER: set(),
     MODERATOR: {CHANGE_IDEA_STATUS, MODERATE_COMMENTS},
-    PRODUCT_MANAGER: {CHANGE_IDEA_STATUS},
-    ADMIN: {CHANGE_IDEA_STATUS, MODERATE_COMMENTS},
+    PRODUCT_MANAGER: {CHANGE_IDEA_STATUS, MANAGE_THEMES},
+    ADMIN: {CHANGE_IDEA_STATUS, MODERATE_COMMENTS, MANAGE_THEMES},
 }
 
 # Roles whose holders answer officially and get a staff badge.

@@ -10,6 +10,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", include("ideas.urls")),
     path("", include("community.urls")),
+    path("themes/", include("ideas.themes.urls")),
     path("profile/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -28,10 +28,14 @@ def _validated(idea: Idea) -> Idea:
 
 
 def idea_create(*, author: User, title: str, body: str, category: Category, language: str) -> Idea:
+    from ideas.tasks import idea_written
+
     idea = _validated(
         Idea(author=author, title=title, body=body, category=category, language=language)
     )
-    idea.save()
+    with transaction.atomic():
+        idea.save()
+        transaction.on_commit(lambda: idea_written.delay(idea.pk))
     return idea
 
 
@@ -50,10 +54,14 @@ def idea_update(
 ) -> Idea:
     if not idea_can_edit(idea=idea, user=editor):
         raise PermissionDenied(_("This idea can no longer be edited."))
+    from ideas.tasks import idea_written
+
     idea.title, idea.body, idea.category, idea.language = title, body, category, language
-    _validated(idea).save(
-        update_fields=["title", "body", "body_html", "category", "language", "updated_at"]
-    )
+    with transaction.atomic():
+        _validated(idea).save(
+            update_fields=["title", "body", "body_html", "category", "language", "updated_at"]
+        )
+        transaction.on_commit(lambda: idea_written.delay(idea.pk))
     return idea
 
 

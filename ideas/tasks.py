@@ -1,10 +1,61 @@
-"""Celery tasks: thin wrappers that take ids and call services."""
+"""Celery tasks: thin wrappers that take ids and call services. Each is safe to run twice."""
+
+import logging
 
 from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
+from django.db import OperationalError
 
 from ideas import services
+from ideas.models import ClusteringRun, Idea
+from ideas.themes import runs
+from ideas.themes import services as theme_services
+from ideas.themes.selectors import published_run
+
+logger = logging.getLogger(__name__)
+
+# Transient failures worth a retry: the database or the network blinked.
+TRANSIENT = (OperationalError, OSError)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True)
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def notify_status_change(status_change_id: int) -> bool:
     return services.status_change_notify(status_change_id=status_change_id)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def idea_written(idea_id: int) -> bool:
+    """A new or edited idea: store its vector and place it in the nearest theme."""
+    idea = Idea.objects.filter(pk=idea_id).first()
+    if idea is None:
+        return False
+    return theme_services.idea_embed_and_assign(idea=idea) is not None
+
+
+@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def recluster(self, trigger: str = "manual", requested_by_id: int | None = None) -> int | None:  # type: ignore[no-untyped-def]
+    from accounts.models import User
+
+    user = User.objects.filter(pk=requested_by_id).first() if requested_by_id else None
+    run = runs.run_recluster(trigger=trigger, requested_by=user, task_id=self.request.id or "")
+    return run.pk if run else None
+
+
+@shared_task
+def recluster_if_needed() -> bool:
+    """Periodic: a full run once enough ideas arrived since the last published one."""
+    last = published_run()
+    new_ideas = Idea.objects.filter(created_at__gt=last.started_at).count() if last else None
+    if last is None or new_ideas >= settings.THEMES_RERUN_AFTER_NEW_IDEAS:  # type: ignore[operator]
+        recluster.delay(trigger="new_ideas")
+        return True
+    return False
+
+
+@worker_ready.connect
+def _first_run_on_start(**kwargs: object) -> None:
+    """The worker's first start finds themes for the demo (or any) data right away."""
+    if not ClusteringRun.objects.exists():
+        logger.info("No clustering run yet: queueing the first one")
+        recluster.delay(trigger="startup")

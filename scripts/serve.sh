@@ -7,7 +7,7 @@ PY=.venv/bin/python
 PORT="${PORT:-8000}"
 
 mkdir -p var/celery/queue var/celery/processed
-.venv/bin/celery -A config worker --loglevel=INFO --concurrency=1 --without-gossip --without-mingle \
+.venv/bin/celery -A config worker --beat --loglevel=INFO --concurrency=1 --without-gossip --without-mingle \
   > var/worker.log 2>&1 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true' EXIT INT TERM
@@ -17,7 +17,8 @@ broker="filesystem queue in var/celery"
 cat <<MSG
 
   Ruche is starting on http://127.0.0.1:${PORT}
-  Celery worker: pid ${worker}, broker: ${broker}, log: var/worker.log
+  Celery worker (with the beat scheduler): pid ${worker}, broker: ${broker}, log: var/worker.log
+  The worker finds the first themes on its first start (about a minute): /themes/ as pm@example.com
   Emails (sign-up confirmations, notifications) are printed in this terminal and in var/worker.log.
 
 MSG

@@ -82,3 +82,21 @@ def category(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def idea(alice, category):  # type: ignore[no-untyped-def]
     return IdeaFactory(author=alice, category=category, title="Freeze my card from the app")
+
+
+@pytest.fixture
+def make_ideas(db):  # type: ignore[no-untyped-def]
+    """Create ideas from {group: [titles]}; returns {group: [Idea]}."""
+    category = CategoryFactory(slug="mobile-app")
+    author = UserFactory()
+
+    def make(groups: dict[str, list[str]]) -> dict[str, list]:  # type: ignore[type-arg]
+        return {
+            name: [
+                IdeaFactory(title=title, body=title, category=category, author=author)
+                for title in titles
+            ]
+            for name, titles in groups.items()
+        }
+
+    return make

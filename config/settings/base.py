@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.settings.social import social_providers_from_env
@@ -128,6 +129,18 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "recluster-nightly": {
+        "task": "ideas.tasks.recluster",
+        "schedule": crontab(hour=2, minute=0),
+        "kwargs": {"trigger": "nightly"},
+    },
+    "recluster-when-enough-new-ideas": {
+        "task": "ideas.tasks.recluster_if_needed",
+        "schedule": 10 * 60,
+    },
+}
 
 # --- Accounts ---------------------------------------------------------------------------------
 
@@ -200,6 +213,13 @@ RATE_LIMITS = {
     "vote": (120, 60),
     "status_change": (60, 60),
 }
+
+# Themes: the text representation (auto = e5 sentence embeddings, TF-IDF + LSA if unavailable),
+# and how many new ideas since the last run trigger a new one before the nightly run.
+THEMES_BACKEND = env("THEMES_BACKEND", default="auto")
+THEMES_RERUN_AFTER_NEW_IDEAS = env.int("THEMES_RERUN_AFTER_NEW_IDEAS", default=25)
+# Test hook: seconds a run waits inside its publishing transaction (lets a test kill it there).
+THEMES_PUBLISH_PAUSE_SECONDS = env.float("THEMES_PUBLISH_PAUSE_SECONDS", default=0.0)
 
 LOGGING = {
     "version": 1,

@@ -140,6 +140,8 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
     # Some themes are far more popular than others, as on any real portal.
     themes = sorted({i["theme"] for i in content["ideas"]})  # sorted: sets vary between runs
     popularity = {t: rng.paretovariate(1.6) for t in themes}
+    # Two themes are heating up this week, so the product managers' dashboard has news.
+    hot = set(rng.sample([t for t in themes if t != "misc"], k=2))
     ideas: list[Idea] = []
     for item in content["ideas"]:
         ideas.append(
@@ -153,7 +155,10 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
             )
         )
     Idea.objects.bulk_create(ideas)
-    ages = {idea.pk: timedelta(hours=rng.uniform(2, 120 * 24)) for idea in ideas}
+    ages = {
+        idea.pk: timedelta(hours=rng.uniform(2, (8 if item["theme"] in hot else 120) * 24))
+        for idea, item in zip(ideas, content["ideas"], strict=True)
+    }
     for idea in ideas:
         idea.created_at = now - ages[idea.pk]
     Idea.objects.bulk_update(ideas, ["created_at"])
@@ -161,7 +166,7 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
     votes: list[Vote] = []
     comments: list[Comment] = []
     for idea, item in zip(ideas, content["ideas"], strict=True):
-        weight = popularity[item["theme"]]
+        weight = popularity[item["theme"]] * (3 if item["theme"] in hot else 1)
         voters = rng.sample(members, k=min(len(members), int(rng.expovariate(1 / (4 * weight)))))
         votes += [Vote(user=voter, idea=idea) for voter in voters]
         for text in rng.sample(
@@ -176,6 +181,9 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
                 )
             )
     Vote.objects.bulk_create(votes)
+    for vote in votes:  # most votes come soon after an idea is posted
+        vote.created_at = now - ages[vote.idea.pk] * (1 - rng.random() ** 2)
+    Vote.objects.bulk_update(votes, ["created_at"])
     Comment.objects.bulk_create(comments)
     for comment in comments:
         age = ages[comment.idea.pk]

@@ -3,8 +3,9 @@
 import os
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,41 +40,71 @@ class Worker:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path) -> Iterator[Worker]:  # type: ignore[no-untyped-def]
-    """Start `celery worker` as a separate process on its own queue, and route tasks to it.
+def start_worker(transactional_db, tmp_path) -> Iterator[Callable[..., Worker]]:  # type: ignore[no-untyped-def]
+    """Start `celery worker` processes on a queue of their own, and route tasks to it.
 
     The test's own app stops running tasks eagerly, so they travel through the broker.
+    Extra keyword arguments become environment variables of the worker.
     """
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
-    log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "test",
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url_of_the_test_database(),
-        "EMAIL_URL": f"filemail:///{mail_dir}",  # django-environ drops one slash
-    }
-    command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
-        "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "--loglevel=INFO",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+    workers: list[Worker] = []
     saved = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
     celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = False, queue
+
+    def start(**extra_env: str) -> Worker:
+        n = len(workers)
+        mail_dir = tmp_path / f"mail{n}"
+        mail_dir.mkdir()
+        log = tmp_path / f"worker{n}.log"
+        env = {
+            **os.environ,
+            "DJANGO_ENV": "test",
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": database_url_of_the_test_database(),
+            "EMAIL_URL": f"filemail:///{mail_dir}",  # django-environ drops one slash
+            **extra_env,
+        }
+        command = [
+            sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
+            "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "--loglevel=INFO",
+        ]  # fmt: skip
+        with log.open("wb") as out:
+            process = subprocess.Popen(  # noqa: S603
+                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+        worker = Worker(process=process, queue=queue, mail_dir=mail_dir, log=log)
+        workers.append(worker)
+        return worker
+
     try:
-        yield Worker(process=process, queue=queue, mail_dir=mail_dir, log=log)
+        yield start
     finally:
         celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = saved
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for worker in workers:
+            if worker.process.poll() is None:
+                worker.process.terminate()
+                try:
+                    worker.process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    worker.process.kill()
+                    worker.process.wait()
+
+
+@pytest.fixture
+def celery_worker_process(start_worker) -> Worker:  # type: ignore[no-untyped-def]
+    return start_worker()
+
+
+def wait_until(check: Callable[[], bool], *, seconds: float, worker: Worker) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        if worker.process.poll() is not None:
+            pytest.fail(f"The worker exited with {worker.process.returncode}:\n{worker.output()}")
+        time.sleep(0.25)
+    pytest.fail(f"Timed out after {seconds} s. Worker log:\n{worker.output()}")
 
 
 def broker_is_redis() -> bool:

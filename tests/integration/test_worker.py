@@ -1,26 +1,13 @@
 """A status change travels through the broker to a real worker process, which emails the author."""
 
-import time
-
 import pytest
 from django.conf import settings
 
 from ideas.models import Status, StatusChange
 from ideas.services import idea_change_status
-from tests.integration.conftest import broker_is_redis
+from tests.integration.conftest import broker_is_redis, wait_until
 
 pytestmark = pytest.mark.integration
-
-
-def _wait_until(check, *, seconds: float, worker):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        if worker.process.poll() is not None:
-            pytest.fail(f"The worker exited with {worker.process.returncode}:\n{worker.output()}")
-        time.sleep(0.25)
-    pytest.fail(f"Timed out after {seconds} s. Worker log:\n{worker.output()}")
 
 
 def test_a_worker_process_sends_the_status_email(celery_worker_process, idea, moderator):
@@ -31,7 +18,7 @@ def test_a_worker_process_sends_the_status_email(celery_worker_process, idea, mo
     def notified() -> bool:
         return StatusChange.objects.filter(pk=change.pk, notified_at__isnull=False).exists()
 
-    _wait_until(notified, seconds=60, worker=celery_worker_process)
+    wait_until(notified, seconds=60, worker=celery_worker_process)
     sent = list(celery_worker_process.mail_dir.iterdir())
     assert len(sent) == 1, celery_worker_process.output()
     message = sent[0].read_text()

@@ -1,0 +1,41 @@
+"""Models of the ideas app: ideas and their votes and answers, and the themes found among them."""
+
+from ideas.models.ideas import (
+    BODY_MAX_LENGTH,
+    STATUS_TRANSITIONS,
+    TITLE_MAX_LENGTH,
+    Category,
+    Idea,
+    Language,
+    Status,
+    StatusChange,
+    Vote,
+)
+from ideas.models.themes import (
+    ClusteringRun,
+    IdeaVector,
+    RunState,
+    Theme,
+    ThemeEvent,
+    ThemeMembership,
+    ThemeStatus,
+)
+
+__all__ = [
+    "BODY_MAX_LENGTH",
+    "STATUS_TRANSITIONS",
+    "TITLE_MAX_LENGTH",
+    "Category",
+    "ClusteringRun",
+    "Idea",
+    "IdeaVector",
+    "Language",
+    "RunState",
+    "Status",
+    "StatusChange",
+    "Theme",
+    "ThemeEvent",
+    "ThemeMembership",
+    "ThemeStatus",
+    "Vote",
+]

@@ -1,0 +1,168 @@
+"""Themes: groups of similar ideas found by the clustering worker.
+
+A run computes everything in memory and publishes in one transaction: readers always see the
+themes of the latest *published* run, so a run that fails or is killed changes nothing visible.
+"""
+
+import numpy as np
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ideas.models.ideas import Idea
+
+
+class IdeaVector(models.Model):
+    """An idea's text embedding, computed once when the idea is written (by the worker)."""
+
+    idea = models.OneToOneField(
+        Idea, on_delete=models.CASCADE, primary_key=True, related_name="vector"
+    )
+    backend = models.CharField(max_length=40)
+    # float32, L2-normalised, little-endian: 384 dimensions take 1.5 KB.
+    data = models.BinaryField()
+    # Hash of the embedded text, so an edited idea is embedded again and an unchanged one is not.
+    text_hash = models.CharField(max_length=64)
+    language = models.CharField(max_length=2, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.backend} vector of idea {self.idea_id}"
+
+    def as_array(self) -> np.ndarray:
+        return np.frombuffer(bytes(self.data), dtype="<f4")
+
+
+class RunState(models.TextChoices):
+    RUNNING = "running", _("Running")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+    FAILED = "failed", _("Failed")
+
+
+class ClusteringRun(models.Model):
+    state = models.CharField(max_length=12, choices=RunState.choices, default=RunState.RUNNING)
+    trigger = models.CharField(max_length=20)  # nightly, new_ideas, manual, startup
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    backend = models.CharField(max_length=40, blank=True)
+    parameters = models.JSONField(default=dict)
+    idea_count = models.PositiveIntegerField(default=0)
+    theme_count = models.PositiveIntegerField(default=0)
+    themed_count = models.PositiveIntegerField(default=0)
+    duration_seconds = models.FloatField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # The Celery task that runs it: a redelivered task (its worker died) takes its run over.
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        get_latest_by = "published_at"
+        constraints = [
+            # At most one run at a time, enforced by the database for any number of workers.
+            models.UniqueConstraint(
+                fields=["state"], condition=models.Q(state="running"), name="one_running_run"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} ({self.state})"
+
+    @property
+    def themed_share(self) -> float:
+        return self.themed_count / self.idea_count if self.idea_count else 0.0
+
+
+class ThemeStatus(models.TextChoices):
+    NEW = "new", _("New")
+    INVESTIGATING = "investigating", _("Investigating")
+    ON_ROADMAP = "on_roadmap", _("On the roadmap")
+    DECLINED = "declined", _("Declined")
+
+
+class Theme(models.Model):
+    """A theme keeps its id, name, note and status from run to run while its ideas overlap."""
+
+    label = models.CharField(_("label"), max_length=200)  # written by the engine
+    name = models.CharField(_("name"), max_length=120, blank=True)  # written by product managers
+    note = models.TextField(_("note"), blank=True, max_length=5_000)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ThemeStatus.choices, default=ThemeStatus.NEW
+    )
+    terms = models.JSONField(default=list)
+    representative_idea = models.ForeignKey(
+        Idea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The engine's view of the theme in the published run, used to place new ideas.
+    centroid = models.BinaryField(null=True, blank=True)
+    threshold = models.FloatField(default=1.0)
+    size = models.PositiveIntegerField(default=0)
+    map_x = models.FloatField(default=0.0)
+    map_y = models.FloatField(default=0.0)
+    is_active = models.BooleanField(default=False, db_index=True)
+    first_run = models.ForeignKey(ClusteringRun, on_delete=models.PROTECT, related_name="+")
+    last_run = models.ForeignKey(ClusteringRun, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-size"]
+        permissions = [("manage_themes", "Can review, annotate, export and re-run themes")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.label
+
+    def centroid_array(self) -> np.ndarray | None:
+        return None if self.centroid is None else np.frombuffer(bytes(self.centroid), dtype="<f4")
+
+
+class ThemeMembership(models.Model):
+    run = models.ForeignKey(ClusteringRun, on_delete=models.CASCADE, related_name="memberships")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="memberships")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="theme_memberships")
+    similarity = models.FloatField()
+    # True when the idea joined between runs (nearest theme), not in a full run.
+    incremental = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "idea"], name="one_theme_per_idea_per_run")
+        ]
+        indexes = [models.Index(fields=["run", "theme"])]
+
+    def __str__(self) -> str:
+        return f"idea {self.idea_id} in theme {self.theme_id} (run {self.run_id})"
+
+
+class ThemeEvent(models.Model):
+    """What a run did to a theme: continued, created, merged into another, split off, retired."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        CONTINUED = "continued", _("Continued")
+        MERGED = "merged", _("Merged into another theme")
+        SPLIT = "split", _("Split off another theme")
+        RETIRED = "retired", _("Retired")
+
+    run = models.ForeignKey(ClusteringRun, on_delete=models.CASCADE, related_name="events")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    other = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    overlap = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: theme {self.theme_id} in run {self.run_id}"

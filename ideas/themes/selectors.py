@@ -1,0 +1,226 @@
+"""Reads for themes: always from the latest published run."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from community.models import Comment
+from ideas.models import (
+    Category,
+    ClusteringRun,
+    Idea,
+    RunState,
+    Theme,
+    ThemeEvent,
+    ThemeMembership,
+    Vote,
+)
+from ideas.themes import trending
+
+
+def published_run(*, for_update: bool = False) -> ClusteringRun | None:
+    runs = ClusteringRun.objects.filter(state=RunState.PUBLISHED)
+    if for_update:
+        runs = runs.select_for_update()
+    return runs.order_by("-published_at", "-pk").first()
+
+
+def latest_run() -> ClusteringRun | None:
+    return ClusteringRun.objects.order_by("-started_at", "-pk").first()
+
+
+def theme_members_of_run(run: ClusteringRun) -> dict[int, set[int]]:
+    members: dict[int, set[int]] = defaultdict(set)
+    for theme_id, idea_id in ThemeMembership.objects.filter(run=run).values_list("theme", "idea"):
+        members[theme_id].add(idea_id)
+    return dict(members)
+
+
+@dataclass
+class ThemeSummary:
+    theme: Theme
+    size: int
+    votes: int
+    daily: list[int]  # activity per day, oldest first, last item today
+    trend: trending.Trend
+    top_ideas: list[Idea] = field(default_factory=list)
+
+    @property
+    def sparkline_points(self) -> str:
+        """SVG polyline points for a 100×24 sparkline."""
+        peak = max(self.daily) or 1
+        step = 100 / max(1, len(self.daily) - 1)
+        return " ".join(
+            f"{i * step:.1f},{24 - 22 * value / peak:.1f}" for i, value in enumerate(self.daily)
+        )
+
+
+def _daily_activity(
+    run: ClusteringRun, *, days: int, theme_ids: list[int] | None = None
+) -> dict[int, list[int]]:
+    """Weighted activity (ideas, comments, votes) per theme and day over the last `days` days."""
+    today = timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    since = timezone.now() - timedelta(days=days + 1)
+    links = ThemeMembership.objects.filter(run=run)
+    if theme_ids is not None:
+        links = links.filter(theme__in=theme_ids)
+    theme_of = dict(links.values_list("idea", "theme"))
+    series: dict[int, list[int]] = {t: [0] * days for t in set(theme_of.values())}
+
+    def add(rows: QuerySet, weight: int) -> None:  # type: ignore[type-arg]
+        for idea_id, day, n in rows:
+            offset = (day - start).days if isinstance(day, date) else -1
+            if idea_id in theme_of and 0 <= offset < days:
+                series[theme_of[idea_id]][offset] += weight * n
+
+    ideas = list(theme_of)
+    add(
+        Idea.objects.filter(pk__in=ideas, created_at__gte=since)
+        .annotate(day=TruncDate("created_at"))
+        .values_list("pk", "day")
+        .annotate(n=Count("pk")),
+        trending.WEIGHTS["ideas"],
+    )
+    for model, weight in (
+        (Comment, trending.WEIGHTS["comments"]),
+        (Vote, trending.WEIGHTS["votes"]),
+    ):
+        add(
+            model.objects.filter(idea__in=ideas, created_at__gte=since)
+            .annotate(day=TruncDate("created_at"))
+            .values_list("idea", "day")
+            .annotate(n=Count("pk")),
+            weight,
+        )
+    return series
+
+
+def theme_summaries(
+    *,
+    sort: str = "trend",
+    category: Category | None = None,
+    days: int = 35,
+    top_ideas: int = 3,
+) -> tuple[ClusteringRun | None, list[ThemeSummary]]:
+    """The dashboard: active themes with size, votes, daily activity, trend and top ideas."""
+    run = published_run()
+    if run is None:
+        return None, []
+    links = ThemeMembership.objects.filter(run=run)
+    if category is not None:
+        links = links.filter(idea__category=category)
+    stats = {
+        row["theme"]: row
+        for row in links.values("theme").annotate(size=Count("idea"), votes=Sum("idea__vote_count"))
+    }
+    themes = Theme.objects.filter(pk__in=stats).select_related("representative_idea")
+    window = max(days, trending.RECENT_DAYS + trending.BASELINE_DAYS)
+    daily = _daily_activity(run, days=window, theme_ids=list(stats))
+    summaries = [
+        ThemeSummary(
+            theme=theme,
+            size=stats[theme.pk]["size"],
+            votes=stats[theme.pk]["votes"] or 0,
+            daily=daily.get(theme.pk, [0] * window)[-days:],
+            trend=trending.trend(daily.get(theme.pk, [])),
+        )
+        for theme in themes
+    ]
+    if sort == "size":
+        summaries.sort(key=lambda s: (-s.size, s.theme.pk))
+    elif sort == "votes":
+        summaries.sort(key=lambda s: (-s.votes, s.theme.pk))
+    else:
+        summaries.sort(key=lambda s: (-s.trend.z, -s.size, s.theme.pk))
+    if top_ideas:
+        best = _top_ideas(run, [s.theme.pk for s in summaries], top_ideas, category)
+        for summary in summaries:
+            summary.top_ideas = best.get(summary.theme.pk, [])
+    return run, summaries
+
+
+def _top_ideas(
+    run: ClusteringRun, theme_ids: list[int], n: int, category: Category | None
+) -> dict[int, list[Idea]]:
+    links = ThemeMembership.objects.filter(run=run, theme__in=theme_ids).select_related("idea")
+    if category is not None:
+        links = links.filter(idea__category=category)
+    best: dict[int, list[Idea]] = defaultdict(list)
+    for link in links.order_by("theme", "-idea__vote_count", "idea"):
+        if len(best[link.theme_id]) < n:
+            best[link.theme_id].append(link.idea)
+    return best
+
+
+def theme_get(*, pk: int) -> Theme:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Theme.objects.select_related("representative_idea"), pk=pk)
+
+
+def theme_ideas(*, theme: Theme) -> QuerySet[Idea]:
+    run = published_run()
+    return (
+        Idea.objects.filter(theme_memberships__run=run, theme_memberships__theme=theme)
+        .select_related("category", "author")
+        .order_by("-vote_count", "-created_at")
+    )
+
+
+def theme_activity(*, theme: Theme, days: int = 90) -> list[int]:
+    run = published_run()
+    if run is None:
+        return [0] * days
+    return _daily_activity(run, days=days, theme_ids=[theme.pk]).get(theme.pk, [0] * days)
+
+
+def theme_events(*, theme: Theme) -> QuerySet[ThemeEvent]:
+    return (
+        (ThemeEvent.objects.filter(theme=theme) | ThemeEvent.objects.filter(other=theme))
+        .select_related("run", "theme", "other")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def theme_export_rows(*, category: Category | None = None) -> list[dict[str, object]]:
+    """One row per (theme, idea) of the published run. No personal data: no names, no emails."""
+    run, summaries = theme_summaries(category=category, top_ideas=0)
+    if run is None:
+        return []
+    by_theme = {s.theme.pk: s for s in summaries}
+    links = (
+        ThemeMembership.objects.filter(run=run, theme__in=by_theme)
+        .select_related("idea__category")
+        .order_by("theme", "-idea__vote_count", "idea")
+    )
+    if category is not None:
+        links = links.filter(idea__category=category)
+    rows = []
+    for link in links:
+        summary, idea = by_theme[link.theme_id], link.idea
+        rows.append(
+            {
+                "theme_id": link.theme_id,
+                "theme_name": summary.theme.display_name,
+                "theme_label": summary.theme.label,
+                "theme_status": summary.theme.status,
+                "theme_size": summary.size,
+                "theme_trend_ratio": round(summary.trend.ratio, 2),
+                "theme_trend_z": round(summary.trend.z, 2),
+                "trending": int(summary.trend.is_trending),
+                "idea_id": idea.pk,
+                "idea_title": idea.title,
+                "idea_category": idea.category.slug,
+                "idea_status": idea.status,
+                "idea_votes": idea.vote_count,
+                "idea_comments": idea.comment_count,
+                "idea_created": idea.created_at.date().isoformat(),
+                "similarity": round(link.similarity, 3),
+            }
+        )
+    return rows

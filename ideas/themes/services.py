@@ -1,0 +1,59 @@
+"""Writes on themes outside full runs: a new idea joins a theme, product managers annotate."""
+
+import logging
+
+import numpy as np
+from django.db import transaction
+from django.db.models import F
+
+from accounts.models import User
+from ideas.clustering import assign_to_themes
+from ideas.models import Idea, Theme, ThemeMembership
+from ideas.themes.embedding import vectors_for
+from ideas.themes.selectors import published_run
+
+logger = logging.getLogger(__name__)
+
+
+def idea_embed_and_assign(*, idea: Idea) -> ThemeMembership | None:
+    """Store the idea's vector, then put it in the nearest published theme if close enough.
+
+    Safe to run twice: the vector is only recomputed when the text changed, and the membership
+    is unique per run and idea. An idea that fits no theme waits for the next full run.
+    """
+    vectors = vectors_for([idea])
+    run = published_run()
+    if vectors is None or run is None:
+        return None
+    placed = [
+        (theme, centroid)
+        for theme in Theme.objects.filter(is_active=True, last_run=run)
+        if (centroid := theme.centroid_array()) is not None
+    ]
+    if not placed:
+        return None
+    themes = [theme for theme, _ in placed]
+    centroids = np.stack([centroid for _, centroid in placed])
+    thresholds = np.asarray([t.threshold for t in themes], dtype=np.float32)
+    ids, sims = assign_to_themes(vectors, centroids, thresholds)
+    if ids[0] < 0:
+        return None
+    theme = themes[int(ids[0])]
+    with transaction.atomic():
+        membership, created = ThemeMembership.objects.get_or_create(
+            run=run,
+            idea=idea,
+            defaults={"theme": theme, "similarity": float(sims[0]), "incremental": True},
+        )
+        if created:
+            Theme.objects.filter(pk=theme.pk).update(size=F("size") + 1)
+    return membership
+
+
+def theme_update(*, theme: Theme, editor: User, name: str, note: str, status: str) -> Theme:
+    """Product managers rename, annotate and set the status of a theme; runs keep these."""
+    theme.name, theme.note, theme.status = name.strip(), note.strip(), status
+    theme.full_clean(exclude=["first_run", "last_run", "representative_idea", "centroid"])
+    theme.save(update_fields=["name", "note", "status", "updated_at"])
+    logger.info("Theme %s updated by user %s", theme.pk, editor.pk)
+    return theme

@@ -1,0 +1,68 @@
+"""Which themes are trending: recent activity against the theme's own baseline. No Django.
+
+Activity counts what people do in a theme each day: a new idea weighs 3, a comment 2, a vote 1.
+For each theme, the last RECENT_DAYS are compared with the BASELINE_DAYS before them:
+
+    expected = baseline activity × RECENT_DAYS / BASELINE_DAYS
+    ratio    = (recent + PRIOR) / (expected + PRIOR)          smoothed rate ratio
+    z        = (recent − expected) / √(expected + PRIOR)        Poisson-style surprise
+
+PRIOR (5 units of activity) is a pseudo-count: it pulls small numbers towards "no change", so a
+tiny theme going from 0 to 2 votes (ratio 1.4, z 0.9) is not news, while a theme going from
+one event a day to twenty in a week (ratio 2.1, z 3.8) is. A theme is *trending* when
+ratio ≥ 1.5 and z ≥ 2; the dashboard ranks by z. See docs/themes.md.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+RECENT_DAYS = 7
+BASELINE_DAYS = 28
+PRIOR = 5.0
+TRENDING_RATIO = 1.5
+TRENDING_Z = 2.0
+WEIGHTS = {"ideas": 3, "comments": 2, "votes": 1}
+
+
+@dataclass(frozen=True)
+class Trend:
+    recent: float
+    expected: float
+    ratio: float
+    z: float
+
+    @property
+    def is_trending(self) -> bool:
+        return self.ratio >= TRENDING_RATIO and self.z >= TRENDING_Z
+
+    @property
+    def direction(self) -> str:
+        """up, down or flat: the arrow shown beside the theme."""
+        if self.ratio >= 1.25 and self.z >= 1.0:
+            return "up"
+        if self.ratio <= 0.8 and self.z <= -1.0:
+            return "down"
+        return "flat"
+
+
+def activity(ideas: int, comments: int, votes: int) -> int:
+    return WEIGHTS["ideas"] * ideas + WEIGHTS["comments"] * comments + WEIGHTS["votes"] * votes
+
+
+def trend(daily: Sequence[float]) -> Trend:
+    """Trend of a daily activity series, oldest first, the last item being today.
+
+    Uses the last RECENT_DAYS + BASELINE_DAYS days; a shorter series is padded with zeros.
+    """
+    window = list(daily)[-(RECENT_DAYS + BASELINE_DAYS) :]
+    window = [0.0] * (RECENT_DAYS + BASELINE_DAYS - len(window)) + window
+    baseline = sum(window[:BASELINE_DAYS])
+    recent = sum(window[BASELINE_DAYS:])
+    expected = baseline * RECENT_DAYS / BASELINE_DAYS
+    return Trend(
+        recent=recent,
+        expected=expected,
+        ratio=(recent + PRIOR) / (expected + PRIOR),
+        z=(recent - expected) / math.sqrt(expected + PRIOR),
+    )

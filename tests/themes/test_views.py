@@ -1,0 +1,189 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from ideas.models import Theme
+from ideas.themes import runs
+from tests.themes.data import GROUPS
+
+THEME_PAGES = ["themes:dashboard", "themes:map", "themes:export"]
+
+
+@pytest.fixture
+def published(make_ideas):  # type: ignore[no-untyped-def]
+    groups = make_ideas(GROUPS)
+    return groups, runs.run_recluster(trigger="manual")
+
+
+@pytest.mark.parametrize("name", THEME_PAGES)
+def test_anonymous_people_are_sent_to_log_in(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+@pytest.mark.parametrize("who", ["alice", "partner", "moderator"])
+@pytest.mark.parametrize("name", THEME_PAGES)
+def test_theme_pages_are_for_product_managers_only(client, request, who, name):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["product_manager", "admin_user"])
+@pytest.mark.parametrize("name", THEME_PAGES)
+def test_product_managers_and_admins_see_the_theme_pages(client, request, who, name):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_dashboard_says_when_there_are_no_themes_yet(client, product_manager):
+    client.force_login(product_manager)
+    assert "No themes yet" in client.get(reverse("themes:dashboard")).text
+
+
+def test_the_dashboard_lists_themes_with_size_trend_and_top_ideas(
+    client, product_manager, published
+):
+    _, run = published
+    client.force_login(product_manager)
+    response = client.get(reverse("themes:dashboard"), {"sort": "size"})
+    summaries = response.context["summaries"]
+    assert len(summaries) >= 3
+    assert sum(s.size for s in summaries) == run.themed_count
+    assert [s.size for s in summaries] == sorted((s.size for s in summaries), reverse=True)
+    assert all(len(s.top_ideas) <= 3 for s in summaries)
+    assert "<polyline" in response.text  # sparklines
+    assert response.context["chosen"]["period"] == 30
+    assert all(len(s.daily) == 30 for s in summaries)
+
+
+def test_the_dashboard_filters_by_category(client, product_manager, published):
+    client.force_login(product_manager)
+    response = client.get(
+        reverse("themes:dashboard"), {"category": "no-such-category", "period": "7"}
+    )
+    assert response.status_code == 200
+    assert response.context["chosen"]["category"] is None
+    assert all(len(s.daily) == 7 for s in response.context["summaries"])
+
+
+def test_the_map_draws_one_clickable_bubble_per_theme(client, product_manager, published):
+    client.force_login(product_manager)
+    response = client.get(reverse("themes:map"))
+    active = Theme.objects.filter(is_active=True)
+    assert response.text.count("<circle") == active.count()
+    for theme in active:
+        assert reverse("themes:detail", args=[theme.pk]) in response.text
+
+
+def test_a_product_manager_renames_annotates_and_sets_the_status(
+    client, product_manager, published
+):
+    theme = Theme.objects.filter(is_active=True).first()
+    client.force_login(product_manager)
+    url = reverse("themes:detail", args=[theme.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert len(page.context["bars"]) == 90
+    response = client.post(
+        url, {"name": "Card freeze", "note": "Ask the app team", "status": "investigating"}
+    )
+    assert response.status_code == 302
+    theme.refresh_from_db()
+    assert (theme.name, theme.note, theme.status) == (
+        "Card freeze",
+        "Ask the app team",
+        "investigating",
+    )
+
+
+def test_a_bad_theme_status_is_a_field_error(client, product_manager, published):
+    theme = Theme.objects.filter(is_active=True).first()
+    client.force_login(product_manager)
+    response = client.post(
+        reverse("themes:detail", args=[theme.pk]), {"name": "x" * 121, "status": "bogus"}
+    )
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"name", "status"}
+    theme.refresh_from_db()
+    assert theme.name == ""
+
+
+def test_members_cannot_edit_a_theme(client, alice, published):
+    theme = Theme.objects.filter(is_active=True).first()
+    client.force_login(alice)
+    response = client.post(
+        reverse("themes:detail", args=[theme.pk]), {"name": "Hacked", "status": "new"}
+    )
+    assert response.status_code == 403
+
+
+def test_the_csv_export_has_a_row_per_themed_idea_and_no_personal_data(
+    client, product_manager, published
+):
+    _, run = published
+    client.force_login(product_manager)
+    response = client.get(reverse("themes:export"))
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(
+        response.streaming_content if response.streaming else [response.content]
+    ).decode()
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == run.themed_count
+    assert {"theme_id", "theme_name", "idea_id", "idea_title", "trending"} <= set(rows[0])
+    assert "@" not in text
+    assert "display_name" not in text
+
+
+def test_the_csv_export_defuses_formulas(client, product_manager, make_ideas):
+    make_ideas(
+        {"x": ['=HYPERLINK("http://evil") freeze my card in the app', *GROUPS["card"]], **GROUPS}
+    )
+    runs.run_recluster(trigger="manual")
+    client.force_login(product_manager)
+    text = client.get(reverse("themes:export")).content.decode()
+    assert "'=HYPERLINK" in text
+
+
+def test_rerun_needs_post_and_queues_a_run(
+    client, product_manager, published, django_capture_on_commit_callbacks
+):
+    client.force_login(product_manager)
+    assert client.get(reverse("themes:rerun")).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("themes:rerun"))
+    assert response.status_code == 302
+    from ideas.models import ClusteringRun
+
+    latest = ClusteringRun.objects.latest("started_at")
+    assert latest.trigger == "manual"
+    assert latest.requested_by == product_manager
+
+
+def test_similar_ideas_appear_for_a_title_being_typed(client, published):
+    groups, _ = published
+    response = client.get(
+        reverse("ideas:similar"), {"title": "How do I freeze my card in the app?"}
+    )
+    titles = [idea.title for idea, _ in response.context["matches"]]
+    assert 1 <= len(titles) <= 5
+    card_titles = {i.title for i in groups["card"]}
+    assert titles[0] in card_titles
+    assert "Is your idea already here?" in response.text
+
+
+def test_a_french_title_finds_english_twins(client, published):
+    groups, _ = published
+    response = client.get(
+        reverse("ideas:similar"), {"title": "Mettre l'application en mode sombre"}
+    )
+    titles = {idea.title for idea, _ in response.context["matches"]}
+    assert titles & {i.title for i in groups["dark"] if not any(c in i.title for c in "éè'")}
+
+
+def test_no_similar_ideas_for_a_too_short_or_unrelated_title(client, published):
+    assert client.get(reverse("ideas:similar"), {"title": "hi"}).context["matches"] == []
+    response = client.get(reverse("ideas:similar"), {"title": "Sponsor the under-12 football team"})
+    assert response.context["matches"] == []
