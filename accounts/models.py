@@ -47,6 +47,12 @@ class User(AbstractUser):
         help_text=_("For partners: the organisation shown beside your posts."),
     )
 
+    profile_public = models.BooleanField(
+        _("public profile"),
+        default=True,
+        help_text=_("Others can see your profile page with your ideas and badges."),
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["display_name"]
 

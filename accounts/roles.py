@@ -28,13 +28,21 @@ ROLE_LABELS = {
 CHANGE_IDEA_STATUS = "ideas.change_idea_status"
 MODERATE_COMMENTS = "community.moderate_comment"
 MANAGE_THEMES = "ideas.manage_themes"
+ADD_CAMPAIGN = "community.add_campaign"
+CHANGE_CAMPAIGN = "community.change_campaign"
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     MEMBER: set(),
     PARTNER: set(),
-    MODERATOR: {CHANGE_IDEA_STATUS, MODERATE_COMMENTS},
-    PRODUCT_MANAGER: {CHANGE_IDEA_STATUS, MANAGE_THEMES},
-    ADMIN: {CHANGE_IDEA_STATUS, MODERATE_COMMENTS, MANAGE_THEMES},
+    MODERATOR: {CHANGE_IDEA_STATUS, MODERATE_COMMENTS, ADD_CAMPAIGN, CHANGE_CAMPAIGN},
+    PRODUCT_MANAGER: {CHANGE_IDEA_STATUS, MANAGE_THEMES, ADD_CAMPAIGN, CHANGE_CAMPAIGN},
+    ADMIN: {
+        CHANGE_IDEA_STATUS,
+        MODERATE_COMMENTS,
+        MANAGE_THEMES,
+        ADD_CAMPAIGN,
+        CHANGE_CAMPAIGN,
+    },
 }
 
 # Roles whose holders answer officially and get a staff badge.

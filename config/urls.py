@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
@@ -17,3 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz),
 ]
+
+if settings.DEBUG:
+    # Uploaded files in development; production serves MEDIA_ROOT from the web server.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

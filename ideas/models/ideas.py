@@ -78,6 +78,14 @@ class Idea(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ideas"
     )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="ideas")
+    campaign = models.ForeignKey(
+        "community.Campaign",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ideas",
+        verbose_name=_("campaign"),
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -21,6 +21,10 @@ class Comment(models.Model):
     body_html = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # One level of replies: a reply to a reply is attached to the top comment.
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
     # A moderator's removal keeps the row (and who removed it) but hides the text.
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.ForeignKey(

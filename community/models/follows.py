@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from ideas.models import Category, Idea
+
+
+class Follow(models.Model):
+    """A user follows an idea or a category (exactly one of the two)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="follows")
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(idea__isnull=False, category__isnull=True)
+                | Q(idea__isnull=True, category__isnull=False),
+                name="follow_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "idea"], condition=Q(idea__isnull=False), name="follow_idea_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "category"],
+                condition=Q(category__isnull=False),
+                name="follow_category_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.idea_id or self.category_id}"

@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ideas.models import Idea
+
+
+class NotificationKind(models.TextChoices):
+    STATUS_CHANGE = "status_change", _("A followed idea changes status")
+    COMMENT = "comment", _("A followed idea gets a comment")
+    MERGED = "merged", _("A followed idea is merged into another")
+    MILESTONE = "milestone", _("My idea passes a vote milestone")
+    MENTION = "mention", _("Someone mentions me in a comment")
+    BADGE = "badge", _("I earn a badge")
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("Email right away")
+    DAILY = "daily", _("Daily digest email")
+    OFF = "off", _("No email")
+
+
+# Email defaults per kind; notifications always appear in the app.
+DEFAULT_DELIVERY = {
+    NotificationKind.STATUS_CHANGE: Delivery.IMMEDIATE,
+    NotificationKind.COMMENT: Delivery.DAILY,
+    NotificationKind.MERGED: Delivery.IMMEDIATE,
+    NotificationKind.MILESTONE: Delivery.IMMEDIATE,
+    NotificationKind.MENTION: Delivery.IMMEDIATE,
+    NotificationKind.BADGE: Delivery.DAILY,
+}
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    # What happened, e.g. "status_change:42:7" (kind, source row, recipient). Unique, so a task
+    # that runs twice cannot notify twice.
+    key = models.CharField(max_length=120, unique=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Email state: claimed and marked inside one transaction (see community.notifications).
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}: {self.title}"
+
+
+class NotificationPreference(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.delivery}"

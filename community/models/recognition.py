@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from community.models.campaigns import Campaign
+from ideas.models import Idea
+
+
+class PointsEntry(models.Model):
+    """One reason a member earned points. `key` is unique, so no event counts twice."""
+
+    class Reason(models.TextChoices):
+        IDEA = "idea", _("Posted an idea")
+        COMMENT = "comment", _("Commented")
+        VOTE_RECEIVED = "vote_received", _("Received a vote")
+        PLANNED = "planned", _("Idea planned")
+        DONE = "done", _("Idea done")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    points = models.IntegerField()
+    key = models.CharField(max_length=120, unique=True)
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} +{self.points} ({self.reason})"
+
+
+class BadgeCode(models.TextChoices):
+    FIRST_IDEA = "first_idea", _("First idea")
+    FIRST_COMMENT = "first_comment", _("First comment")
+    TEN_VOTES = "ten_votes", _("10 votes received")
+    IDEA_ADOPTED = "idea_adopted", _("Idea adopted")
+    CAMPAIGN_TOP = "campaign_top", _("Top contributor of a campaign")
+
+
+class BadgeAward(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badges")
+    code = models.CharField(max_length=20, choices=BadgeCode.choices)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    awarded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["awarded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "code"], condition=models.Q(campaign__isnull=True), name="badge_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "code", "campaign"],
+                condition=models.Q(campaign__isnull=False),
+                name="campaign_badge_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.code}"
