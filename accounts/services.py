@@ -38,8 +38,15 @@ def user_create(
     return user
 
 
-def user_update_profile(*, user: User, display_name: str) -> User:
+def user_update_profile(
+    *, user: User, display_name: str, profile_public: bool | None = None
+) -> User:
+    """Change the display name and, when given, whether the public profile page is shown."""
     user.display_name = display_name.strip()
+    fields = ["display_name"]
+    if profile_public is not None:
+        user.profile_public = profile_public
+        fields.append("profile_public")
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["display_name"])
+    user.save(update_fields=fields)
     return user

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from community.models import COMMENT_MAX_LENGTH
+from community.models import COMMENT_MAX_LENGTH, Delivery, NotificationKind
 
 
 class CommentForm(forms.Form):
@@ -17,3 +17,14 @@ class CommentForm(forms.Form):
         if not body:
             raise forms.ValidationError(_("This field cannot be only spaces."))
         return body
+
+
+class PreferencesForm(forms.Form):
+    """One choice per kind of notification; only the known deliveries are accepted."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for kind in NotificationKind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label, choices=Delivery.choices, widget=forms.RadioSelect
+            )

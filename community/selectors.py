@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -7,7 +7,15 @@ from ideas.models import Idea
 
 
 def comments_for_idea(*, idea: Idea) -> QuerySet[Comment]:
-    return idea.comments.select_related("author").prefetch_related("author__groups")
+    """Top-level comments, each with its replies, authors and their groups prefetched."""
+    replies = Comment.objects.select_related("author").prefetch_related(
+        "author__groups", "author__badges"
+    )
+    return (
+        idea.comments.filter(parent__isnull=True)
+        .select_related("author")
+        .prefetch_related("author__groups", "author__badges", Prefetch("replies", queryset=replies))
+    )
 
 
 def comments_by_author(*, author: User) -> QuerySet[Comment]:

@@ -1,7 +1,7 @@
 """Writes for comments. The idea's comment_count counts comments that are shown."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,16 +20,30 @@ def _count(idea_id: int, delta: int) -> None:
 
 def _validated(comment: Comment) -> Comment:
     comment.body = comment.body.strip()
-    comment.full_clean(exclude=["author", "idea", "removed_by"])
+    comment.full_clean(exclude=["author", "idea", "removed_by", "parent"])
     comment.body_html = render_markdown(comment.body)
     return comment
 
 
 @transaction.atomic
-def comment_create(*, idea: Idea, author: User, body: str) -> Comment:
-    comment = _validated(Comment(idea=idea, author=author, body=body))
+def comment_create(
+    *, idea: Idea, author: User, body: str, parent: Comment | None = None
+) -> Comment:
+    """Comment on an idea, or reply to a comment (one level: a reply to a reply joins the
+    top comment's thread). The author follows the idea; followers and mentioned people are
+    told by the worker."""
+    from community.follows import idea_followed_by
+    from community.tasks import comment_posted
+
+    if parent is not None:
+        if parent.idea_id != idea.pk:
+            raise ValidationError({"parent": _("You can only reply to a comment on this idea.")})
+        parent = parent.parent or parent
+    comment = _validated(Comment(idea=idea, author=author, body=body, parent=parent))
     comment.save()
     _count(idea.pk, +1)
+    idea_followed_by(user=author, idea=idea)
+    transaction.on_commit(lambda: comment_posted.delay(comment.pk))
     return comment
 
 
@@ -54,14 +68,21 @@ def comment_update(*, comment: Comment, editor: User, body: str) -> Comment:
 @transaction.atomic
 def comment_remove(*, comment: Comment, actor: User) -> None:
     """Authors delete their own comments; moderators remove anyone's, leaving a trace."""
+    from community.recognition import forget_comment
+
     if not comment_can_remove(comment=comment, user=actor):
         raise PermissionDenied(_("You cannot remove this comment."))
-    if comment.author_id == actor.pk:
+    comment_id = comment.pk
+    if comment.author_id == actor.pk and not comment.replies.exists():
         comment.delete()
         _count(comment.idea_id, -1)
+        forget_comment(comment_id=comment_id)
         return
+    # Removed (by a moderator, or by its author when others replied to it): the row stays so
+    # the thread holds together, the text is hidden.
     # Only count a removal once, even if two moderators click at the same time.
     if Comment.objects.filter(pk=comment.pk, removed_at__isnull=True).update(
         removed_at=timezone.now(), removed_by=actor
     ):
         _count(comment.idea_id, -1)
+        forget_comment(comment_id=comment_id)

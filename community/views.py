@@ -1,15 +1,23 @@
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.access import authenticated_user
-from community import selectors, services
-from community.forms import CommentForm
+from community import follows, notifications, recognition, selectors, services
+from community.forms import CommentForm, PreferencesForm
+from community.models import Notification, NotificationKind
 from config.ratelimit import rate_limit
+from ideas.models import Category
 from ideas.selectors import idea_get_for_user
 
 
@@ -19,12 +27,22 @@ from ideas.selectors import idea_get_for_user
 def comment_create(request: HttpRequest, idea_pk: int) -> HttpResponse:
     idea = idea_get_for_user(user=request.user, pk=idea_pk)
     form = CommentForm(request.POST)
+    parent_pk = request.POST.get("parent", "")
+    parent = selectors.comment_get(pk=int(parent_pk)) if parent_pk.isdigit() else None
     if form.is_valid():
-        comment = services.comment_create(
-            idea=idea, author=authenticated_user(request), body=form.cleaned_data["body"]
-        )
-        return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
-    return render(request, "community/comment_form.html", {"form": form, "idea": idea}, status=400)
+        try:
+            comment = services.comment_create(
+                idea=idea,
+                author=authenticated_user(request),
+                body=form.cleaned_data["body"],
+                parent=parent,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
+    context = {"form": form, "idea": idea, "parent": parent}
+    return render(request, "community/comment_form.html", context, status=400)
 
 
 @login_required
@@ -56,3 +74,116 @@ def comment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     services.comment_remove(comment=comment, actor=authenticated_user(request))
     messages.success(request, _("The comment was removed."))
     return redirect(f"{comment.idea.get_absolute_url()}#comments")
+
+
+# --- follows ------------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def idea_follow(request: HttpRequest, idea_pk: int) -> HttpResponse:
+    idea = idea_get_for_user(user=request.user, pk=idea_pk)
+    user = authenticated_user(request)
+    if request.POST.get("follow") == "0":
+        follows.idea_unfollowed_by(user=user, idea=idea)
+    else:
+        follows.idea_followed_by(user=user, idea=idea)
+    following = follows.follows_idea(user=user, idea=idea)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "community/_follow.html", {"idea": idea, "following": following})
+    return redirect(idea)
+
+
+@require_POST
+@login_required
+def category_follow(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    user = authenticated_user(request)
+    if request.POST.get("follow") == "0":
+        follows.category_unfollowed_by(user=user, category=category)
+        messages.success(request, _("You no longer follow %(name)s.") % {"name": category.name})
+    else:
+        follows.category_followed_by(user=user, category=category)
+        messages.success(request, _("You now follow %(name)s.") % {"name": category.name})
+    return redirect(f"{reverse('ideas:list')}?category={category.slug}")
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    page = Paginator(notifications.notifications_for(user=user), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "community/notifications.html", {"page": page})
+
+
+@require_POST
+@login_required
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    notifications.notifications_mark_read(user=authenticated_user(request))
+    return redirect("community:notifications")
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    user = authenticated_user(request)
+    notification = get_object_or_404(Notification, pk=pk, recipient=user)
+    notifications.notifications_mark_read(user=user, pk=notification.pk)
+    return redirect(notification.url)
+
+
+@login_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            notifications.preferences_update(user=user, choices=form.cleaned_data)
+            messages.success(request, _("Your notification settings were saved."))
+            return redirect("community:preferences")
+        status = 400
+    else:
+        form = PreferencesForm(initial=notifications.preferences_for(user=user))
+        status = 200
+    return render(request, "community/preferences.html", {"form": form}, status=status)
+
+
+@csrf_exempt  # mail clients post RFC 8058 one-click unsubscribes without a CSRF token
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """No login needed: the signed token says who and what. GET asks, POST does it."""
+    if request.method == "POST":
+        done = notifications.unsubscribe_with_token(token)
+        if done is None:
+            return render(request, "community/unsubscribe.html", {"invalid": True}, status=400)
+        _user, kind = done
+        return render(
+            request,
+            "community/unsubscribe.html",
+            {"done": True, "kind": NotificationKind(kind).label},
+        )
+    return render(request, "community/unsubscribe.html", {"token": token})
+
+
+# --- recognition --------------------------------------------------------------------------------
+
+
+def leaderboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        date(year, month, 1)
+    except ValueError:
+        year, month = today.year, today.month
+    rows = recognition.monthly_leaderboard(year=year, month=month)
+    return render(
+        request,
+        "community/leaderboard.html",
+        {
+            "rows": rows,
+            "month": date(year, month, 1),
+            "this_month": date(today.year, today.month, 1),
+        },
+    )

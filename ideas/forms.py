@@ -1,9 +1,12 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from community.models import Campaign
 from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Category, Language, Status
 from ideas.selectors import SORTS
 
@@ -41,6 +44,39 @@ class IdeaForm(forms.Form):
         if not value:
             raise forms.ValidationError(_("This field cannot be only spaces."))
         return value
+
+
+class IdeaCreateForm(IdeaForm):
+    """A new idea, optionally submitted into a campaign (`?campaign=<slug>` preselects it).
+
+    The choices are the campaigns that have not ended, plus the one asked for even if it has:
+    idea_create then refuses it with a message that says why, shown on this field.
+    """
+
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"),
+        queryset=Campaign.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("No campaign"),
+    )
+    field_order = ["campaign", "title", "body", "category", "language"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        source = self.data if self.is_bound else self.initial
+        asked = str(source.get("campaign") or "")
+        field = self.fields["campaign"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Campaign.objects.filter(
+            Q(ends_at__gt=timezone.now()) | Q(slug=asked)
+        ).order_by("ends_at", "pk")
+        if not asked and not field.queryset.exists():
+            del self.fields["campaign"]  # no campaign running: the usual form
+        elif asked and not self.is_bound and "category" not in self.initial:
+            chosen = field.queryset.filter(slug=asked, category__isnull=False).first()
+            if chosen is not None:
+                self.initial["category"] = chosen.category_id
 
 
 class StatusChangeForm(forms.Form):

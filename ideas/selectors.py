@@ -1,6 +1,6 @@
 """Reads for ideas: querysets with their joins done, so pages make a fixed number of queries."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
@@ -9,6 +9,9 @@ from django.utils import timezone
 from accounts.models import User
 from ideas.models import Category, Idea, Status, StatusChange, Vote
 from ideas.ranking import with_trending_score
+
+if TYPE_CHECKING:
+    from community.models import Campaign
 
 SORTS = ("trending", "top", "new")
 
@@ -21,7 +24,9 @@ def _with_viewer_vote(queryset: QuerySet[Idea], viewer: Any) -> QuerySet[Idea]:
 
 
 def ideas_for_listing(*, viewer: Any = None) -> QuerySet[Idea]:
-    ideas = Idea.objects.select_related("author", "category").prefetch_related("author__groups")
+    ideas = Idea.objects.select_related("author", "category").prefetch_related(
+        "author__groups", "author__badges"
+    )
     return _with_viewer_vote(ideas, viewer)
 
 
@@ -32,8 +37,11 @@ def idea_list(
     category: Category | None = None,
     status: str | None = None,
     query: str = "",
+    campaign: "Campaign | None" = None,
 ) -> QuerySet[Idea]:
     ideas = ideas_for_listing(viewer=viewer)
+    if campaign is not None:
+        ideas = ideas.filter(campaign=campaign)
     if category is not None:
         ideas = ideas.filter(category=category)
     if status:

@@ -1,22 +1,31 @@
 """Every write to ideas, votes and status changes goes through these functions."""
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import user_answers_officially
 from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChange, Vote
 from ideas.rendering import render_markdown
+
+if TYPE_CHECKING:
+    from community.models import Campaign
+
+
+def idea_followed_by(*, user: User, idea: Idea) -> bool:
+    # Imported here: the community app builds on ideas, not the other way round.
+    from community.follows import idea_followed_by as follow
+
+    return follow(user=user, idea=idea)
 
 
 def _validated(idea: Idea) -> Idea:
@@ -27,15 +36,39 @@ def _validated(idea: Idea) -> Idea:
     return idea
 
 
-def idea_create(*, author: User, title: str, body: str, category: Category, language: str) -> Idea:
+def idea_create(
+    *,
+    author: User,
+    title: str,
+    body: str,
+    category: Category,
+    language: str,
+    campaign: "Campaign | None" = None,
+) -> Idea:
+    """Publish an idea, optionally into a campaign that is open to this author."""
+    from community.tasks import recognise_idea
     from ideas.tasks import idea_written
 
+    if campaign is not None:
+        # Imported here: the community app builds on ideas, not the other way round.
+        from community.campaign_services import campaign_check_submission
+
+        campaign_check_submission(campaign=campaign, author=author)
     idea = _validated(
-        Idea(author=author, title=title, body=body, category=category, language=language)
+        Idea(
+            author=author,
+            title=title,
+            body=body,
+            category=category,
+            language=language,
+            campaign=campaign,
+        )
     )
     with transaction.atomic():
         idea.save()
+        idea_followed_by(user=author, idea=idea)
         transaction.on_commit(lambda: idea_written.delay(idea.pk))
+        transaction.on_commit(lambda: recognise_idea.delay(idea.pk))
     return idea
 
 
@@ -74,6 +107,8 @@ def vote_set(*, user: User, idea: Idea, voted: bool) -> bool:
        gets IntegrityError inside its savepoint and changes nothing.
     3. The counter moves with an F() expression, so concurrent voters never overwrite each other.
     """
+    from community.tasks import votes_changed
+
     with transaction.atomic():
         if voted:
             try:
@@ -82,12 +117,14 @@ def vote_set(*, user: User, idea: Idea, voted: bool) -> bool:
             except IntegrityError:
                 return False
             delta = 1
+            idea_followed_by(user=user, idea=idea)
         else:
             deleted, _detail = Vote.objects.filter(user=user, idea=idea).delete()
             if not deleted:
                 return False
             delta = -1
         Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + delta)
+        transaction.on_commit(lambda: votes_changed.delay(idea.pk))
     idea.refresh_from_db(fields=["vote_count"])
     return True
 
@@ -139,52 +176,24 @@ def idea_change_status(*, idea: Idea, actor: User, to_status: str, response: str
 
 
 def status_change_notify(*, status_change_id: int) -> bool:
-    """Email the idea's author about a status change, once. Returns True if an email was sent.
+    """Tell the idea's followers (its author among them) and award points. Safe to run twice:
+    notifications and points have unique keys, so a second run adds nothing."""
+    from community.notifications import notify_status_change
+    from community.recognition import recognise_status
 
-    The row is locked while the email is sent and marked afterwards in the same transaction,
-    so two workers running the same task cannot both send it, and a failed send is retried.
-    """
-    with transaction.atomic():
-        change = (
-            StatusChange.objects.select_for_update()
-            .select_related("idea__author", "changed_by")
-            .filter(pk=status_change_id, notified_at__isnull=True)
-            .first()
-        )
-        if change is None:
-            return False
-        author = change.idea.author
-        if author.pk != change.changed_by_id and author.is_active:
-            _send_status_email(change)
-        change.notified_at = timezone.now()
-        change.save(update_fields=["notified_at"])
-    return True
-
-
-def _send_status_email(change: StatusChange) -> None:
-    idea = change.idea
-    context = {
-        "idea": idea,
-        "change": change,
-        "from_label": Status(change.from_status).label,
-        "to_label": Status(change.to_status).label,
-        "url": settings.SITE_URL.rstrip("/") + idea.get_absolute_url(),
-    }
-    # Written in the language the author wrote the idea in.
-    with translation.override(idea.language):
-        subject = _("Your idea “%(title)s” is now %(status)s") % {
-            "title": idea.title[:60],
-            "status": context["to_label"],
-        }
-        text = render_to_string("ideas/email/status_change.txt", context)
-        html = render_to_string("ideas/email/status_change.html", context)
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body=text,
-        to=[idea.author.email],
+    change = (
+        StatusChange.objects.select_related("idea__author", "idea__category", "changed_by")
+        .filter(pk=status_change_id)
+        .first()
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
+    if change is None:
+        return False
+    notify_status_change(change=change)
+    recognise_status(idea=change.idea)
+    StatusChange.objects.filter(pk=change.pk, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+    return True
 
 
 def ideas_recount(*, ids: list[int] | None = None) -> int:

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import ChoiceField
+from django.forms import ChoiceField, Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,11 +12,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import authenticated_user
 from accounts.roles import user_answers_officially
+from community.campaign_selectors import campaigns_open
+from community.follows import follows_idea
 from community.forms import CommentForm
 from community.selectors import comments_for_idea
 from config.ratelimit import rate_limit
 from ideas import selectors, services
-from ideas.forms import IdeaFilterForm, IdeaForm, StatusChangeForm
+from ideas.forms import IdeaCreateForm, IdeaFilterForm, IdeaForm, StatusChangeForm
 from ideas.models import STATUS_TRANSITIONS, Idea, Status
 
 
@@ -25,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "trending": selectors.idea_list(viewer=request.user, sort="trending")[:6],
         "categories": selectors.categories_with_counts(),
         "status_updates": selectors.recent_status_changes(limit=5),
+        "campaigns": campaigns_open()[:3],
     }
     return render(request, "ideas/home.html", context)
 
@@ -79,6 +82,7 @@ def _detail_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[s
         "comment_form": CommentForm(),
         "can_edit": services.idea_can_edit(idea=idea, user=user),
         "can_answer": is_staff,
+        "following": follows_idea(user=user, idea=idea),
     }
     if is_staff:
         allowed = STATUS_TRANSITIONS[idea.status]
@@ -95,14 +99,24 @@ def _detail_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[s
 @rate_limit("idea_create")
 def idea_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = IdeaForm(request.POST)
+        form = IdeaCreateForm(request.POST)
         if form.is_valid():
-            idea = services.idea_create(author=authenticated_user(request), **form.cleaned_data)
-            messages.success(request, _("Thank you! Your idea is published."))
-            return redirect(idea)
+            try:
+                idea = services.idea_create(author=authenticated_user(request), **form.cleaned_data)
+            except ValidationError as error:  # e.g. a campaign that is closed to this author
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, _("Thank you! Your idea is published."))
+                return redirect(idea)
     else:
-        form = IdeaForm()
+        form = IdeaCreateForm(initial={"campaign": request.GET.get("campaign", "")})
     return render(request, "ideas/form.html", {"form": form})
+
+
+def _add_service_errors(form: Form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
 
 
 @login_required

@@ -17,4 +17,6 @@ def is_staff_member(user: Any) -> bool:
 
 @register.inclusion_tag("accounts/_person.html")
 def person(user: Any) -> dict[str, Any]:
-    return {"person": user, "staff": is_staff_member(user)}
+    # Badges come prefetched too (author__badges); each is shown as a small medal with its name.
+    badges = [badge.get_code_display() for badge in user.badges.all()]
+    return {"person": user, "staff": is_staff_member(user), "badges": badges}

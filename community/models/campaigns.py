@@ -35,14 +35,16 @@ class Campaign(models.Model):
     class Meta:
         ordering = ["-starts_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="campaign_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="campaign_ends_after_start"
+            )
         ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("community:campaign", kwargs={"slug": self.slug})
+        return reverse("campaigns:detail", kwargs={"slug": self.slug})
 
     @property
     def is_open(self) -> bool:

@@ -8,8 +8,12 @@ from ideas.models import Category, Idea
 class Follow(models.Model):
     """A user follows an idea or a category (exactly one of the two)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
     category = models.ForeignKey(
         Category, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
     )

@@ -16,11 +16,15 @@ class PointsEntry(models.Model):
         PLANNED = "planned", _("Idea planned")
         DONE = "done", _("Idea done")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points"
+    )
     reason = models.CharField(max_length=20, choices=Reason.choices)
     points = models.IntegerField()
     key = models.CharField(max_length=120, unique=True)
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
@@ -39,16 +43,22 @@ class BadgeCode(models.TextChoices):
 
 
 class BadgeAward(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badges")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badges"
+    )
     code = models.CharField(max_length=20, choices=BadgeCode.choices)
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     awarded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["awarded_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "code"], condition=models.Q(campaign__isnull=True), name="badge_once"
+                fields=["user", "code"],
+                condition=models.Q(campaign__isnull=True),
+                name="badge_once",
             ),
             models.UniqueConstraint(
                 fields=["user", "code", "campaign"],

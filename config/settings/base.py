@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "community.context_processors.notifications",
             ],
         },
     },
@@ -111,6 +112,8 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
 else:
     CELERY_BROKER_URL = "filesystem://"
+    for folder in ("queue", "processed", "control"):  # kombu expects them to exist
+        (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
@@ -140,6 +143,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ideas.tasks.recluster_if_needed",
         "schedule": 10 * 60,
     },
+    "daily-digests": {
+        "task": "community.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "campaign-results": {"task": "community.tasks.award_campaign_results", "schedule": 60 * 60},
 }
 
 # --- Accounts ---------------------------------------------------------------------------------

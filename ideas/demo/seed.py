@@ -8,7 +8,7 @@ a second run finds the demo customer and changes nothing.
 import json
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import User
 from accounts.services import user_create
+from community.demo import seed_campaigns
 from community.models import Comment
 from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChange, Vote
 from ideas.rendering import render_markdown
@@ -213,11 +214,52 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
             current = target
             changes += 1
         Idea.objects.filter(pk=idea.pk).update(status=current)
+    campaigns = seed_campaigns(rng=rng, now=now, ideas=ideas, members=members, staff=staff)
     ideas_recount()
+    engagement = seed_engagement(ideas=ideas, comments=comments, now=now)
     return {
         "ideas": len(ideas),
         "users": len(members) + 3,
         "votes": len(votes),
         "comments": len(comments),
         "status_changes": changes,
+        **campaigns,
+        **engagement,
+    }
+
+
+def seed_engagement(*, ideas: list[Idea], comments: list[Comment], now: datetime) -> dict[str, int]:
+    """Follows, points, badges and notifications, as the worker would have made them."""
+    from community import notifications, recognition
+    from community.models import BadgeAward, Campaign, Follow, Notification
+
+    follows = {(i.author_id, i.pk) for i in ideas}
+    follows |= set(Vote.objects.filter(idea__in=ideas).values_list("user_id", "idea_id"))
+    follows |= {(c.author_id, c.idea_id) for c in comments}
+    Follow.objects.bulk_create([Follow(user_id=u, idea_id=i) for u, i in sorted(follows)])
+    for idea in Idea.objects.filter(pk__in=[i.pk for i in ideas]).select_related("author"):
+        recognition.recognise_idea(idea=idea)
+        recognition.recognise_votes(idea=idea)
+        recognition.recognise_status(idea=idea)
+        notifications.notify_vote_milestones(idea=idea, email=False)
+    for comment in Comment.objects.filter(pk__in=[c.pk for c in comments]).select_related(
+        "idea", "author"
+    ):
+        recognition.recognise_comment(comment=comment)
+    for change in StatusChange.objects.select_related(
+        "idea__author", "idea__category", "changed_by"
+    ):
+        told = notifications.notify_status_change(change=change, email=False)
+        Notification.objects.filter(pk__in=[n.pk for n in told]).update(
+            created_at=change.created_at
+        )
+    for campaign in Campaign.objects.all():
+        recognition.campaign_award_results(campaign=campaign)
+    # History, not news: none of it is emailed, and only the last week is unread.
+    Notification.objects.update(emailed_at=now)
+    Notification.objects.filter(created_at__lt=now - timedelta(days=7)).update(read_at=now)
+    return {
+        "follows": len(follows),
+        "badges": BadgeAward.objects.count(),
+        "notifications": Notification.objects.count(),
     }

@@ -1,15 +1,25 @@
 from django.core import mail
 
+from community.models import Notification
 from ideas import services
 from ideas.models import Status
 
 
+def _idea(author, category):  # type: ignore[no-untyped-def]
+    return services.idea_create(
+        author=author,
+        title="Freeze my card from the app",
+        body="Please",
+        category=category,
+        language="en",
+    )
+
+
 def test_status_change_emails_the_author_in_the_ideas_language(
-    idea, moderator, django_capture_on_commit_callbacks
+    alice, moderator, category, django_capture_on_commit_callbacks
 ):
-    idea.language = "en"
-    idea.save()
     with django_capture_on_commit_callbacks(execute=True):
+        idea = _idea(alice, category)
         change = services.idea_change_status(
             idea=idea, actor=moderator, to_status=Status.PLANNED, response="On the **roadmap**."
         )
@@ -20,35 +30,39 @@ def test_status_change_emails_the_author_in_the_ideas_language(
     assert "Planned" in email.subject
     assert "On the **roadmap**." in email.body
     assert f"/ideas/{idea.pk}/" in email.body
+    assert "/unsubscribe/" in email.body
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     html, mimetype = email.alternatives[0]
     assert mimetype == "text/html"
-    assert "<strong>roadmap</strong>" in html
+    assert "roadmap" in html
     change.refresh_from_db()
     assert change.notified_at is not None
 
 
 def test_a_retried_notification_is_not_sent_twice(
-    idea, moderator, django_capture_on_commit_callbacks
+    alice, moderator, category, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
+        idea = _idea(alice, category)
         change = services.idea_change_status(
             idea=idea, actor=moderator, to_status=Status.UNDER_REVIEW, response="Looking"
         )
-    assert services.status_change_notify(status_change_id=change.pk) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.status_change_notify(status_change_id=change.pk) is True
     assert len(mail.outbox) == 1
+    assert Notification.objects.filter(kind="status_change").count() == 1
 
 
-def test_no_email_when_staff_answer_their_own_idea(
+def test_no_notification_when_staff_answer_their_own_idea(
     moderator, category, django_capture_on_commit_callbacks
 ):
-    from tests.factories import IdeaFactory
-
-    own = IdeaFactory(author=moderator, category=category)
     with django_capture_on_commit_callbacks(execute=True):
+        own = _idea(moderator, category)
         services.idea_change_status(
             idea=own, actor=moderator, to_status=Status.PLANNED, response="Yes"
         )
     assert mail.outbox == []
+    assert not Notification.objects.filter(kind="status_change").exists()
 
 
 def test_a_missing_status_change_means_nothing_to_do(db):

@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 
+from community.follows import idea_followed_by
 from ideas.models import Status, StatusChange
 from ideas.services import idea_change_status
 from tests.integration.conftest import broker_is_redis, wait_until
@@ -11,6 +12,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_a_worker_process_sends_the_status_email(celery_worker_process, idea, moderator):
+    idea_followed_by(user=idea.author, idea=idea)  # as idea_create does for its author
     change = idea_change_status(
         idea=idea, actor=moderator, to_status=Status.PLANNED, response="On the roadmap."
     )

@@ -1,0 +1,86 @@
+"""Reads for campaigns: the list by phase, one campaign, its results and its leaderboard."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import User
+from community.models import Campaign
+from ideas.models import Idea
+from ideas.selectors import idea_list
+
+
+def campaigns_with_counts() -> QuerySet[Campaign]:
+    return Campaign.objects.select_related("category").annotate(idea_count=Count("ideas"))
+
+
+@dataclass(frozen=True)
+class CurrentCampaigns:
+    open: list[Campaign]
+    upcoming: list[Campaign]
+
+
+def campaigns_current(*, now: datetime | None = None) -> CurrentCampaigns:
+    """Open campaigns (closing soonest first) and upcoming ones (starting soonest first)."""
+    now = now or timezone.now()
+    current = list(campaigns_with_counts().filter(ends_at__gt=now).order_by("starts_at", "pk"))
+    return CurrentCampaigns(
+        open=sorted((c for c in current if c.starts_at <= now), key=lambda c: c.ends_at),
+        upcoming=[c for c in current if c.starts_at > now],
+    )
+
+
+def campaigns_finished(*, now: datetime | None = None) -> QuerySet[Campaign]:
+    now = now or timezone.now()
+    return campaigns_with_counts().filter(ends_at__lte=now).order_by("-ends_at", "-pk")
+
+
+def campaigns_open(*, now: datetime | None = None) -> QuerySet[Campaign]:
+    now = now or timezone.now()
+    return (
+        campaigns_with_counts()
+        .filter(starts_at__lte=now, ends_at__gt=now)
+        .order_by("ends_at", "pk")
+    )
+
+
+def campaign_get(*, slug: str) -> Campaign:
+    """Campaigns are public, whoever may submit into them (404 when there is none)."""
+    return get_object_or_404(campaigns_with_counts(), slug=slug)
+
+
+def campaign_top_ideas(*, campaign: Campaign, viewer: Any = None, limit: int = 5) -> list[Idea]:
+    return list(idea_list(viewer=viewer, sort="top", campaign=campaign)[:limit])
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    rank: int
+    member: User
+    points: int
+
+
+def campaign_leaderboard(*, campaign: Campaign, limit: int = 10) -> list[LeaderboardRow]:
+    """Members ranked by the points they earned on the campaign's ideas (ties share a rank).
+
+    Same order as community.recognition.campaign_leaderboard, which picks the campaign's badge
+    winner: active members, most points first, ties by account age. The filter comes before
+    the annotation, so the sum only covers the campaign's entries.
+    """
+    members = (
+        User.objects.filter(is_active=True, points__idea__campaign=campaign)
+        .annotate(campaign_points=Sum("points__points"))
+        .filter(campaign_points__gt=0)
+        .prefetch_related("groups", "badges")  # what the person tag shows
+        .order_by("-campaign_points", "pk")[:limit]
+    )
+    rows: list[LeaderboardRow] = []
+    for position, member in enumerate(members, start=1):
+        points: int = member.campaign_points  # type: ignore[attr-defined]
+        tied = rows and rows[-1].points == points
+        rows.append(LeaderboardRow(rows[-1].rank if tied else position, member, points))
+    return rows

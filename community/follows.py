@@ -1,0 +1,59 @@
+"""Following ideas and categories. People follow their own ideas and those they vote on or
+comment on automatically; they unfollow in one click."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+
+from accounts.models import User
+from community.models import Follow
+from ideas.models import Category, Idea
+
+
+def _follow(**target: object) -> bool:
+    try:
+        with transaction.atomic():
+            Follow.objects.create(**target)
+    except IntegrityError:  # already following: nothing to do
+        return False
+    return True
+
+
+def idea_followed_by(*, user: User, idea: Idea) -> bool:
+    """Follow an idea. Returns True if the user was not following it yet."""
+    return _follow(user=user, idea=idea)
+
+
+def idea_unfollowed_by(*, user: User, idea: Idea) -> bool:
+    deleted, _ = Follow.objects.filter(user=user, idea=idea).delete()
+    return bool(deleted)
+
+
+def category_followed_by(*, user: User, category: Category) -> bool:
+    return _follow(user=user, category=category)
+
+
+def category_unfollowed_by(*, user: User, category: Category) -> bool:
+    deleted, _ = Follow.objects.filter(user=user, category=category).delete()
+    return bool(deleted)
+
+
+def follows_idea(*, user: User | AnonymousUser, idea: Idea) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Follow.objects.filter(user_id=user.pk, idea=idea).exists()
+
+
+def follows_category(*, user: User | AnonymousUser, category: Category) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Follow.objects.filter(user_id=user.pk, category=category).exists()
+
+
+def idea_followers(*, idea: Idea) -> QuerySet[User]:
+    """People who follow the idea itself (category followers hear of new ideas only)."""
+    return User.objects.filter(follows__idea=idea, is_active=True).distinct()
+
+
+def category_followers(*, category: Category) -> QuerySet[User]:
+    return User.objects.filter(follows__category=category, is_active=True).distinct()

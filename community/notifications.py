@@ -1,0 +1,378 @@
+"""Notifications: created in the app for every event, emailed according to each person's
+preference (right away, in a daily digest, or not at all).
+
+Idempotency, so that a task that runs twice never notifies or emails twice:
+1. Each notification has a unique key naming the event and the recipient; creating it again
+   changes nothing (`bulk_create(ignore_conflicts=True)`).
+2. An email is sent inside a transaction that locks the notification rows still unsent, and
+   marks them sent in the same transaction. A second worker waits for the lock, then finds
+   nothing left to send; a send that fails rolls back and is retried.
+"""
+
+import logging
+import re
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from community.follows import category_followers, idea_followers
+from community.models import (
+    Comment,
+    Delivery,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+from community.models.notifications import DEFAULT_DELIVERY
+from ideas.models import Idea, Status, StatusChange
+
+logger = logging.getLogger(__name__)
+
+VOTE_MILESTONES = (10, 25, 50, 100, 250, 500, 1000)
+UNSUBSCRIBE_SALT = "ruche.unsubscribe"
+UNSUBSCRIBE_MAX_AGE = timedelta(days=90)
+
+
+# --- preferences --------------------------------------------------------------------------------
+
+
+def delivery_for(*, user: User, kind: str) -> str:
+    saved = NotificationPreference.objects.filter(user=user, kind=kind).values_list(
+        "delivery", flat=True
+    )
+    return saved.first() or DEFAULT_DELIVERY[NotificationKind(kind)]
+
+
+def preferences_for(*, user: User) -> dict[str, str]:
+    saved = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
+    return {
+        kind: saved.get(kind, DEFAULT_DELIVERY[NotificationKind(kind)]) for kind in NotificationKind
+    }
+
+
+def preferences_update(*, user: User, choices: dict[str, str]) -> None:
+    """Save email choices per kind. Unknown kinds or deliveries are refused."""
+    for kind, delivery in choices.items():
+        if kind not in NotificationKind.values or delivery not in Delivery.values:
+            raise ValueError(f"Unknown notification preference {kind}={delivery}")
+    with transaction.atomic():
+        for kind, delivery in choices.items():
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"delivery": delivery}
+            )
+
+
+# --- unsubscribe links --------------------------------------------------------------------------
+
+
+def unsubscribe_token(*, user: User, kind: str) -> str:
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign(f"{user.pk}:{kind}")
+
+
+def unsubscribe_url(*, user: User, kind: str) -> str:
+    path = reverse("community:unsubscribe", args=[unsubscribe_token(user=user, kind=kind)])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def unsubscribe_with_token(token: str) -> tuple[User, str] | None:
+    """Turn off emails of one kind for the token's user. None for a forged or expired token."""
+    try:
+        value = signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).unsign(
+            token, max_age=UNSUBSCRIBE_MAX_AGE
+        )
+        user_id, kind = value.split(":")
+    except (signing.BadSignature, ValueError):
+        return None
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or kind not in NotificationKind.values:
+        return None
+    preferences_update(user=user, choices={kind: Delivery.OFF})
+    return user, kind
+
+
+# --- creating notifications ---------------------------------------------------------------------
+
+
+def _site(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    event: str,
+    title: str,
+    body: str,
+    url: str,
+    idea: Idea | None = None,
+    actor: User | None = None,
+    email: bool = True,
+) -> list[Notification]:
+    """Create one notification per recipient (once per event), then queue immediate emails."""
+    from community.tasks import email_notification
+
+    rows = [
+        Notification(
+            recipient=user,
+            kind=kind,
+            key=f"{event}:{user.pk}"[:120],
+            actor=actor,
+            idea=idea,
+            title=title[:200],
+            body=body,
+            url=url,
+        )
+        for user in recipients
+        if actor is None or user.pk != actor.pk
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(
+        Notification.objects.filter(key__in=[r.key for r in rows], emailed_at__isnull=True)
+    )
+    immediate = [
+        n.pk for n in created if delivery_for(user=n.recipient, kind=kind) == Delivery.IMMEDIATE
+    ]
+    if immediate and email:
+        transaction.on_commit(lambda: [email_notification.delay(pk) for pk in immediate])
+    return created
+
+
+def notify_status_change(*, change: StatusChange, email: bool = True) -> list[Notification]:
+    idea = change.idea
+    followers = set(idea_followers(idea=idea)) | set(category_followers(category=idea.category))
+    with translation.override(idea.language):
+        title = _("“%(title)s” is now %(status)s") % {
+            "title": idea.title[:80],
+            "status": Status(change.to_status).label,
+        }
+    return _notify(
+        recipients=followers,
+        kind=NotificationKind.STATUS_CHANGE,
+        event=f"status:{change.pk}",
+        title=title,
+        body=change.response,
+        url=idea.get_absolute_url() + "#history",
+        idea=idea,
+        actor=change.changed_by,
+        email=email,
+    )
+
+
+MENTION = re.compile(r"(?<![\w@])@(\w[\w.\-]*(?: \w[\w.\-]*){0,3})")
+
+
+def mentioned_people(*, comment: Comment) -> list[User]:
+    """People named after @ in a comment, among those taking part in the idea.
+
+    `@Alice Martin` matches the display name "Alice Martin" of the idea's author or of someone
+    who commented on it (longest name first, case-insensitive). Naming outsiders is not
+    possible, so a comment cannot be used to page arbitrary members.
+    """
+    idea = comment.idea
+    people = {idea.author} | {c.author for c in idea.comments.select_related("author")}
+    by_name = sorted(
+        ((str(p.display_name).casefold(), p) for p in people if p.display_name),
+        key=lambda pair: -len(pair[0]),
+    )
+    found: dict[int, User] = {}
+    for match in MENTION.finditer(comment.body):
+        typed = match.group(1).casefold()
+        for name, person in by_name:
+            if typed == name or typed.startswith(name + " "):
+                found[person.pk] = person
+                break
+    found.pop(comment.author_id, None)
+    return list(found.values())
+
+
+def notify_comment(*, comment: Comment) -> list[Notification]:
+    idea = comment.idea
+    url = f"{idea.get_absolute_url()}#comment-{comment.pk}"
+    mentioned = mentioned_people(comment=comment)
+    with translation.override(idea.language):
+        mention_title = _("%(name)s mentioned you on “%(title)s”") % {
+            "name": comment.author,
+            "title": idea.title[:80],
+        }
+        comment_title = _("New comment on “%(title)s”") % {"title": idea.title[:80]}
+    notified = _notify(
+        recipients=mentioned,
+        kind=NotificationKind.MENTION,
+        event=f"mention:{comment.pk}",
+        title=mention_title,
+        body=comment.body[:500],
+        url=url,
+        idea=idea,
+        actor=comment.author,
+    )
+    already = {p.pk for p in mentioned}
+    notified += _notify(
+        recipients=[u for u in idea_followers(idea=idea) if u.pk not in already],
+        kind=NotificationKind.COMMENT,
+        event=f"comment:{comment.pk}",
+        title=comment_title,
+        body=comment.body[:500],
+        url=url,
+        idea=idea,
+        actor=comment.author,
+    )
+    return notified
+
+
+def notify_vote_milestones(*, idea: Idea, email: bool = True) -> list[Notification]:
+    notified: list[Notification] = []
+    for milestone in VOTE_MILESTONES:
+        if idea.vote_count < milestone:
+            break
+        with translation.override(idea.language):
+            title = _("Your idea “%(title)s” passed %(count)s votes") % {
+                "title": idea.title[:80],
+                "count": milestone,
+            }
+        notified += _notify(
+            recipients=[idea.author],
+            kind=NotificationKind.MILESTONE,
+            event=f"milestone:{idea.pk}:{milestone}",
+            title=title,
+            body="",
+            url=idea.get_absolute_url(),
+            idea=idea,
+            email=email,
+        )
+    return notified
+
+
+def notify_merged(*, duplicate: Idea, into: Idea, actor: User | None = None) -> list[Notification]:
+    """For the moderation issue's merge: followers of the duplicate hear where it went."""
+    followers = set(idea_followers(idea=duplicate)) | {duplicate.author}
+    return _notify(
+        recipients=followers,
+        kind=NotificationKind.MERGED,
+        event=f"merged:{duplicate.pk}:{into.pk}",
+        title=_("“%(old)s” was merged into “%(new)s”")
+        % {"old": duplicate.title[:60], "new": into.title[:60]},
+        body="",
+        url=into.get_absolute_url(),
+        idea=into,
+        actor=actor,
+    )
+
+
+def notify_badge(*, user: User, badge_label: str, event: str) -> list[Notification]:
+    return _notify(
+        recipients=[user],
+        kind=NotificationKind.BADGE,
+        event=event,
+        title=_("You earned a badge: %(badge)s") % {"badge": badge_label},
+        body="",
+        url=reverse("accounts:profile"),
+    )
+
+
+# --- in the app ---------------------------------------------------------------------------------
+
+
+def unread_count(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("actor", "idea")
+
+
+def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    return unread.update(read_at=timezone.now())
+
+
+# --- email --------------------------------------------------------------------------------------
+
+
+def _send(*, user: User, notifications: list[Notification], digest: bool) -> None:
+    kind = notifications[0].kind
+    context = {
+        "user": user,
+        "notifications": notifications,
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "preferences_url": _site(reverse("community:preferences")),
+        "unsubscribe_url": unsubscribe_url(user=user, kind=kind),
+        "digest": digest,
+    }
+    language = notifications[0].idea.language if notifications[0].idea else settings.LANGUAGE_CODE
+    with translation.override(language):
+        if digest:
+            subject = _("Your Ruche digest: %(count)s updates") % {"count": len(notifications)}
+        else:
+            subject = notifications[0].title
+        text = render_to_string("community/email/notifications.txt", context)
+        html = render_to_string("community/email/notifications.html", context)
+    message = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=text,
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def email_notification_now(*, notification_id: int) -> bool:
+    """Send one notification by email if its recipient wants it right away. Once only."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient", "idea")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        user = notification.recipient
+        if (
+            not user.is_active
+            or delivery_for(user=user, kind=notification.kind) != Delivery.IMMEDIATE
+        ):
+            return False
+        _send(user=user, notifications=[notification], digest=False)
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def send_daily_digest(*, user: User) -> int:
+    """One email with this user's notifications waiting for the daily digest. Once only."""
+    daily = [k for k, d in preferences_for(user=user).items() if d == Delivery.DAILY]
+    with transaction.atomic():
+        waiting = list(
+            Notification.objects.select_for_update()
+            .select_related("idea")
+            .filter(recipient=user, kind__in=daily, emailed_at__isnull=True)
+            .order_by("created_at")[:50]
+        )
+        if not waiting or not user.is_active:
+            return 0
+        _send(user=user, notifications=waiting, digest=True)
+        Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(
+            emailed_at=timezone.now()
+        )
+    return len(waiting)
+
+
+def users_with_digest_waiting() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, notifications__emailed_at__isnull=True).distinct()

@@ -1,0 +1,76 @@
+"""Celery tasks for the community: ids in, services called, safe to run twice."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from community import notifications, recognition
+from community.models import Campaign, Comment
+from ideas.models import Idea, StatusChange
+
+TRANSIENT = (OperationalError, OSError)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def email_notification(notification_id: int) -> bool:
+    return notifications.email_notification_now(notification_id=notification_id)
+
+
+@shared_task
+def send_daily_digests() -> int:
+    """Daily (Celery beat): queue one digest per person with something waiting."""
+    users = list(notifications.users_with_digest_waiting().values_list("pk", flat=True))
+    for user_id in users:
+        send_digest.delay(user_id)
+    return len(users)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def send_digest(user_id: int) -> int:
+    from accounts.models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    return notifications.send_daily_digest(user=user) if user else 0
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def recognise_idea(idea_id: int) -> None:
+    idea = Idea.objects.filter(pk=idea_id).select_related("author").first()
+    if idea:
+        recognition.recognise_idea(idea=idea)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def comment_posted(comment_id: int) -> None:
+    comment = Comment.objects.filter(pk=comment_id).select_related("idea", "author").first()
+    if comment:
+        notifications.notify_comment(comment=comment)
+        recognition.recognise_comment(comment=comment)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def votes_changed(idea_id: int) -> None:
+    idea = Idea.objects.filter(pk=idea_id).select_related("author").first()
+    if idea:
+        recognition.recognise_votes(idea=idea)
+        notifications.notify_vote_milestones(idea=idea)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def status_changed(status_change_id: int) -> None:
+    change = (
+        StatusChange.objects.filter(pk=status_change_id)
+        .select_related("idea__author", "idea__category", "changed_by")
+        .first()
+    )
+    if change:
+        notifications.notify_status_change(change=change)
+        recognition.recognise_status(idea=change.idea)
+
+
+@shared_task
+def award_campaign_results() -> int:
+    """Hourly (Celery beat): badges for campaigns that have ended."""
+    from django.utils import timezone
+
+    ended = Campaign.objects.filter(ends_at__lte=timezone.now(), results_awarded_at__isnull=True)
+    return sum(1 for c in ended if recognition.campaign_award_results(campaign=c))
