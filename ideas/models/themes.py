@@ -8,6 +8,7 @@ import numpy as np
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ideas.models.ideas import Idea
 
@@ -78,10 +79,11 @@ class ClusteringRun(models.Model):
 
 
 class ThemeStatus(models.TextChoices):
-    NEW = "new", _("New")
-    INVESTIGATING = "investigating", _("Investigating")
-    ON_ROADMAP = "on_roadmap", _("On the roadmap")
-    DECLINED = "declined", _("Declined")
+    # A context of their own: in French a theme is masculine, an idea feminine.
+    NEW = "new", pgettext_lazy("theme status", "New")
+    INVESTIGATING = "investigating", pgettext_lazy("theme status", "Investigating")
+    ON_ROADMAP = "on_roadmap", pgettext_lazy("theme status", "On the roadmap")
+    DECLINED = "declined", pgettext_lazy("theme status", "Declined")
 
 
 class Theme(models.Model):
