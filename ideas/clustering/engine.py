@@ -11,6 +11,7 @@ import numpy as np
 from ideas.clustering.cluster import ClusteringParams, cluster_vectors
 from ideas.clustering.labels import Theme, describe_themes
 from ideas.clustering.similarity import Neighbours, assign_to_themes, top_k_similar
+from ideas.clustering.text import detect_language
 from ideas.clustering.vectors import (
     BackendName,
     Embedder,
@@ -81,7 +82,10 @@ def build_themes(
     if use_lexical is None:
         use_lexical = backend_name != "tfidf" and 20 <= len(texts) <= LEXICAL_LIMIT
     lexical = TfidfLsaEmbedder(seed=seed).fit(texts).embed(texts) if use_lexical else None
-    result = cluster_vectors(vectors, seed=seed, params=params, lexical=lexical)
+    languages = np.asarray([detect_language(text) for text in texts])
+    result = cluster_vectors(
+        vectors, seed=seed, params=params, lexical=lexical, languages=languages
+    )
     themes = describe_themes(texts, vectors, result.labels, result.centroids, result.thresholds)
     return ThemeModel(labels=result.labels, themes=themes, backend=backend_name), embedder
 

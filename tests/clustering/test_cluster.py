@@ -65,3 +65,36 @@ def test_themes_are_numbered_largest_first_with_matching_sizes() -> None:
     result = cluster_vectors(x)
     assert list(result.sizes) == sorted(result.sizes, reverse=True)
     assert result.sizes[0] == np.sum(result.labels == 0)
+
+
+def test_centering_by_language_groups_by_subject_not_language():
+    from ideas.clustering.cluster import center_by_language
+
+    rng = np.random.default_rng(0)
+    dim = 32
+    subject = {"cards": np.eye(dim)[0], "loans": np.eye(dim)[1]}
+    language = {"en": 3 * np.eye(dim)[2], "fr": 3 * np.eye(dim)[3]}  # stronger than the subject
+    rows, subjects, languages = [], [], []
+    for s in subject:
+        for lang in language:
+            for _ in range(10):
+                rows.append(subject[s] + language[lang] + 0.05 * rng.standard_normal(dim))
+                subjects.append(s)
+                languages.append(lang)
+    vectors = np.asarray(rows, dtype=np.float32)
+    langs = np.asarray(languages)
+    centred = center_by_language(vectors, langs)
+    same_subject_other_language = centred[0] @ centred[10]  # cards/en vs cards/fr
+    other_subject_same_language = centred[0] @ centred[20]  # cards/en vs loans/en
+    assert same_subject_other_language > 0.8
+    assert other_subject_same_language < 0.1
+    raw = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    assert raw[0] @ raw[10] < raw[0] @ raw[20]  # before: language wins
+
+
+def test_a_language_with_too_few_texts_is_left_alone():
+    from ideas.clustering.cluster import center_by_language
+
+    vectors = np.asarray([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    out = center_by_language(vectors, np.asarray(["en", "fr"]))
+    assert np.allclose(out, vectors)
