@@ -1,12 +1,11 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from community.models import BadgeAward, BadgeCode, PointsEntry
 from tests.community.campaigns import make_campaign
 from tests.factories import CommentFactory, IdeaFactory, UserFactory
+from tests.helpers import queries_to_get
 
 
 def _url(user) -> str:  # type: ignore[no-untyped-def]
@@ -101,9 +100,7 @@ def test_names_link_to_public_profiles_only(client, alice, bob, category):
 def test_the_profile_query_count_does_not_grow_with_the_ideas(client, alice, bob, category):
     client.force_login(bob)
     IdeaFactory.create_batch(2, author=alice, category=category)
-    with CaptureQueriesContext(connection) as few:
-        assert client.get(_url(alice)).status_code == 200
+    few = queries_to_get(client, _url(alice))
     IdeaFactory.create_batch(15, author=alice, category=category)
-    with CaptureQueriesContext(connection) as many:
-        client.get(_url(alice))
-    assert len(many) == len(few)
+    many = queries_to_get(client, _url(alice))
+    assert many == few

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from ideas.models import Idea, Status, StatusChange, Vote
 from tests.factories import CategoryFactory, IdeaFactory
+from tests.helpers import queries_to_get
 
 
 def test_home_shows_trending_ideas_and_categories(client, idea):
@@ -69,43 +70,22 @@ def test_idea_list_is_paginated(client, category):
     assert 'rel="next"' in first.text
 
 
-def _queries_for_list(client, django_assert_max_num_queries, count, category, user):
-    IdeaFactory.create_batch(count, category=category)
-    client.force_login(user)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("ideas:list")).status_code == 200
-    return len(queries)
-
-
 def test_idea_list_query_count_does_not_grow_with_page_size(client, category, bob):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(bob)
     IdeaFactory.create_batch(3, category=category)
-    with CaptureQueriesContext(connection) as few:
-        client.get(reverse("ideas:list"))
+    few = queries_to_get(client, reverse("ideas:list"))
     IdeaFactory.create_batch(17, category=category)
-    with CaptureQueriesContext(connection) as many:
-        client.get(reverse("ideas:list"))
-    assert len(many) == len(few)
+    many = queries_to_get(client, reverse("ideas:list"))
+    assert many == few
 
 
 def test_home_query_count_is_fixed(client, category, bob):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(bob)
     IdeaFactory.create_batch(2, category=category)
-    with CaptureQueriesContext(connection) as few:
-        client.get(reverse("ideas:home"))
+    few = queries_to_get(client, reverse("ideas:home"))
     IdeaFactory.create_batch(10, category=category)
-    with CaptureQueriesContext(connection) as many:
-        client.get(reverse("ideas:home"))
-    assert len(many) == len(few)
+    many = queries_to_get(client, reverse("ideas:home"))
+    assert many == few
 
 
 # --- voting -----------------------------------------------------------------------------------
