@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-bench.txt
 	$(PY) -m pip install --quiet --no-deps bertopic==0.17.4
 	$(PY) -m bench.clustering_bench --output var/benchmarks-latest.md
+	$(PY) -m bench.sentiment_bench
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*"

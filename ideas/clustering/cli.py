@@ -3,72 +3,35 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import logging
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-EXIT_USAGE = 2
+from ideas.clustering.csvio import EXIT_USAGE, CliError, read_text_rows, run_cli, write_rows
 
-
-class CliError(Exception):
-    """A user-facing problem: printed on stderr without a traceback, exit code 2."""
-
-
-def _read_rows(path: Path, text_column: str, id_column: str | None) -> tuple[list[str], list[str]]:
-    if not path.is_file():
-        raise CliError(f"input file not found: {path}")
-    # Texts can be long; the csv module's default 128 KB field limit is too small for pastes.
-    csv.field_size_limit(16 * 1024 * 1024)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = reader.fieldnames or []
-            if not columns:
-                raise CliError(f"input file is empty: {path}")
-            for needed in filter(None, (text_column, id_column)):
-                if needed not in columns:
-                    raise CliError(
-                        f"column {needed!r} not found in {path}; available columns: "
-                        + ", ".join(repr(c) for c in columns)
-                    )
-            texts: list[str] = []
-            ids: list[str] = []
-            for row_number, row in enumerate(reader):
-                texts.append(row.get(text_column) or "")
-                ids.append(row.get(id_column) or "" if id_column else str(row_number))
-    except UnicodeDecodeError as exc:
-        raise CliError(
-            f"{path} is not valid UTF-8 (byte {exc.start}); re-save it as UTF-8"
-        ) from exc
-    except csv.Error as exc:
-        raise CliError(f"{path} is not a readable CSV file: {exc}") from exc
-    if not texts:
-        raise CliError(f"input file has a header but no rows: {path}")
-    return texts, ids
+__all__ = ["EXIT_USAGE", "CliError", "build_parser", "main"]
 
 
 def _cluster_command(args: argparse.Namespace) -> int:
     from ideas.clustering.engine import build_themes  # lazy: keeps --help fast
 
     started = time.perf_counter()
-    texts, ids = _read_rows(Path(args.input), args.text_column, args.id_column)
+    texts, ids = read_text_rows(Path(args.input), args.text_column, args.id_column)
     try:
         model, _ = build_themes(texts, backend=args.backend, seed=args.seed)
     except RuntimeError as exc:  # e.g. --backend e5 asked explicitly but not installed
         raise CliError(str(exc)) from exc
     labels_by_theme = {t.id: t.label for t in model.themes}
     output = Path(args.output)
-    try:
-        with output.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["id", "theme", "label"])
-            for row_id, theme in zip(ids, model.labels.tolist(), strict=True):
-                writer.writerow([row_id, theme, labels_by_theme.get(theme, "")])
-    except OSError as exc:
-        raise CliError(f"cannot write {output}: {exc.strerror}") from exc
+    write_rows(
+        output,
+        ["id", "theme", "label"],
+        (
+            [row_id, theme, labels_by_theme.get(theme, "")]
+            for row_id, theme in zip(ids, model.labels.tolist(), strict=True)
+        ),
+    )
     elapsed = time.perf_counter() - started
     print(
         f"rows: {len(texts)}  themes: {model.n_themes}  "
@@ -97,8 +60,4 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     args = build_parser().parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    return run_cli(lambda: args.handler(args))

@@ -1,0 +1,134 @@
+"""Hand-written FR/EN sentiment and complaint vocabulary (written for Ruche, no external list).
+
+Words are written lower-case *without accents* because they are compared after accent folding.
+Scores run from -3 (very negative) to +3 (very positive), in the spirit of VADER's scale.
+Inflected forms are matched through Snowball stems as well, so "bloquee", "bloquees" and
+"bloque" share one entry; only the base form needs writing.
+"""
+
+from __future__ import annotations
+
+
+def _words(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
+def _scored(block: str, score: float) -> dict[str, float]:
+    return dict.fromkeys(block.split(), score)
+
+
+POLARITY: dict[str, float] = {
+    # --- English, positive
+    **_scored("good nice fine helpful useful easy clear fast quick smooth friendly", 1.8),
+    **_scored("likes liked enjoy enjoyed glad happy pleased satisfied convenient", 1.8),
+    **_scored("better improved improvement simple reliable handy polite efficient", 1.5),
+    **_scored("great love loved awesome excellent amazing perfect fantastic wonderful", 2.8),
+    **_scored("brilliant superb outstanding best impressive delighted grateful", 2.8),
+    **_scored("thanks thank thx appreciate appreciated kudos congrats bravo cool", 1.6),
+    **_scored("recommend welcome resolved solved fixed works working safe", 1.2),
+    # --- English, negative
+    **_scored("bad poor slow annoying annoyed confusing difficult hard wrong broken", -1.8),
+    **_scored("problem problems issue issues bug bugs error errors fail failed failure", -1.5),
+    **_scored("crash crashes crashed crashing freeze frozen stuck blocked lost missing", -1.5),
+    **_scored("delay delayed late cancelled canceled waiting refused declined denied", -1.3),
+    **_scored("terrible awful horrible worst useless pathetic ridiculous disgusting", -2.8),
+    **_scored("unacceptable disgrace shameful scam fraud rude incompetent nightmare", -2.8),
+    **_scored("hate hated angry furious disappointed disappointing frustrated", -2.5),
+    **_scored("frustrating upset sad sorry unhappy worse fees expensive overcharged", -1.5),
+    **_scored("charged complaint complain complaining unable impossible", -1.2),
+    **_scored("sucks suck fail fails ugh wtf", -2.2),
+    # --- French, positive (accents folded)
+    **_scored("bon bonne bons bonnes pratique utile facile simple clair rapide", 1.6),
+    **_scored("aime aimer apprecie content contente satisfait satisfaite agreable", 1.8),
+    **_scored("efficace fiable sympa sympathique aimable serviable ameliore amelioration", 1.5),
+    **_scored("super genial geniale excellent excellente parfait parfaite top formidable", 2.6),
+    **_scored("adore magnifique merveilleux incroyable bravo felicitations ravi ravie", 2.8),
+    **_scored("merci remercie recommande resolu regle fonctionne marche reussi", 1.3),
+    **_scored("meilleur meilleure mieux chouette cool", 1.8),
+    **_scored("bien", 1.0),
+    # --- French, negative
+    **_scored("mauvais mauvaise nul nulle lent lente penible complique difficile", -1.8),
+    **_scored("probleme bug bogue erreur panne plante plantage bloque bloquee perdu", -1.5),
+    **_scored("retard attente attendre refuse refusee rejete impossible echec", -1.3),
+    **_scored("horrible affreux lamentable pitoyable catastrophe catastrophique honte", -2.8),
+    **_scored("inadmissible inacceptable scandale scandaleux arnaque escroquerie", -2.8),
+    **_scored("honteux minable incompetent incompetents deplorable", -2.8),
+    **_scored("deteste decu decue decevant decevante marre furieux enerve colere", -2.4),
+    **_scored("triste dommage pire frais cher chere chers cheres ennuyeux nullite", -1.5),
+    **_scored("plainte reclamation mal", -1.0),
+    **_scored("terrible", -2.0),
+}
+
+# Words that flip (and soften) the polarity of the next few words.
+NEGATORS: frozenset[str] = _words(
+    """
+    not no never none nothing nobody neither nor without hardly cannot
+    ne n pas jamais rien aucun aucune sans ni personne guere
+    """
+)
+
+# Multiplier for the next sentiment word.
+BOOSTERS: dict[str, float] = {
+    **_scored("very really so too extremely totally absolutely completely super truly", 1.4),
+    **_scored("incredibly highly seriously utterly", 1.5),
+    **_scored("tres vraiment trop tellement hyper vachement completement totalement", 1.4),
+    **_scored("absolument extremement franchement carrement grave archi", 1.4),
+    **_scored("slightly somewhat kinda kind sort bit little barely", 0.6),
+    **_scored("peu assez plutot moyennement legerement", 0.6),
+}
+
+# Two-word idioms whose meaning is not the sum of their words (checked before single words).
+IDIOMS: dict[tuple[str, str], float] = {
+    ("not", "bad"): 1.5,
+    ("pas", "mal"): 1.5,
+    ("pas", "terrible"): -1.6,
+    ("pas", "top"): -1.6,
+    ("pas", "bien"): -1.5,
+    ("pas", "fou"): -1.2,
+    ("not", "great"): -1.6,
+    ("marche", "pas"): -2.0,
+    ("marche", "plus"): -2.0,
+    ("fonctionne", "pas"): -2.0,
+    ("fonctionne", "plus"): -2.0,
+    ("not", "work"): -2.0,
+    ("not", "working"): -2.0,
+    ("not", "works"): -2.0,
+    ("toujours", "pas"): -1.5,
+    ("still", "not"): -1.5,
+    ("still", "no"): -1.5,
+    ("still", "waiting"): -2.0,
+    ("no", "one"): -1.0,
+    ("no", "response"): -1.8,
+    ("no", "answer"): -1.8,
+    ("pas", "normal"): -2.0,
+    ("en", "panne"): -1.5,
+    ("hors", "service"): -1.8,
+    ("no", "problem"): 1.2,
+    ("pas", "probleme"): 1.0,
+    ("de", "rien"): 0.8,
+    ("well", "done"): 2.0,
+    ("top", "notch"): 2.5,
+    ("ras", "le"): -2.0,
+}
+
+# Words that suggest a breach of expectations (a complaint), whatever the tone.
+COMPLAINT_CUES: frozenset[str] = _words(
+    """
+    still again yet waiting waited refund refunded charged twice overcharged cancelled canceled
+    nobody unacceptable ridiculous complaint complain broken stuck lost missing delayed late
+    unable cannot impossible never error fail failed crash crashed blocked denied refused
+    worst terrible awful horrible hours days weeks
+    toujours encore attends attente attendre rembourse remboursement rembourser preleve
+    prelevement deux personne inadmissible inacceptable scandale scandaleux plainte reclamation
+    bloque bloquee perdu panne plante erreur refuse refusee depuis jamais heures jours semaines
+    marre honte arnaque
+    """
+)
+
+# Emoji and emoticons, read from the raw text (normalisation drops them).
+EMOJI: dict[str, float] = {
+    **_scored("😀 😃 😄 😁 😊 🙂 😍 🥰 😘 👍 👌 🎉 💯 🙏 👏 ✨ 💪 😎 🤩 ❤ ♥ 💙 💚 😂 🤗 ☺", 2.0),
+    **_scored("😡 😠 🤬 😤 😢 😭 😞 😒 🙄 👎 💩 😩 😫 😣 😖 😔 😕 🙁 ☹ 😱 🤮 😑", -2.0),
+    **_scored(":) :-) :d :-d ;) ;-) <3 =) :p", 1.8),
+    **_scored(":( :-( :'( >:( :/ :-/ =(", -1.8),
+}
