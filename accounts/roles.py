@@ -27,6 +27,8 @@ ROLE_LABELS = {
 # Permission codenames, as "app_label.codename".
 CHANGE_IDEA_STATUS = "ideas.change_idea_status"
 MODERATE_COMMENTS = "community.moderate_comment"
+MODERATE_CONTENT = "community.moderate_content"
+VIEW_AUDIT = "community.view_auditentry"
 MANAGE_THEMES = "ideas.manage_themes"
 ADD_CAMPAIGN = "community.add_campaign"
 CHANGE_CAMPAIGN = "community.change_campaign"
@@ -34,11 +36,19 @@ CHANGE_CAMPAIGN = "community.change_campaign"
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     MEMBER: set(),
     PARTNER: set(),
-    MODERATOR: {CHANGE_IDEA_STATUS, MODERATE_COMMENTS, ADD_CAMPAIGN, CHANGE_CAMPAIGN},
+    MODERATOR: {
+        CHANGE_IDEA_STATUS,
+        MODERATE_COMMENTS,
+        MODERATE_CONTENT,
+        ADD_CAMPAIGN,
+        CHANGE_CAMPAIGN,
+    },
     PRODUCT_MANAGER: {CHANGE_IDEA_STATUS, MANAGE_THEMES, ADD_CAMPAIGN, CHANGE_CAMPAIGN},
     ADMIN: {
         CHANGE_IDEA_STATUS,
         MODERATE_COMMENTS,
+        MODERATE_CONTENT,
+        VIEW_AUDIT,
         MANAGE_THEMES,
         ADD_CAMPAIGN,
         CHANGE_CAMPAIGN,

@@ -26,7 +26,11 @@ FEED_LENGTH = 30
 
 
 def _recent_ideas() -> QuerySet[Idea]:
-    return Idea.objects.select_related("author", "category").order_by("-created_at", "-pk")
+    return (
+        Idea.objects.filter(hidden_at__isnull=True)
+        .select_related("author", "category")
+        .order_by("-created_at", "-pk")
+    )
 
 
 class NewIdeasFeed(Feed):
@@ -103,9 +107,11 @@ class StatusUpdatesFeed(Feed):
         return reverse("ideas:home")
 
     def items(self, obj: Any = None) -> QuerySet[StatusChange]:
-        return StatusChange.objects.select_related("idea__category", "changed_by").order_by(
-            "-created_at", "-pk"
-        )[:FEED_LENGTH]
+        return (
+            StatusChange.objects.filter(idea__hidden_at__isnull=True)
+            .select_related("idea__category", "changed_by")
+            .order_by("-created_at", "-pk")[:FEED_LENGTH]
+        )
 
     def item_title(self, item: StatusChange) -> str:
         return _("%(title)s: %(status)s") % {

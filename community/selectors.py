@@ -20,7 +20,7 @@ def comments_for_idea(*, idea: Idea) -> QuerySet[Comment]:
 
 def comments_by_author(*, author: User) -> QuerySet[Comment]:
     return (
-        Comment.objects.filter(author=author, removed_at__isnull=True)
+        Comment.objects.filter(author=author, removed_at__isnull=True, idea__hidden_at__isnull=True)
         .select_related("idea")
         .order_by("-created_at")
     )

@@ -86,3 +86,16 @@ def comment_remove(*, comment: Comment, actor: User) -> None:
     ):
         _count(comment.idea_id, -1)
         forget_comment(comment_id=comment_id)
+        if comment.author_id != actor.pk:
+            from community.audit import audit_record
+            from community.models import AuditAction
+
+            audit_record(
+                actor=actor,
+                action=AuditAction.COMMENT_REMOVE,
+                target=comment,
+                summary=_("Removed comment #%(pk)s on idea #%(idea)s")
+                % {"pk": comment.pk, "idea": comment.idea_id},
+                before={"removed": False, "body": comment.body},
+                after={"removed": True},
+            )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("themes/", include("ideas.themes.urls")),
     path("campaigns/", include("community.campaign_urls")),
     path("feeds/", include("community.feed_urls")),
+    path("moderation/", include("community.moderation_urls")),
     path("members/", include("accounts.member_urls")),
     path("profile/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

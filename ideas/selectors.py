@@ -23,9 +23,22 @@ def _with_viewer_vote(queryset: QuerySet[Idea], viewer: Any) -> QuerySet[Idea]:
     return queryset.annotate(viewer_voted=Value(False, output_field=BooleanField()))
 
 
+def ideas_visible_to(*, viewer: Any = None) -> QuerySet[Idea]:
+    """Ideas this viewer may see: a hidden idea stays visible to its author and moderators."""
+    from accounts.roles import MODERATE_CONTENT
+
+    if viewer is None or not viewer.is_authenticated:
+        return Idea.objects.filter(hidden_at__isnull=True)
+    if viewer.has_perm(MODERATE_CONTENT):
+        return Idea.objects.all()
+    return Idea.objects.filter(Q(hidden_at__isnull=True) | Q(author=viewer))
+
+
 def ideas_for_listing(*, viewer: Any = None) -> QuerySet[Idea]:
-    ideas = Idea.objects.select_related("author", "category").prefetch_related(
-        "author__groups", "author__badges"
+    ideas = (
+        ideas_visible_to(viewer=viewer)
+        .select_related("author", "category")
+        .prefetch_related("author__groups", "author__badges")
     )
     return _with_viewer_vote(ideas, viewer)
 
@@ -80,4 +93,8 @@ def categories_with_counts() -> QuerySet[Category]:
 
 
 def recent_status_changes(*, limit: int = 5) -> QuerySet[StatusChange]:
-    return StatusChange.objects.select_related("idea", "changed_by").order_by("-created_at")[:limit]
+    return (
+        StatusChange.objects.filter(idea__hidden_at__isnull=True)
+        .select_related("idea", "changed_by")
+        .order_by("-created_at")[:limit]
+    )

@@ -170,6 +170,23 @@ def idea_change_status(*, idea: Idea, actor: User, to_status: str, response: str
         change.save()
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
+        # Imported here: the community app builds on ideas, not the other way round.
+        from community.audit import audit_record
+        from community.models import AuditAction
+
+        audit_record(
+            actor=actor,
+            action=AuditAction.STATUS_CHANGE,
+            target=locked,
+            summary=_("Idea #%(pk)s: %(current)s → %(target)s")
+            % {
+                "pk": locked.pk,
+                "current": Status(change.from_status).label,
+                "target": Status(to_status).label,
+            },
+            before={"status": change.from_status},
+            after={"status": to_status, "status_change": change.pk, "response": response},
+        )
         transaction.on_commit(lambda: notify_status_change.delay(change.pk))
     idea.status = to_status
     return change

@@ -15,6 +15,7 @@ from accounts.roles import user_answers_officially
 from community.campaign_selectors import campaigns_open
 from community.follows import follows_idea
 from community.forms import CommentForm
+from community.moderation_forms import RESTORE_ACTIONS, FlagForm
 from community.selectors import comments_for_idea
 from config.ratelimit import rate_limit
 from ideas import selectors, services
@@ -83,6 +84,8 @@ def _detail_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[s
         "can_edit": services.idea_can_edit(idea=idea, user=user),
         "can_answer": is_staff,
         "following": follows_idea(user=user, idea=idea),
+        "flag_form": FlagForm(auto_id=False) if user.is_authenticated else None,
+        "restore_actions": RESTORE_ACTIONS,
     }
     if is_staff:
         allowed = STATUS_TRANSITIONS[idea.status]

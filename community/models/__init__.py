@@ -3,6 +3,14 @@
 from community.models.campaigns import Campaign
 from community.models.comments import COMMENT_MAX_LENGTH, Comment
 from community.models.follows import Follow
+from community.models.moderation import (
+    FLAG_NOTE_MAX_LENGTH,
+    AuditAction,
+    AuditEntry,
+    Flag,
+    FlagReason,
+    FlagResolution,
+)
 from community.models.notifications import (
     Delivery,
     Notification,
@@ -13,11 +21,17 @@ from community.models.recognition import BadgeAward, BadgeCode, PointsEntry
 
 __all__ = [
     "COMMENT_MAX_LENGTH",
+    "FLAG_NOTE_MAX_LENGTH",
+    "AuditAction",
+    "AuditEntry",
     "BadgeAward",
     "BadgeCode",
     "Campaign",
     "Comment",
     "Delivery",
+    "Flag",
+    "FlagReason",
+    "FlagResolution",
     "Follow",
     "Notification",
     "NotificationKind",

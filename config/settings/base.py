@@ -226,6 +226,7 @@ RATE_LIMITS = {
     "comment_create": (30, 3600),
     "vote": (120, 60),
     "status_change": (60, 60),
+    "flag": (20, 3600),
 }
 
 # Themes: the text representation (auto = e5 sentence embeddings, TF-IDF + LSA if unavailable),

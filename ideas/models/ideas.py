@@ -93,6 +93,15 @@ class Idea(models.Model):
     # Denormalised counts, kept exact by the services with F() updates in the same transaction.
     vote_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
+    # Hidden by a moderator: only its author and moderators still see it (ideas.selectors).
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -112,6 +121,10 @@ class Idea(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("ideas:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 class Vote(models.Model):

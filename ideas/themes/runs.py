@@ -63,7 +63,10 @@ def run_recluster(
         return None
     started = time.monotonic()
     try:
-        ideas = list(Idea.objects.order_by("pk").only("pk", "title", "body"))
+        # Hidden ideas (spam, abuse) never shape themes.
+        ideas = list(
+            Idea.objects.filter(hidden_at__isnull=True).order_by("pk").only("pk", "title", "body")
+        )
         texts = [idea_text(idea) for idea in ideas]
         vectors = vectors_for(ideas)
         embedder = stable_embedder()

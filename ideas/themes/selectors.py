@@ -166,7 +166,9 @@ def theme_get(*, pk: int) -> Theme:
 def theme_ideas(*, theme: Theme) -> QuerySet[Idea]:
     run = published_run()
     return (
-        Idea.objects.filter(theme_memberships__run=run, theme_memberships__theme=theme)
+        Idea.objects.filter(
+            theme_memberships__run=run, theme_memberships__theme=theme, hidden_at__isnull=True
+        )
         .select_related("category", "author")
         .order_by("-vote_count", "-created_at")
     )

@@ -5,6 +5,7 @@ import logging
 import numpy as np
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from accounts.models import User
 from ideas.clustering import assign_to_themes
@@ -52,8 +53,22 @@ def idea_embed_and_assign(*, idea: Idea) -> ThemeMembership | None:
 
 def theme_update(*, theme: Theme, editor: User, name: str, note: str, status: str) -> Theme:
     """Product managers rename, annotate and set the status of a theme; runs keep these."""
+    # Imported here: the community app builds on ideas, not the other way round.
+    from community.audit import audit_record
+    from community.models import AuditAction
+
+    before = {"name": theme.name, "note": theme.note, "status": theme.status}
     theme.name, theme.note, theme.status = name.strip(), note.strip(), status
     theme.full_clean(exclude=["first_run", "last_run", "representative_idea", "centroid"])
-    theme.save(update_fields=["name", "note", "status", "updated_at"])
+    with transaction.atomic():
+        theme.save(update_fields=["name", "note", "status", "updated_at"])
+        audit_record(
+            actor=editor,
+            action=AuditAction.THEME_UPDATE,
+            target=theme,
+            summary=gettext("Theme #%(pk)s: %(name)s") % {"pk": theme.pk, "name": theme.name},
+            before=before,
+            after={"name": theme.name, "note": theme.note, "status": theme.status},
+        )
     logger.info("Theme %s updated by user %s", theme.pk, editor.pk)
     return theme

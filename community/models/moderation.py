@@ -1,0 +1,104 @@
+"""Flags raised by members, and the audit log of what staff did."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from community.models.comments import Comment
+from ideas.models import Idea
+
+FLAG_NOTE_MAX_LENGTH = 500
+
+
+class FlagReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    ABUSIVE = "abusive", _("Abusive or offensive")
+    PERSONAL_DATA = "personal_data", _("Shares personal data")
+    OFF_TOPIC = "off_topic", _("Off-topic")
+
+
+class FlagResolution(models.TextChoices):
+    HIDDEN = "hidden", _("Hidden")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Flag(models.Model):
+    """A member reports an idea, or a comment on it (then `comment` is set as well).
+
+    `idea` is always set, so the queue groups flags by (idea, comment) and links in context.
+    """
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    )
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="flags")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="flags"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=FlagReason.choices)
+    note = models.CharField(_("note"), max_length=FLAG_NOTE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(max_length=10, choices=FlagResolution.choices, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        permissions = [("moderate_content", "Can review flags and hide or restore content")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "idea"],
+                condition=Q(comment__isnull=True, resolved_at__isnull=True),
+                name="one_open_flag_per_person_per_idea",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"],
+                condition=Q(comment__isnull=False, resolved_at__isnull=True),
+                name="one_open_flag_per_person_per_comment",
+            ),
+        ]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self) -> str:
+        target = f"comment {self.comment_id}" if self.comment_id else f"idea {self.idea_id}"
+        return f"{self.reporter_id} flags {target}: {self.reason}"
+
+
+class AuditAction(models.TextChoices):
+    STATUS_CHANGE = "status_change", _("Status changed")
+    IDEA_HIDE = "idea_hide", _("Idea hidden")
+    IDEA_RESTORE = "idea_restore", _("Idea restored")
+    COMMENT_HIDE = "comment_hide", _("Comment hidden")
+    COMMENT_RESTORE = "comment_restore", _("Comment restored")
+    COMMENT_REMOVE = "comment_remove", _("Comment removed by a moderator")
+    FLAGS_DISMISS = "flags_dismiss", _("Flags dismissed")
+    THEME_UPDATE = "theme_update", _("Theme edited")
+
+
+class AuditEntry(models.Model):
+    """What a staff member did, kept as written: the site offers no way to edit or delete it."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    target_type = models.CharField(_("target type"), max_length=20)
+    target_id = models.PositiveBigIntegerField(_("target id"))
+    summary = models.CharField(_("summary"), max_length=300)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["action", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"

@@ -1,0 +1,32 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from community.models import FLAG_NOTE_MAX_LENGTH, AuditAction, FlagReason
+
+# The buttons offered for an item: (action in the URL, label).
+QUEUE_ACTIONS = [("hide", _("Hide")), ("dismiss", _("Dismiss the reports"))]
+RESTORE_ACTIONS = [("restore", _("Restore"))]
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why are you reporting this?"), choices=FlagReason.choices)
+    note = forms.CharField(
+        label=_("Note for the moderators (optional)"),
+        max_length=FLAG_NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ModerationActionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (kept in the audit log)"), max_length=250, strip=True)
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["action"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All actions")), *AuditAction.choices]

@@ -1,0 +1,156 @@
+"""Flags from members, the moderators' queue, and the admins' audit log."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.access import authenticated_user
+from accounts.roles import MODERATE_CONTENT, VIEW_AUDIT
+from community import audit, moderation_selectors, moderation_services, selectors
+from community.models import Comment
+from community.moderation_forms import (
+    QUEUE_ACTIONS,
+    AuditFilterForm,
+    FlagForm,
+    ModerationActionForm,
+)
+from config.ratelimit import rate_limit
+from ideas.models import Idea
+from ideas.selectors import idea_get_for_user
+
+QUEUE_PAGE_SIZE = 25
+AUDIT_PAGE_SIZE = 50
+
+ACTIONS: dict[str, Callable[..., object]] = {
+    "hide": moderation_services.content_hide,
+    "restore": moderation_services.content_restore,
+    "dismiss": moderation_services.flags_dismiss,
+}
+DONE_MESSAGES = {
+    "hide": gettext_lazy("The item is hidden."),
+    "restore": gettext_lazy("The item is shown again."),
+    "dismiss": gettext_lazy("The flags were dismissed."),
+}
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _flag(request: HttpRequest, idea: Idea, comment: Comment | None) -> HttpResponse:
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        try:
+            moderation_services.flag_create(
+                reporter=authenticated_user(request),
+                idea=idea,
+                comment=comment,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you. The moderators will review your report."))
+            anchor = f"#comment-{comment.pk}" if comment else ""
+            return redirect(idea.get_absolute_url() + anchor)
+    context = {"form": form, "idea": idea, "comment": comment}
+    return render(request, "community/flag_form.html", context, status=400)
+
+
+@require_POST
+@login_required
+@rate_limit("flag")
+def idea_flag(request: HttpRequest, idea_pk: int) -> HttpResponse:
+    idea = idea_get_for_user(user=request.user, pk=idea_pk)
+    return _flag(request, idea, None)
+
+
+@require_POST
+@login_required
+@rate_limit("flag")
+def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = selectors.comment_get(pk=pk)
+    idea = idea_get_for_user(user=request.user, pk=comment.idea_id)
+    return _flag(request, idea, comment)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _require(request, MODERATE_CONTENT)
+    page = Paginator(moderation_selectors.flag_queue(), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    items = moderation_selectors.flag_queue_items(list(page.object_list))
+    context = {"page": page, "items": items, "item_actions": QUEUE_ACTIONS}
+    return render(request, "moderation/queue.html", context)
+
+
+def _act(request: HttpRequest, action: str, idea: Idea, comment: Comment | None) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    form = ModerationActionForm(request.POST)
+    if form.is_valid():
+        try:
+            ACTIONS[action](
+                actor=authenticated_user(request),
+                idea=idea,
+                comment=comment,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, str(DONE_MESSAGES[action]))
+            target = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = "moderation:queue"
+            return redirect(target)
+    context = {"form": form, "idea": idea, "comment": comment, "action": action}
+    return render(request, "moderation/action_form.html", context, status=400)
+
+
+@require_POST
+@login_required
+def idea_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    _require(request, MODERATE_CONTENT)
+    idea = get_object_or_404(Idea, pk=pk)
+    return _act(request, action, idea, None)
+
+
+@require_POST
+@login_required
+def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    _require(request, MODERATE_CONTENT)
+    comment = get_object_or_404(Comment.objects.select_related("idea", "author"), pk=pk)
+    return _act(request, action, comment.idea, comment)
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    _require(request, VIEW_AUDIT)
+    form = AuditFilterForm(request.GET)
+    action = form.cleaned_data["action"] if form.is_valid() else ""
+    entries = audit.audit_entries(action=action)
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "moderation/audit.html", {"page": page, "form": form, "action": action})
+
+
+@login_required
+def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+    _require(request, VIEW_AUDIT)
+    form = AuditFilterForm(request.GET)
+    action = form.cleaned_data["action"] if form.is_valid() else ""
+    entries = audit.audit_entries(action=action).iterator(chunk_size=500)
+    response = StreamingHttpResponse(audit.audit_csv_rows(entries), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="ruche-audit.csv"'
+    return response
