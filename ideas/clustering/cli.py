@@ -8,7 +8,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from ideas.clustering.csvio import EXIT_USAGE, CliError, read_text_rows, run_cli, write_rows
+from ideas.clustering.csvio import (
+    EXIT_USAGE,
+    CliError,
+    add_csv_arguments,
+    read_text_rows,
+    run_cli,
+    write_rows,
+)
 
 __all__ = ["EXIT_USAGE", "CliError", "build_parser", "main"]
 
@@ -47,10 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     cluster = sub.add_parser("cluster", help="cluster the texts of a CSV file into themes")
-    cluster.add_argument("--input", required=True, help="UTF-8 CSV file with a header row")
-    cluster.add_argument("--text-column", required=True)
-    cluster.add_argument("--id-column", default=None, help="default: 0-based row number")
-    cluster.add_argument("--output", required=True, help="CSV written with id,theme,label")
+    add_csv_arguments(cluster, output_columns="id,theme,label")
     cluster.add_argument("--seed", type=int, default=0)
     cluster.add_argument("--backend", choices=["auto", "e5", "tfidf"], default="auto")
     cluster.set_defaults(handler=_cluster_command)

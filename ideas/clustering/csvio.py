@@ -6,6 +6,7 @@ one output row per input row; bad input is a `CliError` (one line on stderr, exi
 
 from __future__ import annotations
 
+import argparse
 import csv
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -52,6 +53,14 @@ def read_text_rows(
     if not texts:
         raise CliError(f"input file has a header but no rows: {path}")
     return texts, ids
+
+
+def add_csv_arguments(parser: argparse.ArgumentParser, *, output_columns: str) -> None:
+    """The options every Ruche analyser CLI shares: which file, which columns, where to write."""
+    parser.add_argument("--input", required=True, help="UTF-8 CSV file with a header row")
+    parser.add_argument("--text-column", required=True)
+    parser.add_argument("--id-column", default=None, help="default: 0-based row number")
+    parser.add_argument("--output", required=True, help=f"CSV written with {output_columns}")
 
 
 def write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:

@@ -9,7 +9,13 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from ideas.clustering.csvio import CliError, read_text_rows, run_cli, write_rows
+from ideas.clustering.csvio import (
+    CliError,
+    add_csv_arguments,
+    read_text_rows,
+    run_cli,
+    write_rows,
+)
 
 
 def _score_command(args: argparse.Namespace) -> int:
@@ -48,12 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     score = sub.add_parser("score", help="score the texts of a CSV file")
-    score.add_argument("--input", required=True, help="UTF-8 CSV file with a header row")
-    score.add_argument("--text-column", required=True)
-    score.add_argument("--id-column", default=None, help="default: 0-based row number")
-    score.add_argument(
-        "--output", required=True, help="CSV written with id,sentiment,score,complaint"
-    )
+    add_csv_arguments(score, output_columns="id,sentiment,score,complaint")
     score.add_argument("--backend", choices=["auto", "e5", "lexicon"], default="auto")
     score.set_defaults(handler=_score_command)
     return parser
