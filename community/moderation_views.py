@@ -14,8 +14,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import authenticated_user
-from accounts.roles import MODERATE_CONTENT, VIEW_AUDIT
-from community import audit, moderation_selectors, moderation_services, selectors
+from accounts.roles import CHANGE_IDEA_STATUS, MODERATE_CONTENT, VIEW_AUDIT
+from community import (
+    audit,
+    moderation_selectors,
+    moderation_services,
+    needs_answer_selectors,
+    selectors,
+)
 from community.models import Comment
 from community.moderation_forms import (
     QUEUE_ACTIONS,
@@ -28,6 +34,7 @@ from ideas.models import Idea
 from ideas.selectors import idea_get_for_user
 
 QUEUE_PAGE_SIZE = 25
+NEEDS_ANSWER_PAGE_SIZE = 25
 AUDIT_PAGE_SIZE = 50
 
 ACTIONS: dict[str, Callable[..., object]] = {
@@ -93,6 +100,19 @@ def queue(request: HttpRequest) -> HttpResponse:
     items = moderation_selectors.flag_queue_items(list(page.object_list))
     context = {"page": page, "items": items, "item_actions": QUEUE_ACTIONS}
     return render(request, "moderation/queue.html", context)
+
+
+@login_required
+def needs_answer(request: HttpRequest) -> HttpResponse:
+    """Unhappy ideas and threads that no staff member answered yet, most urgent first."""
+    _require(request, CHANGE_IDEA_STATUS)
+    page = Paginator(needs_answer_selectors.ideas_needing_answer(), NEEDS_ANSWER_PAGE_SIZE)
+    median = needs_answer_selectors.median_first_response()
+    context = {
+        "page": page.get_page(request.GET.get("page")),
+        "median_hours": median.total_seconds() / 3600 if median is not None else None,
+    }
+    return render(request, "moderation/needs_answer.html", context)
 
 
 def _act(request: HttpRequest, action: str, idea: Idea, comment: Comment | None) -> HttpResponse:

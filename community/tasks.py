@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from community import notifications, recognition
+from community import notifications, recognition, sentiment
 from community.models import Campaign, Comment
 from ideas.models import Idea, StatusChange
 
@@ -45,6 +45,7 @@ def comment_posted(comment_id: int) -> None:
     if comment:
         notifications.notify_comment(comment=comment)
         recognition.recognise_comment(comment=comment)
+        sentiment.sentiment_refresh_for_comment(comment=comment)
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)

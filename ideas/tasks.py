@@ -26,11 +26,16 @@ def notify_status_change(status_change_id: int) -> bool:
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def idea_written(idea_id: int) -> bool:
-    """A new or edited idea: store its vector and place it in the nearest theme."""
+    """A new or edited idea: store its vector, place it in the nearest theme, score its sentiment
+    (with the vector just stored, so the text is embedded once)."""
+    from community.sentiment import sentiment_refresh_for_idea
+
     idea = Idea.objects.filter(pk=idea_id).first()
     if idea is None:
         return False
-    return theme_services.idea_embed_and_assign(idea=idea) is not None
+    placed = theme_services.idea_embed_and_assign(idea=idea) is not None
+    sentiment_refresh_for_idea(idea=idea)
+    return placed
 
 
 @shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)

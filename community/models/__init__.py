@@ -18,6 +18,7 @@ from community.models.notifications import (
     NotificationPreference,
 )
 from community.models.recognition import BadgeAward, BadgeCode, PointsEntry
+from community.models.sentiment import ContentSentiment, SentimentLabel
 
 __all__ = [
     "COMMENT_MAX_LENGTH",
@@ -28,6 +29,7 @@ __all__ = [
     "BadgeCode",
     "Campaign",
     "Comment",
+    "ContentSentiment",
     "Delivery",
     "Flag",
     "FlagReason",
@@ -37,4 +39,5 @@ __all__ = [
     "NotificationKind",
     "NotificationPreference",
     "PointsEntry",
+    "SentimentLabel",
 ]

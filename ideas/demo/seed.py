@@ -217,7 +217,11 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
     campaigns = seed_campaigns(rng=rng, now=now, ideas=ideas, members=members, staff=staff)
     ideas_recount()
     engagement = seed_engagement(ideas=ideas, comments=comments, now=now)
+    from community.sentiment import sentiment_refresh_bulk  # one batch: ~20 s for 500 texts
+
+    scored = sentiment_refresh_bulk(ideas=ideas, comments=comments)
     return {
+        "sentiments": scored,
         "ideas": len(ideas),
         "users": len(members) + 3,
         "votes": len(votes),

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -40,6 +40,69 @@ def theme_members_of_run(run: ClusteringRun) -> dict[int, set[int]]:
     return dict(members)
 
 
+@dataclass(frozen=True)
+class SentimentMix:
+    """How a theme's ideas feel: counts of scored ideas by label, and of complaints."""
+
+    negative: int = 0
+    neutral: int = 0
+    positive: int = 0
+    complaints: int = 0
+
+    @property
+    def scored(self) -> int:
+        return self.negative + self.neutral + self.positive
+
+    def _share(self, n: int) -> float:
+        return 100 * n / self.scored if self.scored else 0.0
+
+    @property
+    def negative_pct(self) -> float:
+        return self._share(self.negative)
+
+    @property
+    def neutral_pct(self) -> float:
+        return self._share(self.neutral)
+
+    @property
+    def positive_pct(self) -> float:
+        return self._share(self.positive)
+
+    @property
+    def complaints_pct(self) -> float:
+        return self._share(self.complaints)
+
+
+def theme_sentiment_mix(
+    run: ClusteringRun, *, theme_ids: list[int], category: Category | None = None
+) -> dict[int, SentimentMix]:
+    """Sentiment mix of each theme's ideas (their own text, not comments), in one query."""
+    links = ThemeMembership.objects.filter(run=run, theme__in=theme_ids)
+    if category is not None:
+        links = links.filter(idea__category=category)
+    own = Q(idea__sentiments__comment__isnull=True)
+
+    def ideas_where(condition: Q) -> Count:
+        # distinct: the join to sentiments also brings the rows of the ideas' comments
+        return Count("idea", filter=own & condition, distinct=True)
+
+    rows = links.values("theme").annotate(
+        negative=ideas_where(Q(idea__sentiments__label="negative")),
+        neutral=ideas_where(Q(idea__sentiments__label="neutral")),
+        positive=ideas_where(Q(idea__sentiments__label="positive")),
+        complaints=ideas_where(Q(idea__sentiments__complaint=True)),
+    )
+    return {
+        row["theme"]: SentimentMix(
+            negative=row["negative"],
+            neutral=row["neutral"],
+            positive=row["positive"],
+            complaints=row["complaints"],
+        )
+        for row in rows
+    }
+
+
 @dataclass
 class ThemeSummary:
     theme: Theme
@@ -48,6 +111,7 @@ class ThemeSummary:
     daily: list[int]  # activity per day, oldest first, last item today
     trend: trending.Trend
     top_ideas: list[Idea] = field(default_factory=list)
+    mix: SentimentMix = field(default_factory=SentimentMix)
 
     @property
     def sparkline_points(self) -> str:
@@ -121,6 +185,7 @@ def theme_summaries(
     themes = Theme.objects.filter(pk__in=stats).select_related("representative_idea")
     window = max(days, trending.RECENT_DAYS + trending.BASELINE_DAYS)
     daily = _daily_activity(run, days=window, theme_ids=list(stats))
+    mixes = theme_sentiment_mix(run, theme_ids=list(stats), category=category)
     summaries = [
         ThemeSummary(
             theme=theme,
@@ -128,6 +193,7 @@ def theme_summaries(
             votes=stats[theme.pk]["votes"] or 0,
             daily=daily.get(theme.pk, [0] * window)[-days:],
             trend=trending.trend(daily.get(theme.pk, [])),
+            mix=mixes.get(theme.pk, SentimentMix()),
         )
         for theme in themes
     ]
@@ -179,6 +245,13 @@ def theme_activity(*, theme: Theme, days: int = 90) -> list[int]:
     if run is None:
         return [0] * days
     return _daily_activity(run, days=days, theme_ids=[theme.pk]).get(theme.pk, [0] * days)
+
+
+def theme_mix(*, theme: Theme) -> SentimentMix:
+    run = published_run()
+    if run is None:
+        return SentimentMix()
+    return theme_sentiment_mix(run, theme_ids=[theme.pk]).get(theme.pk, SentimentMix())
 
 
 def theme_events(*, theme: Theme) -> QuerySet[ThemeEvent]:

@@ -127,6 +127,7 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for i, value in enumerate(activity)
         ],
         "statuses": ThemeStatus.choices,
+        "mix": selectors.theme_mix(theme=theme),
     }
     return render(request, "themes/detail.html", context, status=status)
 

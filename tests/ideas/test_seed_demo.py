@@ -19,6 +19,11 @@ def test_seed_demo_loads_a_living_portal_once(db, capsys):
     for idea in Idea.objects.all()[:50]:
         assert idea.vote_count == idea.votes.count()
         assert idea.comment_count == idea.comments.count()
+    # Every idea and comment has its sentiment, some of them negative.
+    from community.models import Comment, ContentSentiment
+
+    assert ContentSentiment.objects.count() == ideas + Comment.objects.count()
+    assert ContentSentiment.objects.filter(label="negative").exists()
     out = capsys.readouterr().out
     assert "customer@example.com" in out
     assert "pm@example.com" in out
