@@ -140,9 +140,14 @@ def _notify(
     created = list(
         Notification.objects.filter(key__in=[r.key for r in rows], emailed_at__isnull=True)
     )
-    immediate = [
-        n.pk for n in created if delivery_for(user=n.recipient, kind=kind) == Delivery.IMMEDIATE
-    ]
+    # One query for every recipient's choice, rather than one (plus the user) per notification.
+    saved = dict(
+        NotificationPreference.objects.filter(
+            user__in=[n.recipient_id for n in created], kind=kind
+        ).values_list("user_id", "delivery")
+    )
+    default = DEFAULT_DELIVERY[NotificationKind(kind)]
+    immediate = [n.pk for n in created if saved.get(n.recipient_id, default) == Delivery.IMMEDIATE]
     if immediate and email:
         transaction.on_commit(lambda: [email_notification.delay(pk) for pk in immediate])
     return created
