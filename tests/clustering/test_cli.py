@@ -5,23 +5,14 @@ import pytest
 
 from ideas.clustering.cli import main
 from tests.clustering.conftest import GROUPS
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _write(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+from tests.helpers import write_csv
 
 
 def test_cli_writes_one_row_per_input_row_in_order(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     texts = [t for g in GROUPS for t in g] + ["", "😀"]
-    src = _write(tmp_path / "in.csv", [{"ref": f"R{i}", "body": t} for i, t in enumerate(texts)])
+    src = write_csv(tmp_path / "in.csv", [{"ref": f"R{i}", "body": t} for i, t in enumerate(texts)])
     out = tmp_path / "themes.csv"
     args = ["cluster", "--input", str(src), "--text-column", "body", "--id-column", "ref"]
     code = main([*args, "--output", str(out), "--backend", "tfidf", "--seed", "1"])
@@ -37,7 +28,7 @@ def test_cli_writes_one_row_per_input_row_in_order(
 
 
 def test_cli_uses_row_numbers_without_an_id_column(tmp_path: Path) -> None:
-    src = _write(tmp_path / "in.csv", [{"text": "une idée"}, {"text": "another idea"}])
+    src = write_csv(tmp_path / "in.csv", [{"text": "une idée"}, {"text": "another idea"}])
     out = tmp_path / "o.csv"
     assert (
         main(["cluster", "--input", str(src), "--text-column", "text", "--output", str(out)]) == 0

@@ -4,23 +4,14 @@ from pathlib import Path
 import pytest
 
 from ideas.sentiment.cli import main
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _write(path: Path, rows: list[dict[str, str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+from tests.helpers import write_csv
 
 
 def test_cli_writes_one_row_per_input_row_in_order(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     texts = ["Merci, super appli", "C'est inadmissible, toujours pas remboursé", "", "😀"]
-    src = _write(tmp_path / "in.csv", [{"ref": f"R{i}", "body": t} for i, t in enumerate(texts)])
+    src = write_csv(tmp_path / "in.csv", [{"ref": f"R{i}", "body": t} for i, t in enumerate(texts)])
     out = tmp_path / "scores.csv"
     args = ["score", "--input", str(src), "--text-column", "body", "--id-column", "ref"]
     assert main([*args, "--output", str(out), "--backend", "lexicon"]) == 0
@@ -36,7 +27,7 @@ def test_cli_writes_one_row_per_input_row_in_order(
 
 
 def test_cli_uses_row_numbers_without_an_id_column(tmp_path: Path) -> None:
-    src = _write(tmp_path / "in.csv", [{"text": "une idée"}, {"text": "another idea"}])
+    src = write_csv(tmp_path / "in.csv", [{"text": "une idée"}, {"text": "another idea"}])
     out = tmp_path / "o.csv"
     args = ["score", "--input", str(src), "--text-column", "text", "--output", str(out)]
     assert main([*args, "--backend", "lexicon"]) == 0
@@ -47,7 +38,7 @@ def test_cli_uses_row_numbers_without_an_id_column(tmp_path: Path) -> None:
 def test_cli_reports_an_unwritable_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    src = _write(tmp_path / "in.csv", [{"text": "ok"}])
+    src = write_csv(tmp_path / "in.csv", [{"text": "ok"}])
     out = tmp_path / "missing-dir" / "o.csv"
     args = ["score", "--input", str(src), "--text-column", "text", "--output", str(out)]
     assert main([*args, "--backend", "lexicon"]) == 2
