@@ -52,6 +52,11 @@ class User(AbstractUser):
         default=True,
         help_text=_("Others can see your profile page with your ideas and badges."),
     )
+    # Sanctions by moderators (accounts.sanctions): a suspended member can read but not post or
+    # vote until the date; a banned member cannot log in (is_active is cleared as well).
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    banned_at = models.DateTimeField(null=True, blank=True)
+    sanction_reason = models.CharField(max_length=300, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["display_name"]

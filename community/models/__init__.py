@@ -10,6 +10,8 @@ from community.models.moderation import (
     Flag,
     FlagReason,
     FlagResolution,
+    VoteRing,
+    VoteRingStatus,
 )
 from community.models.notifications import (
     Delivery,
@@ -40,4 +42,6 @@ __all__ = [
     "NotificationPreference",
     "PointsEntry",
     "SentimentLabel",
+    "VoteRing",
+    "VoteRingStatus",
 ]

@@ -25,6 +25,13 @@ class Campaign(models.Model):
         Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="campaigns"
     )
     partners_only = models.BooleanField(_("partners only"), default=False)
+    premoderated = models.BooleanField(
+        _("pre-moderated"),
+        default=False,
+        help_text=_(
+            "Ideas submitted to this campaign wait for a moderator before they are public."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -34,6 +34,8 @@ class Comment(models.Model):
         blank=True,
         related_name="+",
     )
+    # Pre-moderation (a member's first post): only its author and moderators see it meanwhile.
+    pending_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
@@ -52,3 +54,7 @@ class Comment(models.Model):
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.pending_at is not None

@@ -78,6 +78,16 @@ class AuditAction(models.TextChoices):
     COMMENT_REMOVE = "comment_remove", _("Comment removed by a moderator")
     FLAGS_DISMISS = "flags_dismiss", _("Flags dismissed")
     THEME_UPDATE = "theme_update", _("Theme edited")
+    IDEA_APPROVE = "idea_approve", _("Idea approved")
+    COMMENT_APPROVE = "comment_approve", _("Comment approved")
+    IDEA_MERGE = "idea_merge", _("Ideas merged")
+    MEMBER_SUSPEND = "member_suspend", _("Member suspended")
+    MEMBER_BAN = "member_ban", _("Member banned")
+    MEMBER_REINSTATE = "member_reinstate", _("Member reinstated")
+    VOTES_DISCOUNT = "votes_discount", _("Votes discounted")
+    VOTES_RESTORE = "votes_restore", _("Discounted votes restored")
+    VOTE_RING_DISMISS = "vote_ring_dismiss", _("Vote ring dismissed")
+    ROLE_CHANGE = "role_change", _("Roles changed")
 
 
 class AuditEntry(models.Model):
@@ -86,7 +96,7 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    action = models.CharField(_("action"), max_length=24, choices=AuditAction.choices)
     target_type = models.CharField(_("target type"), max_length=20)
     target_id = models.PositiveBigIntegerField(_("target id"))
     summary = models.CharField(_("summary"), max_length=300)
@@ -102,3 +112,42 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+
+
+class VoteRingStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for review")
+    DISCOUNTED = "discounted", _("Votes discounted")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class VoteRing(models.Model):
+    """A group of votes on one idea that the worker found suspicious, with the evidence.
+
+    The same group found again (same idea, same voters) is the same row: `fingerprint` hashes the
+    sorted voter ids. A moderator discounts its votes (reversible) or dismisses it.
+    """
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="vote_rings")
+    voters = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    fingerprint = models.CharField(max_length=64)
+    score = models.FloatField(_("suspicion score"))
+    evidence = models.JSONField(_("evidence"), default=dict)
+    status = models.CharField(
+        max_length=12, choices=VoteRingStatus.choices, default=VoteRingStatus.OPEN
+    )
+    detected_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-detected_at", "-pk"]
+        verbose_name = _("vote ring")
+        verbose_name_plural = _("vote rings")
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "fingerprint"], name="one_ring_per_voter_set")
+        ]
+
+    def __str__(self) -> str:
+        return f"ring on idea {self.idea_id} ({self.status})"

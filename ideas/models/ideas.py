@@ -18,6 +18,11 @@ class Category(models.Model):
     description_en = models.CharField(_("description (English)"), max_length=240, blank=True)
     description_fr = models.CharField(_("description (French)"), max_length=240, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    premoderated = models.BooleanField(
+        _("pre-moderated"),
+        default=False,
+        help_text=_("New ideas in this category wait for a moderator before they are public."),
+    )
 
     class Meta:
         ordering = ["position", "slug"]
@@ -102,6 +107,18 @@ class Idea(models.Model):
         blank=True,
         related_name="+",
     )
+    # Pre-moderation: set while the idea waits for a moderator; only its author and moderators
+    # see it meanwhile (ideas.selectors).
+    pending_at = models.DateTimeField(null=True, blank=True)
+    # Merged by a moderator into another idea: its page redirects there, lists leave it out.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_ideas",
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -126,6 +143,10 @@ class Idea(models.Model):
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
+    @property
+    def is_pending(self) -> bool:
+        return self.pending_at is not None
+
 
 class Vote(models.Model):
     user = models.ForeignKey(
@@ -133,6 +154,11 @@ class Vote(models.Model):
     )
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="votes")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A keyed hash of the voter's network (IPv4 /24, IPv6 /48), never the address itself: enough
+    # for the vote-ring detector to see many accounts voting from one network.
+    network = models.CharField(max_length=16, blank=True, default="")
+    # Discounted by a moderator as part of a vote ring: kept, but not counted in vote_count.
+    discounted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
