@@ -20,17 +20,13 @@ from django.utils.translation import gettext_lazy
 
 from community.campaign_selectors import campaign_get
 from community.models import Campaign
-from ideas.models import Category, Idea, Status, StatusChange
+from ideas.models import Category, Idea, Status, StatusChange, public_q
 
 FEED_LENGTH = 30
 
 
 def _recent_ideas() -> QuerySet[Idea]:
-    return (
-        Idea.objects.filter(hidden_at__isnull=True)
-        .select_related("author", "category")
-        .order_by("-created_at", "-pk")
-    )
+    return Idea.objects.public().select_related("author", "category").order_by("-created_at", "-pk")
 
 
 class NewIdeasFeed(Feed):
@@ -108,7 +104,7 @@ class StatusUpdatesFeed(Feed):
 
     def items(self, obj: Any = None) -> QuerySet[StatusChange]:
         return (
-            StatusChange.objects.filter(idea__hidden_at__isnull=True)
+            StatusChange.objects.filter(public_q("idea__"))
             .select_related("idea__category", "changed_by")
             .order_by("-created_at", "-pk")[:FEED_LENGTH]
         )

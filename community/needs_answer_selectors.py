@@ -89,7 +89,7 @@ def ideas_needing_answer(*, now: datetime | None = None) -> QuerySet[Idea]:
         .values("m")
     )
     return (
-        Idea.objects.filter(hidden_at__isnull=True)
+        Idea.objects.public()
         .filter(Exists(signals))
         .exclude(_answered())
         .annotate(

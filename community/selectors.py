@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from community.models import Comment
-from ideas.models import Idea
+from ideas.models import Idea, public_q
 
 
 def comments_for_idea(*, idea: Idea) -> QuerySet[Comment]:
@@ -20,7 +20,7 @@ def comments_for_idea(*, idea: Idea) -> QuerySet[Comment]:
 
 def comments_by_author(*, author: User) -> QuerySet[Comment]:
     return (
-        Comment.objects.filter(author=author, removed_at__isnull=True, idea__hidden_at__isnull=True)
+        Comment.objects.filter(public_q("idea__"), author=author, removed_at__isnull=True)
         .select_related("idea")
         .order_by("-created_at")
     )

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from ideas.models import Category, Idea, Status, StatusChange, Vote
+from ideas.models import Category, Idea, Status, StatusChange, Vote, public_q
 from ideas.ranking import with_trending_score
 
 if TYPE_CHECKING:
@@ -24,14 +24,17 @@ def _with_viewer_vote(queryset: QuerySet[Idea], viewer: Any) -> QuerySet[Idea]:
 
 
 def ideas_visible_to(*, viewer: Any = None) -> QuerySet[Idea]:
-    """Ideas this viewer may see: a hidden idea stays visible to its author and moderators."""
+    """Ideas this viewer may see: a hidden or pending idea stays visible to its author and
+    moderators."""
     from accounts.roles import MODERATE_CONTENT
 
     if viewer is None or not viewer.is_authenticated:
-        return Idea.objects.filter(hidden_at__isnull=True)
+        return Idea.objects.public()
+    # A merged idea is nobody's to list: its page redirects to the idea it was merged into.
+    ideas = Idea.objects.filter(merged_into__isnull=True)
     if viewer.has_perm(MODERATE_CONTENT):
-        return Idea.objects.all()
-    return Idea.objects.filter(Q(hidden_at__isnull=True) | Q(author=viewer))
+        return ideas
+    return ideas.filter(public_q() | Q(author=viewer))
 
 
 def ideas_for_listing(*, viewer: Any = None) -> QuerySet[Idea]:
@@ -94,7 +97,7 @@ def categories_with_counts() -> QuerySet[Category]:
 
 def recent_status_changes(*, limit: int = 5) -> QuerySet[StatusChange]:
     return (
-        StatusChange.objects.filter(idea__hidden_at__isnull=True)
+        StatusChange.objects.filter(public_q("idea__"))
         .select_related("idea", "changed_by")
         .order_by("-created_at")[:limit]
     )

@@ -10,6 +10,7 @@ from ideas.models.ideas import (
     Status,
     StatusChange,
     Vote,
+    public_q,
 )
 from ideas.models.themes import (
     ClusteringRun,
@@ -38,4 +39,5 @@ __all__ = [
     "ThemeMembership",
     "ThemeStatus",
     "Vote",
+    "public_q",
 ]

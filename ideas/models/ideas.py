@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,25 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def public_q(prefix: str = "") -> Q:
+    """What makes an idea public: not hidden, not waiting for a moderator, not merged away.
+
+    `prefix` reaches it through a relation, e.g. `public_q("idea__")` on status changes.
+    """
+    return Q(
+        **{
+            f"{prefix}hidden_at__isnull": True,
+            f"{prefix}pending_at__isnull": True,
+            f"{prefix}merged_into__isnull": True,
+        }
+    )
+
+
+class IdeaQuerySet(models.QuerySet["Idea"]):
+    def public(self) -> "IdeaQuerySet":
+        return self.filter(public_q())
+
+
 class Idea(models.Model):
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
     body = models.TextField(
@@ -119,6 +139,8 @@ class Idea(models.Model):
         related_name="merged_ideas",
     )
     merged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = IdeaQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -64,9 +64,7 @@ def run_recluster(
     started = time.monotonic()
     try:
         # Hidden ideas (spam, abuse) never shape themes.
-        ideas = list(
-            Idea.objects.filter(hidden_at__isnull=True).order_by("pk").only("pk", "title", "body")
-        )
+        ideas = list(Idea.objects.public().order_by("pk").only("pk", "title", "body"))
         texts = [idea_text(idea) for idea in ideas]
         vectors = vectors_for(ideas)
         embedder = stable_embedder()

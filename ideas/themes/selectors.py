@@ -232,9 +232,8 @@ def theme_get(*, pk: int) -> Theme:
 def theme_ideas(*, theme: Theme) -> QuerySet[Idea]:
     run = published_run()
     return (
-        Idea.objects.filter(
-            theme_memberships__run=run, theme_memberships__theme=theme, hidden_at__isnull=True
-        )
+        Idea.objects.public()
+        .filter(theme_memberships__run=run, theme_memberships__theme=theme)
         .select_related("category", "author")
         .order_by("-vote_count", "-created_at")
     )

@@ -65,11 +65,7 @@ def similar_ideas(*, text: str, k: int = 5, exclude: int | None = None) -> list[
         for i, score in zip(found.indices, found.scores, strict=True)
         if score >= MIN_SIMILARITY and int(index.ids[i]) != exclude
     ][:k]
-    ideas = (
-        Idea.objects.filter(hidden_at__isnull=True)
-        .select_related("category")
-        .in_bulk([pk for pk, _ in scored])
-    )
+    ideas = Idea.objects.public().select_related("category").in_bulk([pk for pk, _ in scored])
     return [(ideas[pk], score) for pk, score in scored if pk in ideas]
 
 
@@ -81,7 +77,7 @@ def _similar_by_words(text: str, *, k: int, exclude: int | None) -> list[tuple[I
     query = Q()
     for word in words:
         query |= Q(title__icontains=word)
-    ideas = Idea.objects.filter(query, hidden_at__isnull=True).order_by("-vote_count")
+    ideas = Idea.objects.public().filter(query).order_by("-vote_count")
     if exclude is not None:
         ideas = ideas.exclude(pk=exclude)
     return [(idea, 0.0) for idea in ideas[:k]]
