@@ -1,4 +1,4 @@
-"""Both analyser command lines (themes, sentiment) refuse bad CSV input the same way:
+"""The analyser command lines (themes, sentiment, PII masker) refuse bad CSV input the same way:
 exit code 2, one clear line on stderr, no traceback. They share ideas.clustering.csvio."""
 
 import subprocess
@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = {
     "themes": ["ideas.clustering", "cluster", "--backend", "tfidf"],
     "sentiment": ["ideas.sentiment", "score", "--backend", "lexicon"],
+    "pii": ["ideas.pii", "mask"],
 }
 
 

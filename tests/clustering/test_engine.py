@@ -1,7 +1,3 @@
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score, homogeneity_score
@@ -14,8 +10,6 @@ from ideas.clustering import (
     top_k_similar,
 )
 from ideas.clustering.similarity import assign_to_themes
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_three_obvious_groups_are_found_with_the_tfidf_backend(
@@ -102,17 +96,6 @@ def test_identical_texts_do_not_crash() -> None:
     model, _ = build_themes(["Ouvrir le samedi"] * 10, backend="tfidf")
     assert model.n_themes == 1
     assert np.all(model.labels == 0)
-
-
-def test_engine_imports_without_django() -> None:
-    code = (
-        "import sys, ideas.clustering, ideas.clustering.cli, ideas.clustering.engine\n"
-        "assert 'django' not in sys.modules, 'django was imported'\n"
-    )
-    done = subprocess.run(  # noqa: S603  (fixed command, our own interpreter)
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.parametrize("backend", ["tfidf"])

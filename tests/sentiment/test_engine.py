@@ -1,12 +1,6 @@
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from ideas.sentiment import Sentiment, score_lexicon, score_texts
-
-ROOT = Path(__file__).resolve().parents[2]
 
 NEGATIVE = [
     "This is unacceptable, the app crashes every single time",
@@ -94,15 +88,3 @@ def test_precomputed_vectors_of_the_wrong_length_are_rejected() -> None:
 
     with pytest.raises(ValueError, match="vectors"):
         score_texts(["a", "b"], vectors=np.zeros((1, 384), dtype=np.float32))
-
-
-def test_importing_the_package_does_not_import_django() -> None:
-    code = (
-        "import sys, ideas.sentiment, ideas.sentiment.cli; "
-        "ideas.sentiment.score_texts(['ok'], backend='lexicon'); "
-        "assert 'django' not in sys.modules, 'django imported'"
-    )
-    done = subprocess.run(  # noqa: S603  (fixed command, our own interpreter)
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
