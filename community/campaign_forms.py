@@ -43,6 +43,13 @@ class CampaignForm(forms.Form):
         required=False,
         help_text=_("Only partners may submit ideas; everyone can read them."),
     )
+    premoderated = forms.BooleanField(
+        label=_("Pre-moderated"),
+        required=False,
+        help_text=_(
+            "Ideas submitted to this campaign wait for a moderator before they are public."
+        ),
+    )
 
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"].strip()

@@ -140,6 +140,7 @@ def campaign_create(
     slug: str = "",
     category: Category | None = None,
     partners_only: bool = False,
+    premoderated: bool = False,
     banner: File | None = None,
 ) -> Campaign:
     if not creator.has_perm(ADD_CAMPAIGN):
@@ -152,6 +153,7 @@ def campaign_create(
         ends_at=ends_at,
         category=category,
         partners_only=partners_only,
+        premoderated=premoderated,
         created_by=creator,
     )
     return _save(campaign, banner=banner, remove_banner=False)
@@ -168,6 +170,7 @@ def campaign_update(
     slug: str = "",
     category: Category | None = None,
     partners_only: bool = False,
+    premoderated: bool = False,
     banner: File | None = None,
     remove_banner: bool = False,
 ) -> Campaign:
@@ -178,4 +181,5 @@ def campaign_update(
     campaign.title, campaign.slug, campaign.description = title, slug.strip(), description
     campaign.starts_at, campaign.ends_at = starts_at, ends_at
     campaign.category, campaign.partners_only = category, partners_only
+    campaign.premoderated = premoderated
     return _save(campaign, banner=banner, remove_banner=remove_banner)

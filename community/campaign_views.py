@@ -161,6 +161,7 @@ def _initial(campaign: Campaign) -> dict[str, Any]:
         "ends_at": campaign.ends_at,
         "category": campaign.category,
         "partners_only": campaign.partners_only,
+        "premoderated": campaign.premoderated,
     }
 
 

@@ -33,6 +33,13 @@ def _empty_cache():  # type: ignore[no-untyped-def]
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _first_posts_are_public(settings):  # type: ignore[no-untyped-def]
+    """Most tests post as fresh members and expect public posts; the pre-moderation tests turn
+    the first-post rule back on with `settings.RUCHE_PREMODERATE_FIRST_POST = True`."""
+    settings.RUCHE_PREMODERATE_FIRST_POST = False
+
+
 @pytest.fixture
 def alice(db):  # type: ignore[no-untyped-def]
     return UserFactory(email="alice@example.com", display_name="Alice")

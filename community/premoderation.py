@@ -1,0 +1,173 @@
+"""Pre-moderation: which new posts wait for a moderator, and approving them.
+
+A new idea waits (`pending_at` set) when its category or campaign is pre-moderated, or when it
+is its author's first post: no idea or comment of theirs is public yet. A new comment waits
+only under the first-post rule. Staff who moderate or answer officially never wait.
+`settings.RUCHE_PREMODERATE_FIRST_POST` turns the first-post rule off (the test suite does, so
+that tests posting as fresh members get public posts).
+
+While it waits, a post is seen only by its author and moderators, is not counted in
+`Idea.comment_count`, and the worker does nothing for it: no notifications, no points, no
+vector or theme, no sentiment. Approval makes it public and runs those tasks then.
+
+Rejecting is hiding, with a reason (`moderation_services.content_hide`): it clears `pending_at`
+and sets `hidden_at` (an idea) or `removed_at` (a comment) in the same update, so the item
+leaves the waiting list and shows as hidden to its author and moderators, who may restore it.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from accounts.access import require_permission
+from accounts.models import User
+from accounts.roles import CHANGE_IDEA_STATUS, MODERATE_CONTENT
+from community.audit import audit_record
+from community.models import AuditAction, Campaign, Comment
+from community.notifications import notify_post_reviewed
+from ideas.models import Category, Idea
+
+
+def _exempt(author: User) -> bool:
+    return author.has_perm(MODERATE_CONTENT) or author.has_perm(CHANGE_IDEA_STATUS)
+
+
+def approved_comments_q() -> Q:
+    """A comment that is, or was, public: approved, and not removed by a moderator."""
+    return Q(pending_at__isnull=True) & (Q(removed_at__isnull=True) | Q(removed_by=F("author")))
+
+
+def approved_ideas_q() -> Q:
+    """An idea that is, or was, public: approved and not hidden (a merged idea was public)."""
+    return Q(pending_at__isnull=True, hidden_at__isnull=True)
+
+
+def authors_with_approved_posts(author_ids: set[int]) -> set[int]:
+    """Which of these people already have a public idea or comment (two queries)."""
+    if not author_ids:
+        return set()
+    ideas = Idea.objects.filter(approved_ideas_q(), author_id__in=author_ids)
+    comments = Comment.objects.filter(approved_comments_q(), author_id__in=author_ids)
+    return set(ideas.values_list("author_id", flat=True).distinct()) | set(
+        comments.values_list("author_id", flat=True).distinct()
+    )
+
+
+def _first_post(author: User) -> bool:
+    return settings.RUCHE_PREMODERATE_FIRST_POST and not authors_with_approved_posts({author.pk})
+
+
+def needs_premoderation(
+    *, author: User, category: Category, campaign: Campaign | None = None
+) -> bool:
+    """Whether a new idea by `author` waits for a moderator before it is public."""
+    if _exempt(author):
+        return False
+    if category.premoderated or (campaign is not None and campaign.premoderated):
+        return True
+    return _first_post(author)
+
+
+def comment_needs_premoderation(*, author: User) -> bool:
+    """Whether a new comment by `author` waits for a moderator (their first post only)."""
+    return not _exempt(author) and _first_post(author)
+
+
+def _note(reason: str) -> str:
+    reason = reason.strip()
+    return f": {reason}" if reason else ""
+
+
+@transaction.atomic
+def idea_approve(*, actor: User, idea: Idea, reason: str = "") -> bool:
+    """Make a waiting idea public, then let the worker do what a new idea triggers (its vector
+    and theme, sentiment, the author's points and badges). Returns whether it changed.
+
+    The conditional update clears `pending_at` only if it is still set, so two moderators
+    approving at once approve (and audit, and queue the tasks) once.
+    """
+    from community.tasks import recognise_idea
+    from ideas.tasks import idea_written
+
+    require_permission(actor, MODERATE_CONTENT)
+    if not Idea.objects.filter(pk=idea.pk, pending_at__isnull=False).update(pending_at=None):
+        return False
+    waited_since = idea.pending_at
+    idea.pending_at = None
+    audit_record(
+        actor=actor,
+        action=AuditAction.IDEA_APPROVE,
+        target=idea,
+        summary=_("Approved idea #%(pk)s “%(title)s”%(note)s")
+        % {"pk": idea.pk, "title": idea.title, "note": _note(reason)},
+        before={"pending": True, "pending_at": waited_since.isoformat() if waited_since else None},
+        after={"pending": False, "reason": reason.strip()},
+    )
+    notify_post_reviewed(idea=idea, actor=actor, approved=True, reason=reason)
+    transaction.on_commit(lambda: idea_written.delay(idea.pk))
+    transaction.on_commit(lambda: recognise_idea.delay(idea.pk))
+    return True
+
+
+@transaction.atomic
+def comment_approve(*, actor: User, comment: Comment, reason: str = "") -> bool:
+    """Make a waiting comment public: count it on its idea, then let the worker notify
+    followers and mentioned people and award points. Returns whether it changed.
+
+    As for ideas, the conditional update lets only one of two simultaneous approvals count.
+    A comment removed meanwhile (by its author) stays removed and is not approved.
+    """
+    from community.services import _count
+    from community.tasks import comment_posted
+
+    require_permission(actor, MODERATE_CONTENT)
+    approved = Comment.objects.filter(
+        pk=comment.pk, pending_at__isnull=False, removed_at__isnull=True
+    ).update(pending_at=None)
+    if not approved:
+        return False
+    _count(comment.idea_id, +1)
+    waited_since = comment.pending_at
+    comment.pending_at = None
+    audit_record(
+        actor=actor,
+        action=AuditAction.COMMENT_APPROVE,
+        target=comment,
+        summary=_("Approved comment #%(pk)s on idea #%(idea)s%(note)s")
+        % {"pk": comment.pk, "idea": comment.idea_id, "note": _note(reason)},
+        before={"pending": True, "pending_at": waited_since.isoformat() if waited_since else None},
+        after={"pending": False, "reason": reason.strip()},
+    )
+    notify_post_reviewed(
+        idea=comment.idea, comment=comment, actor=actor, approved=True, reason=reason
+    )
+    transaction.on_commit(lambda: comment_posted.delay(comment.pk))
+    return True
+
+
+@transaction.atomic
+def content_reject(*, actor: User, idea: Idea, reason: str, comment: Comment | None = None) -> bool:
+    """The queue's "reject" action: hide the waiting item with its reason
+    (`moderation_services.content_hide`) and tell its author why. Returns whether it changed;
+    an item that was not waiting is only hidden, and its author is not told here."""
+    from community.moderation_services import content_hide
+
+    waiting = (
+        Comment.objects.filter(pk=comment.pk, pending_at__isnull=False)
+        if comment is not None
+        else Idea.objects.filter(pk=idea.pk, pending_at__isnull=False)
+    ).exists()
+    hidden = content_hide(actor=actor, idea=idea, reason=reason, comment=comment)
+    if hidden and waiting:
+        notify_post_reviewed(idea=idea, comment=comment, actor=actor, approved=False, reason=reason)
+    return hidden
+
+
+def content_approve(
+    *, actor: User, idea: Idea, reason: str = "", comment: Comment | None = None
+) -> bool:
+    """The queue's "approve" action: the comment if one is given, else the idea."""
+    if comment is not None:
+        return comment_approve(actor=actor, comment=comment, reason=reason)
+    return idea_approve(actor=actor, idea=idea, reason=reason)
