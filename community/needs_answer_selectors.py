@@ -96,7 +96,9 @@ def ideas_needing_answer(*, now: datetime | None = None) -> QuerySet[Idea]:
             negativity=Subquery(strongest, output_field=FloatField()),
             has_complaint=Exists(signals.filter(complaint=True)),
             recent_votes=_count_per_idea(
-                Vote.objects.filter(idea=OuterRef("pk"), created_at__gte=since)
+                Vote.objects.filter(
+                    idea=OuterRef("pk"), created_at__gte=since, discounted_at__isnull=True
+                )
             ),
             recent_comments=_count_per_idea(
                 Comment.objects.filter(

@@ -150,12 +150,14 @@ def _daily_activity(
         .annotate(n=Count("pk")),
         trending.WEIGHTS["ideas"],
     )
-    for model, weight in (
-        (Comment, trending.WEIGHTS["comments"]),
-        (Vote, trending.WEIGHTS["votes"]),
+    source: QuerySet  # type: ignore[type-arg]
+    for source, weight in (
+        (Comment.objects.all(), trending.WEIGHTS["comments"]),
+        # Votes a moderator discounted (a vote ring) do not make a theme trend.
+        (Vote.objects.filter(discounted_at__isnull=True), trending.WEIGHTS["votes"]),
     ):
         add(
-            model.objects.filter(idea__in=ideas, created_at__gte=since)
+            source.filter(idea__in=ideas, created_at__gte=since)
             .annotate(day=TruncDate("created_at"))
             .values_list("idea", "day")
             .annotate(n=Count("pk")),
