@@ -1,8 +1,15 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.forms import ModelForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services import role_change_record, user_role_names
+
+ADMIN_FLAGS = ("is_staff", "is_superuser")
 
 
 @admin.register(User)
@@ -14,11 +21,33 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("display_name", "organisation")}),
         (_("Roles"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Sanction"), {"fields": ("suspended_until", "banned_at", "sanction_reason")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+    # Sanctions are given and lifted on the moderators' member page, where they are audited.
+    readonly_fields = ("suspended_until", "banned_at", "sanction_reason")
     add_fieldsets = (
         (
             None,
             {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")},
         ),
     )
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+    ) -> None:
+        """Record a change of roles (groups) or admin flags in the audit log, with the admin as
+        the actor. The groups are written here (form.save_m2m), so the database still holds the
+        old ones before `super()`; the flags were saved already, so their old values come from
+        the form's initial data. The admin runs all this in one transaction."""
+        user = form.instance
+        before: dict[str, Any] = {"roles": user_role_names(user=user) if change else []}
+        for name in ADMIN_FLAGS:
+            before[name] = bool(form.initial.get(name, False)) if change else False
+        super().save_related(request, form, formsets, change)
+        after: dict[str, Any] = {"roles": user_role_names(user=user)}
+        for name in ADMIN_FLAGS:
+            after[name] = bool(getattr(user, name))
+        actor = request.user
+        assert isinstance(actor, User)
+        role_change_record(actor=actor, user=user, before=before, after=after)

@@ -1,0 +1,323 @@
+"""Sanctions by moderators: suspend a member (they read but cannot post, comment or vote until a
+date) or ban them (they cannot log in at all), and reinstate them.
+
+A sanction may hide the member's content. It hides each item through the moderation service
+(`content_hide`, which keeps comment counts and flags right and audits the item) and lists the
+ids it hid in the member's audit entry, so reinstating restores exactly those items: never one
+that a moderator had hidden before, or hid again afterwards, for another reason.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import MODERATE_CONTENT, STAFF_ROLES
+from community.audit import audit_record
+from community.models import AuditAction, AuditEntry, Comment, Flag
+from ideas.models import Idea
+
+SANCTION_ACTIONS = (AuditAction.MEMBER_SUSPEND, AuditAction.MEMBER_BAN)
+MEMBER_ACTIONS = (*SANCTION_ACTIONS, AuditAction.MEMBER_REINSTATE, AuditAction.ROLE_CHANGE)
+
+
+# --- Who may take part ---------------------------------------------------------------------------
+
+
+def is_suspended(user: Any) -> bool:
+    until = getattr(user, "suspended_until", None)
+    return until is not None and until > timezone.now()
+
+
+def can_participate(user: Any) -> bool:
+    """Whether the user may post ideas, comment and vote: logged in, not banned, not suspended."""
+    if not user.is_authenticated or not user.is_active or user.banned_at is not None:
+        return False
+    return not is_suspended(user)
+
+
+def _when(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def ensure_can_participate(user: Any) -> None:
+    """Raise PermissionDenied, with a message for the member, unless they may take part."""
+    if can_participate(user):
+        return
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Log in to take part."))
+    if is_suspended(user):
+        raise PermissionDenied(
+            _(
+                "Your account is suspended until %(until)s: you can read the portal but not post "
+                "ideas, comment or vote."
+            )
+            % {"until": _when(user.suspended_until)}
+        )
+    raise PermissionDenied(_("Your account is closed: you cannot post ideas, comment or vote."))
+
+
+# --- Checks shared by the actions ----------------------------------------------------------------
+
+
+def is_staff_account(member: User) -> bool:
+    """Moderators, product managers and admins (or anyone who may enter the Django admin)."""
+    return (
+        member.is_staff
+        or member.is_superuser
+        or member.groups.filter(name__in=STAFF_ROLES).exists()
+    )
+
+
+def sanction_refusal(*, actor: User, member: User, lifting: bool = False) -> str:
+    """Why `actor` may not sanction `member` (or lift their sanction), or "" when they may."""
+    if not actor.has_perm(MODERATE_CONTENT):
+        return _("Only moderators can sanction members.")
+    if actor.pk == member.pk:
+        return _("You cannot sanction yourself.")
+    # A sanction is lifted even from someone who has been given a staff role since.
+    if not lifting and is_staff_account(member):
+        return _("Staff accounts cannot be sanctioned; an administrator changes their roles.")
+    return ""
+
+
+def _check(*, actor: User, member: User, reason: str, lifting: bool = False) -> str:
+    refusal = sanction_refusal(actor=actor, member=member, lifting=lifting)
+    if refusal:
+        raise PermissionDenied(refusal)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("A reason is required.")})
+    max_length = User._meta.get_field("sanction_reason").max_length or 300
+    if len(reason) > max_length:
+        raise ValidationError(
+            {"reason": _("Keep the reason under %(n)s characters.") % {"n": max_length}}
+        )
+    return reason
+
+
+def _locked(member: User) -> User:
+    # Two moderators acting on one member at once take turns (PostgreSQL; SQLite locks the file).
+    return User.objects.select_for_update().get(pk=member.pk)
+
+
+def _state(member: User) -> dict[str, Any]:
+    return {
+        "suspended_until": member.suspended_until.isoformat() if member.suspended_until else None,
+        "banned_at": member.banned_at.isoformat() if member.banned_at else None,
+        "is_active": member.is_active,
+        "sanction_reason": member.sanction_reason,
+    }
+
+
+def _sync(member: User, fresh: User) -> None:
+    for name in ("suspended_until", "banned_at", "is_active", "sanction_reason"):
+        setattr(member, name, getattr(fresh, name))
+
+
+# --- Hiding and restoring the member's content ---------------------------------------------------
+
+
+def _hide_content(*, actor: User, member: User, reason: str) -> dict[str, list[int]]:
+    """Hide the member's ideas and shown comments; returns the ids this call hid."""
+    from community.moderation_services import content_hide
+
+    hidden: dict[str, list[int]] = {"hidden_ideas": [], "hidden_comments": []}
+    for idea in Idea.objects.filter(author=member, hidden_at__isnull=True).order_by("pk"):
+        if content_hide(actor=actor, idea=idea, reason=reason):
+            hidden["hidden_ideas"].append(idea.pk)
+    # Pending comments are not shown (nor counted) yet: they wait for a moderator as they are.
+    comments = Comment.objects.filter(
+        author=member, removed_at__isnull=True, pending_at__isnull=True
+    ).select_related("idea")
+    for comment in comments.order_by("pk"):
+        if content_hide(actor=actor, idea=comment.idea, comment=comment, reason=reason):
+            hidden["hidden_comments"].append(comment.pk)
+    return hidden
+
+
+def _sanction_entries(member: User) -> QuerySet[AuditEntry]:
+    """The sanctions since the member was last reinstated (their hidden items are still due)."""
+    entries = AuditEntry.objects.filter(target_type="user", target_id=member.pk)
+    last = entries.filter(action=AuditAction.MEMBER_REINSTATE).order_by("-pk").first()
+    sanctions = entries.filter(action__in=SANCTION_ACTIONS)
+    return sanctions.filter(pk__gt=last.pk) if last else sanctions
+
+
+def _restore_content(*, actor: User, member: User, reason: str) -> dict[str, list[int]]:
+    """Show again what the sanctions since the last reinstatement hid, and only that: an item
+    hidden after the sanction (hidden_at later than its entry) was hidden for another reason."""
+    from community.moderation_services import content_restore
+
+    restored: dict[str, list[int]] = {"restored_ideas": [], "restored_comments": []}
+    for entry in _sanction_entries(member).order_by("pk"):
+        ideas = Idea.objects.filter(
+            pk__in=entry.after.get("hidden_ideas", []),
+            author=member,
+            hidden_at__lte=entry.created_at,
+        )
+        for idea in ideas.order_by("pk"):
+            if content_restore(actor=actor, idea=idea, reason=reason):
+                restored["restored_ideas"].append(idea.pk)
+        comments = Comment.objects.filter(
+            pk__in=entry.after.get("hidden_comments", []),
+            author=member,
+            removed_at__lte=entry.created_at,
+        ).select_related("idea")
+        for comment in comments.order_by("pk"):
+            if content_restore(actor=actor, idea=comment.idea, comment=comment, reason=reason):
+                restored["restored_comments"].append(comment.pk)
+    return restored
+
+
+def end_sessions(*, user: User) -> int:
+    """Log the user out everywhere: delete their database sessions. Returns how many."""
+    # Sessions do not index their user, so each live one is decoded (a rare moderator action).
+    mine = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    deleted, _detail = Session.objects.filter(pk__in=mine).delete()
+    return deleted
+
+
+# --- The actions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_suspend(
+    *, actor: User, member: User, until: datetime, reason: str, hide_content: bool
+) -> User:
+    """Suspend a member until a moment in the future (again: moves the date), optionally hiding
+    their content. They can still log in and read."""
+    reason = _check(actor=actor, member=member, reason=reason)
+    if until <= timezone.now():
+        raise ValidationError({"until": _("The end of the suspension must be in the future.")})
+    fresh = _locked(member)
+    if fresh.banned_at is not None:
+        raise ValidationError(_("This member is banned; reinstate them before suspending them."))
+    before = _state(fresh)
+    fresh.suspended_until, fresh.sanction_reason = until, reason
+    fresh.save(update_fields=["suspended_until", "sanction_reason"])
+    hidden: dict[str, list[int]] = {}
+    if hide_content:
+        item_reason = _("Member suspended: %(reason)s") % {"reason": reason}
+        hidden = _hide_content(actor=actor, member=fresh, reason=item_reason)
+    audit_record(
+        actor=actor,
+        action=AuditAction.MEMBER_SUSPEND,
+        target=fresh,
+        summary=_("Suspended %(member)s until %(until)s: %(reason)s")
+        % {"member": fresh, "until": _when(until), "reason": reason},
+        before=before,
+        after={**_state(fresh), "hide_content": hide_content, **hidden},
+    )
+    _sync(member, fresh)
+    return member
+
+
+@transaction.atomic
+def member_ban(*, actor: User, member: User, reason: str, hide_content: bool) -> User:
+    """Ban a member: they cannot log in (is_active is cleared, so Django and allauth refuse them)
+    and every session they have is ended. Optionally hides their content."""
+    reason = _check(actor=actor, member=member, reason=reason)
+    fresh = _locked(member)
+    if fresh.banned_at is not None:
+        raise ValidationError(_("This member is already banned."))
+    before = _state(fresh)
+    fresh.banned_at, fresh.is_active = timezone.now(), False
+    fresh.suspended_until, fresh.sanction_reason = None, reason
+    fresh.save(update_fields=["banned_at", "is_active", "suspended_until", "sanction_reason"])
+    sessions = end_sessions(user=fresh)
+    hidden: dict[str, list[int]] = {}
+    if hide_content:
+        item_reason = _("Member banned: %(reason)s") % {"reason": reason}
+        hidden = _hide_content(actor=actor, member=fresh, reason=item_reason)
+    audit_record(
+        actor=actor,
+        action=AuditAction.MEMBER_BAN,
+        target=fresh,
+        summary=_("Banned %(member)s: %(reason)s") % {"member": fresh, "reason": reason},
+        before=before,
+        after={
+            **_state(fresh),
+            "hide_content": hide_content,
+            "sessions_ended": sessions,
+            **hidden,
+        },
+    )
+    _sync(member, fresh)
+    return member
+
+
+@transaction.atomic
+def member_reinstate(*, actor: User, member: User, reason: str, restore_content: bool) -> User:
+    """Lift a suspension or a ban (one that has expired too), optionally showing again what the
+    sanctions since the last reinstatement hid."""
+    reason = _check(actor=actor, member=member, reason=reason, lifting=True)
+    fresh = _locked(member)
+    if fresh.banned_at is None and fresh.suspended_until is None:
+        raise ValidationError(_("This member has no sanction to lift."))
+    before = _state(fresh)
+    if fresh.banned_at is not None:
+        fresh.is_active = True
+    fresh.banned_at = fresh.suspended_until = None
+    fresh.sanction_reason = ""
+    fresh.save(update_fields=["banned_at", "is_active", "suspended_until", "sanction_reason"])
+    restored: dict[str, list[int]] = {}
+    if restore_content:
+        item_reason = _("Member reinstated: %(reason)s") % {"reason": reason}
+        restored = _restore_content(actor=actor, member=fresh, reason=item_reason)
+    audit_record(
+        actor=actor,
+        action=AuditAction.MEMBER_REINSTATE,
+        target=fresh,
+        summary=_("Reinstated %(member)s: %(reason)s") % {"member": fresh, "reason": reason},
+        before=before,
+        after={**_state(fresh), "reason": reason, "restore_content": restore_content, **restored},
+    )
+    _sync(member, fresh)
+    return member
+
+
+# --- What the moderator's page shows --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    member: User
+    idea_count: int
+    comment_count: int
+    flag_count: int
+    open_flag_count: int
+    history: list[AuditEntry]
+
+
+def member_record(*, member: User) -> MemberRecord:
+    """A member seen by a moderator: their activity, the flags against them, their sanctions."""
+    against = Q(comment__isnull=True, idea__author=member) | Q(comment__author=member)
+    flags = Flag.objects.filter(against)
+    history = (
+        AuditEntry.objects.filter(
+            target_type="user", target_id=member.pk, action__in=MEMBER_ACTIONS
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:20]
+    )
+    return MemberRecord(
+        member=member,
+        idea_count=Idea.objects.filter(author=member).count(),
+        comment_count=Comment.objects.filter(author=member).count(),
+        flag_count=flags.count(),
+        open_flag_count=flags.filter(resolved_at__isnull=True).count(),
+        history=list(history),
+    )
