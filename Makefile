@@ -6,12 +6,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest bench clean messages
+.PHONY: help run test lint typecheck pytest bench clean messages demo-code
 
 help:
 	@echo "make run    set up .venv, migrate, load demo data, serve http://127.0.0.1:8000 with a worker"
 	@echo "make test   set up .venv, then lint, type-check, migrations check and the test suite"
 	@echo "make bench  benchmarks (read ../shared/data when present); results in docs/benchmarks.md"
+	@echo "make demo-code  the current two-factor code of the demo staff accounts"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +23,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	@scripts/serve.sh
+
+demo-code: $(STAMP)
+	@$(PY) manage.py demo_code
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

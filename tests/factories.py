@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from accounts import roles
+from accounts.mfa import mfa_enrol, user_needs_mfa
 from accounts.models import User
 from community.models import Comment
 from ideas.models import Category, Idea
@@ -21,6 +22,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create: bool, extracted: str | None, **kwargs: object) -> None:
         if create:
             self.groups.add(Group.objects.get(name=extracted or roles.MEMBER))
+
+    @factory.post_generation
+    def mfa(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """Staff are enrolled in two-factor authentication, as they must be to reach staff pages;
+        `mfa=False` makes one who has not done it yet."""
+        if create and extracted is not False and user_needs_mfa(self):
+            mfa_enrol(self)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

@@ -50,10 +50,16 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
+    """A browser tab; the test errors if the page broke the Content Security Policy."""
     context = browser.new_context(locale="en-GB")
     context.set_default_timeout(15_000)
-    yield context.new_page()
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    yield page
     context.close()
+    violations = [text for text in console if "Content Security Policy" in text]
+    assert not violations, f"The page broke the Content Security Policy: {violations}"
 
 
 @pytest.fixture

@@ -1,0 +1,113 @@
+"""Staff must use an authenticator app before any staff page; allauth then asks for a code at
+every sign-in. Members are not forced."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+
+from accounts import roles
+from accounts.mfa import mfa_enrol, totp_code
+from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-battery"
+STAFF_PAGES = [
+    reverse("moderation:queue"),
+    reverse("themes:dashboard"),
+    reverse("campaigns:create"),
+]
+
+
+def verified(user):  # type: ignore[no-untyped-def]
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def moderator_without_mfa(db):
+    return UserFactory(email="newmod@example.com", role=roles.MODERATOR, mfa=False)
+
+
+@pytest.mark.parametrize("url", STAFF_PAGES)
+def test_staff_without_an_authenticator_are_sent_to_set_one_up(client, moderator_without_mfa, url):
+    moderator_without_mfa.groups.add(*roles_groups(roles.PRODUCT_MANAGER))
+    client.force_login(moderator_without_mfa)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    assert "next=" in response["Location"]
+
+
+def roles_groups(*names: str):  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import Group
+
+    return Group.objects.filter(name__in=names)
+
+
+def test_the_admin_is_guarded_too(client, db):
+    admin = UserFactory(role=roles.ADMIN, is_staff=True, is_superuser=True, mfa=False)
+    client.force_login(admin)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_staff_with_an_authenticator_reach_staff_pages(client, moderator):
+    assert Authenticator.objects.filter(user=moderator, type=Authenticator.Type.TOTP).exists()
+    client.force_login(moderator)
+    assert client.get(reverse("moderation:queue")).status_code == 200
+
+
+def test_the_setup_page_shows_a_qr_code_and_activating_with_a_code_lets_staff_in(
+    client, moderator_without_mfa
+):
+    verified(moderator_without_mfa)
+    login = {"login": moderator_without_mfa.email, "password": PASSWORD}
+    assert client.post(reverse("account_login"), login).status_code == 302
+    redirect = client.get(reverse("moderation:queue"))
+    assert redirect["Location"].startswith(reverse("mfa_activate_totp"))
+    # allauth asks for the password again before a second factor is added.
+    confirm = client.get(redirect["Location"])
+    assert confirm["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(confirm["Location"], {"password": PASSWORD})
+    page = client.get(redirect["Location"])
+    assert page.status_code == 200
+    assert b'<img src="data:image/svg+xml' in page.content  # the QR code, inline: CSP allows data:
+    secret = page.context["form"].secret
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    # Next allauth shows the recovery codes it generated, to be stored somewhere safe.
+    assert response["Location"] == reverse("mfa_view_recovery_codes")
+    assert Authenticator.objects.filter(
+        user=moderator_without_mfa, type=Authenticator.Type.RECOVERY_CODES
+    ).exists()
+    assert Authenticator.objects.filter(
+        user=moderator_without_mfa, type=Authenticator.Type.TOTP
+    ).exists()
+    assert client.get(reverse("moderation:queue")).status_code == 200
+
+
+def test_members_pages_and_members_are_not_forced(client, alice):
+    client.force_login(alice)
+    assert client.get(reverse("ideas:list")).status_code == 200
+    assert client.get(reverse("moderation:queue")).status_code == 403
+
+
+def test_signing_in_as_staff_asks_for_the_code_and_refuses_a_wrong_one(client, db):
+    staff = UserFactory(email="pm2@example.com", role=roles.PRODUCT_MANAGER, mfa=False)
+    secret = mfa_enrol(staff)
+    verified(staff)
+    response = client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session  # not signed in on the password alone
+
+    wrong = "000000" if totp_code(secret) != "000000" else "111111"
+    response = client.post(reverse("mfa_authenticate"), {"code": wrong})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff.pk)
+    assert client.get(reverse("themes:dashboard")).status_code == 200

@@ -1,0 +1,44 @@
+"""Every page carries a Content Security Policy that allows no inline script or style."""
+
+from django.urls import reverse
+
+from config.security import policy_header
+
+
+def directives(header: str) -> dict[str, list[str]]:
+    parsed = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        parsed[name] = values
+    return parsed
+
+
+def test_pages_send_a_strict_content_security_policy(client, db):
+    response = client.get(reverse("ideas:home"))
+    policy = directives(response["Content-Security-Policy"])
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in response["Content-Security-Policy"]
+
+
+def test_templates_have_no_inline_script_or_style(client, alice, idea):
+    """What the policy forbids must not be in the pages, or it would silently break them."""
+    client.force_login(alice)
+    for url in (reverse("ideas:home"), idea.get_absolute_url(), reverse("ideas:create")):
+        html = client.get(url).content.decode()
+        assert "<script>" not in html
+        assert "<script " not in html.replace("<script src=", "")
+        assert " style=" not in html
+        assert "<style" not in html
+        assert " onclick=" not in html
+        assert " hx-on" not in html
+
+
+def test_policy_header_is_written_in_csp_syntax():
+    assert policy_header({"default-src": ["'self'"], "img-src": ["'self'", "data:"]}) == (
+        "default-src 'self'; img-src 'self' data:"
+    )
