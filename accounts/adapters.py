@@ -19,6 +19,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_auto_signup_allowed(self, request: HttpRequest, sociallogin: Any) -> bool:
+        # Never: a new member always sees the sign-up form, to accept the terms and the privacy
+        # notice (recorded by accounts.forms.SignupForm.signup) and check their display name.
+        return False
+
+    def get_signup_form_initial_data(self, sociallogin: Any) -> dict[str, Any]:
+        initial: dict[str, Any] = super().get_signup_form_initial_data(sociallogin)
+        extra = sociallogin.account.extra_data or {}
+        initial["display_name"] = str(extra.get("name") or "")[:60]
+        return initial
+
     def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> User:
         user: User = super().save_user(request, sociallogin, form)
         if not user.display_name:

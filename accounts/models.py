@@ -3,6 +3,8 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,6 +59,9 @@ class User(AbstractUser):
     suspended_until = models.DateTimeField(null=True, blank=True)
     banned_at = models.DateTimeField(null=True, blank=True)
     sanction_reason = models.CharField(max_length=300, blank=True)
+    # Set when the member deleted their account (accounts.privacy.account_delete): the row stays
+    # so their kept posts and votes still point somewhere, with every personal field erased.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["display_name"]
@@ -68,10 +73,48 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
+        if self.erased_at is not None:
+            # Translated when shown, so each reader sees it in their own language.
+            return gettext("Former member")
         return self.display_name or self.email.split("@")[0]
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     def get_full_name(self) -> str:
         return str(self)
 
     def get_short_name(self) -> str:
         return str(self)
+
+
+class ConsentDocument(models.TextChoices):
+    TERMS = "terms", _("Terms of use")
+    PRIVACY = "privacy", _("Privacy notice")
+
+
+class Consent(models.Model):
+    """A member accepted one version of the terms of use or of the privacy notice.
+
+    The current versions are settings.TERMS_VERSION and settings.PRIVACY_NOTICE_VERSION. The
+    rows go with the account: they are deleted when the member deletes it (and by CASCADE if a
+    user row is ever deleted), since they are personal data too."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    document = models.CharField(max_length=10, choices=ConsentDocument.choices)
+    version = models.CharField(max_length=20)
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["accepted_at", "pk"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "document", "version"], name="one_consent_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} accepted {self.document} {self.version}"

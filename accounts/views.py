@@ -1,14 +1,27 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import authenticated_user
-from accounts.forms import ProfileForm
+from accounts.forms import AccountDeleteForm, ProfileForm
+from accounts.privacy import (
+    CONSENT_SESSION_KEY,
+    account_delete,
+    account_delete_refusal,
+    consent_fingerprint,
+    consents_missing,
+    consents_record,
+    personal_data_export,
+)
 from accounts.selectors import (
     member_badges,
     member_comment_count,
@@ -18,6 +31,7 @@ from accounts.selectors import (
 )
 from accounts.services import user_update_profile
 from community.selectors import comments_by_author
+from config.ratelimit import is_rate_limited, rate_limit
 from ideas.selectors import ideas_by_author, ideas_voted_by
 
 
@@ -60,3 +74,77 @@ def member_profile(request: HttpRequest, pk: int) -> HttpResponse:
         "page": Paginator(ideas, settings.IDEAS_PER_PAGE).get_page(request.GET.get("page")),
     }
     return render(request, "accounts/member.html", context)
+
+
+# --- Privacy: the member's data, their account, their consent -------------------------------------
+
+
+def _too_many_requests(request: HttpRequest, scope: str) -> HttpResponse:
+    _, period = settings.RATE_LIMITS[scope]
+    response = render(request, "429.html", {"retry_after": period}, status=429)
+    response["Retry-After"] = str(period)
+    return response
+
+
+@login_required
+@require_GET
+@never_cache
+def data_download(request: HttpRequest) -> HttpResponse:
+    """Everything Ruche holds about the member, as a JSON file."""
+    # A GET, which config.ratelimit.rate_limit leaves alone: the file is costly to build.
+    if is_rate_limited(request, "data_export"):
+        return _too_many_requests(request, "data_export")
+    data = personal_data_export(user=authenticated_user(request))
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="ruche-my-data-{stamp}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limit("account_delete")  # password guesses
+def delete(request: HttpRequest) -> HttpResponse:
+    """Delete my account: the password again and the keep/remove choice, then a goodbye page."""
+    user = authenticated_user(request)
+    refusal = account_delete_refusal(user=user)
+    if refusal:
+        status = 403 if request.method == "POST" else 200
+        return render(request, "accounts/delete.html", {"refusal": refusal}, status=status)
+    form = AccountDeleteForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        account_delete(user=user, keep_content=form.keep_content)
+        logout(request)
+        return redirect("accounts:goodbye")
+    return render(request, "accounts/delete.html", {"form": form})
+
+
+@require_GET
+def goodbye(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/goodbye.html")
+
+
+@require_GET
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION})
+
+
+@require_GET
+def terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/terms.html", {"version": settings.TERMS_VERSION})
+
+
+@login_required
+@require_POST
+def consent_accept(request: HttpRequest) -> HttpResponse:
+    """Accept the current terms and privacy notice (the banner shown after a new version)."""
+    user = authenticated_user(request)
+    consents_record(user=user, documents=consents_missing(user=user))
+    request.session[CONSENT_SESSION_KEY] = consent_fingerprint()
+    messages.success(request, _("Thank you. You accepted the current terms and privacy notice."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    return redirect(target or "ideas:home")

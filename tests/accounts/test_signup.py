@@ -6,13 +6,14 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts import roles
-from accounts.models import User
+from accounts.models import Consent, User
 
 SIGNUP = {
     "email": "newcomer@example.com",
     "display_name": "Newcomer",
     "password1": "a-long-and-unusual-pass",
     "password2": "a-long-and-unusual-pass",
+    "accept_terms": "on",
 }
 
 
@@ -62,6 +63,31 @@ def test_sign_up_shows_field_errors(client, db):
     assert response.status_code == 200
     assert response.context["form"].errors.keys() >= {"display_name", "email"}
     assert not User.objects.exists()
+
+
+def test_sign_up_records_the_consents_with_the_versions_accepted(client, db, settings):
+    settings.TERMS_VERSION, settings.PRIVACY_NOTICE_VERSION = "2026-11", "2026-12"
+    client.post(reverse("account_signup"), SIGNUP)
+    user = User.objects.get(email="newcomer@example.com")
+    accepted = set(Consent.objects.filter(user=user).values_list("document", "version"))
+    assert accepted == {("terms", "2026-11"), ("privacy", "2026-12")}
+
+
+def test_sign_up_without_accepting_the_terms_shows_a_field_error(client, db):
+    form = {key: value for key, value in SIGNUP.items() if key != "accept_terms"}
+    response = client.post(reverse("account_signup"), form)
+    assert response.status_code == 200
+    assert "accept_terms" in response.context["form"].errors
+    assert "Please accept the terms of use and the privacy notice" in response.text
+    assert not User.objects.exists()
+    assert not Consent.objects.exists()
+
+
+def test_the_sign_up_form_links_the_terms_and_the_privacy_notice(client, db):
+    page = client.get(reverse("account_signup")).text
+    assert 'name="accept_terms"' in page
+    assert f'href="{reverse("privacy:terms")}"' in page
+    assert f'href="{reverse("privacy:notice")}"' in page
 
 
 def test_password_reset_sends_an_email(client, alice):
