@@ -1,8 +1,14 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.models import User
+from ideas.pii_services import ensure_profile_texts_allowed
 
 
 def user_join_as_member(*, user: User) -> None:
@@ -25,6 +31,7 @@ def user_create(
 
     if role not in roles.ROLE_PERMISSIONS:
         raise ValueError(f"Unknown role {role!r}")
+    ensure_profile_texts_allowed(display_name=display_name, organisation=organisation)
     user = User.objects.create_user(
         email=email,
         password=password,
@@ -41,7 +48,9 @@ def user_create(
 def user_update_profile(
     *, user: User, display_name: str, profile_public: bool | None = None
 ) -> User:
-    """Change the display name and, when given, whether the public profile page is shown."""
+    """Change the display name and, when given, whether the public profile page is shown.
+    A name holding personal data (an email, a phone...) is refused, not masked."""
+    ensure_profile_texts_allowed(display_name=display_name)
     user.display_name = display_name.strip()
     fields = ["display_name"]
     if profile_public is not None:
@@ -50,3 +59,65 @@ def user_update_profile(
     user.full_clean(exclude=["password"])
     user.save(update_fields=fields)
     return user
+
+
+# --- Role changes (audited) ----------------------------------------------------------------------
+
+
+def user_role_names(*, user: User) -> list[str]:
+    """The user's groups, sorted: what a role change records before and after."""
+    return sorted(user.groups.values_list("name", flat=True))
+
+
+def _describe_roles(state: dict[str, Any]) -> str:
+    flags = [name for name in ("is_staff", "is_superuser") if state.get(name)]
+    return ", ".join([*state.get("roles", []), *flags]) or "—"
+
+
+def role_change_record(
+    *, actor: User, user: User, before: dict[str, Any], after: dict[str, Any]
+) -> bool:
+    """Write a ROLE_CHANGE audit entry when `before` and `after` differ; returns whether it did.
+    Shared by `user_set_roles` and the Django admin's user form."""
+    from community.audit import audit_record
+    from community.models import AuditAction
+
+    if before == after:
+        return False
+    audit_record(
+        actor=actor,
+        action=AuditAction.ROLE_CHANGE,
+        target=user,
+        summary=_("Roles of %(user)s: %(before)s → %(after)s")
+        % {"user": user, "before": _describe_roles(before), "after": _describe_roles(after)},
+        before=before,
+        after=after,
+    )
+    return True
+
+
+@transaction.atomic
+def user_set_roles(*, actor: User, user: User, roles: Iterable[str]) -> bool:
+    """Give the user exactly these roles (groups named in accounts.roles; any other group stays),
+    recorded in the audit log. Returns whether anything changed. Entering the Django admin
+    (is_staff, is_superuser) is not a role and is changed in the admin only."""
+    # The argument hides the module of the same name.
+    from accounts.roles import ROLE_PERMISSIONS
+
+    if not actor.has_perm("accounts.change_user"):
+        raise PermissionDenied(_("Only administrators can change roles."))
+    wanted = set(roles)
+    if not wanted:
+        raise ValidationError({"roles": _("Choose at least one role.")})
+    unknown = wanted - set(ROLE_PERMISSIONS)
+    if unknown:
+        raise ValidationError(
+            {"roles": _("Unknown role: %(names)s.") % {"names": ", ".join(sorted(unknown))}}
+        )
+    before = user_role_names(user=user)
+    user.groups.remove(*Group.objects.filter(name__in=set(ROLE_PERMISSIONS) - wanted))
+    user.groups.add(*Group.objects.filter(name__in=wanted))
+    after = user_role_names(user=user)
+    return role_change_record(
+        actor=actor, user=user, before={"roles": before}, after={"roles": after}
+    )

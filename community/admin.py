@@ -3,7 +3,23 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from community.models import AuditEntry, Comment, Flag
+from community.models import AuditEntry, Campaign, Comment, Flag
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    """Campaigns are created and edited on the site (community.campaign_services renders the
+    description and checks the banner); here only the pre-moderation switch changes."""
+
+    list_display = ("title", "starts_at", "ends_at", "partners_only", "premoderated")
+    list_editable = ("premoderated",)
+    list_filter = ("premoderated", "partners_only")
+    search_fields = ("title",)
+    fields = ("title", "slug", "starts_at", "ends_at", "category", "partners_only", "premoderated")
+    readonly_fields = ("title", "slug", "starts_at", "ends_at", "category", "partners_only")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(Comment)

@@ -112,7 +112,7 @@ def seed_campaigns(
     """Create the two demo campaigns (again, idempotently) and attach existing ideas to them.
 
     Each campaign's dates frame its ideas' creation dates, so no idea predates its campaign.
-    `members` is part of the demo loaders' common signature; campaigns need no extra people.
+    Then the demo customer's complaints (`members[0]`, handled by the moderator `staff[0]`).
     """
     creator = staff[-1]  # the product manager
     finished_ideas = _pick(rng, ideas, FINISHED.themes, before=now - timedelta(days=30))
@@ -134,4 +134,53 @@ def seed_campaigns(
     )
     Idea.objects.filter(pk__in=[i.pk for i in finished_ideas]).update(campaign=finished)
     Idea.objects.filter(pk__in=[i.pk for i in running_ideas]).update(campaign=running)
+    # The demo customer's complaints: seed_demo reaches this module through seed_campaigns.
+    seed_complaints(now=now, customer=members[0], handler=staff[0])
     return {"campaigns": 2, "campaign_ideas": len(finished_ideas) + len(running_ideas)}
+
+
+def seed_complaints(*, now: datetime, customer: User, handler: User) -> int:
+    """Two complaint cases of the demo customer: one open, received four days ago, and one
+    acknowledged and answered last month (dates set as if it happened then; no email)."""
+    from community.complaints import complaint_open
+    from community.models import ComplaintCase, ComplaintStatus
+
+    waiting = complaint_open(
+        member=customer,
+        subject="Frais de tenue de compte prélevés deux fois en mars",
+        body=(
+            "Bonjour,\n\nLe 3 mars, j'ai été prélevée deux fois de 7,50 € de frais de tenue de "
+            "compte sur mon compte courant. Pouvez-vous me rembourser le second prélèvement ?\n\n"
+            "Merci, Camille Martin"
+        ),
+        language="fr",
+        received=now - timedelta(days=4),
+    )
+    answered = complaint_open(
+        member=customer,
+        subject="Carte bloquée après un paiement à l'étranger",
+        body=(
+            "Ma carte a été bloquée pendant mes vacances au Portugal après un paiement de 64 € "
+            "à l'hôtel, et j'ai payé 2 € de frais pour un retrait d'urgence. Personne ne "
+            "répondait au téléphone le week-end."
+        ),
+        language="fr",
+        received=now - timedelta(days=35),
+    )
+    ComplaintCase.objects.filter(pk=waiting.pk).update(created_at=now - timedelta(days=4))
+    ComplaintCase.objects.filter(pk=answered.pk).update(
+        created_at=now - timedelta(days=35),
+        status=ComplaintStatus.ANSWERED,
+        acknowledged_at=now - timedelta(days=33),
+        acknowledged_by=handler,
+        answered_at=now - timedelta(days=21),
+        answered_by=handler,
+        answer=(
+            "Bonjour Madame Martin,\n\nVotre carte a été bloquée par notre contrôle anti-fraude, "
+            "qui n'attendait pas de paiement au Portugal. Nous l'avons débloquée et vous "
+            "remboursons les 2 € de frais de retrait, visibles sur votre prochain relevé. Pour "
+            "vos prochains voyages, vous pouvez nous prévenir depuis l'appli.\n\nSi cette "
+            "réponse ne vous convient pas, vous pouvez saisir gratuitement notre médiateur."
+        ),
+    )
+    return 2

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -22,9 +24,9 @@ class CommentForm(forms.Form):
 class PreferencesForm(forms.Form):
     """One choice per kind of notification; only the known deliveries are accepted."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, kinds: Iterable[NotificationKind], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        for kind in NotificationKind:
+        for kind in kinds:
             self.fields[kind.value] = forms.ChoiceField(
                 label=kind.label, choices=Delivery.choices, widget=forms.RadioSelect
             )

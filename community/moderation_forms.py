@@ -6,6 +6,8 @@ from community.models import FLAG_NOTE_MAX_LENGTH, AuditAction, FlagReason
 # The buttons offered for an item: (action in the URL, label).
 QUEUE_ACTIONS = [("hide", _("Hide")), ("dismiss", _("Dismiss the reports"))]
 RESTORE_ACTIONS = [("restore", _("Restore"))]
+# For an item waiting for a moderator (pre-moderation); rejecting hides it, with a reason.
+PENDING_ACTIONS = [("approve", _("Approve")), ("reject", _("Reject"))]
 
 
 class FlagForm(forms.Form):
@@ -20,6 +22,17 @@ class FlagForm(forms.Form):
 
 class ModerationActionForm(forms.Form):
     reason = forms.CharField(label=_("Reason (kept in the audit log)"), max_length=250, strip=True)
+
+
+class ApproveForm(ModerationActionForm):
+    """Approving needs no reason; a note, if given, is kept in the audit log."""
+
+    reason = forms.CharField(
+        label=_("Note (optional, kept in the audit log)"),
+        max_length=250,
+        strip=True,
+        required=False,
+    )
 
 
 class AuditFilterForm(forms.Form):

@@ -5,9 +5,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from community.models import Comment, Flag, FlagReason
+from community.premoderation import authors_with_approved_posts
 from ideas.models import Idea
 
 
@@ -74,3 +77,75 @@ def flag_queue_items(rows: list[dict[str, Any]]) -> list[QueueItem]:
         if item is not None:
             item.flags.append(flag)
     return list(items.values())
+
+
+@dataclass
+class PendingItem:
+    """An idea or comment waiting for a moderator, with why it waits."""
+
+    idea: Idea
+    comment: Comment | None
+    pending_at: datetime
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def post(self) -> Idea | Comment:
+        return self.comment if self.comment is not None else self.idea
+
+    @property
+    def url(self) -> str:
+        anchor = f"#comment-{self.comment.pk}" if self.comment else ""
+        return self.idea.get_absolute_url() + anchor
+
+
+@dataclass
+class PendingQueue:
+    items: list[PendingItem]
+    total: int
+
+
+def pending_queue(*, limit: int) -> PendingQueue:
+    """Ideas and comments waiting for a moderator, the longest-waiting first (the first `limit`
+    of them), in a fixed number of queries."""
+    people = ("author__groups", "author__badges")
+    ideas = Idea.objects.filter(
+        pending_at__isnull=False, hidden_at__isnull=True, merged_into__isnull=True
+    )
+    comments = Comment.objects.filter(pending_at__isnull=False, removed_at__isnull=True)
+    oldest_ideas = (
+        ideas.select_related("author", "category", "campaign")
+        .prefetch_related(*people)
+        .order_by("pending_at", "pk")[:limit]
+    )
+    oldest_comments = (
+        comments.select_related("author", "idea__category", "idea__campaign")
+        .prefetch_related(*people)
+        .order_by("pending_at", "pk")[:limit]
+    )
+    items = [PendingItem(i, None, i.pending_at) for i in oldest_ideas if i.pending_at]
+    items += [PendingItem(c.idea, c, c.pending_at) for c in oldest_comments if c.pending_at]
+    items = sorted(items, key=lambda item: item.pending_at)[:limit]
+    approved = authors_with_approved_posts({item.post.author_id for item in items})
+    for item in items:
+        has_approved = item.post.author_id in approved
+        item.reasons = _pending_reasons(item, author_has_approved_post=has_approved)
+    return PendingQueue(items=items, total=ideas.count() + comments.count())
+
+
+def _pending_reasons(item: PendingItem, *, author_has_approved_post: bool) -> list[str]:
+    reasons = []
+    if item.comment is None:
+        if item.idea.category.premoderated:
+            reasons.append(
+                _("The category “%(name)s” is pre-moderated.") % {"name": item.idea.category}
+            )
+        if item.idea.campaign is not None and item.idea.campaign.premoderated:
+            reasons.append(
+                _("The campaign “%(title)s” is pre-moderated.")
+                % {"title": item.idea.campaign.title}
+            )
+    if settings.RUCHE_PREMODERATE_FIRST_POST and not author_has_approved_post:
+        reasons.append(_("The member's first post."))
+    if not reasons:
+        reasons.append(_("Held under a rule that no longer applies (first post or setting)."))
+    return reasons

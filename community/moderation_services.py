@@ -3,12 +3,13 @@
 Every moderator action is written to the audit log in the same transaction.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import require_permission
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT
 from community.audit import audit_record
@@ -45,8 +46,7 @@ def _open_flags(*, idea: Idea, comment: Comment | None) -> QuerySet[Flag]:
 
 
 def _check(*, actor: User, idea: Idea, comment: Comment | None, reason: str) -> str:
-    if not actor.has_perm(MODERATE_CONTENT):
-        raise PermissionDenied(_("Only moderators can do this."))
+    require_permission(actor, MODERATE_CONTENT)
     if comment is not None and comment.idea_id != idea.pk:
         raise ValidationError(_("This comment is not on this idea."))
     reason = reason.strip()
@@ -70,9 +70,12 @@ def _describe(idea: Idea, comment: Comment | None) -> str:
 @transaction.atomic
 def content_hide(*, actor: User, idea: Idea, reason: str, comment: Comment | None = None) -> bool:
     """Hide an idea (its author and moderators still see it) or a comment (shown as removed by a
-    moderator), and close the open flags on it. Returns whether anything was hidden."""
+    moderator), and close the open flags on it. Returns whether anything was hidden.
+
+    An item waiting for a moderator (pre-moderation) is rejected this way: it stops waiting and
+    is hidden, in the same update (community.premoderation)."""
     from community.recognition import forget_comment
-    from community.services import _count
+    from community.services import _take_down
 
     reason = _check(actor=actor, idea=idea, comment=comment, reason=reason)
     target: models.Model
@@ -82,29 +85,34 @@ def content_hide(*, actor: User, idea: Idea, reason: str, comment: Comment | Non
     )
     # Conditional updates: two moderators clicking at once hide (and count) only once.
     if comment is None:
-        changed = Idea.objects.filter(pk=idea.pk, hidden_at__isnull=True).update(
-            hidden_at=now, hidden_by=actor
+        shown = Idea.objects.filter(pk=idea.pk, hidden_at__isnull=True)
+        was_pending = bool(
+            shown.filter(pending_at__isnull=False).update(
+                hidden_at=now, hidden_by=actor, pending_at=None
+            )
         )
+        changed = was_pending or bool(shown.update(hidden_at=now, hidden_by=actor))
         if changed:
-            idea.hidden_at, idea.hidden_by = now, actor
+            idea.hidden_at, idea.hidden_by, idea.pending_at = now, actor, None
         action, target = AuditAction.IDEA_HIDE, idea
     else:
-        changed = Comment.objects.filter(pk=comment.pk, removed_at__isnull=True).update(
-            removed_at=now, removed_by=actor
-        )
+        was = _take_down(comment, actor)
+        changed, was_pending = bool(was), was == "pending"
         if changed:
-            _count(idea.pk, -1)
             forget_comment(comment_id=comment.pk)
-            comment.removed_at, comment.removed_by = now, actor
         action, target = AuditAction.COMMENT_HIDE, comment
     if changed:
+        before: dict[str, object] = {"hidden": False, "open_flags": flags}
+        summary = _("Hid %(what)s: %(reason)s")
+        if was_pending:  # rejected while waiting for a moderator
+            before["pending"] = True
+            summary = _("Rejected %(what)s: %(reason)s")
         audit_record(
             actor=actor,
             action=action,
             target=target,
-            summary=_("Hid %(what)s: %(reason)s")
-            % {"what": _describe(idea, comment), "reason": reason},
-            before={"hidden": False, "open_flags": flags},
+            summary=summary % {"what": _describe(idea, comment), "reason": reason},
+            before=before,
             after={"hidden": True, "open_flags": 0, "reason": reason},
         )
     return bool(changed)

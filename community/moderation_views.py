@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,18 +13,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.access import authenticated_user
+from accounts.access import authenticated_user, require_permission
 from accounts.roles import CHANGE_IDEA_STATUS, MODERATE_CONTENT, VIEW_AUDIT
 from community import (
     audit,
     moderation_selectors,
     moderation_services,
     needs_answer_selectors,
+    premoderation,
     selectors,
 )
 from community.models import Comment
 from community.moderation_forms import (
+    PENDING_ACTIONS,
     QUEUE_ACTIONS,
+    ApproveForm,
     AuditFilterForm,
     FlagForm,
     ModerationActionForm,
@@ -34,6 +37,8 @@ from ideas.models import Idea
 from ideas.selectors import idea_get_for_user
 
 QUEUE_PAGE_SIZE = 25
+# Waiting items shown at once, oldest first: approving or rejecting brings up the next ones.
+PENDING_SHOWN = 25
 NEEDS_ANSWER_PAGE_SIZE = 25
 AUDIT_PAGE_SIZE = 50
 
@@ -41,17 +46,19 @@ ACTIONS: dict[str, Callable[..., object]] = {
     "hide": moderation_services.content_hide,
     "restore": moderation_services.content_restore,
     "dismiss": moderation_services.flags_dismiss,
+    "approve": premoderation.content_approve,
+    # Rejecting a waiting item hides it and tells its author why (community.premoderation).
+    "reject": premoderation.content_reject,
 }
+# Every action asks for a reason, except approving (an optional note).
+ACTION_FORMS: dict[str, type[ModerationActionForm]] = {"approve": ApproveForm}
 DONE_MESSAGES = {
     "hide": gettext_lazy("The item is hidden."),
     "restore": gettext_lazy("The item is shown again."),
     "dismiss": gettext_lazy("The flags were dismissed."),
+    "approve": gettext_lazy("Approved: it is public now."),
+    "reject": gettext_lazy("Rejected: it is hidden."),
 }
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _flag(request: HttpRequest, idea: Idea, comment: Comment | None) -> HttpResponse:
@@ -93,19 +100,25 @@ def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    _require(request, MODERATE_CONTENT)
+    require_permission(request.user, MODERATE_CONTENT)
     page = Paginator(moderation_selectors.flag_queue(), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     items = moderation_selectors.flag_queue_items(list(page.object_list))
-    context = {"page": page, "items": items, "item_actions": QUEUE_ACTIONS}
+    context = {
+        "page": page,
+        "items": items,
+        "item_actions": QUEUE_ACTIONS,
+        "pending": moderation_selectors.pending_queue(limit=PENDING_SHOWN),
+        "pending_actions": PENDING_ACTIONS,
+    }
     return render(request, "moderation/queue.html", context)
 
 
 @login_required
 def needs_answer(request: HttpRequest) -> HttpResponse:
     """Unhappy ideas and threads that no staff member answered yet, most urgent first."""
-    _require(request, CHANGE_IDEA_STATUS)
+    require_permission(request.user, CHANGE_IDEA_STATUS, _("This page is for staff."))
     page = Paginator(needs_answer_selectors.ideas_needing_answer(), NEEDS_ANSWER_PAGE_SIZE)
     median = needs_answer_selectors.median_first_response()
     context = {
@@ -118,7 +131,7 @@ def needs_answer(request: HttpRequest) -> HttpResponse:
 def _act(request: HttpRequest, action: str, idea: Idea, comment: Comment | None) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
-    form = ModerationActionForm(request.POST)
+    form = ACTION_FORMS.get(action, ModerationActionForm)(request.POST)
     if form.is_valid():
         try:
             ACTIONS[action](
@@ -142,7 +155,7 @@ def _act(request: HttpRequest, action: str, idea: Idea, comment: Comment | None)
 @require_POST
 @login_required
 def idea_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    _require(request, MODERATE_CONTENT)
+    require_permission(request.user, MODERATE_CONTENT)
     idea = get_object_or_404(Idea, pk=pk)
     return _act(request, action, idea, None)
 
@@ -150,14 +163,14 @@ def idea_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 @login_required
 def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    _require(request, MODERATE_CONTENT)
+    require_permission(request.user, MODERATE_CONTENT)
     comment = get_object_or_404(Comment.objects.select_related("idea", "author"), pk=pk)
     return _act(request, action, comment.idea, comment)
 
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    _require(request, VIEW_AUDIT)
+    require_permission(request.user, VIEW_AUDIT, _("The audit log is for administrators."))
     form = AuditFilterForm(request.GET)
     action = form.cleaned_data["action"] if form.is_valid() else ""
     entries = audit.audit_entries(action=action)
@@ -167,7 +180,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
-    _require(request, VIEW_AUDIT)
+    require_permission(request.user, VIEW_AUDIT, _("The audit log is for administrators."))
     form = AuditFilterForm(request.GET)
     action = form.cleaned_data["action"] if form.is_valid() else ""
     entries = audit.audit_entries(action=action).iterator(chunk_size=500)

@@ -12,7 +12,7 @@ Idempotency, so that a task that runs twice never notifies or emails twice:
 import logging
 import re
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -21,13 +21,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from community.follows import category_followers, idea_followers
 from community.models import (
     Comment,
+    ComplaintCase,
     Delivery,
     Notification,
     NotificationKind,
@@ -51,6 +52,18 @@ def delivery_for(*, user: User, kind: str) -> str:
         "delivery", flat=True
     )
     return saved.first() or DEFAULT_DELIVERY[NotificationKind(kind)]
+
+
+# Kinds only moderators receive: others are not offered a choice about them.
+MODERATOR_KINDS = frozenset({NotificationKind.COMPLAINT_DEADLINE})
+
+
+def kinds_for(*, user: User) -> list[NotificationKind]:
+    """The kinds of notification this person can receive, hence choose an email delivery for."""
+    from accounts.roles import MODERATE_CONTENT
+
+    moderator = user.has_perm(MODERATE_CONTENT)
+    return [kind for kind in NotificationKind if moderator or kind not in MODERATOR_KINDS]
 
 
 def preferences_for(*, user: User) -> dict[str, str]:
@@ -258,16 +271,23 @@ def notify_vote_milestones(*, idea: Idea, email: bool = True) -> list[Notificati
     return notified
 
 
-def notify_merged(*, duplicate: Idea, into: Idea, actor: User | None = None) -> list[Notification]:
-    """For the moderation issue's merge: followers of the duplicate hear where it went."""
-    followers = set(idea_followers(idea=duplicate)) | {duplicate.author}
+def notify_merged(
+    *, duplicate: Idea, into: Idea, actor: User | None = None, note: str = ""
+) -> list[Notification]:
+    """A merge (community.merging): both authors, and the duplicate's followers, hear where it
+    went. Call it before the followers move to the kept idea."""
+    followers = set(idea_followers(idea=duplicate)) | {duplicate.author, into.author}
+    with translation.override(duplicate.language):
+        title = _("“%(old)s” was merged into “%(new)s”") % {
+            "old": duplicate.title[:60],
+            "new": into.title[:60],
+        }
     return _notify(
         recipients=followers,
         kind=NotificationKind.MERGED,
         event=f"merged:{duplicate.pk}:{into.pk}",
-        title=_("“%(old)s” was merged into “%(new)s”")
-        % {"old": duplicate.title[:60], "new": into.title[:60]},
-        body="",
+        title=title,
+        body=note,
         url=into.get_absolute_url(),
         idea=into,
         actor=actor,
@@ -282,6 +302,82 @@ def notify_badge(*, user: User, badge_label: str, event: str) -> list[Notificati
         title=_("You earned a badge: %(badge)s") % {"badge": badge_label},
         body="",
         url=reverse("accounts:profile"),
+    )
+
+
+# --- pre-moderation and complaints ---------------------------------------------------------------
+
+
+def notify_post_reviewed(
+    *, idea: Idea, actor: User, approved: bool, comment: Comment | None = None, reason: str = ""
+) -> list[Notification]:
+    """A moderator approved (now public) or rejected (hidden) a post that was waiting."""
+    author = comment.author if comment is not None else idea.author
+    with translation.override(idea.language):
+        if comment is not None and approved:
+            title = _("Your comment on “%(title)s” is public") % {"title": idea.title[:80]}
+        elif comment is not None:
+            title = _("Your comment on “%(title)s” was not published") % {"title": idea.title[:80]}
+        elif approved:
+            title = _("Your idea “%(title)s” is public") % {"title": idea.title[:80]}
+        else:
+            title = _("Your idea “%(title)s” was not published") % {"title": idea.title[:80]}
+    target = f"comment:{comment.pk}" if comment is not None else f"idea:{idea.pk}"
+    anchor = f"#comment-{comment.pk}" if comment is not None else ""
+    return _notify(
+        recipients=[author],
+        kind=NotificationKind.POST_APPROVED if approved else NotificationKind.POST_REJECTED,
+        event=f"{'approved' if approved else 'rejected'}:{target}",
+        title=title,
+        body=reason.strip(),
+        url=idea.get_absolute_url() + anchor,
+        idea=idea,
+        actor=actor,
+    )
+
+
+def notify_complaint(*, case: ComplaintCase, kind: str, actor: User) -> list[Notification]:
+    """Tell a member what happened to their complaint. The text stays on the site: neither the
+    complaint nor the answer goes into an email."""
+    with translation.override(case.language):
+        titles = {
+            NotificationKind.COMPLAINT_OPENED: _(
+                "Your post is now complaint %(reference)s, handled privately by our complaints team"
+            ),
+            NotificationKind.COMPLAINT_ACKNOWLEDGED: _(
+                "Your complaint %(reference)s was received by our complaints team"
+            ),
+            NotificationKind.COMPLAINT_ANSWERED: _("Your complaint %(reference)s has an answer"),
+        }
+        title = titles[NotificationKind(kind)] % {"reference": case.reference}
+    return _notify(
+        recipients=[case.member],
+        kind=kind,
+        event=f"{kind}:{case.pk}",
+        title=title,
+        body="",
+        url=case.get_absolute_url(),
+        actor=actor,
+    )
+
+
+def notify_complaint_deadline(
+    *, case: ComplaintCase, recipients: Iterable[User], step: str, deadline: date, url: str
+) -> list[Notification]:
+    """Remind moderators that a complaint must be acknowledged (`step="ack"`) or answered
+    (`step="answer"`) by `deadline`. Once per case and step."""
+    values = {"reference": case.reference, "date": formats.date_format(deadline)}
+    if step == "ack":
+        title = _("Complaint %(reference)s must be acknowledged by %(date)s") % values
+    else:
+        title = _("Complaint %(reference)s must be answered by %(date)s") % values
+    return _notify(
+        recipients=recipients,
+        kind=NotificationKind.COMPLAINT_DEADLINE,
+        event=f"complaint_due:{step}:{case.pk}",
+        title=title,
+        body="",
+        url=url,
     )
 
 

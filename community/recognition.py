@@ -71,10 +71,12 @@ def forget_comment(*, comment_id: int) -> None:
 
 @transaction.atomic
 def recognise_votes(*, idea: Idea) -> None:
-    """Make the author's vote points for this idea match the votes that exist now."""
-    votes = {
-        v.user_id: v.created_at for v in Vote.objects.filter(idea=idea).exclude(user=idea.author_id)
-    }
+    """Make the author's vote points for this idea match the votes that exist now.
+
+    Votes a moderator discounted (a vote ring) earn nothing; restoring them gives the points
+    back, since both queue this recount."""
+    counted = Vote.objects.filter(idea=idea, discounted_at__isnull=True)
+    votes = {v.user_id: v.created_at for v in counted.exclude(user=idea.author_id)}
     wanted = {f"vote:{voter}:{idea.pk}": at for voter, at in votes.items()}
     existing = PointsEntry.objects.filter(idea=idea, reason=PointsEntry.Reason.VOTE_RECEIVED)
     existing.exclude(key__in=wanted).delete()

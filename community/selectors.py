@@ -1,18 +1,34 @@
-from django.db.models import Prefetch, QuerySet
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from accounts.roles import MODERATE_CONTENT
 from community.models import Comment
 from ideas.models import Idea, public_q
 
 
-def comments_for_idea(*, idea: Idea) -> QuerySet[Comment]:
-    """Top-level comments, each with its replies, authors and their groups prefetched."""
-    replies = Comment.objects.select_related("author").prefetch_related(
-        "author__groups", "author__badges"
+def _comments_visible_to(viewer: Any) -> Q:
+    """A comment waiting for a moderator is shown only to its author and moderators."""
+    if viewer is not None and viewer.is_authenticated:
+        if viewer.has_perm(MODERATE_CONTENT):
+            return Q()
+        return Q(pending_at__isnull=True) | Q(author=viewer)
+    return Q(pending_at__isnull=True)
+
+
+def comments_for_idea(*, idea: Idea, viewer: Any = None) -> QuerySet[Comment]:
+    """Top-level comments this viewer may see, each with its replies, authors and their groups
+    prefetched."""
+    visible = _comments_visible_to(viewer)
+    replies = (
+        Comment.objects.filter(visible)
+        .select_related("author")
+        .prefetch_related("author__groups", "author__badges")
     )
     return (
-        idea.comments.filter(parent__isnull=True)
+        idea.comments.filter(visible, parent__isnull=True)
         .select_related("author")
         .prefetch_related("author__groups", "author__badges", Prefetch("replies", queryset=replies))
     )
@@ -20,7 +36,9 @@ def comments_for_idea(*, idea: Idea) -> QuerySet[Comment]:
 
 def comments_by_author(*, author: User) -> QuerySet[Comment]:
     return (
-        Comment.objects.filter(public_q("idea__"), author=author, removed_at__isnull=True)
+        Comment.objects.filter(
+            public_q("idea__"), author=author, removed_at__isnull=True, pending_at__isnull=True
+        )
         .select_related("idea")
         .order_by("-created_at")
     )

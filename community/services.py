@@ -9,13 +9,35 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import MODERATE_COMMENTS
+from accounts.sanctions import ensure_can_participate
 from community.models import Comment
 from ideas.models import Idea
+from ideas.pii_services import mask_texts, masked_record
 from ideas.rendering import render_markdown
 
 
 def _count(idea_id: int, delta: int) -> None:
     Idea.objects.filter(pk=idea_id).update(comment_count=F("comment_count") + delta)
+
+
+def _take_down(comment: Comment, actor: User) -> str:
+    """Mark a comment removed, once even if two people click at the same time, keeping
+    comment_count right: a comment still waiting for a moderator was never counted, and it
+    leaves the waiting list. Returns "pending" or "shown" (what it was), or "" if it was
+    already removed."""
+    now = timezone.now()
+    shown = Comment.objects.filter(pk=comment.pk, removed_at__isnull=True)
+    if shown.filter(pending_at__isnull=False).update(
+        removed_at=now, removed_by=actor, pending_at=None
+    ):
+        was = "pending"
+    elif shown.update(removed_at=now, removed_by=actor):
+        _count(comment.idea_id, -1)
+        was = "shown"
+    else:
+        return ""
+    comment.removed_at, comment.removed_by, comment.pending_at = now, actor, None
+    return was
 
 
 def _validated(comment: Comment) -> Comment:
@@ -33,17 +55,32 @@ def comment_create(
     top comment's thread). The author follows the idea; followers and mentioned people are
     told by the worker."""
     from community.follows import idea_followed_by
+    from community.premoderation import comment_needs_premoderation
     from community.tasks import comment_posted
 
+    ensure_can_participate(author)  # suspended and banned members cannot comment
     if parent is not None:
         if parent.idea_id != idea.pk:
             raise ValidationError({"parent": _("You can only reply to a comment on this idea.")})
         parent = parent.parent or parent
-    comment = _validated(Comment(idea=idea, author=author, body=body, parent=parent))
+        if parent.is_pending:
+            raise ValidationError(
+                {"parent": _("You can reply to this comment once a moderator has approved it.")}
+            )
+    # Card numbers, phones... are hidden before anything is stored, rendered or sent; placeholders
+    # in the language the author uses the site in.
+    masked = mask_texts(model=Comment, language=None, body=body)
+    comment = _validated(Comment(idea=idea, author=author, body=masked["body"], parent=parent))
+    if comment_needs_premoderation(author=author):
+        # Waits for a moderator: not counted and nobody told until it is approved
+        # (community.premoderation.comment_approve does both).
+        comment.pending_at = timezone.now()
     comment.save()
-    _count(idea.pk, +1)
+    masked_record(masked=masked, idea=idea, comment=comment)
     idea_followed_by(user=author, idea=idea)
-    transaction.on_commit(lambda: comment_posted.delay(comment.pk))
+    if not comment.is_pending:
+        _count(idea.pk, +1)
+        transaction.on_commit(lambda: comment_posted.delay(comment.pk))
     return comment
 
 
@@ -57,11 +94,14 @@ def comment_can_remove(*, comment: Comment, user: User | AnonymousUser) -> bool:
     )
 
 
+@transaction.atomic
 def comment_update(*, comment: Comment, editor: User, body: str) -> Comment:
     if not comment_can_edit(comment=comment, user=editor):
         raise PermissionDenied(_("You cannot edit this comment."))
-    comment.body = body
+    masked = mask_texts(model=Comment, language=None, body=body)
+    comment.body = masked["body"]
     _validated(comment).save(update_fields=["body", "body_html", "updated_at"])
+    masked_record(masked=masked, idea=comment.idea, comment=comment)
     return comment
 
 
@@ -74,17 +114,16 @@ def comment_remove(*, comment: Comment, actor: User) -> None:
         raise PermissionDenied(_("You cannot remove this comment."))
     comment_id = comment.pk
     if comment.author_id == actor.pk and not comment.replies.exists():
-        comment.delete()
-        _count(comment.idea_id, -1)
+        # Locked, so that a moderator approving it meanwhile waits and then finds nothing.
+        rows = Comment.objects.select_for_update().filter(pk=comment.pk)
+        pending_at = rows.values_list("pending_at", flat=True).first()
+        if rows.delete()[0] and pending_at is None:  # a waiting comment was never counted
+            _count(comment.idea_id, -1)
         forget_comment(comment_id=comment_id)
         return
     # Removed (by a moderator, or by its author when others replied to it): the row stays so
     # the thread holds together, the text is hidden.
-    # Only count a removal once, even if two moderators click at the same time.
-    if Comment.objects.filter(pk=comment.pk, removed_at__isnull=True).update(
-        removed_at=timezone.now(), removed_by=actor
-    ):
-        _count(comment.idea_id, -1)
+    if _take_down(comment, actor):
         forget_comment(comment_id=comment_id)
         if comment.author_id != actor.pk:
             from community.audit import audit_record

@@ -75,3 +75,21 @@ def award_campaign_results() -> int:
 
     ended = Campaign.objects.filter(ends_at__lte=timezone.now(), results_awarded_at__isnull=True)
     return sum(1 for c in ended if recognition.campaign_award_results(campaign=c))
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def detect_vote_rings() -> int:
+    """Every 15 minutes (Celery beat): store vote rings found in the recent votes. Safe to run
+    twice: a group already stored keeps its row."""
+    from community.vote_ring_services import vote_rings_detect
+
+    return vote_rings_detect()
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def remind_complaint_deadlines() -> int:
+    """Hourly (Celery beat): remind moderators, once, of complaint deadlines that are near.
+    Safe to run twice: each reminder is claimed before it is sent."""
+    from community.complaints import complaint_reminders_send
+
+    return complaint_reminders_send()

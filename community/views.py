@@ -18,6 +18,7 @@ from community.forms import CommentForm, PreferencesForm
 from community.models import Notification, NotificationKind
 from config.ratelimit import rate_limit
 from ideas.models import Category
+from ideas.pii_services import masked_notice
 from ideas.selectors import idea_get_for_user
 
 
@@ -40,6 +41,16 @@ def comment_create(request: HttpRequest, idea_pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if comment.is_pending:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you! Your comment will be visible to everyone once a moderator "
+                        "has reviewed it."
+                    ),
+                )
+            if notice := masked_notice(target=comment, where="comment"):
+                messages.warning(request, notice)
             return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
     context = {"form": form, "idea": idea, "parent": parent}
     return render(request, "community/comment_form.html", context, status=400)
@@ -53,11 +64,19 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = CommentForm(request.POST)
         if form.is_valid():
-            services.comment_update(
-                comment=comment, editor=authenticated_user(request), body=form.cleaned_data["body"]
-            )
-            messages.success(request, _("Your comment was updated."))
-            return redirect(f"{comment.idea.get_absolute_url()}#comment-{comment.pk}")
+            try:
+                services.comment_update(
+                    comment=comment,
+                    editor=authenticated_user(request),
+                    body=form.cleaned_data["body"],
+                )
+            except ValidationError as error:  # e.g. too long once personal data is hidden
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your comment was updated."))
+                if notice := masked_notice(target=comment, where="comment"):
+                    messages.warning(request, notice)
+                return redirect(f"{comment.idea.get_absolute_url()}#comment-{comment.pk}")
     else:
         form = CommentForm(initial={"body": comment.body})
     return render(
@@ -139,14 +158,17 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     if request.method == "POST":
-        form = PreferencesForm(request.POST)
+        form = PreferencesForm(request.POST, kinds=notifications.kinds_for(user=user))
         if form.is_valid():
             notifications.preferences_update(user=user, choices=form.cleaned_data)
             messages.success(request, _("Your notification settings were saved."))
             return redirect("community:preferences")
         status = 400
     else:
-        form = PreferencesForm(initial=notifications.preferences_for(user=user))
+        form = PreferencesForm(
+            initial=notifications.preferences_for(user=user),
+            kinds=notifications.kinds_for(user=user),
+        )
         status = 200
     return render(request, "community/preferences.html", {"form": form}, status=status)
 

@@ -76,6 +76,20 @@ def idea_get_for_user(*, user: Any, pk: int) -> Idea:
     return get_object_or_404(ideas_for_listing(viewer=user), pk=pk)
 
 
+def idea_merged_away(*, pk: int) -> Idea | None:
+    """The idea with this pk if a moderator merged it into another, with that idea joined."""
+    return (
+        Idea.objects.filter(pk=pk, merged_into__isnull=False).select_related("merged_into").first()
+    )
+
+
+def ideas_merged_into(*, idea: Idea) -> QuerySet[Idea]:
+    """Duplicates merged into this idea that its page may name (a hidden one stays unnamed)."""
+    return idea.merged_ideas.filter(hidden_at__isnull=True, pending_at__isnull=True).order_by(
+        "merged_at", "pk"
+    )
+
+
 def idea_status_history(*, idea: Idea) -> QuerySet[StatusChange]:
     return idea.status_changes.select_related("changed_by").order_by("created_at")
 

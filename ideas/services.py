@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import user_answers_officially
+from accounts.sanctions import ensure_can_participate
 from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChange, Vote
+from ideas.pii_services import mask_texts, masked_record
 from ideas.rendering import render_markdown
 
 if TYPE_CHECKING:
@@ -49,26 +51,36 @@ def idea_create(
     from community.tasks import recognise_idea
     from ideas.tasks import idea_written
 
+    ensure_can_participate(author)  # suspended and banned members cannot post
     if campaign is not None:
         # Imported here: the community app builds on ideas, not the other way round.
         from community.campaign_services import campaign_check_submission
 
         campaign_check_submission(campaign=campaign, author=author)
+    # Card numbers, phones... are hidden before anything is stored, rendered or analysed.
+    masked = mask_texts(model=Idea, language=language, title=title, body=body)
     idea = _validated(
         Idea(
             author=author,
-            title=title,
-            body=body,
+            title=masked["title"],
+            body=masked["body"],
             category=category,
             language=language,
             campaign=campaign,
         )
     )
+    from community.premoderation import needs_premoderation
+
     with transaction.atomic():
+        if needs_premoderation(author=author, category=category, campaign=campaign):
+            # Waits for a moderator; approval (community.premoderation) queues the tasks below.
+            idea.pending_at = timezone.now()
         idea.save()
+        masked_record(masked=masked, idea=idea)
         idea_followed_by(user=author, idea=idea)
-        transaction.on_commit(lambda: idea_written.delay(idea.pk))
-        transaction.on_commit(lambda: recognise_idea.delay(idea.pk))
+        if not idea.is_pending:
+            transaction.on_commit(lambda: idea_written.delay(idea.pk))
+            transaction.on_commit(lambda: recognise_idea.delay(idea.pk))
     return idea
 
 
@@ -89,50 +101,76 @@ def idea_update(
         raise PermissionDenied(_("This idea can no longer be edited."))
     from ideas.tasks import idea_written
 
-    idea.title, idea.body, idea.category, idea.language = title, body, category, language
+    masked = mask_texts(model=Idea, language=language, title=title, body=body)
+    idea.title, idea.body, idea.category, idea.language = (
+        masked["title"],
+        masked["body"],
+        category,
+        language,
+    )
     with transaction.atomic():
         _validated(idea).save(
             update_fields=["title", "body", "body_html", "category", "language", "updated_at"]
         )
-        transaction.on_commit(lambda: idea_written.delay(idea.pk))
+        masked_record(masked=masked, idea=idea)
+        if not idea.is_pending:  # a waiting idea is embedded and scored once approved
+            transaction.on_commit(lambda: idea_written.delay(idea.pk))
     return idea
 
 
-def vote_set(*, user: User, idea: Idea, voted: bool) -> bool:
+def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
     """Make the user's vote on the idea be `voted`. Returns True if anything changed.
+
+    `network` is the keyed hash of the voter's network (config.network), kept for the vote-ring
+    detector.
 
     Safe under concurrency, and idempotent so a double click cannot undo itself:
     1. The Vote row and the counter change in one transaction.
     2. The unique constraint on (user, idea) decides between two concurrent inserts; the loser
        gets IntegrityError inside its savepoint and changes nothing.
     3. The counter moves with an F() expression, so concurrent voters never overwrite each other.
+    4. A vote a moderator discounted is not in the counter, so removing it leaves the counter
+       alone. The counted row is deleted first with a conditional DELETE: if a moderator
+       discounts it meanwhile, that DELETE finds nothing and the second one removes it uncounted.
     """
     from community.tasks import votes_changed
 
+    ensure_can_participate(user)  # suspended and banned members cannot vote
     with transaction.atomic():
         if voted:
             try:
                 with transaction.atomic():
-                    Vote.objects.create(user=user, idea=idea)
+                    Vote.objects.create(user=user, idea=idea, network=network[:16])
             except IntegrityError:
                 return False
             delta = 1
             idea_followed_by(user=user, idea=idea)
         else:
-            deleted, _detail = Vote.objects.filter(user=user, idea=idea).delete()
+            mine = Vote.objects.filter(user=user, idea=idea)
+            deleted, _detail = mine.filter(discounted_at__isnull=True).delete()
+            delta = -1
+            if not deleted:
+                deleted, _detail = mine.delete()
+                delta = 0
             if not deleted:
                 return False
-            delta = -1
-        Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + delta)
+        if delta:
+            # The row lock of this UPDATE waits for a merge in progress; once the idea is
+            # merged away its votes live on the other idea, so this vote is undone.
+            counted = Idea.objects.filter(pk=idea.pk, merged_into__isnull=True).update(
+                vote_count=F("vote_count") + delta
+            )
+            if not counted:
+                raise ValidationError(_("This idea was merged into another one: vote there."))
         transaction.on_commit(lambda: votes_changed.delay(idea.pk))
     idea.refresh_from_db(fields=["vote_count"])
     return True
 
 
-def vote_toggle(*, user: User, idea: Idea) -> bool:
+def vote_toggle(*, user: User, idea: Idea, network: str = "") -> bool:
     """Flip the user's vote. Returns whether the user now votes for the idea."""
     voted = not Vote.objects.filter(user=user, idea=idea).exists()
-    vote_set(user=user, idea=idea, voted=voted)
+    vote_set(user=user, idea=idea, voted=voted, network=network)
     return voted
 
 
@@ -142,7 +180,9 @@ def idea_change_status(*, idea: Idea, actor: User, to_status: str, response: str
 
     if not user_answers_officially(actor):
         raise PermissionDenied(_("Only staff can change an idea's status."))
-    response = response.strip()
+    # Staff may quote a customer's IBAN or phone: masked like any public text (and in the audit).
+    masked = mask_texts(model=StatusChange, language=idea.language, response=response)
+    response = masked["response"].strip()
     if not response:
         raise ValidationError({"response": _("An official response is required.")})
     with transaction.atomic():
@@ -168,6 +208,7 @@ def idea_change_status(*, idea: Idea, actor: User, to_status: str, response: str
         change.full_clean(exclude=["response_html"])
         change.response_html = render_markdown(response)
         change.save()
+        masked_record(masked=masked, idea=locked, status_change=change)
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
         # Imported here: the community app builds on ideas, not the other way round.
@@ -217,11 +258,18 @@ def ideas_recount(*, ids: list[int] | None = None) -> int:
     """Recompute the denormalised vote and comment counts from the rows (repair, bulk loads)."""
     from community.models import Comment
 
+    # Votes a moderator discounted (part of a vote ring) are kept but not counted.
     votes = (
-        Vote.objects.filter(idea=OuterRef("pk")).values("idea").annotate(n=Count("pk")).values("n")
+        Vote.objects.filter(idea=OuterRef("pk"), discounted_at__isnull=True)
+        .values("idea")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    # Comments waiting for a moderator are not counted until approved.
     comments = (
-        Comment.objects.filter(idea=OuterRef("pk"), removed_at__isnull=True)
+        Comment.objects.filter(
+            idea=OuterRef("pk"), removed_at__isnull=True, pending_at__isnull=True
+        )
         .values("idea")
         .annotate(n=Count("pk"))
         .values("n")

@@ -58,6 +58,14 @@ def recluster_if_needed() -> bool:
     return False
 
 
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def purge_masked_originals() -> int:
+    """Daily: texts as typed before masking go once their time is up (PII_KEEP_ORIGINALS_DAYS)."""
+    from ideas.pii_services import masked_originals_purge
+
+    return masked_originals_purge()
+
+
 @worker_ready.connect
 def _first_run_on_start(**kwargs: object) -> None:
     """The worker's first start finds themes for the demo (or any) data right away."""

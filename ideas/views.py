@@ -13,14 +13,17 @@ from django.views.decorators.http import require_POST
 from accounts.access import authenticated_user
 from accounts.roles import user_answers_officially
 from community.campaign_selectors import campaigns_open
+from community.complaint_views import idea_or_complaint
 from community.follows import follows_idea
 from community.forms import CommentForm
 from community.moderation_forms import RESTORE_ACTIONS, FlagForm
 from community.selectors import comments_for_idea
+from config.network import client_network
 from config.ratelimit import rate_limit
 from ideas import selectors, services
 from ideas.forms import IdeaCreateForm, IdeaFilterForm, IdeaForm, StatusChangeForm
 from ideas.models import STATUS_TRANSITIONS, Idea, Status
+from ideas.pii_services import masked_notice
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -69,6 +72,15 @@ def my_ideas(request: HttpRequest) -> HttpResponse:
 
 
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    merged = selectors.idea_merged_away(pk=pk)
+    if merged is not None and merged.merged_into is not None:
+        if merged.is_hidden or merged.is_pending:  # its title was never public: not named
+            messages.info(request, _("The idea you opened was merged into this one."))
+        else:
+            messages.info(
+                request, _("“%(title)s” was merged into this idea.") % {"title": merged.title}
+            )
+        return redirect(merged.merged_into)
     idea = selectors.idea_get_for_user(user=request.user, pk=pk)
     return render(request, "ideas/detail.html", _detail_context(request, idea))
 
@@ -79,13 +91,14 @@ def _detail_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[s
     context: dict[str, object] = {
         "idea": idea,
         "history": selectors.idea_status_history(idea=idea),
-        "comments": comments_for_idea(idea=idea),
+        "comments": comments_for_idea(idea=idea, viewer=user),
         "comment_form": CommentForm(),
         "can_edit": services.idea_can_edit(idea=idea, user=user),
         "can_answer": is_staff,
         "following": follows_idea(user=user, idea=idea),
         "flag_form": FlagForm(auto_id=False) if user.is_authenticated else None,
         "restore_actions": RESTORE_ACTIONS,
+        "merged_from": selectors.ideas_merged_into(idea=idea),
     }
     if is_staff:
         allowed = STATUS_TRANSITIONS[idea.status]
@@ -104,12 +117,26 @@ def idea_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = IdeaCreateForm(request.POST)
         if form.is_valid():
+            # A complaint about one's own account is offered the complaints team instead.
+            if (routed := idea_or_complaint(request, form)) is not None:
+                return routed
             try:
                 idea = services.idea_create(author=authenticated_user(request), **form.cleaned_data)
             except ValidationError as error:  # e.g. a campaign that is closed to this author
                 _add_service_errors(form, error)
             else:
-                messages.success(request, _("Thank you! Your idea is published."))
+                if idea.is_pending:
+                    messages.success(
+                        request,
+                        _(
+                            "Thank you! Your idea will be public once a moderator has reviewed "
+                            "it. Meanwhile only you and the moderators can see it."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Thank you! Your idea is published."))
+                if notice := masked_notice(target=idea, where="idea"):
+                    messages.warning(request, notice)
                 return redirect(idea)
     else:
         form = IdeaCreateForm(initial={"campaign": request.GET.get("campaign", "")})
@@ -130,9 +157,17 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = IdeaForm(request.POST)
         if form.is_valid():
-            services.idea_update(idea=idea, editor=authenticated_user(request), **form.cleaned_data)
-            messages.success(request, _("Your idea was updated."))
-            return redirect(idea)
+            try:
+                services.idea_update(
+                    idea=idea, editor=authenticated_user(request), **form.cleaned_data
+                )
+            except ValidationError as error:  # e.g. too long once personal data is hidden
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, _("Your idea was updated."))
+                if notice := masked_notice(target=idea, where="idea"):
+                    messages.warning(request, notice)
+                return redirect(idea)
     else:
         form = IdeaForm(
             initial={
@@ -151,11 +186,15 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def idea_vote(request: HttpRequest, pk: int) -> HttpResponse:
     idea = selectors.idea_get_for_user(user=request.user, pk=pk)
     wanted = request.POST.get("voted")
-    if wanted in ("0", "1"):
-        voted = wanted == "1"
-        services.vote_set(user=authenticated_user(request), idea=idea, voted=voted)
-    else:
-        voted = services.vote_toggle(user=authenticated_user(request), idea=idea)
+    voter, network = authenticated_user(request), client_network(request)
+    try:
+        if wanted in ("0", "1"):
+            voted = wanted == "1"
+            services.vote_set(user=voter, idea=idea, voted=voted, network=network)
+        else:
+            voted = services.vote_toggle(user=voter, idea=idea, network=network)
+    except ValidationError as error:  # merged away while the vote was on its way
+        return HttpResponse(" ".join(error.messages), status=409, content_type="text/plain")
     if request.htmx:  # type: ignore[attr-defined]
         idea.viewer_voted = voted  # type: ignore[attr-defined]
         return render(request, "ideas/_vote.html", {"idea": idea})
@@ -182,7 +221,7 @@ def idea_change_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatusChangeForm(request.POST)
     if form.is_valid():
         try:
-            services.idea_change_status(
+            change = services.idea_change_status(
                 idea=idea, actor=authenticated_user(request), **form.cleaned_data
             )
         except ValidationError as error:
@@ -191,6 +230,8 @@ def idea_change_status(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, message)
         else:
             messages.success(request, _("Status updated and the author notified."))
+            if notice := masked_notice(target=change, where="response"):
+                messages.warning(request, notice)
             return redirect(idea)
     context = _detail_context(request, idea, status_form=form)
     return render(request, "ideas/detail.html", context, status=400)

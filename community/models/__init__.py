@@ -2,6 +2,7 @@
 
 from community.models.campaigns import Campaign
 from community.models.comments import COMMENT_MAX_LENGTH, Comment
+from community.models.complaints import ComplaintCase, ComplaintStatus
 from community.models.follows import Follow
 from community.models.moderation import (
     FLAG_NOTE_MAX_LENGTH,
@@ -31,6 +32,8 @@ __all__ = [
     "BadgeCode",
     "Campaign",
     "Comment",
+    "ComplaintCase",
+    "ComplaintStatus",
     "ContentSentiment",
     "Delivery",
     "Flag",

@@ -88,6 +88,9 @@ class AuditAction(models.TextChoices):
     VOTES_RESTORE = "votes_restore", _("Discounted votes restored")
     VOTE_RING_DISMISS = "vote_ring_dismiss", _("Vote ring dismissed")
     ROLE_CHANGE = "role_change", _("Roles changed")
+    COMPLAINT_ACKNOWLEDGE = "complaint_acknowledge", _("Complaint acknowledged")
+    COMPLAINT_ANSWER = "complaint_answer", _("Complaint answered")
+    COMPLAINT_CONVERT = "complaint_convert", _("Idea turned into a complaint")
 
 
 class AuditEntry(models.Model):

@@ -12,6 +12,12 @@ class NotificationKind(models.TextChoices):
     MILESTONE = "milestone", _("My idea passes a vote milestone")
     MENTION = "mention", _("Someone mentions me in a comment")
     BADGE = "badge", _("I earn a badge")
+    POST_APPROVED = "post_approved", _("A moderator approves my post")
+    POST_REJECTED = "post_rejected", _("A moderator rejects my post")
+    COMPLAINT_OPENED = "complaint_open", _("A moderator sends my post to the complaints team")
+    COMPLAINT_ACKNOWLEDGED = "complaint_ack", _("My complaint is acknowledged")
+    COMPLAINT_ANSWERED = "complaint_answer", _("My complaint is answered")
+    COMPLAINT_DEADLINE = "complaint_due", _("A complaint deadline is near (moderators)")
 
 
 class Delivery(models.TextChoices):
@@ -28,6 +34,12 @@ DEFAULT_DELIVERY = {
     NotificationKind.MILESTONE: Delivery.IMMEDIATE,
     NotificationKind.MENTION: Delivery.IMMEDIATE,
     NotificationKind.BADGE: Delivery.DAILY,
+    NotificationKind.POST_APPROVED: Delivery.IMMEDIATE,
+    NotificationKind.POST_REJECTED: Delivery.IMMEDIATE,
+    NotificationKind.COMPLAINT_OPENED: Delivery.IMMEDIATE,
+    NotificationKind.COMPLAINT_ACKNOWLEDGED: Delivery.IMMEDIATE,
+    NotificationKind.COMPLAINT_ANSWERED: Delivery.IMMEDIATE,
+    NotificationKind.COMPLAINT_DEADLINE: Delivery.IMMEDIATE,
 }
 
 

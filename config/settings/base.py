@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.mfa",
     *SOCIAL_APPS,
     "accounts",
     "ideas",
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.mfa.StaffMfaMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -148,6 +151,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
     "campaign-results": {"task": "community.tasks.award_campaign_results", "schedule": 60 * 60},
+    "vote-rings": {"task": "community.tasks.detect_vote_rings", "schedule": 15 * 60},
+    "complaint-reminders": {"task": "community.tasks.remind_complaint_deadlines", "schedule": 3600},
+    "masked-originals-purge": {
+        "task": "ideas.tasks.purge_masked_originals",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -176,9 +185,25 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"  # adds the display name
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Ruche] "
+# Login lockout, by allauth in the cache: after 5 failed logins for one email address in 15
+# minutes (or 20 from one IP address), even the right password is refused until the window
+# passes; a successful login does not count. Its keys (allauth:rl:…) never meet config.ratelimit's.
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/15m/ip,5/15m/key"}
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_ONLY = False
+
+# Two-factor authentication (allauth.mfa): an authenticator app with recovery codes. Staff must
+# set it up before any staff page (accounts.mfa); members may.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Ruche"
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
+
+# The versions of the terms of use and of the privacy notice (templates/pages/) that members
+# accept at sign-up (accounts.Consent). Change one when its text changes: members are then asked
+# to accept the new version at their next visit. Part of the code, not of the environment.
+TERMS_VERSION = "2026-11"
+PRIVACY_NOTICE_VERSION = "2026-11"
 
 # --- Email ------------------------------------------------------------------------------------
 
@@ -213,20 +238,53 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- Security headers -------------------------------------------------------------------------
+
+# Sent on every page (config.security); no inline script or style anywhere in the templates.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    # Social login posts to this site, which redirects to the provider.
+    "form-action": ["'self'", "https:"],
+}
+
 # --- Ruche ------------------------------------------------------------------------------------
 
 # How long an author may edit an idea after posting it (and only before any staff response).
 IDEA_EDIT_WINDOW_MINUTES = env.int("IDEA_EDIT_WINDOW_MINUTES", default=60)
 IDEAS_PER_PAGE = 20
+# A member's first post waits for a moderator (community.premoderation). The test suite turns
+# it off by default (tests/conftest.py), so tests posting as fresh members get public posts.
+RUCHE_PREMODERATE_FIRST_POST = True
+# Complaints handled privately (community.complaints): acknowledge within this many business
+# days and answer within this many calendar months of receipt (the French regulator's practice:
+# 10 business days, two months); moderators are reminded this many business days before each.
+COMPLAINT_ACK_BUSINESS_DAYS = env.int("COMPLAINT_ACK_BUSINESS_DAYS", default=10)
+COMPLAINT_ANSWER_MONTHS = env.int("COMPLAINT_ANSWER_MONTHS", default=2)
+COMPLAINT_REMINDER_BUSINESS_DAYS = env.int("COMPLAINT_REMINDER_BUSINESS_DAYS", default=2)
+
+# Personal and financial data found in published text is masked (ideas.pii_services). The text
+# as typed is kept for this many days, for admins only, then purged; 0 keeps nothing.
+PII_KEEP_ORIGINALS_DAYS = env.int("PII_KEEP_ORIGINALS_DAYS", default=0)
 
 # Writes allowed per user and per IP address: scope -> (requests, window in seconds).
-# Login and sign-up attempts are limited by allauth (ACCOUNT_RATE_LIMITS, its defaults).
+# Login and sign-up attempts are limited by allauth (ACCOUNT_RATE_LIMITS above, and its defaults).
 RATE_LIMITS = {
     "idea_create": (10, 3600),
     "comment_create": (30, 3600),
     "vote": (120, 60),
     "status_change": (60, 60),
     "flag": (20, 3600),
+    # A member's data download (a GET, limited by hand) and the password check before deleting.
+    "data_export": (5, 3600),
+    "account_delete": (10, 3600),
 }
 
 # Themes: the text representation (auto = e5 sentence embeddings, TF-IDF + LSA if unavailable),

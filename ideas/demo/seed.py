@@ -15,16 +15,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import roles
+from accounts.mfa import mfa_enrol, user_needs_mfa
 from accounts.models import User
+from accounts.privacy import consents_record
 from accounts.services import user_create
 from community.demo import seed_campaigns
+from community.demo_moderation import seed_moderation
 from community.models import Comment
 from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChange, Vote
 from ideas.rendering import render_markdown
-from ideas.services import ideas_recount
+from ideas.services import idea_create, ideas_recount
 
 CONTENT = Path(__file__).with_name("content.json")
 DEMO_PASSWORD = "ruche-demo-2026"
+# Demo staff sign in with a second factor like real staff; this public secret (base32) is theirs,
+# so `manage.py demo_code` can print the current code. Never use it for a real account.
+DEMO_TOTP_SECRET = "RUCHEDEMOTWOZEROTWOSIXRUCHEDEMOA"
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,10 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
         )
         for login in DEMO_LOGINS
     }
+    for user in logins.values():
+        consents_record(user=user)  # as they would have at sign-up
+        if user_needs_mfa(user):
+            mfa_enrol(user, secret=DEMO_TOTP_SECRET)
     members = [logins[roles.MEMBER], logins[roles.PARTNER]] + [
         user_create(
             email=f"member{n:02d}@example.com",
@@ -220,6 +230,10 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
     from community.sentiment import sentiment_refresh_bulk  # one batch: ~20 s for 500 texts
 
     scored = sentiment_refresh_bulk(ideas=ideas, comments=comments)
+    moderation = seed_moderation(
+        rng=rng, now=now, ideas=ideas, members=members, password=DEMO_PASSWORD
+    )
+    seed_masked_idea(author=ideas[0].author, category=categories["cards"])
     return {
         "sentiments": scored,
         "ideas": len(ideas),
@@ -229,7 +243,31 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
         "status_changes": changes,
         **campaigns,
         **engagement,
+        **moderation,
+        "idea_with_masked_card_and_phone": 1,
     }
+
+
+# A customer's idea as typed, with a card number (made up, but it passes the Luhn check) and a
+# phone number (in a range reserved for fiction): posted through idea_create like any idea, it is
+# published with both masked (ideas.pii_services).
+MASKED_IDEA = (
+    "Contester un double débit directement dans l'appli",
+    "Ma carte 4970 1012 3456 7893 a été débitée deux fois pour le même achat. J'ai dû appeler "
+    "l'agence pour le signaler. Ce serait plus simple de contester un débit en deux clics dans "
+    "l'appli, et d'être rappelé au 06 39 98 12 34 si besoin.",
+)
+
+
+def seed_masked_idea(*, author: User, category: Category) -> Idea:
+    """The idea above, published (and so masked) through the service, and its sentiment scored
+    like the other demo ideas'."""
+    from community.sentiment import sentiment_refresh_bulk
+
+    title, body = MASKED_IDEA
+    idea = idea_create(author=author, title=title, body=body, category=category, language="fr")
+    sentiment_refresh_bulk(ideas=[idea], comments=[])
+    return idea
 
 
 def seed_engagement(*, ideas: list[Idea], comments: list[Comment], now: datetime) -> dict[str, int]:

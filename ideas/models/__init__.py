@@ -12,6 +12,7 @@ from ideas.models.ideas import (
     Vote,
     public_q,
 )
+from ideas.models.pii import MaskedOriginal
 from ideas.models.themes import (
     ClusteringRun,
     IdeaVector,
@@ -31,6 +32,7 @@ __all__ = [
     "Idea",
     "IdeaVector",
     "Language",
+    "MaskedOriginal",
     "RunState",
     "Status",
     "StatusChange",

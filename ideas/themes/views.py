@@ -168,11 +168,14 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_POST
 def similar(request: HttpRequest) -> HttpResponse:
-    """htmx: up to five existing ideas like the title being typed on the submit form."""
-    text = request.GET.get("title", "")[:300]
-    exclude = request.GET.get("exclude")
+    """htmx: up to five existing ideas like the title being typed on the submit form.
+
+    POST, not GET: what is typed may hold personal data (it is masked only on publishing), and
+    a query string ends up in server and proxy access logs."""
+    text = request.POST.get("title", "")[:300]
+    exclude = request.POST.get("exclude")
     exclude_pk = int(exclude) if exclude and exclude.isdigit() else None
     matches = similar_ideas(text=text, k=5, exclude=exclude_pk)
     return render(request, "ideas/_similar.html", {"matches": matches})

@@ -213,3 +213,11 @@ def test_an_expired_unsubscribe_token_is_refused(client, bob, monkeypatch):
     monkeypatch.setattr(notifications, "UNSUBSCRIBE_MAX_AGE", timedelta(seconds=-1))
     assert client.post(reverse("community:unsubscribe", args=[token])).status_code == 400
     assert notifications.delivery_for(user=bob, kind="comment") == "daily"
+
+
+def test_only_moderators_are_offered_the_moderators_notifications(client, bob, moderator):
+    url = reverse("community:preferences")
+    client.force_login(bob)
+    assert "complaint_due" not in client.get(url).context["form"].fields
+    client.force_login(moderator)
+    assert "complaint_due" in client.get(url).context["form"].fields

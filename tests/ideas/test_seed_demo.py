@@ -5,7 +5,8 @@ from accounts.models import User
 from ideas.models import Idea, StatusChange, Vote
 
 
-def test_seed_demo_loads_a_living_portal_once(db, capsys):
+def test_seed_demo_loads_a_living_portal_once(db, capsys, settings):
+    settings.RUCHE_PREMODERATE_FIRST_POST = True  # as in `make run`
     call_command("seed_demo")
     ideas = Idea.objects.count()
     assert 190 <= ideas <= 220
@@ -22,8 +23,21 @@ def test_seed_demo_loads_a_living_portal_once(db, capsys):
     # Every idea and comment has its sentiment, some of them negative.
     from community.models import Comment, ContentSentiment
 
-    assert ContentSentiment.objects.count() == ideas + Comment.objects.count()
+    # The pending first post is scored once a moderator approves it, like any pending post.
+    public = Idea.objects.public().count()
+    assert ContentSentiment.objects.count() == public + Comment.objects.count()
     assert ContentSentiment.objects.filter(label="negative").exists()
+    # The moderators have work waiting: a flagged comment, a pending first post, a vote ring and
+    # unhappy posts without an answer.
+    from community.models import Flag, VoteRing
+    from community.needs_answer_selectors import ideas_needing_answer
+
+    assert Flag.objects.filter(comment__isnull=False, resolved_at__isnull=True).count() == 2
+    assert Idea.objects.filter(pending_at__isnull=False).count() == 1
+    rings = VoteRing.objects.all()
+    assert len(rings) == 3  # the same six accounts on three ideas
+    assert all(ring.voters.count() == 6 and ring.status == "open" for ring in rings)
+    assert ideas_needing_answer().exists()
     out = capsys.readouterr().out
     assert "customer@example.com" in out
     assert "pm@example.com" in out
@@ -40,3 +54,20 @@ def test_demo_logins_can_log_in(client, db):
     for login in DEMO_LOGINS:
         assert client.login(email=login.email, password=DEMO_PASSWORD), login.email
         client.logout()
+
+
+def test_demo_staff_sign_in_with_the_code_that_demo_code_prints(client, db):
+    from io import StringIO
+
+    from django.urls import reverse
+
+    from ideas.demo.seed import DEMO_PASSWORD
+
+    call_command("seed_demo")
+    login = {"login": "moderator@example.com", "password": DEMO_PASSWORD}
+    assert client.post(reverse("account_login"), login)["Location"] == reverse("mfa_authenticate")
+    out = StringIO()
+    call_command("demo_code", stdout=out)
+    response = client.post(reverse("mfa_authenticate"), {"code": out.getvalue().strip()})
+    assert response.status_code == 302
+    assert client.get(reverse("moderation:queue")).status_code == 200

@@ -164,7 +164,7 @@ def test_rerun_needs_post_and_queues_a_run(
 
 def test_similar_ideas_appear_for_a_title_being_typed(client, published):
     groups, _ = published
-    response = client.get(
+    response = client.post(
         reverse("ideas:similar"), {"title": "How do I freeze my card in the app?"}
     )
     titles = [idea.title for idea, _ in response.context["matches"]]
@@ -176,7 +176,7 @@ def test_similar_ideas_appear_for_a_title_being_typed(client, published):
 
 def test_a_french_title_finds_english_twins(client, published):
     groups, _ = published
-    response = client.get(
+    response = client.post(
         reverse("ideas:similar"), {"title": "Mettre l'application en mode sombre"}
     )
     titles = {idea.title for idea, _ in response.context["matches"]}
@@ -184,6 +184,13 @@ def test_a_french_title_finds_english_twins(client, published):
 
 
 def test_no_similar_ideas_for_a_too_short_or_unrelated_title(client, published):
-    assert client.get(reverse("ideas:similar"), {"title": "hi"}).context["matches"] == []
-    response = client.get(reverse("ideas:similar"), {"title": "Sponsor the under-12 football team"})
+    assert client.post(reverse("ideas:similar"), {"title": "hi"}).context["matches"] == []
+    response = client.post(
+        reverse("ideas:similar"), {"title": "Sponsor the under-12 football team"}
+    )
     assert response.context["matches"] == []
+
+
+def test_the_typed_title_never_travels_in_a_url(client, published):
+    """It may hold a card number: GET would put it in access logs."""
+    assert client.get(reverse("ideas:similar"), {"title": "My card 4970"}).status_code == 405

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ideas.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from ideas.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
 
 
 class Command(BaseCommand):
@@ -18,3 +18,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.role:<16} {login.email}")
+        self.stdout.write(
+            "Staff accounts ask for a two-factor code at sign-in: `make demo-code` prints it "
+            f"(or add the demo secret {DEMO_TOTP_SECRET} to an authenticator app)."
+        )
