@@ -126,7 +126,11 @@ def goodbye(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def privacy_notice(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION})
+    context = {
+        "version": settings.PRIVACY_NOTICE_VERSION,
+        "keep_originals_days": settings.PII_KEEP_ORIGINALS_DAYS,
+    }
+    return render(request, "pages/privacy.html", context)
 
 
 @require_GET

@@ -369,3 +369,12 @@ def test_forgetting_a_person_deletes_only_what_they_typed(keep_originals, alice,
     comment_create(idea=idea, author=alice, body=f"IBAN {IBAN}")
     assert masked_originals_forget(user_id=alice.pk) == 2
     assert [row.original for row in MaskedOriginal.objects.all()] == [f"Call {PHONE}"]
+
+
+def test_the_privacy_page_says_what_becomes_of_the_typed_text(client, db, settings):
+    from django.urls import reverse
+
+    assert "The text as you typed it is not kept." in client.get(reverse("privacy:notice")).text
+    settings.PII_KEEP_ORIGINALS_DAYS = 30
+    page = client.get(reverse("privacy:notice")).text
+    assert "kept for 30 days, readable by administrators only" in page
