@@ -123,6 +123,30 @@ def _sync(member: User, fresh: User) -> None:
         setattr(member, name, getattr(fresh, name))
 
 
+def _recorded(
+    *,
+    actor: User,
+    member: User,
+    fresh: User,
+    action: str,
+    summary: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> User:
+    """The end of every action: audit it (the locked copy's new state, then `after`) and bring
+    the caller's `member` up to date from the locked copy."""
+    audit_record(
+        actor=actor,
+        action=action,
+        target=fresh,
+        summary=summary,
+        before=before,
+        after={**_state(fresh), **after},
+    )
+    _sync(member, fresh)
+    return member
+
+
 # --- Hiding and restoring the member's content ---------------------------------------------------
 
 
@@ -212,17 +236,16 @@ def member_suspend(
     if hide_content:
         item_reason = _("Member suspended: %(reason)s") % {"reason": reason}
         hidden = _hide_content(actor=actor, member=fresh, reason=item_reason)
-    audit_record(
+    return _recorded(
         actor=actor,
+        member=member,
+        fresh=fresh,
         action=AuditAction.MEMBER_SUSPEND,
-        target=fresh,
         summary=_("Suspended %(member)s until %(until)s: %(reason)s")
         % {"member": fresh, "until": _when(until), "reason": reason},
         before=before,
-        after={**_state(fresh), "hide_content": hide_content, **hidden},
+        after={"hide_content": hide_content, **hidden},
     )
-    _sync(member, fresh)
-    return member
 
 
 @transaction.atomic
@@ -242,21 +265,15 @@ def member_ban(*, actor: User, member: User, reason: str, hide_content: bool) ->
     if hide_content:
         item_reason = _("Member banned: %(reason)s") % {"reason": reason}
         hidden = _hide_content(actor=actor, member=fresh, reason=item_reason)
-    audit_record(
+    return _recorded(
         actor=actor,
+        member=member,
+        fresh=fresh,
         action=AuditAction.MEMBER_BAN,
-        target=fresh,
         summary=_("Banned %(member)s: %(reason)s") % {"member": fresh, "reason": reason},
         before=before,
-        after={
-            **_state(fresh),
-            "hide_content": hide_content,
-            "sessions_ended": sessions,
-            **hidden,
-        },
+        after={"hide_content": hide_content, "sessions_ended": sessions, **hidden},
     )
-    _sync(member, fresh)
-    return member
 
 
 @transaction.atomic
@@ -277,16 +294,15 @@ def member_reinstate(*, actor: User, member: User, reason: str, restore_content:
     if restore_content:
         item_reason = _("Member reinstated: %(reason)s") % {"reason": reason}
         restored = _restore_content(actor=actor, member=fresh, reason=item_reason)
-    audit_record(
+    return _recorded(
         actor=actor,
+        member=member,
+        fresh=fresh,
         action=AuditAction.MEMBER_REINSTATE,
-        target=fresh,
         summary=_("Reinstated %(member)s: %(reason)s") % {"member": fresh, "reason": reason},
         before=before,
-        after={**_state(fresh), "reason": reason, "restore_content": restore_content, **restored},
+        after={"reason": reason, "restore_content": restore_content, **restored},
     )
-    _sync(member, fresh)
-    return member
 
 
 # --- What the moderator's page shows --------------------------------------------------------------

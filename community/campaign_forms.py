@@ -51,12 +51,6 @@ class CampaignForm(forms.Form):
         ),
     )
 
-    def clean_title(self) -> str:
-        title: str = self.cleaned_data["title"].strip()
-        if not title:
-            raise forms.ValidationError(_("This field cannot be only spaces."))
-        return title
-
     def clean_banner(self) -> Any:
         banner = self.cleaned_data.get("banner")
         if isinstance(banner, UploadedFile):

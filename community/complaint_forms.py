@@ -1,9 +1,7 @@
-from typing import Any
-
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ideas.forms import active_language
 from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Language
 
 # The two buttons of the offer shown when a new idea reads as a personal complaint.
@@ -26,12 +24,9 @@ class ComplaintForm(forms.Form):
             "it. Never write your password or your full card number."
         ),
     )
-    language = forms.ChoiceField(label=_("Language for our answer"), choices=Language.choices)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound and "language" not in self.initial:
-            self.initial["language"] = "fr" if (get_language() or "").startswith("fr") else "en"
+    language = forms.ChoiceField(
+        label=_("Language for our answer"), choices=Language.choices, initial=active_language
+    )
 
 
 class ComplaintAnswerForm(forms.Form):

@@ -14,12 +14,6 @@ class CommentForm(forms.Form):
         help_text=_("Be kind. Markdown: **bold**, *italics*, lists."),
     )
 
-    def clean_body(self) -> str:
-        body: str = self.cleaned_data["body"].strip()
-        if not body:
-            raise forms.ValidationError(_("This field cannot be only spaces."))
-        return body
-
 
 class PreferencesForm(forms.Form):
     """One choice per kind of notification; only the known deliveries are accepted."""

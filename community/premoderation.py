@@ -79,6 +79,23 @@ def _note(reason: str) -> str:
     return f": {reason}" if reason else ""
 
 
+def _record_approval(
+    *, actor: User, item: Idea | Comment, action: str, summary: str, reason: str
+) -> None:
+    """Audit an approval that just cleared `item.pending_at` in the database, and clear it on
+    `item` too."""
+    waited_since = item.pending_at
+    item.pending_at = None
+    audit_record(
+        actor=actor,
+        action=action,
+        target=item,
+        summary=summary,
+        before={"pending": True, "pending_at": waited_since.isoformat() if waited_since else None},
+        after={"pending": False, "reason": reason.strip()},
+    )
+
+
 @transaction.atomic
 def idea_approve(*, actor: User, idea: Idea, reason: str = "") -> bool:
     """Make a waiting idea public, then let the worker do what a new idea triggers (its vector
@@ -93,16 +110,13 @@ def idea_approve(*, actor: User, idea: Idea, reason: str = "") -> bool:
     require_permission(actor, MODERATE_CONTENT)
     if not Idea.objects.filter(pk=idea.pk, pending_at__isnull=False).update(pending_at=None):
         return False
-    waited_since = idea.pending_at
-    idea.pending_at = None
-    audit_record(
+    _record_approval(
         actor=actor,
+        item=idea,
         action=AuditAction.IDEA_APPROVE,
-        target=idea,
         summary=_("Approved idea #%(pk)s “%(title)s”%(note)s")
         % {"pk": idea.pk, "title": idea.title, "note": _note(reason)},
-        before={"pending": True, "pending_at": waited_since.isoformat() if waited_since else None},
-        after={"pending": False, "reason": reason.strip()},
+        reason=reason,
     )
     notify_post_reviewed(idea=idea, actor=actor, approved=True, reason=reason)
     transaction.on_commit(lambda: idea_written.delay(idea.pk))
@@ -128,16 +142,13 @@ def comment_approve(*, actor: User, comment: Comment, reason: str = "") -> bool:
     if not approved:
         return False
     _count(comment.idea_id, +1)
-    waited_since = comment.pending_at
-    comment.pending_at = None
-    audit_record(
+    _record_approval(
         actor=actor,
+        item=comment,
         action=AuditAction.COMMENT_APPROVE,
-        target=comment,
         summary=_("Approved comment #%(pk)s on idea #%(idea)s%(note)s")
         % {"pk": comment.pk, "idea": comment.idea_id, "note": _note(reason)},
-        before={"pending": True, "pending_at": waited_since.isoformat() if waited_since else None},
-        after={"pending": False, "reason": reason.strip()},
+        reason=reason,
     )
     notify_post_reviewed(
         idea=comment.idea, comment=comment, actor=actor, approved=True, reason=reason

@@ -11,6 +11,11 @@ from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Category, Language, 
 from ideas.selectors import SORTS
 
 
+def active_language() -> str:
+    """The page's language as a `Language` value: the initial choice of a language field."""
+    return "fr" if (get_language() or "").startswith("fr") else "en"
+
+
 class IdeaForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
@@ -26,24 +31,9 @@ class IdeaForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), empty_label=None
     )
-    language = forms.ChoiceField(label=_("Language of your idea"), choices=Language.choices)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound and "language" not in self.initial:
-            self.initial["language"] = "fr" if (get_language() or "").startswith("fr") else "en"
-
-    def clean_title(self) -> str:
-        return self._not_blank("title")
-
-    def clean_body(self) -> str:
-        return self._not_blank("body")
-
-    def _not_blank(self, name: str) -> str:
-        value: str = self.cleaned_data[name].strip()
-        if not value:
-            raise forms.ValidationError(_("This field cannot be only spaces."))
-        return value
+    language = forms.ChoiceField(
+        label=_("Language of your idea"), choices=Language.choices, initial=active_language
+    )
 
 
 class IdeaCreateForm(IdeaForm):
