@@ -451,6 +451,7 @@ def test_the_privacy_page_follows_the_language(client, db):
     french = client.get(reverse("privacy:notice"), HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
     assert '<html lang="fr">' in french.text
     assert "Déposer une idée" in french.text  # the page is served in French around it
+    assert "Ce que Ruche conserve, et pourquoi" in french.text  # and its own text is French
 
 
 # --- No personal data for product managers -----------------------------------------------------
