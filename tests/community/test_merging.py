@@ -374,7 +374,7 @@ def test_moderators_and_admins_merge_from_the_confirmation_page(
     assert page.status_code == 200
     preview = page.context["preview"]
     assert (preview.votes_moving, preview.shared_voters, preview.target_votes_after) == (1, 1, 4)
-    assert "Afterwards the idea kept has 4 votes" in page.text
+    assert "<dt>Votes</dt><dd>4</dd>" in page.text
     response = client.post(confirm_url(duplicate, kept), {"note": "Same idea"}, follow=True)
     assert response.redirect_chain == [(kept.get_absolute_url(), 302)]
     assert "was merged into this idea" in response.text
