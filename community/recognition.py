@@ -134,9 +134,12 @@ def _award(*, user: User, code: str, campaign: Campaign | None = None) -> bool:
 def badges_update(*, user: User) -> list[str]:
     """Award the badges the user has earned and does not have yet. Returns the new codes."""
     earned = []
-    if Idea.objects.filter(author=user).exists():
+    # Only what others can see counts: a post waiting for a moderator earns nothing yet.
+    if Idea.objects.public().filter(author=user).exists():
         earned.append(BadgeCode.FIRST_IDEA)
-    if Comment.objects.filter(author=user, removed_at__isnull=True).exists():
+    if Comment.objects.filter(
+        author=user, removed_at__isnull=True, pending_at__isnull=True
+    ).exists():
         earned.append(BadgeCode.FIRST_COMMENT)
     if PointsEntry.objects.filter(user=user, reason=PointsEntry.Reason.VOTE_RECEIVED).count() >= 10:
         earned.append(BadgeCode.TEN_VOTES)

@@ -96,6 +96,7 @@ def comment_can_remove(*, comment: Comment, user: User | AnonymousUser) -> bool:
 
 @transaction.atomic
 def comment_update(*, comment: Comment, editor: User, body: str) -> Comment:
+    ensure_can_participate(editor)  # suspended and banned members cannot edit either
     if not comment_can_edit(comment=comment, user=editor):
         raise PermissionDenied(_("You cannot edit this comment."))
     masked = mask_texts(model=Comment, language=None, body=body)

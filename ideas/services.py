@@ -97,6 +97,7 @@ def idea_can_edit(*, idea: Idea, user: User | AnonymousUser) -> bool:
 def idea_update(
     *, idea: Idea, editor: User, title: str, body: str, category: Category, language: str
 ) -> Idea:
+    ensure_can_participate(editor)  # suspended and banned members cannot edit either
     if not idea_can_edit(idea=idea, user=editor):
         raise PermissionDenied(_("This idea can no longer be edited."))
     from ideas.tasks import idea_written

@@ -55,6 +55,26 @@ def test_a_suspended_member_cannot_post_comment_or_vote(alice, bob, moderator, i
     assert refreshed(idea).comment_count == 0
 
 
+def test_a_suspended_member_cannot_edit_what_they_wrote_before(bob, moderator, idea, category):
+    from community.services import comment_update
+    from ideas.services import idea_update
+
+    own_idea = idea_create(
+        author=bob, title="Before", body="Body", category=category, language="en"
+    )
+    own_comment = post_comment(idea, bob)
+    suspend(moderator, bob)
+    with pytest.raises(PermissionDenied, match="suspended until"):
+        idea_update(
+            idea=own_idea, editor=bob, title="After", body="Body", category=category, language="en"
+        )
+    with pytest.raises(PermissionDenied, match="suspended until"):
+        comment_update(comment=own_comment, editor=bob, body="Edited")
+    assert refreshed(own_idea).title == "Before"
+    own_comment.refresh_from_db()
+    assert own_comment.body != "Edited"
+
+
 def test_a_suspension_ends_by_itself_at_its_date(bob, moderator, idea):
     suspend(moderator, bob)
     User.objects.filter(pk=bob.pk).update(suspended_until=timezone.now() - timedelta(seconds=1))

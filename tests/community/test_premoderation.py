@@ -440,3 +440,13 @@ def test_admins_switch_pre_moderation_for_a_category_and_a_campaign(
     assert response.status_code == 302
     campaign.refresh_from_db()
     assert campaign.premoderated
+
+
+def test_a_waiting_post_earns_no_badge_until_it_is_approved(alice, moderator, category):
+    from community.recognition import badges_update
+
+    idea = post_idea(alice, category)
+    assert idea.is_pending
+    assert badges_update(user=alice) == []
+    premoderation.idea_approve(actor=moderator, idea=idea)
+    assert "first_idea" in badges_update(user=alice)
