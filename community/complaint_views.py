@@ -23,6 +23,7 @@ from community.complaint_forms import (
     ComplaintForm,
 )
 from community.models import ComplaintCase
+from config.ratelimit import rate_limit
 from ideas.models import Idea
 
 
@@ -80,6 +81,7 @@ def idea_or_complaint(request: HttpRequest, form: Form) -> HttpResponse | None:
 
 
 @login_required
+@rate_limit("complaint_create")
 def complaint_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ComplaintForm(request.POST)

@@ -282,6 +282,8 @@ RATE_LIMITS = {
     "vote": (120, 60),
     "status_change": (60, 60),
     "flag": (20, 3600),
+    # Complaints stay open to suspended members (a regulated right), but not to a flood.
+    "complaint_create": (10, 3600),
     # A member's data download (a GET, limited by hand) and the password check before deleting.
     "data_export": (5, 3600),
     "account_delete": (10, 3600),

@@ -39,3 +39,18 @@ def test_votes_are_limited(client, bob, idea, settings):
     client.force_login(bob)
     codes = [client.post(reverse("ideas:vote", args=[idea.pk])).status_code for _ in range(4)]
     assert codes == [302, 302, 302, 429]
+
+
+def test_complaints_are_limited_and_nothing_is_saved_over_the_limit(client, bob, settings):
+    from community.models import ComplaintCase
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "complaint_create": (1, 3600)}
+    client.force_login(bob)
+    data = {
+        "subject": "Charged twice",
+        "body": "I was charged twice on my account for one purchase.",
+        "language": "en",
+    }
+    assert client.post(reverse("complaints:create"), data).status_code == 302
+    assert client.post(reverse("complaints:create"), data).status_code == 429
+    assert ComplaintCase.objects.count() == 1
