@@ -17,16 +17,17 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from accounts.roles import user_answers_officially
+from accounts.roles import user_holds_staff_role
 
-# Every page under these URL namespaces is a staff page, and so are these named pages.
+# Every page under these URL namespaces is a staff page, and so are these named pages (the staff
+# pages tests/test_staff_pages.py requests as every role).
 STAFF_NAMESPACES = frozenset({"moderation", "themes", "admin"})
 STAFF_URL_NAMES = frozenset({"campaigns:create", "campaigns:edit", "ideas:change_status"})
 
 
 def user_needs_mfa(user: Any) -> bool:
     """Anyone who holds a staff role (or may enter the admin) must use a second factor."""
-    return bool(user.is_authenticated and (user.is_staff or user_answers_officially(user)))
+    return user_holds_staff_role(user)
 
 
 def user_has_mfa(user: Any) -> bool:
@@ -56,15 +57,25 @@ def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
 
 
-def is_staff_page(request: HttpRequest) -> bool:
+def usable_without_mfa(request: HttpRequest) -> bool:
+    """Pages a staff member may open before enrolling: signing in and out, the two-factor
+    set-up itself (allauth's account_* and mfa_* pages), the language switch, the privacy page."""
     match = request.resolver_match
     if match is None:
-        return False
-    return bool(set(match.namespaces) & STAFF_NAMESPACES) or match.view_name in STAFF_URL_NAMES
+        return True
+    name = match.url_name or ""
+    return name.startswith(("account_", "mfa_")) or match.view_name in OPEN_TO_ALL
+
+
+# Pages anyone may read whatever their account (public, nothing staff-only on them).
+OPEN_TO_ALL = frozenset({"set_language", "privacy:notice", "privacy:terms"})
 
 
 class StaffMfaMiddleware:
-    """Sends a staff member without an authenticator app to set one up before any staff page."""
+    """Sends a staff member without an authenticator app to set one up before anything else.
+
+    Every page, not only staff pages: a staff account sees hidden and waiting posts, private
+    complaint cases and profiles, and can remove comments from ordinary pages too."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -75,7 +86,7 @@ class StaffMfaMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        if not settings.STAFF_MFA_REQUIRED or not is_staff_page(request):
+        if not settings.STAFF_MFA_REQUIRED or usable_without_mfa(request):
             return None
         if not user_needs_mfa(request.user) or user_has_mfa(request.user):
             return None

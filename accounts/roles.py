@@ -91,3 +91,10 @@ def user_has_role(user: Any, role: str) -> bool:
 def user_answers_officially(user: Any) -> bool:
     """Moderators, product managers and admins answer with official responses and a staff badge."""
     return bool(user.is_authenticated and user.has_perm(CHANGE_IDEA_STATUS))
+
+
+def user_holds_staff_role(user: Any) -> bool:
+    """Moderators, product managers and admins, or anyone who may enter the Django admin: the
+    accounts that must use two-factor, that moderators cannot sanction, that are never
+    pre-moderated and that cannot delete themselves while they hold the role."""
+    return bool(user.is_authenticated and (user.is_staff or user_answers_officially(user)))

@@ -278,10 +278,13 @@ def notify_merged(
     went. Call it before the followers move to the kept idea."""
     followers = set(idea_followers(idea=duplicate)) | {duplicate.author, into.author}
     with translation.override(duplicate.language):
-        title = _("“%(old)s” was merged into “%(new)s”") % {
-            "old": duplicate.title[:60],
-            "new": into.title[:60],
-        }
+        if not duplicate.is_hidden and not duplicate.is_pending:
+            title = _("“%(old)s” was merged into “%(new)s”") % {
+                "old": duplicate.title[:60],
+                "new": into.title[:60],
+            }
+        else:  # a hidden or waiting idea's title is not for other people's eyes
+            title = _("An idea you follow was merged into “%(new)s”") % {"new": into.title[:60]}
     return _notify(
         recipients=followers,
         kind=NotificationKind.MERGED,

@@ -18,6 +18,7 @@ from ideas.models import (
     ThemeEvent,
     ThemeMembership,
     Vote,
+    public_q,
 )
 from ideas.themes import trending
 
@@ -31,6 +32,13 @@ def published_run(*, for_update: bool = False) -> ClusteringRun | None:
 
 def latest_run() -> ClusteringRun | None:
     return ClusteringRun.objects.order_by("-started_at", "-pk").first()
+
+
+def _shown_links(run: ClusteringRun) -> QuerySet[ThemeMembership]:
+    """A run's memberships as product managers see them: public ideas only. An idea hidden,
+    merged away or turned into a private complaint case after the run leaves every figure,
+    list and export at once, not at the next run."""
+    return ThemeMembership.objects.filter(public_q("idea__"), run=run)
 
 
 def theme_members_of_run(run: ClusteringRun) -> dict[int, set[int]]:
@@ -77,7 +85,7 @@ def theme_sentiment_mix(
     run: ClusteringRun, *, theme_ids: list[int], category: Category | None = None
 ) -> dict[int, SentimentMix]:
     """Sentiment mix of each theme's ideas (their own text, not comments), in one query."""
-    links = ThemeMembership.objects.filter(run=run, theme__in=theme_ids)
+    links = _shown_links(run).filter(theme__in=theme_ids)
     if category is not None:
         links = links.filter(idea__category=category)
     own = Q(idea__sentiments__comment__isnull=True)
@@ -130,7 +138,7 @@ def _daily_activity(
     today = timezone.localdate()
     start = today - timedelta(days=days - 1)
     since = timezone.now() - timedelta(days=days + 1)
-    links = ThemeMembership.objects.filter(run=run)
+    links = _shown_links(run)
     if theme_ids is not None:
         links = links.filter(theme__in=theme_ids)
     theme_of = dict(links.values_list("idea", "theme"))
@@ -177,7 +185,7 @@ def theme_summaries(
     run = published_run()
     if run is None:
         return None, []
-    links = ThemeMembership.objects.filter(run=run)
+    links = _shown_links(run)
     if category is not None:
         links = links.filter(idea__category=category)
     stats = {
@@ -215,7 +223,7 @@ def theme_summaries(
 def _top_ideas(
     run: ClusteringRun, theme_ids: list[int], n: int, category: Category | None
 ) -> dict[int, list[Idea]]:
-    links = ThemeMembership.objects.filter(run=run, theme__in=theme_ids).select_related("idea")
+    links = _shown_links(run).filter(theme__in=theme_ids).select_related("idea")
     if category is not None:
         links = links.filter(idea__category=category)
     best: dict[int, list[Idea]] = defaultdict(list)
@@ -270,7 +278,8 @@ def theme_export_rows(*, category: Category | None = None) -> list[dict[str, obj
         return []
     by_theme = {s.theme.pk: s for s in summaries}
     links = (
-        ThemeMembership.objects.filter(run=run, theme__in=by_theme)
+        _shown_links(run)
+        .filter(theme__in=by_theme)
         .select_related("idea__category")
         .order_by("theme", "-idea__vote_count", "idea")
     )

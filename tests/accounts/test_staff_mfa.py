@@ -111,3 +111,22 @@ def test_signing_in_as_staff_asks_for_the_code_and_refuses_a_wrong_one(client, d
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(staff.pk)
     assert client.get(reverse("themes:dashboard")).status_code == 200
+
+
+def test_staff_without_an_authenticator_reach_no_page_until_they_set_one_up(
+    client, moderator_without_mfa, alice
+):
+    """Not only staff pages: staff see private complaints, hidden posts and more elsewhere."""
+    from community.complaints import complaint_open
+
+    case = complaint_open(
+        member=alice, subject="Charged twice", body="On my account.", language="en"
+    )
+    client.force_login(moderator_without_mfa)
+    for url in (reverse("complaints:detail", args=[case.reference]), reverse("ideas:list")):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    # What they need to enrol, or to leave, stays open.
+    assert client.get(reverse("privacy:notice")).status_code == 200
+    assert client.get(reverse("account_logout")).status_code == 200

@@ -228,6 +228,16 @@ def test_both_authors_and_the_duplicates_followers_are_notified_by_their_prefere
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.com", "follower@example.com"]
 
 
+def test_a_hidden_duplicates_title_is_not_sent_to_others(alice, moderator, kept, duplicate):
+    moderation_services.content_hide(actor=moderator, idea=duplicate, reason="Card number inside")
+    duplicate.refresh_from_db()
+    merge(moderator, duplicate, kept)
+    titles = set(
+        Notification.objects.filter(kind=NotificationKind.MERGED).values_list("title", flat=True)
+    )
+    assert titles == {"An idea you follow was merged into “Freeze my card from the app”"}
+
+
 def test_vote_points_follow_the_votes_and_are_never_paid_twice(
     alice, bob, moderator, kept, duplicate, voters, django_capture_on_commit_callbacks
 ):

@@ -194,3 +194,23 @@ def test_no_similar_ideas_for_a_too_short_or_unrelated_title(client, published):
 def test_the_typed_title_never_travels_in_a_url(client, published):
     """It may hold a card number: GET would put it in access logs."""
     assert client.get(reverse("ideas:similar"), {"title": "My card 4970"}).status_code == 405
+
+
+def test_an_idea_hidden_after_the_run_leaves_the_export_and_the_dashboard_at_once(
+    client, product_manager, moderator, published
+):
+    from community.moderation_services import content_hide
+    from ideas.models import Idea
+
+    _, run = published
+    client.force_login(product_manager)
+    themed = Idea.objects.filter(theme_memberships__run=run).order_by("pk").first()
+    assert themed is not None
+    content_hide(actor=moderator, idea=themed, reason="personal complaint")
+
+    text = client.get(reverse("themes:export")).content.decode()
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == run.themed_count - 1
+    assert str(themed.pk) not in {row["idea_id"] for row in rows}
+    dashboard = client.get(reverse("themes:dashboard"))
+    assert sum(s.size for s in dashboard.context["summaries"]) == run.themed_count - 1
