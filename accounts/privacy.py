@@ -17,13 +17,14 @@ from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Consent, ConsentDocument, User
-from accounts.sanctions import end_sessions, is_staff_account
+from accounts.roles import user_holds_staff_role
+from accounts.sanctions import end_sessions
 from community.models import (
     AuditAction,
     AuditEntry,
@@ -145,13 +146,10 @@ def consents_record(*, user: User, documents: Iterable[str] | None = None) -> li
         raise ValueError(f"Unknown documents {sorted(unknown)}")
     consents = []
     for document in wanted:
-        try:
-            with transaction.atomic():
-                consent, _created = Consent.objects.get_or_create(
-                    user=user, document=document, version=versions[document]
-                )
-        except IntegrityError:  # the same acceptance recorded at the same moment
-            consent = Consent.objects.get(user=user, document=document, version=versions[document])
+        # get_or_create settles two acceptances recorded at the same moment (unique constraint).
+        consent, _created = Consent.objects.get_or_create(
+            user=user, document=document, version=versions[document]
+        )
         consents.append(consent)
     return consents
 
@@ -391,7 +389,7 @@ def account_delete_refusal(*, user: User) -> str:
     """Why the user may not delete their own account now, or "" when they may."""
     if user.erased_at is not None:
         return _("This account is already deleted.")
-    if is_staff_account(user):
+    if user_holds_staff_role(user):
         # Staff actions are audited under their account: an admin removes the role first.
         return _(
             "You hold a staff role. Ask an administrator to remove it before you delete your "

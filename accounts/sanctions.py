@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import MODERATE_CONTENT, STAFF_ROLES
+from accounts.roles import MODERATE_CONTENT, user_holds_staff_role
 from community.audit import audit_record
 from community.models import AuditAction, AuditEntry, Comment, Flag
 from ideas.models import Idea
@@ -68,15 +68,6 @@ def ensure_can_participate(user: Any) -> None:
 # --- Checks shared by the actions ----------------------------------------------------------------
 
 
-def is_staff_account(member: User) -> bool:
-    """Moderators, product managers and admins (or anyone who may enter the Django admin)."""
-    return (
-        member.is_staff
-        or member.is_superuser
-        or member.groups.filter(name__in=STAFF_ROLES).exists()
-    )
-
-
 def sanction_refusal(*, actor: User, member: User, lifting: bool = False) -> str:
     """Why `actor` may not sanction `member` (or lift their sanction), or "" when they may."""
     if not actor.has_perm(MODERATE_CONTENT):
@@ -84,7 +75,7 @@ def sanction_refusal(*, actor: User, member: User, lifting: bool = False) -> str
     if actor.pk == member.pk:
         return _("You cannot sanction yourself.")
     # A sanction is lifted even from someone who has been given a staff role since.
-    if not lifting and is_staff_account(member):
+    if not lifting and user_holds_staff_role(member):
         return _("Staff accounts cannot be sanctioned; an administrator changes their roles.")
     return ""
 
@@ -155,7 +146,10 @@ def _hide_content(*, actor: User, member: User, reason: str) -> dict[str, list[i
     from community.moderation_services import content_hide
 
     hidden: dict[str, list[int]] = {"hidden_ideas": [], "hidden_comments": []}
-    for idea in Idea.objects.filter(author=member, hidden_at__isnull=True).order_by("pk"):
+    # Posts waiting for a moderator are not public: they stay waiting (hiding them would clear
+    # pending_at, and reinstating would then publish them without approval).
+    ideas = Idea.objects.filter(author=member, hidden_at__isnull=True, pending_at__isnull=True)
+    for idea in ideas.order_by("pk"):
         if content_hide(actor=actor, idea=idea, reason=reason):
             hidden["hidden_ideas"].append(idea.pk)
     # Pending comments are not shown (nor counted) yet: they wait for a moderator as they are.

@@ -264,6 +264,8 @@ def complaint_reminders_send(*, today: date | None = None) -> int:
         ),
     ]
     moderators = list(complaint_moderators())
+    if not moderators:  # nobody to tell: keep the reminders for when there is someone
+        return 0
     sent = 0
     for step, deadline_field, reminded_field, pending in steps:
         due = ComplaintCase.objects.filter(
@@ -271,8 +273,9 @@ def complaint_reminders_send(*, today: date | None = None) -> int:
         )
         for case in due.order_by(deadline_field, "pk"):
             with transaction.atomic():
+                # `pending` again: a case answered since the list was read needs no reminder.
                 claimed = ComplaintCase.objects.filter(
-                    pk=case.pk, **{f"{reminded_field}__isnull": True}
+                    pending, pk=case.pk, **{f"{reminded_field}__isnull": True}
                 ).update(**{reminded_field: timezone.now()})
                 if not claimed:
                     continue

@@ -56,6 +56,7 @@ def _flagged_comment(
     Comment.objects.filter(pk=comment.pk).update(
         created_at=now - timedelta(hours=5), updated_at=now - timedelta(hours=5)
     )
+    ideas_recount(ids=[idea.pk])
     sentiment_refresh_bulk(ideas=[], comments=[comment])
     reasons = [FlagReason.SPAM, FlagReason.ABUSIVE]
     Flag.objects.bulk_create(

@@ -74,6 +74,16 @@ def content_hide(*, actor: User, idea: Idea, reason: str, comment: Comment | Non
 
     An item waiting for a moderator (pre-moderation) is rejected this way: it stops waiting and
     is hidden, in the same update (community.premoderation)."""
+    return content_hide_outcome(actor=actor, idea=idea, reason=reason, comment=comment)[0]
+
+
+@transaction.atomic
+def content_hide_outcome(
+    *, actor: User, idea: Idea, reason: str, comment: Comment | None = None
+) -> tuple[bool, bool]:
+    """`content_hide`, also saying whether the item was waiting for a moderator when this very
+    update hid it: (hidden, was_pending). Decided by the conditional update itself, so a
+    moderator approving at the same moment cannot make it wrong."""
     from community.recognition import forget_comment
     from community.services import _take_down
 
@@ -115,7 +125,7 @@ def content_hide(*, actor: User, idea: Idea, reason: str, comment: Comment | Non
             before=before,
             after={"hidden": True, "open_flags": 0, "reason": reason},
         )
-    return bool(changed)
+    return bool(changed), bool(changed and was_pending)
 
 
 @transaction.atomic
@@ -134,6 +144,13 @@ def content_restore(
         )
         if changed:
             idea.hidden_at = idea.hidden_by = None
+            # What publishing does, in case it never ran (a post rejected while it waited):
+            # vector, theme and sentiment, the author's points. Both tasks are idempotent.
+            from community.tasks import recognise_idea
+            from ideas.tasks import idea_written
+
+            transaction.on_commit(lambda: idea_written.delay(idea.pk))
+            transaction.on_commit(lambda: recognise_idea.delay(idea.pk))
         action, target = AuditAction.IDEA_RESTORE, idea
     else:
         # A comment its author deleted stays deleted: only a moderator's removal is undone.

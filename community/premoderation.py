@@ -22,15 +22,11 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_permission
 from accounts.models import User
-from accounts.roles import CHANGE_IDEA_STATUS, MODERATE_CONTENT
+from accounts.roles import MODERATE_CONTENT, user_holds_staff_role
 from community.audit import audit_record
 from community.models import AuditAction, Campaign, Comment
 from community.notifications import notify_post_reviewed
 from ideas.models import Category, Idea
-
-
-def _exempt(author: User) -> bool:
-    return author.has_perm(MODERATE_CONTENT) or author.has_perm(CHANGE_IDEA_STATUS)
 
 
 def approved_comments_q() -> Q:
@@ -62,7 +58,7 @@ def needs_premoderation(
     *, author: User, category: Category, campaign: Campaign | None = None
 ) -> bool:
     """Whether a new idea by `author` waits for a moderator before it is public."""
-    if _exempt(author):
+    if user_holds_staff_role(author):
         return False
     if category.premoderated or (campaign is not None and campaign.premoderated):
         return True
@@ -71,7 +67,7 @@ def needs_premoderation(
 
 def comment_needs_premoderation(*, author: User) -> bool:
     """Whether a new comment by `author` waits for a moderator (their first post only)."""
-    return not _exempt(author) and _first_post(author)
+    return not user_holds_staff_role(author) and _first_post(author)
 
 
 def _note(reason: str) -> str:
@@ -162,15 +158,10 @@ def content_reject(*, actor: User, idea: Idea, reason: str, comment: Comment | N
     """The queue's "reject" action: hide the waiting item with its reason
     (`moderation_services.content_hide`) and tell its author why. Returns whether it changed;
     an item that was not waiting is only hidden, and its author is not told here."""
-    from community.moderation_services import content_hide
+    from community.moderation_services import content_hide_outcome
 
-    waiting = (
-        Comment.objects.filter(pk=comment.pk, pending_at__isnull=False)
-        if comment is not None
-        else Idea.objects.filter(pk=idea.pk, pending_at__isnull=False)
-    ).exists()
-    hidden = content_hide(actor=actor, idea=idea, reason=reason, comment=comment)
-    if hidden and waiting:
+    hidden, waiting = content_hide_outcome(actor=actor, idea=idea, reason=reason, comment=comment)
+    if waiting:
         notify_post_reviewed(idea=idea, comment=comment, actor=actor, approved=False, reason=reason)
     return hidden
 

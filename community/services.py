@@ -116,9 +116,11 @@ def comment_remove(*, comment: Comment, actor: User) -> None:
     comment_id = comment.pk
     if comment.author_id == actor.pk and not comment.replies.exists():
         # Locked, so that a moderator approving it meanwhile waits and then finds nothing.
+        # Counted only while shown: neither waiting (never counted) nor taken down by a
+        # moderator meanwhile (already counted out).
         rows = Comment.objects.select_for_update().filter(pk=comment.pk)
-        pending_at = rows.values_list("pending_at", flat=True).first()
-        if rows.delete()[0] and pending_at is None:  # a waiting comment was never counted
+        counted = rows.filter(pending_at__isnull=True, removed_at__isnull=True).exists()
+        if rows.delete()[0] and counted:
             _count(comment.idea_id, -1)
         forget_comment(comment_id=comment_id)
         return

@@ -427,3 +427,16 @@ def test_the_queue_links_to_the_authors_member_page(client, alice, bob, moderato
     moderation_services.flag_create(reporter=alice, idea=theirs, reason="spam")
     client.force_login(moderator)
     assert member_url(bob) in client.get(reverse("moderation:queue")).text
+
+
+def test_a_waiting_first_idea_stays_waiting_through_a_sanction_and_reinstatement(
+    bob, moderator, category, settings
+):
+    settings.RUCHE_PREMODERATE_FIRST_POST = True
+    waiting = idea_create(author=bob, title="First", body="Body", category=category, language="en")
+    assert waiting.is_pending
+    suspend(moderator, bob, hide=True)
+    sanctions.member_reinstate(actor=moderator, member=bob, reason="Appeal", restore_content=True)
+    waiting.refresh_from_db()
+    assert waiting.is_pending
+    assert not Idea.objects.public().filter(pk=waiting.pk).exists()

@@ -450,3 +450,16 @@ def test_a_waiting_post_earns_no_badge_until_it_is_approved(alice, moderator, ca
     assert badges_update(user=alice) == []
     premoderation.idea_approve(actor=moderator, idea=idea)
     assert "first_idea" in badges_update(user=alice)
+
+
+def test_a_rejected_idea_restored_later_is_published_fully(alice, moderator, category, run_tasks):
+    from community.models import PointsEntry
+    from ideas.models import IdeaVector
+
+    idea = post_idea(alice, category)
+    premoderation.content_reject(actor=moderator, idea=idea, reason="Unclear")
+    with run_tasks():
+        moderation_services.content_restore(actor=moderator, idea=idea, reason="On appeal")
+    assert Idea.objects.public().filter(pk=idea.pk).exists()
+    assert IdeaVector.objects.filter(idea=idea).exists()
+    assert PointsEntry.objects.filter(user=alice, idea=idea).exists()
