@@ -1,8 +1,6 @@
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -78,7 +76,7 @@ def role_change_record(
     *, actor: User, user: User, before: dict[str, Any], after: dict[str, Any]
 ) -> bool:
     """Write a ROLE_CHANGE audit entry when `before` and `after` differ; returns whether it did.
-    Shared by `user_set_roles` and the Django admin's user form."""
+    Written by the Django admin's user form (accounts.admin)."""
     from community.audit import audit_record
     from community.models import AuditAction
 
@@ -94,30 +92,3 @@ def role_change_record(
         after=after,
     )
     return True
-
-
-@transaction.atomic
-def user_set_roles(*, actor: User, user: User, roles: Iterable[str]) -> bool:
-    """Give the user exactly these roles (groups named in accounts.roles; any other group stays),
-    recorded in the audit log. Returns whether anything changed. Entering the Django admin
-    (is_staff, is_superuser) is not a role and is changed in the admin only."""
-    # The argument hides the module of the same name.
-    from accounts.roles import ROLE_PERMISSIONS
-
-    if not actor.has_perm("accounts.change_user"):
-        raise PermissionDenied(_("Only administrators can change roles."))
-    wanted = set(roles)
-    if not wanted:
-        raise ValidationError({"roles": _("Choose at least one role.")})
-    unknown = wanted - set(ROLE_PERMISSIONS)
-    if unknown:
-        raise ValidationError(
-            {"roles": _("Unknown role: %(names)s.") % {"names": ", ".join(sorted(unknown))}}
-        )
-    before = user_role_names(user=user)
-    user.groups.remove(*Group.objects.filter(name__in=set(ROLE_PERMISSIONS) - wanted))
-    user.groups.add(*Group.objects.filter(name__in=wanted))
-    after = user_role_names(user=user)
-    return role_change_record(
-        actor=actor, user=user, before={"roles": before}, after={"roles": after}
-    )

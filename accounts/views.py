@@ -31,7 +31,7 @@ from accounts.selectors import (
 )
 from accounts.services import user_update_profile
 from community.selectors import comments_by_author
-from config.ratelimit import is_rate_limited, rate_limit
+from config.ratelimit import is_rate_limited, rate_limit, too_many_requests
 from ideas.selectors import ideas_by_author, ideas_voted_by
 
 
@@ -79,13 +79,6 @@ def member_profile(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Privacy: the member's data, their account, their consent -------------------------------------
 
 
-def _too_many_requests(request: HttpRequest, scope: str) -> HttpResponse:
-    _, period = settings.RATE_LIMITS[scope]
-    response = render(request, "429.html", {"retry_after": period}, status=429)
-    response["Retry-After"] = str(period)
-    return response
-
-
 @login_required
 @require_GET
 @never_cache
@@ -93,7 +86,7 @@ def data_download(request: HttpRequest) -> HttpResponse:
     """Everything Ruche holds about the member, as a JSON file."""
     # A GET, which config.ratelimit.rate_limit leaves alone: the file is costly to build.
     if is_rate_limited(request, "data_export"):
-        return _too_many_requests(request, "data_export")
+        return too_many_requests(request, "data_export")
     data = personal_data_export(user=authenticated_user(request))
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
     stamp = timezone.localdate().isoformat()

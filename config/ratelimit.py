@@ -38,6 +38,14 @@ def is_rate_limited(request: HttpRequest, scope: str) -> bool:
     return over
 
 
+def too_many_requests(request: HttpRequest, scope: str) -> HttpResponse:
+    """The 429 page for `scope`, saying when to try again."""
+    _, period = settings.RATE_LIMITS[scope]
+    response = render(request, "429.html", {"retry_after": period}, status=429)
+    response["Retry-After"] = str(period)
+    return response
+
+
 def rate_limit(scope: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Answer 429 with a message when a POST goes over the limit of `scope`."""
 
@@ -45,10 +53,7 @@ def rate_limit(scope: str) -> Callable[[Callable[..., HttpResponse]], Callable[.
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method == "POST" and is_rate_limited(request, scope):
-                _, period = settings.RATE_LIMITS[scope]
-                response = render(request, "429.html", {"retry_after": period}, status=429)
-                response["Retry-After"] = str(period)
-                return response
+                return too_many_requests(request, scope)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -76,11 +76,3 @@ class ComplaintCase(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("complaints:detail", kwargs={"reference": self.reference})
-
-    @property
-    def is_acknowledged(self) -> bool:
-        return self.acknowledged_at is not None
-
-    @property
-    def is_answered(self) -> bool:
-        return self.answered_at is not None
