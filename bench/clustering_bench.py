@@ -379,15 +379,17 @@ def crosslingual(report: list[str]) -> None:
 # ---------------------------------------------------------------- CLI end-to-end
 
 
-def synthetic_texts(n: int, seed: int = 0) -> list[str]:
+def synthetic_texts(n: int, seed: int = 0) -> tuple[list[str], list[str] | None]:
     """Sample banking77 texts (or the FR/EN twins if absent) and perturb each copy:
-    drop a word, swap two adjacent letters, change case; so that few rows are exact copies."""
+    drop a word, swap two adjacent letters, change case; so that few rows are exact copies.
+    Returns the texts and the intent each copy came from (None without banking77)."""
     loaded = read_dataset("banking77")
     pool = loaded[0] if loaded else [t for pair in PAIRS for t in pair]
     rng = random.Random(seed)
-    out = []
+    out, intents = [], []
     for _ in range(n):
-        words = rng.choice(pool).split()
+        pick = rng.randrange(len(pool))
+        words = pool[pick].split()
         if len(words) > 3 and rng.random() < 0.5:
             del words[rng.randrange(len(words))]
         if rng.random() < 0.5:
@@ -398,7 +400,32 @@ def synthetic_texts(n: int, seed: int = 0) -> list[str]:
                 words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
         text = " ".join(words)
         out.append(text.lower() if rng.random() < 0.3 else text)
-    return out
+        if loaded:
+            intents.append(loaded[1][pick])
+    return out, (intents if loaded else None)
+
+
+def sampling(report: list[str]) -> None:
+    """What embedding only a sample costs in quality: banking77 with the sample limit lowered
+    to a fifth and a half of it (the CLI uses a fifth of 100,000 texts)."""
+    from ideas.clustering import build_themes
+
+    loaded = read_dataset("banking77")
+    if loaded is None:
+        report.append(f"### Sampled embedding: banking77 not found under {DATA}\n")
+        return
+    texts, truth = loaded
+    report.append("### Embedding a sample, the rest placed by lexical neighbours (banking77)\n")
+    report.append("| texts embedded | themes | themed | NMI strict | ARI strict | time s |")
+    report.append("|---|---|---|---|---|---|")
+    for limit in (len(texts) // 5, len(texts) // 2, len(texts)):
+        (model, _), secs = timed(partial(build_themes, texts, seed=0, embed_limit=limit))
+        s = scores(truth, model.labels)
+        report.append(
+            f"| {min(limit, len(texts)):,} of {len(texts):,} | {s['themes']:.0f} "
+            f"| {100 * s['themed']:.1f}% | {s['nmi']:.3f} | {s['ari']:.3f} | {secs:.0f} |"
+        )
+    report.append("")
 
 
 def cli_end_to_end(report: list[str], rows: int) -> None:
@@ -407,21 +434,31 @@ def cli_end_to_end(report: list[str], rows: int) -> None:
         "Texts synthesised by sampling banking77 texts and perturbing each copy (drop one word "
         "with p=0.5, swap two adjacent letters with p=0.5, lower-case with p=0.3).\n"
     )
+    texts, intents = synthetic_texts(rows)
     with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "in.csv"
+        src, out = Path(tmp) / "in.csv", Path(tmp) / "out.csv"
         with src.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["id", "text"])
-            writer.writerows((f"I{i}", t) for i, t in enumerate(synthetic_texts(rows)))
+            writer.writerows((f"I{i}", t) for i, t in enumerate(texts))
         command = [sys.executable, "-m", "ideas.clustering", "cluster", "--input", str(src)]
-        command += ["--text-column", "text", "--id-column", "id", "--output", str(Path(tmp) / "o")]
+        command += ["--text-column", "text", "--id-column", "id", "--output", str(out)]
         start = time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
         secs = time.perf_counter() - start
-    report.append("| rows | wall time s | exit | summary printed by the CLI |")
-    report.append("|---|---|---|---|")
+        quality = ""
+        if done.returncode == 0 and intents is not None:
+            with out.open(encoding="utf-8", newline="") as handle:
+                themes = [int(row["theme"] or -1) for row in csv.DictReader(handle)]
+            s = scores(intents, np.asarray(themes, dtype=np.int64))
+            quality = f"{s['nmi']:.3f} / {s['ari']:.3f}"
+    report.append(
+        "| rows | wall time s | exit | NMI / ARI strict vs the source intents "
+        "| summary printed by the CLI |"
+    )
+    report.append("|---|---|---|---|---|")
     summary = (done.stdout.strip() or done.stderr.strip()[-200:]).replace("|", "/")
-    report.append(f"| {rows:,} | {secs:.0f} | {done.returncode} | `{summary}` |")
+    report.append(f"| {rows:,} | {secs:.0f} | {done.returncode} | {quality} | `{summary}` |")
     report.append("")
 
 
@@ -433,7 +470,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large", action="store_true", help="also re-cluster 1,000,000 vectors")
     parser.add_argument("--cli-rows", type=int, default=0, help="run the CLI on N synthetic texts")
     parser.add_argument(
-        "--parts", default="quality,scale,latency,xling", help="comma-separated parts to run"
+        "--parts",
+        default="quality,scale,latency,xling,sampling",
+        help="comma-separated parts to run",
     )
     parser.add_argument("--output", default=None, help="also write the markdown report here")
     parser.add_argument("--scale-child", type=int, default=0, help=argparse.SUPPRESS)
@@ -459,6 +498,8 @@ def main(argv: list[str] | None = None) -> int:
         latency(report)
     if "xling" in parts:
         crosslingual(report)
+    if "sampling" in parts:
+        sampling(report)
     if args.cli_rows:
         cli_end_to_end(report, args.cli_rows)
     text = "\n".join(report)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ideas.clustering.cluster import ClusteringParams, cluster_vectors
 from ideas.clustering.labels import Theme, describe_themes
+from ideas.clustering.sampling import EMBED_LIMIT, propagate_labels, sample_rows
 from ideas.clustering.similarity import Neighbours, assign_to_themes, top_k_similar
 from ideas.clustering.text import detect_language
 from ideas.clustering.vectors import (
@@ -17,6 +18,7 @@ from ideas.clustering.vectors import (
     Embedder,
     TfidfLsaEmbedder,
     embed_texts,
+    get_embedder,
     l2_normalise,
 )
 
@@ -61,6 +63,7 @@ def build_themes(
     seed: int = 0,
     params: ClusteringParams | None = None,
     use_lexical: bool | None = None,
+    embed_limit: int = EMBED_LIMIT,
 ) -> tuple[ThemeModel, Embedder | None]:
     """Cluster texts into labelled themes.
 
@@ -68,11 +71,18 @@ def build_themes(
     adds a TF-IDF + LSA view of the texts to the neighbour graph (default: on up to
     LEXICAL_LIMIT texts with the e5 backend, where it measurably helps). Returns the model and
     the embedder used (None when vectors were given), to embed future texts in the same space.
+
+    Above `embed_limit` raw texts (e5 backend), only a sample of that size is embedded and the
+    other texts join themes through their lexical neighbours (ideas.clustering.sampling).
     """
     texts = list(texts)
     embedder: Embedder | None = None
+    if vectors is None and len(texts) > embed_limit:
+        embedder = get_embedder(backend, seed=seed) if isinstance(backend, str) else backend
+        if not isinstance(embedder, TfidfLsaEmbedder):  # TF-IDF is cheap: embed everything
+            return _build_from_sample(texts, embedder, seed, params, embed_limit), embedder
     if vectors is None:
-        vectors, embedder = embed_texts(texts, backend=backend, seed=seed)
+        vectors, embedder = embed_texts(texts, backend=embedder or backend, seed=seed)
         backend_name = embedder.name
     else:
         vectors = l2_normalise(vectors)
@@ -88,6 +98,37 @@ def build_themes(
     )
     themes = describe_themes(texts, vectors, result.labels, result.centroids, result.thresholds)
     return ThemeModel(labels=result.labels, themes=themes, backend=backend_name), embedder
+
+
+def _build_from_sample(
+    texts: list[str],
+    embedder: Embedder,
+    seed: int,
+    params: ClusteringParams | None,
+    size: int,
+) -> ThemeModel:
+    """Themes found in an embedded sample; every other text takes its lexical neighbours'."""
+    sample = sample_rows(len(texts), size, seed)
+    model, _ = build_themes(
+        [texts[i] for i in sample], backend=embedder, seed=seed, params=params, embed_limit=size
+    )
+    lexical = TfidfLsaEmbedder(seed=seed).fit(texts).embed(texts)
+    labels = np.full(len(texts), -1, dtype=np.int64)
+    labels[sample] = model.labels
+    rest = np.setdiff1d(np.arange(len(texts)), sample)
+    labels[rest] = propagate_labels(lexical[sample], model.labels, lexical[rest])
+    sizes = np.bincount(labels[labels >= 0], minlength=model.n_themes)
+    themes = [
+        replace(
+            theme,
+            size=int(sizes[theme.id]),
+            representative_index=int(sample[theme.representative_index])
+            if theme.representative_index >= 0
+            else -1,
+        )
+        for theme in model.themes
+    ]
+    return ThemeModel(labels=labels, themes=themes, backend=model.backend)
 
 
 def assign_new(vectors: np.ndarray, model: ThemeModel) -> tuple[np.ndarray, np.ndarray]:
