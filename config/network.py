@@ -13,7 +13,7 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest
 
-from config.ratelimit import _client_ip
+from config.ratelimit import client_ip
 
 IPV4_PREFIX = 24
 IPV6_PREFIX = 48
@@ -38,4 +38,4 @@ def network_key(ip: str, *, secret: str | None = None) -> str:
 def client_network(request: HttpRequest) -> str:
     """The network key of the client that sent `request` (its address read as the rate limit
     reads it)."""
-    return network_key(_client_ip(request))
+    return network_key(client_ip(request))

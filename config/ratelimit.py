@@ -14,16 +14,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips);
-    # X-Forwarded-For is not trusted here because any client can forge it.
+def client_ip(request: HttpRequest) -> str:
+    """The client's address. Behind TRUSTED_PROXY_COUNT reverse proxies (each appending to
+    X-Forwarded-For), the address the outermost one saw: that many entries from the right.
+    Entries further left are whatever the client sent, so they are never read; without proxies
+    the header is ignored altogether. allauth reads it the same way (ALLAUTH_TRUSTED_PROXY_COUNT
+    is set from the same variable)."""
+    count = settings.TRUSTED_PROXY_COUNT
+    if count:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        addresses = [address.strip() for address in forwarded if address.strip()]
+        if len(addresses) >= count:
+            return addresses[-count]
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def is_rate_limited(request: HttpRequest, scope: str) -> bool:
     """Count this request and say whether it goes over the scope's limit."""
     limit, period = settings.RATE_LIMITS[scope]
-    keys = [f"ratelimit:{scope}:ip:{_client_ip(request)}"]
+    keys = [f"ratelimit:{scope}:ip:{client_ip(request)}"]
     if request.user.is_authenticated:
         keys.append(f"ratelimit:{scope}:user:{request.user.pk}")
     over = False

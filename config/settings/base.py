@@ -274,6 +274,12 @@ COMPLAINT_REMINDER_BUSINESS_DAYS = env.int("COMPLAINT_REMINDER_BUSINESS_DAYS", d
 # as typed is kept for this many days, for admins only, then purged; 0 keeps nothing.
 PII_KEEP_ORIGINALS_DAYS = env.int("PII_KEEP_ORIGINALS_DAYS", default=0)
 
+# How many reverse proxies stand in front of the app, each appending the address it saw to
+# X-Forwarded-For (e.g. 1 behind one nginx). 0: the header is ignored and REMOTE_ADDR is the
+# client. Rate limits, login lockout and vote-ring networks all read the client address this way.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 # Writes allowed per user and per IP address: scope -> (requests, window in seconds).
 # Login and sign-up attempts are limited by allauth (ACCOUNT_RATE_LIMITS above, and its defaults).
 RATE_LIMITS = {

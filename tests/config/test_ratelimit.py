@@ -54,3 +54,22 @@ def test_complaints_are_limited_and_nothing_is_saved_over_the_limit(client, bob,
     assert client.post(reverse("complaints:create"), data).status_code == 302
     assert client.post(reverse("complaints:create"), data).status_code == 429
     assert ComplaintCase.objects.count() == 1
+
+
+def test_behind_a_proxy_the_address_it_saw_is_the_client(rf, settings):
+    from config.network import network_key
+    from config.ratelimit import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    settings.TRUSTED_PROXY_COUNT = 0  # no proxy: the header is the client's word, ignored
+    assert client_ip(request) == "10.0.0.9"
+    settings.TRUSTED_PROXY_COUNT = 1  # one proxy: the last entry is what it saw; 6.6.6.6 is forged
+    assert client_ip(request) == "203.0.113.7"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "6.6.6.6"
+    settings.TRUSTED_PROXY_COUNT = 3  # fewer entries than proxies: fall back to the peer
+    assert client_ip(request) == "10.0.0.9"
+    # Two visitors behind the same proxy no longer share a vote network.
+    settings.TRUSTED_PROXY_COUNT = 1
+    other = rf.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert network_key(client_ip(request)) != network_key(client_ip(other))
