@@ -28,6 +28,9 @@ CSRF_TRUSTED_ORIGINS = env.list(
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 if env.bool("BEHIND_TLS_PROXY", default=True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The one TLS proxy appends the client's address to X-Forwarded-For (config.ratelimit).
+    TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+    ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
