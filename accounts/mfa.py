@@ -5,6 +5,7 @@ allauth.mfa does the enrolment and asks for the code at every login once it is s
 only decides who must have it and which pages it guards.
 """
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -46,15 +47,24 @@ def mfa_enrol(user: Any, *, secret: str | None = None) -> str:
     return secret
 
 
-def totp_code(secret: str) -> str:
-    """The code an authenticator app shows for this secret right now."""
-    from allauth.mfa.totp.internal.auth import (
-        format_hotp_value,
-        hotp_value,
-        yield_hotp_counters_from_time,
-    )
+def totp_seconds_left() -> float:
+    """How long the authenticator-app code of this moment stays the current one."""
+    from allauth.mfa import app_settings
 
-    return format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+    period = app_settings.TOTP_PERIOD
+    return period - time.time() % period
+
+
+def totp_code(secret: str, *, valid_for: float = 0.0) -> str:
+    """The code an authenticator app shows for this secret right now. With `valid_for`, first
+    wait for the next code if this one expires sooner (allauth accepts only the current code)."""
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    if totp_seconds_left() < valid_for:
+        time.sleep(totp_seconds_left() + 0.1)
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 def usable_without_mfa(request: HttpRequest) -> bool:

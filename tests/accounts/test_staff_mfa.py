@@ -74,7 +74,7 @@ def test_the_setup_page_shows_a_qr_code_and_activating_with_a_code_lets_staff_in
     assert page.status_code == 200
     assert b'<img src="data:image/svg+xml' in page.content  # the QR code, inline: CSP allows data:
     secret = page.context["form"].secret
-    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret, valid_for=10)})
     assert response.status_code == 302
     # Next allauth shows the recovery codes it generated, to be stored somewhere safe.
     assert response["Location"] == reverse("mfa_view_recovery_codes")
@@ -102,12 +102,12 @@ def test_signing_in_as_staff_asks_for_the_code_and_refuses_a_wrong_one(client, d
     assert response["Location"] == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session  # not signed in on the password alone
 
-    wrong = "000000" if totp_code(secret) != "000000" else "111111"
+    wrong = "000000" if totp_code(secret, valid_for=10) != "000000" else "111111"
     response = client.post(reverse("mfa_authenticate"), {"code": wrong})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
 
-    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret, valid_for=10)})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(staff.pk)
     assert client.get(reverse("themes:dashboard")).status_code == 200

@@ -20,7 +20,7 @@ def sign_in(page, live_server, email: str, *, secret: str = "") -> None:  # type
     page.click("main form button[type=submit]")
     if secret:
         page.wait_for_url(f"{live_server.url}/accounts/2fa/authenticate/")
-        page.fill("input[name=code]", totp_code(secret))
+        page.fill("input[name=code]", totp_code(secret, valid_for=10))
         page.click("main form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 

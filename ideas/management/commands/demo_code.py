@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from accounts.mfa import totp_code
+from accounts.mfa import totp_code, totp_seconds_left
 from ideas.demo.seed import DEMO_TOTP_SECRET
 
 
@@ -13,4 +13,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(totp_code(DEMO_TOTP_SECRET))
+        code, left = totp_code(DEMO_TOTP_SECRET, valid_for=5), totp_seconds_left()
+        self.stdout.write(f"{code}   (valid {left:.0f} s more)")
