@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,9 +10,9 @@ from pathlib import Path
 from ideas.clustering.csvio import (
     EXIT_USAGE,
     CliError,
-    add_csv_arguments,
+    analyser_parser,
     read_text_rows,
-    run_cli,
+    run_analyser,
     write_rows,
 )
 
@@ -49,19 +48,18 @@ def _cluster_command(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m ideas.clustering", description="Group ideas into themes, on premises."
+    parser, cluster = analyser_parser(
+        prog="python -m ideas.clustering",
+        description="Group ideas into themes, on premises.",
+        command="cluster",
+        command_help="cluster the texts of a CSV file into themes",
+        output_columns="id,theme,label",
+        handler=_cluster_command,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    cluster = sub.add_parser("cluster", help="cluster the texts of a CSV file into themes")
-    add_csv_arguments(cluster, output_columns="id,theme,label")
     cluster.add_argument("--seed", type=int, default=0)
     cluster.add_argument("--backend", choices=["auto", "e5", "tfidf"], default="auto")
-    cluster.set_defaults(handler=_cluster_command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    args = build_parser().parse_args(argv)
-    return run_cli(lambda: args.handler(args))
+    return run_analyser(build_parser(), argv)

@@ -1,6 +1,7 @@
-"""CSV input/output shared by the engines' command lines (themes, sentiment).
+"""CSV input/output and the command-line shape shared by the analysers (themes, sentiment,
+personal data).
 
-Both CLIs read one text column (and optionally an id column) from a UTF-8 CSV file and write
+Every CLI reads one text column (and optionally an id column) from a UTF-8 CSV file and write
 one output row per input row; bad input is a `CliError` (one line on stderr, exit code 2).
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import logging
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -81,3 +83,30 @@ def run_cli(handler: Callable[[], int]) -> int:
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def analyser_parser(
+    *,
+    prog: str,
+    description: str,
+    command: str,
+    command_help: str,
+    output_columns: str,
+    handler: Callable[[argparse.Namespace], int],
+) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The parser every analyser CLI has: one subcommand that reads a CSV file with the shared
+    options and runs `handler`. Returns the parser and the subcommand, for its own options."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    sub = parser.add_subparsers(dest="command", required=True)
+    command_parser = sub.add_parser(command, help=command_help)
+    add_csv_arguments(command_parser, output_columns=output_columns)
+    command_parser.set_defaults(handler=handler)
+    return parser, command_parser
+
+
+def run_analyser(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
+    """Parse the command line and run the chosen command: warnings only on stderr, and a
+    `CliError` is one line on stderr with exit code 2."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    args = parser.parse_args(argv)
+    return run_cli(lambda: args.handler(args))

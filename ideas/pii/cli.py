@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from ideas.clustering.csvio import add_csv_arguments, read_text_rows, run_cli, write_rows
+from ideas.clustering.csvio import analyser_parser, read_text_rows, run_analyser, write_rows
 from ideas.pii.detect import KINDS
 from ideas.pii.mask import LANGUAGES, mask_pii
 
@@ -37,21 +36,19 @@ def _mask_command(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser, mask = analyser_parser(
         prog="python -m ideas.pii",
         description="Mask card numbers, IBANs, accounts, phones, e-mails and addresses.",
+        command="mask",
+        command_help="mask the texts of a CSV file",
+        output_columns="id,masked,kinds",
+        handler=_mask_command,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    mask = sub.add_parser("mask", help="mask the texts of a CSV file")
-    add_csv_arguments(mask, output_columns="id,masked,kinds")
     mask.add_argument(
         "--language", choices=LANGUAGES, default="fr", help="language of the placeholders"
     )
-    mask.set_defaults(handler=_mask_command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    args = build_parser().parse_args(argv)
-    return run_cli(lambda: args.handler(args))
+    return run_analyser(build_parser(), argv)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -11,9 +10,9 @@ from pathlib import Path
 
 from ideas.clustering.csvio import (
     CliError,
-    add_csv_arguments,
+    analyser_parser,
     read_text_rows,
-    run_cli,
+    run_analyser,
     write_rows,
 )
 
@@ -49,18 +48,17 @@ def _score_command(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m ideas.sentiment", description="Score sentiment and complaints, on premises."
+    parser, score = analyser_parser(
+        prog="python -m ideas.sentiment",
+        description="Score sentiment and complaints, on premises.",
+        command="score",
+        command_help="score the texts of a CSV file",
+        output_columns="id,sentiment,score,complaint",
+        handler=_score_command,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    score = sub.add_parser("score", help="score the texts of a CSV file")
-    add_csv_arguments(score, output_columns="id,sentiment,score,complaint")
     score.add_argument("--backend", choices=["auto", "e5", "lexicon"], default="auto")
-    score.set_defaults(handler=_score_command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    args = build_parser().parse_args(argv)
-    return run_cli(lambda: args.handler(args))
+    return run_analyser(build_parser(), argv)
