@@ -99,25 +99,19 @@ def recognise_votes(*, idea: Idea) -> None:
     badges_update(user=idea.author)
 
 
+# Statuses that earn the author points once, with the ledger key's prefix.
+STATUS_POINTS: dict[str, tuple[str, str]] = {
+    Status.PLANNED: (PointsEntry.Reason.PLANNED, "planned"),
+    Status.DONE: (PointsEntry.Reason.DONE, "done"),
+}
+
+
 def recognise_status(*, idea: Idea) -> None:
     reached = set(idea.status_changes.values_list("to_status", "created_at"))
     for status, at in reached:
-        if status == Status.PLANNED:
-            _entry(
-                user=idea.author,
-                reason=PointsEntry.Reason.PLANNED,
-                key=f"planned:{idea.pk}",
-                idea=idea,
-                at=at,
-            )
-        if status == Status.DONE:
-            _entry(
-                user=idea.author,
-                reason=PointsEntry.Reason.DONE,
-                key=f"done:{idea.pk}",
-                idea=idea,
-                at=at,
-            )
+        if status in STATUS_POINTS:
+            reason, prefix = STATUS_POINTS[status]
+            _entry(user=idea.author, reason=reason, key=f"{prefix}:{idea.pk}", idea=idea, at=at)
     badges_update(user=idea.author)
 
 
