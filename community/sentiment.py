@@ -1,7 +1,7 @@
 """Writes for sentiment: score an idea's or a comment's text and keep the result.
 
 The scorer (ideas/sentiment) is Django-free; this module feeds it the texts and, for ideas, the
-e5 vectors the themes engine already stored, so an idea is embedded once for both.
+e5 part of the vectors the themes engine already stored, so an idea is embedded once for both.
 """
 
 import hashlib
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from community.models import Comment, ContentSentiment
+from ideas.clustering.vectors import component
 from ideas.models import Idea, IdeaVector
 from ideas.sentiment import Sentiment, score_texts
 from ideas.themes.embedding import idea_text
@@ -22,9 +23,9 @@ def _hash(text: str) -> str:
 
 
 def _stored_vector(idea: Idea, text: str) -> np.ndarray | None:
-    """The idea's stored e5 vector, if it was computed from this very text."""
-    vector = IdeaVector.objects.filter(idea=idea, backend="e5", text_hash=_hash(text)).first()
-    return vector.as_array().reshape(1, -1) if vector else None
+    """The e5 part of the idea's stored vector, if it was computed from this very text."""
+    vector = IdeaVector.objects.filter(idea=idea, text_hash=_hash(text)).first()
+    return component(vector.as_array(), vector.backend, "e5") if vector else None
 
 
 def _save(

@@ -7,6 +7,7 @@ Public API (plain dataclasses and numpy arrays in and out):
 * `cluster_vectors(vectors, seed=0)` -> Clustering (labels, centroids, thresholds)
 * `assign_new(vectors, model)` / `assign_to_themes(vectors, centroids, thresholds)`
 * `similar_ideas(query, stored, k=5)` -> Neighbours (indices, scores)
+* `SearchIndex(stored).search(query, k=5)` -> the same, fast on large stored matrices
 * `project_centroids_2d(centroids)` -> (n_themes, 2) coordinates
 """
 
@@ -14,7 +15,13 @@ from ideas.clustering.cluster import Clustering, ClusteringParams, cluster_vecto
 from ideas.clustering.engine import ThemeModel, assign_new, build_themes, similar_ideas
 from ideas.clustering.labels import Theme, describe_themes
 from ideas.clustering.projection import project_centroids_2d
-from ideas.clustering.similarity import UNTHEMED, Neighbours, assign_to_themes, top_k_similar
+from ideas.clustering.similarity import (
+    UNTHEMED,
+    Neighbours,
+    SearchIndex,
+    assign_to_themes,
+    top_k_similar,
+)
 from ideas.clustering.text import PreparedText, detect_language, prepare_text, prepare_texts
 from ideas.clustering.vectors import (
     E5Embedder,
@@ -34,6 +41,7 @@ __all__ = [
     "Embedder",
     "Neighbours",
     "PreparedText",
+    "SearchIndex",
     "TfidfLsaEmbedder",
     "Theme",
     "ThemeModel",

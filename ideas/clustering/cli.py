@@ -57,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
         handler=_cluster_command,
     )
     cluster.add_argument("--seed", type=int, default=0)
-    cluster.add_argument("--backend", choices=["auto", "e5", "tfidf"], default="auto")
+    cluster.add_argument(
+        "--backend", choices=["auto", "e5", "use", "minilm", "tfidf"], default="auto"
+    )
     return parser
 
 

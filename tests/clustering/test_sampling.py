@@ -42,7 +42,7 @@ def test_a_large_input_is_themed_from_an_embedded_sample(corpus):
     many = texts + [t.lower() for t in texts] + [t + " !" for t in texts]
     many_truth = np.concatenate([truth, truth, truth])
     model, _ = build_themes(many, seed=0, embed_limit=len(texts))
-    assert model.backend == "e5"
+    assert model.backend == "e5+use+minilm"
     assert model.labels.shape == (len(many),)
     assert adjusted_rand_score(many_truth, model.labels) > 0.8
     sizes = {t.id: t.size for t in model.themes}

