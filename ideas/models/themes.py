@@ -20,7 +20,7 @@ class IdeaVector(models.Model):
         Idea, on_delete=models.CASCADE, primary_key=True, related_name="vector"
     )
     backend = models.CharField(max_length=40)
-    # float32, L2-normalised, little-endian: 384 dimensions take 1.5 KB.
+    # float32, L2-normalised, little-endian: the default 1,280 dimensions take 5 KB.
     data = models.BinaryField()
     # Hash of the embedded text, so an edited idea is embedded again and an unchanged one is not.
     text_hash = models.CharField(max_length=64)
