@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 from django.conf import settings
+from django.db import transaction
 
 from ideas.clustering import Embedder, get_embedder
 from ideas.models import Idea, IdeaVector
@@ -22,6 +23,7 @@ from ideas.models import Idea, IdeaVector
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 2_000  # titles carry most of the meaning; long bodies only add noise
+EMBED_CHUNK = 512  # ideas embedded and stored together (about 10 s with the default encoders)
 
 
 @lru_cache(maxsize=1)
@@ -56,18 +58,23 @@ def vectors_for(ideas: Sequence[Idea]) -> np.ndarray | None:
     }
     texts = {idea.pk: idea_text(idea) for idea in ideas}
     stale = [i for i in ideas if i.pk not in stored or stored[i.pk].text_hash != _hash(texts[i.pk])]
-    if stale:
-        matrix = embedder.embed([texts[i.pk] for i in stale])
-        for idea, row in zip(stale, matrix, strict=True):
-            vector, _created = IdeaVector.objects.update_or_create(
-                idea=idea,
-                defaults={
-                    "backend": embedder.name,
-                    "data": row.astype("<f4").tobytes(),
-                    "text_hash": _hash(texts[idea.pk]),
-                },
-            )
-            stored[idea.pk] = vector
+    # Stored chunk by chunk: a run stopped by its time limit (re-embedding 100,000 ideas after a
+    # change of encoders takes about 30 minutes) keeps what it embedded, and the next run goes on
+    # from there instead of starting again.
+    for start in range(0, len(stale), EMBED_CHUNK):
+        chunk = stale[start : start + EMBED_CHUNK]
+        matrix = embedder.embed([texts[i.pk] for i in chunk])
+        with transaction.atomic():
+            for idea, row in zip(chunk, matrix, strict=True):
+                vector, _created = IdeaVector.objects.update_or_create(
+                    idea=idea,
+                    defaults={
+                        "backend": embedder.name,
+                        "data": row.astype("<f4").tobytes(),
+                        "text_hash": _hash(texts[idea.pk]),
+                    },
+                )
+                stored[idea.pk] = vector
     if not ideas:
         return np.empty((0, 0), dtype=np.float32)
     return np.stack([stored[i.pk].as_array() for i in ideas]).astype(np.float32)

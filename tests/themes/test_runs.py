@@ -119,3 +119,42 @@ def test_a_run_with_no_ideas_publishes_no_themes(db):
     run = runs.run_recluster(trigger="manual")
     assert run.state == RunState.PUBLISHED
     assert run.theme_count == 0
+
+
+def test_a_run_stopped_while_embedding_keeps_the_vectors_it_stored(make_ideas, monkeypatch):
+    """A change of encoders re-embeds every idea, which can outlast the task's time limit: the
+    next run must go on from what the stopped one stored, not start again."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from ideas.models import IdeaVector
+    from ideas.themes import embedding
+
+    make_ideas(GROUPS)  # 24 ideas
+    monkeypatch.setattr(embedding, "EMBED_CHUNK", 10)
+    embedder = embedding.stable_embedder()
+    real_embed = embedder.embed
+    calls = []
+
+    def stopped_on_the_third_chunk(texts, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        if len(calls) == 3:
+            raise SoftTimeLimitExceeded()  # what Celery raises when the soft limit passes
+        return real_embed(texts, *args, **kwargs)
+
+    monkeypatch.setattr(embedder, "embed", stopped_on_the_third_chunk)
+    with pytest.raises(SoftTimeLimitExceeded):
+        runs.run_recluster(trigger="nightly")
+    assert IdeaVector.objects.filter(backend=embedder.name).count() == 20
+    assert ClusteringRun.objects.get().state == RunState.FAILED
+
+    embedded_again = []
+
+    def counted(texts, *args, **kwargs):  # type: ignore[no-untyped-def]
+        embedded_again.extend(texts)
+        return real_embed(texts, *args, **kwargs)
+
+    monkeypatch.setattr(embedder, "embed", counted)
+    run = runs.run_recluster(trigger="nightly")
+    assert run.state == RunState.PUBLISHED
+    assert IdeaVector.objects.filter(backend=embedder.name).count() == 24
+    assert len(embedded_again) == 4  # only what the stopped run had not stored
