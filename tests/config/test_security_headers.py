@@ -42,3 +42,15 @@ def test_policy_header_is_written_in_csp_syntax():
     assert policy_header({"default-src": ["'self'"], "img-src": ["'self'", "data:"]}) == (
         "default-src 'self'; img-src 'self' data:"
     )
+
+
+def test_pages_name_an_icon_that_is_served_from_this_site(client, db):
+    """Browsers ask for /favicon.ico when a page names no icon: a 404 on every first visit."""
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    page = client.get(reverse("ideas:home")).content.decode()
+    [href] = re.findall(r'<link rel="icon" href="([^"]+)"', page)
+    assert href.startswith("/static/")  # same origin: allowed by img-src 'self'
+    assert finders.find(href.removeprefix("/static/")) is not None
