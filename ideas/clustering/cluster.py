@@ -92,15 +92,6 @@ def center_by_language(vectors: np.ndarray, languages: np.ndarray, min_rows: int
     return l2_normalise(out)
 
 
-def _row_norms(vectors: np.ndarray, chunk: int = 65_536) -> np.ndarray:
-    """Row norms without a temporary the size of the matrix."""
-    out = np.empty(vectors.shape[0], dtype=np.float32)
-    for start in range(0, vectors.shape[0], chunk):
-        block = vectors[start : start + chunk]
-        out[start : start + chunk] = np.sqrt(np.einsum("ij,ij->i", block, block))
-    return out
-
-
 def _smooth(units: np.ndarray, k: int) -> np.ndarray:
     if units.shape[0] <= 2 or k <= 0:
         return units
@@ -260,7 +251,8 @@ def cluster_vectors(
     vectors = l2_normalise(vectors)
     n = vectors.shape[0]
     labels = np.full(n, UNTHEMED, dtype=np.int64)
-    valid = np.flatnonzero(_row_norms(vectors) > 0.0)  # blank texts are never themed
+    # Blank texts are never themed. (einsum: no temporary the size of the matrix.)
+    valid = np.flatnonzero(np.einsum("ij,ij->i", vectors, vectors) > 0.0)
     min_size = params.min_theme_size or default_min_theme_size(valid.size)
     if valid.size < min_size:
         return _finalise(vectors, labels, params, min_size, seed)
