@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ideas.clustering.text import has_content
+from ideas.clustering.vectors import l2_normalise
 
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 VOCAB_SHA256 = "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"
@@ -182,7 +183,9 @@ class MiniLM:
         folder = folder or model_dir()
         self.tokenizer = WordPiece(_checked(folder / "vocab.txt", VOCAB_SHA256))
         w = load_safetensors(_checked(folder / "model.safetensors", WEIGHTS_SHA256))
-        self.w = w
+        # Only the embedding tables are read from `w` later; the layers keep their own
+        # (transposed) copies below.
+        self.w = {name: array for name, array in w.items() if name.startswith("embeddings.")}
         self.layers = []
         for i in range(LAYERS):
             p = f"encoder.layer.{i}."
@@ -262,9 +265,7 @@ class MiniLM:
         for start in range(0, len(keep), batch_size):
             rows = keep[start : start + batch_size]
             out[rows] = self._forward([encoded[i] for i in rows])
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0.0] = 1.0
-        return out / norms
+        return l2_normalise(out)
 
 
 @lru_cache(maxsize=1)

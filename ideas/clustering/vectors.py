@@ -138,7 +138,7 @@ class MiniLMEmbedder(_Stateless):
         self._model = get_minilm()
 
     def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        return l2_normalise(self._model.embed(texts, batch_size=min(batch_size, 64)))
+        return self._model.embed(texts, batch_size=min(batch_size, 64))
 
 
 class EnsembleEmbedder(_Stateless):
