@@ -1,15 +1,13 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
+# /health/live, /health/ready (and the old /healthz) and /metrics are answered by
+# config.ops.endpoints.OpsEndpointsMiddleware, ahead of host checks and sessions.
+handler500 = "config.ops.errors.server_error"  # branded 500; 503 + Retry-After for outages
 
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
-
-
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("ideas.urls")),
     path("", include("community.urls")),
     path("themes/", include("ideas.themes.urls")),
@@ -23,7 +21,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("healthz", healthz),
 ]
 
 if settings.DEBUG:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.settings.social import social_providers_from_env
@@ -45,9 +46,14 @@ INSTALLED_APPS = [
     "accounts",
     "ideas",
     "community",
+    "config.ops",  # health, metrics, request ids, outage pages (docs/operations.md)
 ]
 
 MIDDLEWARE = [
+    "config.ops.requestid.RequestIdMiddleware",
+    "config.ops.endpoints.OpsEndpointsMiddleware",  # /health/*, /metrics: before host checks
+    "config.ops.metrics.RequestMetricsMiddleware",
+    "config.ops.errors.OutageMiddleware",  # database or cache down: 503 page, Retry-After
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -302,10 +308,31 @@ THEMES_RERUN_AFTER_NEW_IDEAS = env.int("THEMES_RERUN_AFTER_NEW_IDEAS", default=2
 # Test hook: seconds a run waits inside its publishing transaction (lets a test kill it there).
 THEMES_PUBLISH_PAUSE_SECONDS = env.float("THEMES_PUBLISH_PAUSE_SECONDS", default=0.0)
 
+# --- Operations (config.ops, docs/operations.md) -----------------------------------------------
+
+# Request and task counters and the worker heartbeat, shared by every process: Redis when there
+# is one, else a SQLite file of their own (one machine, `make run`).
+OPS_STORE_URL = env("OPS_STORE_URL", default=REDIS_URL or f"sqlite:///{VAR_DIR / 'ops.sqlite3'}")
+# The worker writes a heartbeat this often; /health/ready fails when the last is older than the max.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=30.0)
+HEALTH_WORKER_MAX_AGE_SECONDS = env.float("HEALTH_WORKER_MAX_AGE_SECONDS", default=120.0)
+# /metrics answers these client addresses or networks, and anyone sending the bearer token.
+METRICS_ALLOWED_IPS: list[str] = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+
+# plain: readable lines; json: one JSON object per line with the request id (production default).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "config.ops.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+# Celery would otherwise replace the root handler with its own plain one in the worker.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT == "plain"

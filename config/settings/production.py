@@ -6,7 +6,7 @@ Secrets and host names come from the environment, or the process refuses to star
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import SECRET_KEY, env
+from config.settings.base import LOGGING, SECRET_KEY, env
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -47,3 +47,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# One JSON object per log line, with the request id, for the log collector (config.ops.logs).
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # type: ignore[index]
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT == "plain"
