@@ -1,0 +1,336 @@
+"""`make loadtest`: the site under gunicorn on PostgreSQL and Redis, driven by wrk, page by page.
+
+    python -m bench.loadtest [--ideas 100k --votes 1m --comments 200k] [--duration 30]
+        [--connections 50] [--only PAGE-SUBSTRING ...] [--output var/loadtest-latest.md]
+
+1. Its own PostgreSQL database (default `ruche_load`), migrated and filled by
+   `manage.py generate_load_data` unless it already holds the requested ideas and comments.
+2. gunicorn (4 workers × 4 threads) on 127.0.0.1 and a free port, with production settings
+   (bench.loadtest_settings: a bare view added, rate limits raised, HTTPS redirects off) and its
+   own Redis database (default 14, emptied first: it holds the cache and the queued tasks; no
+   worker runs, so the tasks only wait there).
+3. wrk (Debian package `wrk`: `apt-get install wrk`) for a bounded time per page, 50
+   connections, then 50 logged-in members toggling votes (bench/wrk/vote.lua).
+4. A markdown table (page, req/s, p50, p95, errors), the default list's throughput as a share of
+   the bare view's, each worker's memory, and whether every idea's vote count still equals its
+   votes.
+Nothing leaves 127.0.0.1, and every wrk run stops by itself.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+WRK_DIR = ROOT / "bench" / "wrk"
+BARE = "bare Django view (reference)"
+DEFAULT_LIST = "`/ideas/` (default list, trending)"
+VOTES = "logged-in vote toggles, 50 members"
+
+
+def _count(text: str) -> int:
+    value = text.strip().lower().replace("_", "")
+    scale = {"k": 1_000, "m": 1_000_000}.get(value[-1:], 1)
+    return int(value[:-1] if scale > 1 else value) * scale
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--ideas", type=_count, default=100_000)
+    p.add_argument("--votes", type=_count, default=1_000_000)
+    p.add_argument("--comments", type=_count, default=200_000)
+    p.add_argument("--members", type=_count, default=None, help="default: ideas / 20")
+    p.add_argument("--duration", type=int, default=30, help="seconds of load per page")
+    p.add_argument("--connections", type=int, default=50)
+    p.add_argument("--wrk-threads", type=int, default=2)
+    p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    p.add_argument("--database", default="ruche_load", help="PostgreSQL database name")
+    p.add_argument(
+        "--postgres",
+        default=os.environ.get("LOADTEST_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server URL, without a database name",
+    )
+    p.add_argument(
+        "--redis",
+        default=os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        help="a Redis database of its own: it is emptied before the run",
+    )
+    p.add_argument("--port", type=int, default=0, help="default: a free port")
+    p.add_argument("--only", nargs="*", default=[], help="run only pages whose name contains one")
+    p.add_argument("--reload", action="store_true", help="drop and load the database again")
+    p.add_argument("--output", type=Path, default=ROOT / "var" / "loadtest-latest.md")
+    return p.parse_args(argv)
+
+
+def say(message: str) -> None:
+    print(f"[loadtest {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def environment(args: argparse.Namespace, port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("DJANGO_ENV", None)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.loadtest_settings",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "false",
+            "BEHIND_TLS_PROXY": "false",
+            "DATABASE_URL": f"{args.postgres.rstrip('/')}/{args.database}",
+            "REDIS_URL": args.redis,
+            "SITE_URL": f"http://127.0.0.1:{port}",
+            "EMAIL_URL": "consolemail://",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def run(cmd: list[str], env: dict[str, str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, env=env, cwd=ROOT, check=True, text=True, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit(
+            "wrk is not installed: `apt-get install wrk` (Debian's package) and run again."
+        )
+    return found
+
+
+def ensure_database(args: argparse.Namespace, env: dict[str, str]) -> None:
+    """Create, migrate and load the database unless it already holds the requested sizes."""
+    import psycopg
+
+    with psycopg.connect(f"{args.postgres.rstrip('/')}/postgres", autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [args.database]
+        ).fetchone()
+        if exists and args.reload:
+            say(f"dropping database {args.database}")
+            conn.execute(f'DROP DATABASE "{args.database}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            say(f"creating database {args.database}")
+            conn.execute(f'CREATE DATABASE "{args.database}"')
+    run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+    with psycopg.connect(env["DATABASE_URL"]) as conn:
+        ideas, comments = conn.execute(
+            "SELECT (SELECT count(*) FROM ideas_idea), (SELECT count(*) FROM community_comment)"
+        ).fetchone()  # type: ignore[misc]
+    if (ideas, comments) == (args.ideas, args.comments):
+        say(f"database {args.database} already holds {ideas:,} ideas and {comments:,} comments")
+        return
+    if ideas:
+        raise SystemExit(
+            f"{args.database} holds {ideas:,} ideas and {comments:,} comments, not the "
+            f"{args.ideas:,} and {args.comments:,} asked for: add --reload to load it again."
+        )
+    say(f"loading {args.ideas:,} ideas, {args.votes:,} votes, {args.comments:,} comments")
+    started = time.monotonic()
+    members = ["--members", str(args.members)] if args.members else []
+    run(
+        [PY, "manage.py", "generate_load_data", "--i-know-this-is-not-production",
+         "--ideas", str(args.ideas), "--votes", str(args.votes), "--comments", str(args.comments),
+         *members],
+        env,
+    )  # fmt: skip
+    say(f"loaded in {time.monotonic() - started:.0f} s")
+
+
+def start_gunicorn(
+    args: argparse.Namespace, env: dict[str, str], port: int
+) -> subprocess.Popen[bytes]:
+    cmd = [
+        str(Path(PY).with_name("gunicorn")),
+        "config.wsgi:application",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(args.workers),
+        "--threads", str(args.threads),
+        "--worker-class", "gthread",
+        "--timeout", "120",
+        "--graceful-timeout", "5",
+        "--log-level", "warning",
+    ]  # fmt: skip
+    server = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=5):
+                return server
+        except OSError:
+            time.sleep(0.5)
+    stop(server)
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def worker_memory(server: subprocess.Popen[bytes]) -> list[int]:
+    """Resident memory (MB) of each gunicorn worker, the children of the master."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(server.pid):
+            sizes.append(int(fields["VmRSS"].split()[0]) // 1024)
+    return sorted(sizes)
+
+
+def warm(port: int, path: str) -> None:
+    """One request per worker first, so nothing measured pays for imports or first queries."""
+    for _ in range(4):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120) as r:
+                r.read()
+        except OSError:
+            pass
+
+
+def wrk(args: argparse.Namespace, port: int, path: str, script: str, extra: list[str]) -> dict:  # type: ignore[type-arg]
+    cmd = [
+        "wrk",
+        "-t", str(args.wrk_threads),
+        "-c", str(args.connections),
+        "-d", f"{args.duration}s",
+        "--timeout", f"{max(args.duration, 10)}s",
+        "-s", str(WRK_DIR / script),
+        f"http://127.0.0.1:{port}{path}",
+        *(["--", *extra] if extra else []),
+    ]  # fmt: skip
+    env = dict(os.environ, RUCHE_WRK_DIR=str(WRK_DIR))
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=args.duration + 60)
+    for line in out.stdout.splitlines():
+        if line.startswith("RESULT "):
+            result: dict = json.loads(line[len("RESULT ") :])  # type: ignore[type-arg]
+            result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+            result["errors"] = sum(
+                result[k] for k in ("connect", "read", "write", "status", "timeout")
+            )
+            return result
+    raise SystemExit(f"wrk printed no result for {path}:\n{out.stdout}\n{out.stderr}")
+
+
+def ms(us: float) -> str:
+    return f"{us / 1000:,.0f} ms" if us >= 10_000 else f"{us / 1000:.1f} ms"
+
+
+def table(results: dict[str, dict], args: argparse.Namespace) -> str:  # type: ignore[type-arg]
+    lines = ["| page | req/s | p50 | p95 | errors |", "|---|---|---|---|---|"]
+    for name, r in results.items():
+        served = r["requests"] - r["errors"]
+        rps = f"{r['rps']:,.1f}" if served else f"**0 served in {args.duration} s**"
+        p50, p95 = (ms(r["p50_us"]), ms(r["p95_us"])) if served else ("—", "—")
+        errors = f"{r['errors']:,}" + (f" ({r['timeout']:,} timeouts)" if r["timeout"] else "")
+        lines.append(f"| {name} | {rps} | {p50} | {p95} | {errors} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    ensure_wrk()
+    port = args.port or free_port()
+    env = environment(args, port)
+    ensure_database(args, env)
+    import redis
+
+    redis.Redis.from_url(args.redis).flushdb()
+    say("collecting static files")
+    run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+    with tempfile.TemporaryDirectory(prefix="ruche-loadtest-") as tmp:
+        plan_file = Path(tmp) / "plan.json"
+        run([PY, "-m", "bench.loadtest_django", "prepare", str(plan_file)], env)
+        plan = json.loads(plan_file.read_text())
+        voters_file = Path(tmp) / "voters.txt"
+        voters_file.write_text(
+            "".join(
+                f"{v['session']} {v['csrf']} {','.join(map(str, v['ideas']))}\n"
+                for v in plan["voters"]
+            )
+        )
+        pages: dict[str, str] = {BARE: "/bench/bare/", **plan["pages"]}
+        wanted = [
+            name
+            for name in [*pages, VOTES]
+            if not args.only or any(o.lower() in name.lower() for o in args.only)
+        ]
+        say(f"gunicorn {args.workers} workers × {args.threads} threads on 127.0.0.1:{port}")
+        server = start_gunicorn(args, env, port)
+        results: dict[str, dict] = {}  # type: ignore[type-arg]
+        check: dict = {}  # type: ignore[type-arg]
+        try:
+            for name in wanted:
+                if name == VOTES:
+                    say(f"{name}: {args.duration} s")
+                    results[name] = wrk(
+                        args, port, "/", "vote.lua", [str(voters_file), str(args.wrk_threads)]
+                    )
+                    continue
+                warm(port, pages[name])
+                say(f"{name}: GET {pages[name]}, {args.duration} s")
+                results[name] = wrk(args, port, pages[name], "get.lua", [])
+            memory = worker_memory(server)
+        finally:
+            stop(server)
+        if VOTES in results:
+            out = run([PY, "-m", "bench.loadtest_django", "check"], env, capture_output=True).stdout
+            check = json.loads(out.strip().splitlines()[-1])
+    report = [
+        f"Load test, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {args.ideas:,} ideas, "
+        f"{args.votes:,} votes, {args.comments:,} comments; gunicorn {args.workers} × "
+        f"{args.threads}; wrk {args.connections} connections, {args.duration} s per page.",
+        "",
+        table(results, args),
+        "",
+    ]
+    if BARE in results and DEFAULT_LIST in results and results[BARE]["rps"]:
+        share = results[DEFAULT_LIST]["rps"] / results[BARE]["rps"]
+        report.append(f"Default list / bare view throughput: {share:.1%} (target ≥ 40%).")
+    report.append(f"Memory of each gunicorn worker after the run: {memory} MB.")
+    if check:
+        report.append(
+            f"Vote counts after the toggles: {check['mismatch_count']} mismatches over "
+            f"{check['votes']:,} votes"
+            + (f": {check['mismatches']}" if check["mismatches"] else ".")
+        )
+    text = "\n".join(report) + "\n"
+    print("\n" + text)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text)
+    say(f"written to {args.output}")
+    return 1 if check.get("mismatch_count") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
