@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "accounts.mfa.StaffMfaMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.encoding.InvalidEncodingMiddleware",  # last __call__ before any view reads POST
 ]
 
 ROOT_URLCONF = "config.urls"
