@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 PORT="${PORT:-8000}"
+export DJANGO_ENV="${DJANGO_ENV:-local}"  # as manage.py; the worker alone would default to production
 
 # Links in the worker's emails point at this server, whatever the PORT, unless SITE_URL is set.
 export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"

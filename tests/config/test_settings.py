@@ -11,16 +11,19 @@ ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "kX9#mQ2$vL7!pR4&tW8*zN3^bF6(hJ1)cD5@gS0%yE2+uA7=iO4-eT9~wQ3_rY6"
 
 
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def run(command: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `command` in the project with a clean environment plus `env`."""
     inherited = (
+        "DJANGO_ENV",
         "DJANGO_SETTINGS_MODULE",
+        "DEBUG",
         "SECRET_KEY",
         "ALLOWED_HOSTS",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
     )
     clean = {k: v for k, v in os.environ.items() if k not in inherited}
     return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
+        command,
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -28,6 +31,10 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "manage.py", *args], **env)
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -72,3 +79,48 @@ def test_every_variable_read_by_the_settings_is_documented(env_file):
         read |= set(re.findall(r"env(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]+)\"", path.read_text()))
     read |= {"GOOGLE_CLIENT_ID", "FACEBOOK_CLIENT_ID", "TWITTER_CLIENT_ID", "LINKEDIN_CLIENT_ID"}
     assert read - documented == set()
+
+
+# --- A forgotten DJANGO_ENV never serves the site with development settings ---------------------
+
+SERVING_ENTRY_POINTS = {
+    "wsgi": "import config.wsgi",
+    "asgi": "import config.asgi",
+    # The Celery app reads the settings when it is configured, not when it is imported.
+    "celery": "from config.celery import app; app.conf.broker_url",
+}
+
+
+@pytest.mark.parametrize("entry_point", SERVING_ENTRY_POINTS)
+def test_a_serving_entry_point_without_django_env_uses_production_settings(entry_point):
+    """gunicorn, an ASGI server or a Celery worker started with DJANGO_ENV forgotten must not run
+    with DEBUG on and the public development key: production refuses to start without a key."""
+    result = run([sys.executable, "-c", SERVING_ENTRY_POINTS[entry_point]])
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
+
+
+def test_manage_py_without_django_env_still_uses_local_settings_for_developers():
+    show = "from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)"
+    result = manage("shell", "--verbosity", "0", "-c", show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["config.settings.local", "True"]
+
+
+@pytest.mark.parametrize(
+    "hosts",
+    ["ideas.bank.example", "127.0.0.1,ideas.bank.example", "*", "0.0.0.0", "10.0.0.5"],  # noqa: S104
+)
+def test_local_settings_refuse_a_host_name_other_than_loopback(hosts):
+    """The development key must never sign sessions of a site reachable under a real name."""
+    result = manage("check", DJANGO_ENV="local", ALLOWED_HOSTS=hosts)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_ENV=production" in result.stderr
+
+
+def test_local_settings_accept_loopback_host_names():
+    result = manage(
+        "check", DJANGO_ENV="local", ALLOWED_HOSTS="127.0.0.1,localhost,[::1],ruche.localhost"
+    )
+    assert result.returncode == 0, result.stderr

@@ -1,10 +1,27 @@
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 from accounts import roles
 from accounts.models import User
 from ideas.models import Idea, StatusChange, Vote
 
 
+@pytest.fixture
+def debug_on(settings):  # type: ignore[no-untyped-def]
+    """The demo loads only where DEBUG is on, as in `make run` (pytest turns DEBUG off)."""
+    settings.DEBUG = True
+
+
+def test_seed_demo_refuses_to_run_where_debug_is_off(db, settings):
+    """Its staff accounts share a published password and two-factor secret: never in production."""
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+    assert not Idea.objects.exists()
+
+
+@pytest.mark.usefixtures("debug_on")
 def test_seed_demo_loads_a_living_portal_once(db, capsys, settings):
     settings.RUCHE_PREMODERATE_FIRST_POST = True  # as in `make run`
     call_command("seed_demo")
@@ -56,6 +73,7 @@ def test_seed_demo_loads_a_living_portal_once(db, capsys, settings):
     assert "already loaded" in capsys.readouterr().out
 
 
+@pytest.mark.usefixtures("debug_on")
 def test_demo_logins_can_log_in(client, db):
     from ideas.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 
@@ -65,6 +83,7 @@ def test_demo_logins_can_log_in(client, db):
         client.logout()
 
 
+@pytest.mark.usefixtures("debug_on")
 def test_demo_staff_sign_in_with_the_code_that_demo_code_prints(client, db):
     from io import StringIO
 

@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from ideas.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
 
@@ -9,6 +10,13 @@ class Command(BaseCommand):
     help = "Load the demo ideas, people, votes and comments (once; a second run does nothing)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The demo staff share a published password and two-factor secret: never on a real site.
+        if not settings.DEBUG:
+            raise CommandError(
+                "DEBUG is off: seed_demo creates staff accounts whose password and two-factor "
+                "secret are public, so it runs only on a development machine (DJANGO_ENV=local, "
+                "where DEBUG is on). Refusing to touch this database."
+            )
         counts = seed_demo()
         if counts:
             summary = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items())
