@@ -1,0 +1,131 @@
+"""The deploy files (deploy/) name real modules, settings and endpoints, so they cannot drift
+from the code: a renamed module, a new required variable or a moved health URL fails here."""
+
+import configparser
+import importlib.util
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+
+from config.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+UNITS = ("ruche-web.service", "ruche-worker.service", "ruche-beat.service")
+
+
+def compose() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+
+
+def unit(name: str) -> configparser.RawConfigParser:
+    # systemd repeats some keys (Environment=, SystemCallFilter=): keep going, last one wins.
+    parser = configparser.RawConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string((DEPLOY / "systemd" / name).read_text())
+    return parser
+
+
+def dockerfile_cmd() -> list[str]:
+    text = (DEPLOY / "Dockerfile").read_text().replace("\\\n", " ")
+    match = re.search(r"^CMD (\[.*\])$", text, re.MULTILINE)
+    assert match, "the Dockerfile has a CMD in exec form"
+    return list(yaml.safe_load(match.group(1)))
+
+
+def env_example_names() -> set[str]:
+    text = (ROOT / ".env.example").read_text()
+    return set(re.findall(r"^#?\s?([A-Z][A-Z0-9_]+)=", text, re.MULTILINE))
+
+
+def check_command(argv: list[str]) -> str:
+    """Assert a command starts the site or the worker from modules that exist; say which."""
+    program = Path(argv[0]).name
+    if program == "gunicorn":
+        module, _, attribute = argv[1].partition(":")
+        assert importlib.util.find_spec(module) is not None, module
+        source = Path(importlib.util.find_spec(module).origin).read_text()  # type: ignore[arg-type,union-attr]
+        assert re.search(rf"^{attribute or 'application'} = ", source, re.MULTILINE)
+        return "web"
+    if program == "celery":
+        assert argv[1:3] == ["-A", "config"]
+        assert importlib.util.find_spec("config.celery") is not None
+        assert argv[3] in ("worker", "beat")
+        return argv[3]
+    if argv[:2] == ["python", "manage.py"]:
+        from django.core.management import get_commands
+
+        assert argv[2] in get_commands()
+        return argv[2]
+    raise AssertionError(f"unexpected command {argv}")
+
+
+def test_compose_runs_the_web_worker_beat_and_their_services() -> None:
+    services = compose()["services"]
+
+    roles = {
+        name: check_command(s["command"])
+        for name, s in services.items()
+        if "command" in s and name not in ("redis",)
+    }
+
+    assert roles == {"migrate": "migrate", "web": "web", "worker": "worker", "beat": "beat"}
+    assert {"postgres", "redis"} <= set(services)
+    for name in ("postgres", "redis", "web", "worker"):
+        assert services[name]["healthcheck"]["test"], name
+    assert "/health/live" in " ".join(services["web"]["healthcheck"]["test"])
+
+
+def test_compose_sets_only_variables_the_settings_read() -> None:
+    environment = compose()["services"]["web"]["environment"]
+    documented = env_example_names()
+
+    assert environment["DJANGO_ENV"] == "production"
+    assert set(environment) <= documented, set(environment) - documented
+    for required in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "SITE_URL"):
+        assert required in environment
+
+
+@pytest.mark.parametrize("name", UNITS)
+def test_systemd_units_start_real_modules_hardened(name: str) -> None:
+    service = unit(name)["Service"]
+    argv = shlex.split(service["ExecStart"])
+
+    assert argv[0].startswith("/opt/ruche/.venv/bin/")
+    assert check_command(argv) == name.removeprefix("ruche-").removesuffix(".service")
+    assert service["User"] == "ruche"
+    assert service["NoNewPrivileges"] == "yes"
+    assert service["ProtectSystem"] == "strict"
+    assert service["CapabilityBoundingSet"] == ""
+    assert "DJANGO_ENV=production" in (DEPLOY / "systemd" / name).read_text()
+
+
+def test_the_image_runs_the_same_web_command_as_a_non_root_user() -> None:
+    text = (DEPLOY / "Dockerfile").read_text()
+
+    assert "FROM python:3.11-slim" in text
+    assert re.search(r"^USER ruche$", text, re.MULTILINE)
+    assert check_command(dockerfile_cmd()) == "web"
+    assert dockerfile_cmd()[1:] == compose()["services"]["web"]["command"][1:]
+    assert "--require-hashes" in text
+    assert "collectstatic" in text
+
+
+def test_the_healthcheck_url_answers(client, db) -> None:  # type: ignore[no-untyped-def]
+    assert "http://127.0.0.1:8000/health/live" in (DEPLOY / "Dockerfile").read_text()
+
+    response = client.get("/health/live", HTTP_HOST="127.0.0.1:8000")
+
+    assert response.status_code == 200
+
+
+def test_every_scheduled_task_exists() -> None:
+    """Beat sends these by name: a renamed task would be sent and never run."""
+    from django.conf import settings
+
+    celery_app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in celery_app.tasks, entry["task"]
