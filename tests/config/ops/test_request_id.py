@@ -48,6 +48,7 @@ def test_a_task_queued_by_a_vote_carries_the_request_id_to_the_broker(
         assert response.status_code == 302
         with celery_app.connection_for_write() as conn:
             message = conn.SimpleQueue(queue).get(timeout=5)
+            message.ack()  # else Redis puts it back when the connection closes
             conn.default_channel.queue_purge(queue)
     finally:
         celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = saved
@@ -61,5 +62,6 @@ def test_a_task_queued_outside_any_request_has_no_request_id():
     celery_app.send_task("ideas.tasks.recluster_if_needed", queue=queue)
     with celery_app.connection_for_write() as conn:
         message = conn.SimpleQueue(queue).get(timeout=5)
+        message.ack()
         conn.default_channel.queue_purge(queue)
     assert TASK_HEADER not in message.headers
