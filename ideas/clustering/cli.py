@@ -10,8 +10,9 @@ from pathlib import Path
 from ideas.clustering.csvio import (
     EXIT_USAGE,
     CliError,
+    Progress,
     analyser_parser,
-    read_text_rows,
+    read_input,
     run_analyser,
     write_rows,
 )
@@ -23,9 +24,10 @@ def _cluster_command(args: argparse.Namespace) -> int:
     from ideas.clustering.engine import build_themes  # lazy: keeps --help fast
 
     started = time.perf_counter()
-    texts, ids = read_text_rows(Path(args.input), args.text_column, args.id_column)
+    progress = Progress(args.progress_every)
+    texts, ids = read_input(args, progress)
     try:
-        model, _ = build_themes(texts, backend=args.backend, seed=args.seed)
+        model, _ = build_themes(texts, backend=args.backend, seed=args.seed, progress=progress)
     except RuntimeError as exc:  # e.g. --backend e5 asked explicitly but not installed
         raise CliError(str(exc)) from exc
     labels_by_theme = {t.id: t.label for t in model.themes}

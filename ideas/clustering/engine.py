@@ -16,6 +16,7 @@ from ideas.clustering.text import detect_language
 from ideas.clustering.vectors import (
     BackendName,
     Embedder,
+    ProgressCallback,
     TfidfLsaEmbedder,
     embed_texts,
     get_embedder,
@@ -67,6 +68,7 @@ def build_themes(
     params: ClusteringParams | None = None,
     use_lexical: bool | None = None,
     embed_limit: int = EMBED_LIMIT,
+    progress: ProgressCallback | None = None,
 ) -> tuple[ThemeModel, Embedder | None]:
     """Cluster texts into labelled themes.
 
@@ -77,15 +79,24 @@ def build_themes(
 
     Above `embed_limit` raw texts (e5 backend), only a sample of that size is embedded and the
     other texts join themes through their lexical neighbours (ideas.clustering.sampling).
+
+    `progress(stage, done, total)`, when given, is called as each stage starts and as texts are
+    embedded (see vectors.embed_texts), for a command line to show on long runs.
     """
     texts = list(texts)
+    report = progress or _no_progress
     embedder: Embedder | None = None
     if vectors is None and len(texts) > embed_limit:
+        if isinstance(backend, str) and backend != "tfidf":
+            report("loading the encoders", 0, 0)
         embedder = get_embedder(backend, seed=seed) if isinstance(backend, str) else backend
         if not isinstance(embedder, TfidfLsaEmbedder):  # TF-IDF is cheap: embed everything
-            return _build_from_sample(texts, embedder, seed, params, embed_limit), embedder
+            model = _build_from_sample(texts, embedder, seed, params, embed_limit, report)
+            return model, embedder
     if vectors is None:
-        vectors, embedder = embed_texts(texts, backend=embedder or backend, seed=seed)
+        vectors, embedder = embed_texts(
+            texts, backend=embedder or backend, seed=seed, progress=progress
+        )
         backend_name = embedder.name
     else:
         vectors = l2_normalise(vectors)
@@ -96,11 +107,16 @@ def build_themes(
         use_lexical = backend_name != "tfidf" and 20 <= len(texts) <= LEXICAL_LIMIT
     if params is None and backend_name == "tfidf":
         params = ClusteringParams(resolution=TFIDF_RESOLUTION)
-    lexical = TfidfLsaEmbedder(seed=seed).fit(texts).embed(texts) if use_lexical else None
+    lexical = None
+    if use_lexical:
+        report(f"adding a TF-IDF + LSA view of {len(texts):,} texts", 0, 0)
+        lexical = TfidfLsaEmbedder(seed=seed).fit(texts).embed(texts)
     languages = np.asarray([detect_language(text) for text in texts])
+    report(f"clustering {len(texts):,} texts", 0, 0)
     result = cluster_vectors(
         vectors, seed=seed, params=params, lexical=lexical, languages=languages
     )
+    report(f"naming {result.n_themes:,} themes", 0, 0)
     themes = describe_themes(texts, vectors, result.labels, result.centroids, result.thresholds)
     return ThemeModel(labels=result.labels, themes=themes, backend=backend_name), embedder
 
@@ -111,13 +127,22 @@ def _build_from_sample(
     seed: int,
     params: ClusteringParams | None,
     size: int,
+    progress: ProgressCallback,
 ) -> ThemeModel:
     """Themes found in an embedded sample; every other text takes its lexical neighbours'."""
     sample = sample_rows(len(texts), size, seed)
+    progress(f"themes from a sample of {size:,} of the {len(texts):,} texts", 0, 0)
     model, _ = build_themes(
-        [texts[i] for i in sample], backend=embedder, seed=seed, params=params, embed_limit=size
+        [texts[i] for i in sample],
+        backend=embedder,
+        seed=seed,
+        params=params,
+        embed_limit=size,
+        progress=progress,
     )
+    progress(f"TF-IDF + LSA view of all {len(texts):,} texts", 0, 0)
     lexical = TfidfLsaEmbedder(seed=seed).fit(texts).embed(texts)
+    progress(f"giving the other {len(texts) - size:,} texts their neighbours' themes", 0, 0)
     labels = np.full(len(texts), -1, dtype=np.int64)
     labels[sample] = model.labels
     rest = np.setdiff1d(np.arange(len(texts)), sample)
@@ -134,6 +159,10 @@ def _build_from_sample(
         for theme in model.themes
     ]
     return ThemeModel(labels=labels, themes=themes, backend=model.backend)
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
 
 
 def assign_new(vectors: np.ndarray, model: ThemeModel) -> tuple[np.ndarray, np.ndarray]:

@@ -38,6 +38,10 @@ from ideas.clustering.text import has_content, normalise, prepare_text
 logger = logging.getLogger(__name__)
 
 BackendName = Literal["auto", "e5", "use", "minilm", "tfidf"]
+# Long runs report progress as (stage, done, total); total 0 announces a stage without a count.
+ProgressCallback = Callable[[str, int, int], None]
+# Texts embedded between two progress reports: about 10 s for the ensemble on two cores.
+PROGRESS_CHUNK = 512
 E5_DIM = 384
 # Sentence encoders of the ensemble, in the order their blocks appear in a stored vector.
 ENSEMBLE = ("e5", "use", "minilm")
@@ -308,13 +312,35 @@ def embed_texts(
     backend: BackendName | Embedder = "auto",
     batch_size: int = 256,
     seed: int = 0,
+    progress: ProgressCallback | None = None,
 ) -> tuple[np.ndarray, Embedder]:
     """Embed texts in batches -> (float32 L2-normalised matrix, the fitted embedder).
 
     The embedder is returned so that later single texts (a new idea, a search query) are
     embedded in the same space: with TF-IDF that space depends on the fitted corpus.
+    With `progress`, texts are embedded PROGRESS_CHUNK at a time and each chunk is reported as
+    ("embedding texts", done, total); every row is independent of the others once the embedder
+    is fitted, so the matrix is the same.
     """
+    texts = list(texts)
+    if progress is not None and isinstance(backend, str) and backend != "tfidf":
+        progress("loading the encoders", 0, 0)
     embedder = get_embedder(backend, seed=seed) if isinstance(backend, str) else backend
     if isinstance(embedder, TfidfLsaEmbedder) and embedder.dim == 0:
-        embedder.fit(list(texts))
-    return embedder.embed(list(texts), batch_size=batch_size), embedder
+        if progress is not None:
+            progress(f"fitting TF-IDF + LSA on {len(texts):,} texts", 0, 0)
+        embedder.fit(texts)
+    if progress is None or len(texts) <= PROGRESS_CHUNK:
+        matrix = embedder.embed(texts, batch_size=batch_size)
+        if progress is not None:
+            progress("embedding texts", len(texts), len(texts))
+        return matrix, embedder
+    first = embedder.embed(texts[:PROGRESS_CHUNK], batch_size=batch_size)
+    out = np.empty((len(texts), first.shape[1]), dtype=np.float32)
+    out[: len(first)] = first
+    progress("embedding texts", len(first), len(texts))
+    for start in range(PROGRESS_CHUNK, len(texts), PROGRESS_CHUNK):
+        block = embedder.embed(texts[start : start + PROGRESS_CHUNK], batch_size=batch_size)
+        out[start : start + len(block)] = block
+        progress("embedding texts", start + len(block), len(texts))
+    return out, embedder

@@ -8,15 +8,19 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from ideas.clustering.csvio import analyser_parser, read_text_rows, run_analyser, write_rows
+from ideas.clustering.csvio import Progress, analyser_parser, read_input, run_analyser, write_rows
 from ideas.pii.detect import KINDS
-from ideas.pii.mask import LANGUAGES, mask_pii
+from ideas.pii.mask import LANGUAGES, MaskResult, mask_pii
 
 
 def _mask_command(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    texts, ids = read_text_rows(Path(args.input), args.text_column, args.id_column)
-    results = [mask_pii(text, language=args.language) for text in texts]
+    progress = Progress(args.progress_every)
+    texts, ids = read_input(args, progress)
+    results: list[MaskResult] = []
+    for text in texts:
+        results.append(mask_pii(text, language=args.language))
+        progress("masking texts", len(results), len(texts))
     output = Path(args.output)
     write_rows(
         output,
