@@ -10,7 +10,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from community.models import Comment, Flag, FlagReason
-from community.premoderation import authors_with_approved_posts
+from community.premoderation import authors_with_approved_posts, published_by_a_moderator
 from ideas.models import Idea
 
 
@@ -126,13 +126,23 @@ def pending_queue(*, limit: int) -> PendingQueue:
     items += [PendingItem(c.idea, c, c.pending_at) for c in oldest_comments if c.pending_at]
     items = sorted(items, key=lambda item: item.pending_at)[:limit]
     approved = authors_with_approved_posts({item.post.author_id for item in items})
+    # A waiting post that a moderator once let through is waiting again after an edit.
+    edited_ideas, edited_comments = published_by_a_moderator(
+        idea_ids=[item.idea.pk for item in items if item.comment is None],
+        comment_ids=[item.comment.pk for item in items if item.comment is not None],
+    )
     for item in items:
         has_approved = item.post.author_id in approved
-        item.reasons = _pending_reasons(item, author_has_approved_post=has_approved)
+        edited = item.post.pk in (edited_ideas if item.comment is None else edited_comments)
+        item.reasons = _pending_reasons(
+            item, author_has_approved_post=has_approved, edited_after_approval=edited
+        )
     return PendingQueue(items=items, total=ideas.count() + comments.count())
 
 
-def _pending_reasons(item: PendingItem, *, author_has_approved_post: bool) -> list[str]:
+def _pending_reasons(
+    item: PendingItem, *, author_has_approved_post: bool, edited_after_approval: bool = False
+) -> list[str]:
     reasons = []
     if item.comment is None:
         if item.idea.category.premoderated:
@@ -146,6 +156,8 @@ def _pending_reasons(item: PendingItem, *, author_has_approved_post: bool) -> li
             )
     if settings.RUCHE_PREMODERATE_FIRST_POST and not author_has_approved_post:
         reasons.append(_("The member's first post."))
+    if edited_after_approval:
+        reasons.append(_("Edited after a moderator approved it."))
     if not reasons:
         reasons.append(_("Held under a rule that no longer applies (first post or setting)."))
     return reasons

@@ -13,7 +13,13 @@ vector or theme, no sentiment. Approval makes it public and runs those tasks the
 Rejecting is hiding, with a reason (`moderation_services.content_hide`): it clears `pending_at`
 and sets `hidden_at` (an idea) or `removed_at` (a comment) in the same update, so the item
 leaves the waiting list and shows as hidden to its author and moderators, who may restore it.
+
+Edits are pre-moderated too (`edit_needs_premoderation`): an edited post waits again when, as
+edited, it would wait if it were posted now, or when it is public only because a moderator let
+it through (an approval covers the text the moderator read, not the next one).
 """
+
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +30,7 @@ from accounts.access import require_permission
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT, user_holds_staff_role
 from community.audit import audit_record
-from community.models import AuditAction, Campaign, Comment
+from community.models import AuditAction, AuditEntry, Campaign, Comment
 from community.notifications import notify_post_reviewed
 from ideas.models import Category, Idea
 
@@ -68,6 +74,60 @@ def needs_premoderation(
 def comment_needs_premoderation(*, author: User) -> bool:
     """Whether a new comment by `author` waits for a moderator (their first post only)."""
     return not user_holds_staff_role(author) and _first_post(author)
+
+
+def published_by_a_moderator(
+    *, idea_ids: Iterable[int] = (), comment_ids: Iterable[int] = ()
+) -> tuple[set[int], set[int]]:
+    """Which of these ideas and comments a moderator let through while they waited: approved
+    them, or rejected them (a restore can publish them later). One query, on the audit log,
+    which keeps every approval and rejection."""
+    idea_ids, comment_ids = set(idea_ids), set(comment_ids)
+    if not idea_ids and not comment_ids:
+        return set(), set()
+    rejected = {"before__pending": True}
+    decided = (
+        Q(target_type="idea", target_id__in=idea_ids)
+        & (Q(action=AuditAction.IDEA_APPROVE) | Q(action=AuditAction.IDEA_HIDE, **rejected))
+    ) | (
+        Q(target_type="comment", target_id__in=comment_ids)
+        & (Q(action=AuditAction.COMMENT_APPROVE) | Q(action=AuditAction.COMMENT_HIDE, **rejected))
+    )
+    ideas: set[int] = set()
+    comments: set[int] = set()
+    for kind, pk in AuditEntry.objects.filter(decided).values_list("target_type", "target_id"):
+        (ideas if kind == "idea" else comments).add(pk)
+    return ideas, comments
+
+
+def edit_needs_premoderation(*, post: Idea | Comment) -> bool:
+    """Whether `post`, as its author has just edited it (an idea with its new category), waits
+    for a moderator before the edit is public. It does when:
+
+    1. it is still waiting (the edit waits with it);
+    2. posted now, it would wait: an idea in a pre-moderated category or campaign, or the
+       first-post rule (none of the author's posts is public);
+    3. it is public only because a moderator let it through (approved it, or restored it after
+       rejecting it): that decision covered the text the moderator read, not this one.
+
+    Staff never wait. The services (`idea_update`, `comment_update`) apply the answer: the post
+    becomes waiting again, hidden from everyone but its author and moderators, and approving it
+    publishes the edit.
+    """
+    author = post.author
+    if user_holds_staff_role(author):
+        return False
+    if post.pending_at is not None:
+        return True
+    if isinstance(post, Idea):
+        campaign = post.campaign
+        if post.category.premoderated or (campaign is not None and campaign.premoderated):
+            return True
+    if _first_post(author):
+        return True
+    if isinstance(post, Idea):
+        return post.pk in published_by_a_moderator(idea_ids=[post.pk])[0]
+    return post.pk in published_by_a_moderator(comment_ids=[post.pk])[1]
 
 
 def _note(reason: str) -> str:

@@ -96,12 +96,32 @@ def comment_can_remove(*, comment: Comment, user: User | AnonymousUser) -> bool:
 
 @transaction.atomic
 def comment_update(*, comment: Comment, editor: User, body: str) -> Comment:
+    """Change a comment's text. When pre-moderation covers the edit
+    (`premoderation.edit_needs_premoderation`) the comment waits for a moderator again: hidden
+    from everyone but its author and moderators, and not counted, until approved.
+
+    The row is locked first, so a moderator approving or removing it at the same moment either
+    finishes before (and the edit sees it) or waits for the edit."""
+    from community.premoderation import edit_needs_premoderation
+
     ensure_can_participate(editor)  # suspended and banned members cannot edit either
-    if not comment_can_edit(comment=comment, user=editor):
+    locked = Comment.objects.select_for_update().filter(pk=comment.pk)
+    state = locked.values("pending_at", "removed_at").first()
+    if state is not None:
+        comment.pending_at, comment.removed_at = state["pending_at"], state["removed_at"]
+    if state is None or not comment_can_edit(comment=comment, user=editor):
         raise PermissionDenied(_("You cannot edit this comment."))
     masked = mask_texts(model=Comment, language=None, body=body)
     comment.body = masked["body"]
-    _validated(comment).save(update_fields=["body", "body_html", "updated_at"])
+    _validated(comment)
+    fields = ["body", "body_html", "updated_at"]
+    if not comment.is_pending and edit_needs_premoderation(post=comment):
+        # Shown until now, so counted: it leaves the count until a moderator approves it
+        # (comment_approve counts it again and runs what a new comment triggers).
+        comment.pending_at = timezone.now()
+        fields.append("pending_at")
+        _count(comment.idea_id, -1)
+    comment.save(update_fields=fields)
     masked_record(masked=masked, idea=comment.idea, comment=comment)
     return comment
 

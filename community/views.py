@@ -73,7 +73,17 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:  # e.g. too long once personal data is hidden
                 form.add_error(None, error)
             else:
-                messages.success(request, _("Your comment was updated."))
+                if comment.is_pending:
+                    messages.success(
+                        request,
+                        _(
+                            "Your changes will be visible to everyone once a moderator has "
+                            "reviewed them. Meanwhile only you and the moderators can see this "
+                            "comment."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Your comment was updated."))
                 if notice := masked_notice(target=comment, where="comment"):
                     messages.warning(request, notice)
                 return redirect(f"{comment.idea.get_absolute_url()}#comment-{comment.pk}")

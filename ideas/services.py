@@ -97,9 +97,14 @@ def idea_can_edit(*, idea: Idea, user: User | AnonymousUser) -> bool:
 def idea_update(
     *, idea: Idea, editor: User, title: str, body: str, category: Category, language: str
 ) -> Idea:
+    """Change an idea within its edit window. When pre-moderation covers the edit (a
+    pre-moderated category or campaign, the first-post rule, or an idea a moderator approved:
+    `community.premoderation.edit_needs_premoderation`) the idea waits for a moderator again,
+    seen only by its author and moderators, until approved."""
     ensure_can_participate(editor)  # suspended and banned members cannot edit either
     if not idea_can_edit(idea=idea, user=editor):
         raise PermissionDenied(_("This idea can no longer be edited."))
+    from community.premoderation import edit_needs_premoderation
     from ideas.tasks import idea_written
 
     masked = mask_texts(model=Idea, language=language, title=title, body=body)
@@ -109,10 +114,18 @@ def idea_update(
         category,
         language,
     )
+    fields = ["title", "body", "body_html", "category", "language", "updated_at"]
     with transaction.atomic():
-        _validated(idea).save(
-            update_fields=["title", "body", "body_html", "category", "language", "updated_at"]
+        # Locked, so that a moderator approving it meanwhile either finishes first (and the
+        # edit then waits again) or waits for the edit.
+        idea.pending_at = (
+            Idea.objects.select_for_update().values_list("pending_at", flat=True).get(pk=idea.pk)
         )
+        _validated(idea)
+        if edit_needs_premoderation(post=idea):
+            idea.pending_at = idea.pending_at or timezone.now()
+            fields.append("pending_at")
+        idea.save(update_fields=fields)
         masked_record(masked=masked, idea=idea)
         if not idea.is_pending:  # a waiting idea is embedded and scored once approved
             transaction.on_commit(lambda: idea_written.delay(idea.pk))

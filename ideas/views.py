@@ -164,7 +164,16 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:  # e.g. too long once personal data is hidden
                 _add_service_errors(form, error)
             else:
-                messages.success(request, _("Your idea was updated."))
+                if idea.is_pending:
+                    messages.success(
+                        request,
+                        _(
+                            "Your changes will be public once a moderator has reviewed them. "
+                            "Meanwhile only you and the moderators can see this idea."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Your idea was updated."))
                 if notice := masked_notice(target=idea, where="idea"):
                     messages.warning(request, notice)
                 return redirect(idea)
