@@ -1,5 +1,6 @@
-"""Sanctions by moderators: suspend a member (they read but cannot post, comment or vote until a
-date) or ban them (they cannot log in at all), and reinstate them.
+"""Sanctions by moderators: suspend a member until a date (they read, complain and use their data
+rights, but cannot post, edit, comment, vote or report) or ban them (they cannot log in at all),
+and reinstate them.
 
 A sanction may hide the member's content. It hides each item through the moderation service
 (`content_hide`, which keeps comment counts and flags right and audits the item) and lists the
@@ -63,6 +64,27 @@ def ensure_can_participate(user: Any) -> None:
             % {"until": _when(user.suspended_until)}
         )
     raise PermissionDenied(_("Your account is closed: you cannot post ideas, comment or vote."))
+
+
+def ensure_can_report(user: Any) -> None:
+    """Raise PermissionDenied, with a message for the member, unless they may report content.
+
+    A suspension stops whatever reaches other people, and a report reaches the moderators'
+    queue (a suspended member could flood it). Complaints and the member's data rights (export,
+    deletion) are private to them and the bank, and stay open."""
+    if can_participate(user):
+        return
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Log in to take part."))
+    if is_suspended(user):
+        raise PermissionDenied(
+            _(
+                "Your account is suspended until %(until)s: you cannot report content meanwhile. "
+                "You can still make a complaint and download or delete your data."
+            )
+            % {"until": _when(user.suspended_until)}
+        )
+    raise PermissionDenied(_("Your account is closed: you cannot report content."))
 
 
 # --- Checks shared by the actions ----------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_permission
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT
+from accounts.sanctions import ensure_can_report
 from community.audit import audit_record
 from community.models import AuditAction, Comment, Flag, FlagResolution
 from ideas.models import Idea
@@ -20,7 +21,9 @@ from ideas.models import Idea
 def flag_create(
     *, reporter: User, idea: Idea, reason: str, note: str = "", comment: Comment | None = None
 ) -> Flag:
-    """Report an idea, or one of its comments. One open flag per person per item."""
+    """Report an idea, or one of its comments. One open flag per person per item. Suspended
+    and banned members cannot report (`accounts.sanctions.ensure_can_report`)."""
+    ensure_can_report(reporter)
     if comment is not None:
         if comment.idea_id != idea.pk:
             raise ValidationError(_("This comment is not on this idea."))
