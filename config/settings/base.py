@@ -309,6 +309,8 @@ RATE_LIMITS = {
     # A member's data download (a GET, limited by hand) and the password check before deleting.
     "data_export": (5, 3600),
     "account_delete": (10, 3600),
+    # Similar ideas while a title is typed (debounced by htmx): three sentence encoders a call.
+    "similar": (30, 60),
 }
 
 # Themes: the text representation (auto = e5 sentence embeddings, TF-IDF + LSA if unavailable),

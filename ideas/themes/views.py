@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import authenticated_user
 from accounts.roles import MANAGE_THEMES
+from config.ratelimit import is_rate_limited, too_many_requests
 from ideas.models import Category, RunState, ThemeStatus
 from ideas.themes import selectors, services
 from ideas.themes.forms import DashboardFilterForm, ThemeForm
@@ -168,13 +170,28 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+SIMILAR_TEXT_MAX_LENGTH = 300  # titles hold 140 at most
+
+
 @require_POST
 def similar(request: HttpRequest) -> HttpResponse:
     """htmx: up to five existing ideas like the title being typed on the submit form.
 
     POST, not GET: what is typed may hold personal data (it is masked only on publishing), and
-    a query string ends up in server and proxy access logs."""
-    text = request.POST.get("title", "")[:300]
+    a query string ends up in server and proxy access logs. Each call runs three sentence
+    encoders, so only for signed-in people (the form needs a login anyway; a 403, not a
+    redirect, which htmx would follow and put the login page in the box), within a rate limit,
+    on a short text."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied(_("Sign in to see similar ideas."))
+    if is_rate_limited(request, "similar"):
+        return too_many_requests(request, "similar")
+    text = request.POST.get("title", "")
+    if len(text) > SIMILAR_TEXT_MAX_LENGTH:
+        message = _("Similar ideas are looked up for %(max)s characters at most.") % {
+            "max": SIMILAR_TEXT_MAX_LENGTH
+        }
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
     exclude = request.POST.get("exclude")
     exclude_pk = int(exclude) if exclude and exclude.isdigit() else None
     matches = similar_ideas(text=text, k=5, exclude=exclude_pk)

@@ -162,8 +162,9 @@ def test_rerun_needs_post_and_queues_a_run(
     assert latest.requested_by == product_manager
 
 
-def test_similar_ideas_appear_for_a_title_being_typed(client, published):
+def test_similar_ideas_appear_for_a_title_being_typed(client, alice, published):
     groups, _ = published
+    client.force_login(alice)
     response = client.post(
         reverse("ideas:similar"), {"title": "How do I freeze my card in the app?"}
     )
@@ -174,8 +175,9 @@ def test_similar_ideas_appear_for_a_title_being_typed(client, published):
     assert "Is your idea already here?" in response.text
 
 
-def test_a_french_title_finds_english_twins(client, published):
+def test_a_french_title_finds_english_twins(client, alice, published):
     groups, _ = published
+    client.force_login(alice)
     response = client.post(
         reverse("ideas:similar"), {"title": "Mettre l'application en mode sombre"}
     )
@@ -183,7 +185,8 @@ def test_a_french_title_finds_english_twins(client, published):
     assert titles & {i.title for i in groups["dark"] if not any(c in i.title for c in "éè'")}
 
 
-def test_no_similar_ideas_for_a_too_short_or_unrelated_title(client, published):
+def test_no_similar_ideas_for_a_too_short_or_unrelated_title(client, alice, published):
+    client.force_login(alice)
     assert client.post(reverse("ideas:similar"), {"title": "hi"}).context["matches"] == []
     response = client.post(
         reverse("ideas:similar"), {"title": "Sponsor the under-12 football team"}
@@ -191,9 +194,59 @@ def test_no_similar_ideas_for_a_too_short_or_unrelated_title(client, published):
     assert response.context["matches"] == []
 
 
-def test_the_typed_title_never_travels_in_a_url(client, published):
+def test_the_typed_title_never_travels_in_a_url(client, alice, published):
     """It may hold a card number: GET would put it in access logs."""
+    client.force_login(alice)
     assert client.get(reverse("ideas:similar"), {"title": "My card 4970"}).status_code == 405
+
+
+@pytest.fixture
+def encoder_runs(monkeypatch):  # type: ignore[no-untyped-def]
+    """Counts the lookups that reach the sentence encoders (the real ones still run)."""
+    from ideas.themes import similar, views
+
+    calls: list[str] = []
+
+    def counted(*, text: str, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(text)
+        return similar.similar_ideas(text=text, **kwargs)
+
+    monkeypatch.setattr(views, "similar_ideas", counted)
+    return calls
+
+
+def test_anonymous_callers_get_no_similar_ideas_and_run_no_encoder(client, published, encoder_runs):
+    """Three sentence encoders per call: not for anyone on the internet (the form that asks
+    needs a login anyway). A 403, not a redirect: htmx would put the login page in the box."""
+    response = client.post(reverse("ideas:similar"), {"title": "How do I freeze my card?"})
+    assert response.status_code == 403
+    assert encoder_runs == []
+
+
+def test_a_text_longer_than_300_characters_is_refused_with_a_message(
+    client, alice, published, encoder_runs
+):
+    client.force_login(alice)
+    response = client.post(reverse("ideas:similar"), {"title": "freeze my card " * 21})
+    assert response.status_code == 400
+    assert "300 characters" in response.text
+    assert encoder_runs == []
+    exactly = client.post(reverse("ideas:similar"), {"title": "x" * 300})
+    assert exactly.status_code == 200
+
+
+def test_lookups_over_the_per_minute_limit_get_429(client, alice, bob, settings, encoder_runs):
+    assert settings.RATE_LIMITS["similar"] == (30, 60)
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "similar": (3, 60)}
+    client.force_login(alice)
+    url = reverse("ideas:similar")
+    codes = [client.post(url, {"title": f"Card {n}"}).status_code for n in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert len(encoder_runs) == 3
+    assert client.post(url, {"title": "Card"})["Retry-After"] == "60"
+    # Per person: someone else signed in from another address still gets answers.
+    client.force_login(bob)
+    assert client.post(url, {"title": "Card"}, REMOTE_ADDR="10.0.0.9").status_code == 200
 
 
 def test_an_idea_hidden_after_the_run_leaves_the_export_and_the_dashboard_at_once(
