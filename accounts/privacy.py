@@ -197,7 +197,10 @@ def _sentiments(user: User) -> tuple[dict[int, dict[str, Any]], dict[int, dict[s
 
 
 def _idea_ref(idea: Idea) -> dict[str, Any]:
-    return {"id": idea.pk, "title": idea.title}
+    """Another idea the member acted on. The title of one hidden or waiting for a moderator is
+    not theirs to see (their own ideas are exported in full under "ideas")."""
+    shown = idea.hidden_at is None and idea.pending_at is None
+    return {"id": idea.pk, "title": idea.title if shown else ""}
 
 
 def personal_data_export(*, user: User) -> dict[str, Any]:

@@ -7,7 +7,7 @@ so a fresh database and the test database both have them.
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 MEMBER = "member"
@@ -98,3 +98,22 @@ def user_holds_staff_role(user: Any) -> bool:
     accounts that must use two-factor, that moderators cannot sanction, that are never
     pre-moderated and that cannot delete themselves while they hold the role."""
     return bool(user.is_authenticated and (user.is_staff or user_answers_officially(user)))
+
+
+def users_with_permission(name: str) -> QuerySet[Any]:
+    """Active people who hold a permission ("app_label.codename") through a role, directly, or
+    as superusers: one query, usable as a subquery."""
+    from django.contrib.auth import get_user_model
+
+    app_label, codename = name.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=permission)
+            | Q(user_permissions__in=permission),
+            is_active=True,
+        )
+        .distinct()
+    )

@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Case, DateField, ExpressionWrapper, F, Q, QuerySet, When
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_permission
 from accounts.models import User
-from accounts.roles import MODERATE_CONTENT
+from accounts.roles import MODERATE_CONTENT, users_with_permission
 from community import complaint_deadlines, notifications
 from community.audit import audit_record
 from community.models import (
@@ -226,14 +225,7 @@ def complaint_from_idea(*, actor: User, idea: Idea, note: str = "") -> Complaint
 
 def complaint_moderators() -> QuerySet[User]:
     """Active people who handle complaints (MODERATE_CONTENT, or superusers)."""
-    app_label, codename = MODERATE_CONTENT.split(".")
-    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    return User.objects.filter(
-        Q(is_superuser=True)
-        | Q(groups__permissions__in=permission)
-        | Q(user_permissions__in=permission),
-        is_active=True,
-    ).distinct()
+    return users_with_permission(MODERATE_CONTENT)
 
 
 def complaint_reminders_send(*, today: date | None = None) -> int:

@@ -76,7 +76,10 @@ def content_hide(*, actor: User, idea: Idea, reason: str, comment: Comment | Non
     moderator), and close the open flags on it. Returns whether anything was hidden.
 
     An item waiting for a moderator (pre-moderation) is rejected this way: it stops waiting and
-    is hidden, in the same update (community.premoderation)."""
+    is hidden, in the same update (community.premoderation).
+
+    Other people's notifications quoting the item go with it (community.notifications,
+    `notifications_withdraw_for_*`); restoring it does not bring them back."""
     return content_hide_outcome(actor=actor, idea=idea, reason=reason, comment=comment)[0]
 
 
@@ -87,6 +90,7 @@ def content_hide_outcome(
     """`content_hide`, also saying whether the item was waiting for a moderator when this very
     update hid it: (hidden, was_pending). Decided by the conditional update itself, so a
     moderator approving at the same moment cannot make it wrong."""
+    from community.notifications import notifications_withdraw_for_idea
     from community.recognition import forget_comment
     from community.services import _take_down
 
@@ -107,6 +111,7 @@ def content_hide_outcome(
         changed = was_pending or bool(shown.update(hidden_at=now, hidden_by=actor))
         if changed:
             idea.hidden_at, idea.hidden_by, idea.pending_at = now, actor, None
+            notifications_withdraw_for_idea(idea=idea)
         action, target = AuditAction.IDEA_HIDE, idea
     else:
         was = _take_down(comment, actor)

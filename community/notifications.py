@@ -7,6 +7,9 @@ Idempotency, so that a task that runs twice never notifies or emails twice:
 2. An email is sent inside a transaction that locks the notification rows still unsent, and
    marks them sent in the same transaction. A second worker waits for the lock, then finds
    nothing left to send; a send that fails rolls back and is retried.
+
+What is not public reaches nobody but its author and moderators (`_audience`), and what is taken
+down takes its copies with it (`notifications_withdraw_for_comment`, `..._for_idea`), see there.
 """
 
 import logging
@@ -18,7 +21,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -113,6 +116,80 @@ def unsubscribe_with_token(token: str) -> tuple[User, str] | None:
     return user, kind
 
 
+# --- who may hear about what, and taking it back ------------------------------------------------
+#
+# An idea that is not public (hidden, waiting for a moderator, merged away) and a comment that is
+# not shown (removed, waiting) are seen only by their author and moderators (ideas.selectors), so
+# only they are told about them. Notifications that go to the author alone (vote milestones, a
+# moderator's decision on their post) need no check.
+#
+# Whatever takes content down (hiding from the moderation queue or with a sanction, rejecting a
+# waiting post, turning an idea into a complaint, a moderator's removal, the author's deletion)
+# calls `notifications_withdraw_for_comment` or `notifications_withdraw_for_idea` in the same
+# transaction. The copies are deleted, not blanked: gone from the bell and /notifications/, from
+# the data export, from the next digest, and an email queued but not yet sent finds nothing to
+# send (`email_notification_now`). Restoring the content does not bring them back: the event is
+# old news by then, and a second alert about it would be noise.
+
+
+def _is_public(idea: Idea) -> bool:
+    return idea.hidden_at is None and idea.pending_at is None and idea.merged_into_id is None
+
+
+def _private_to(*ideas: Idea) -> set[int] | None:
+    """None when every idea concerned is public (anyone may hear of it); otherwise the authors
+    of those that are not, who with moderators are the only people who may."""
+    authors = {idea.author_id for idea in ideas if not _is_public(idea)}
+    return authors or None
+
+
+def _moderators() -> QuerySet[User]:
+    from accounts.roles import MODERATE_CONTENT, users_with_permission
+
+    return users_with_permission(MODERATE_CONTENT)
+
+
+def _audience(recipients: Iterable[User], *, private_to: set[int]) -> list[User]:
+    """Those recipients who may hear about content that is not public: its authors, moderators."""
+    recipients = list(recipients)
+    others = {user.pk for user in recipients} - private_to
+    allowed = private_to | set(
+        _moderators().filter(pk__in=others).values_list("pk", flat=True) if others else ()
+    )
+    return [user for user in recipients if user.pk in allowed]
+
+
+def _idea_locked(idea: Idea) -> Idea:
+    """The idea as it is now, its row locked until the caller's transaction ends.
+
+    Hiding an idea updates its row, and so does taking down a shown comment (its comment_count):
+    with the lock, a take-down either came first, and the caller sees it and tells fewer people,
+    or waits for the caller's notifications to exist, and then withdraws them."""
+    return Idea.objects.select_for_update().select_related("author").get(pk=idea.pk)
+
+
+def _comment_events(comment_id: int) -> tuple[str, str]:
+    """The events under which a comment is quoted: (mention, new comment)."""
+    return f"mention:{comment_id}", f"comment:{comment_id}"
+
+
+def notifications_withdraw_for_comment(*, comment_id: int) -> int:
+    """Delete every notification that quotes this comment (mentions, new-comment alerts), read or
+    not, emailed or not. For every path that takes a comment down. Returns how many went."""
+    keys = Q()
+    for event in _comment_events(comment_id):
+        keys |= Q(key__startswith=f"{event}:")
+    return Notification.objects.filter(keys).delete()[0]
+
+
+def notifications_withdraw_for_idea(*, idea: Idea) -> int:
+    """Delete the notifications about a hidden idea (status changes, its comments, mentions in
+    them...) that anyone but its author and moderators received. For every path that hides an
+    idea. Returns how many went."""
+    about = Notification.objects.filter(idea=idea).exclude(recipient_id=idea.author_id)
+    return about.exclude(recipient__in=_moderators().values("pk")).delete()[0]
+
+
 # --- creating notifications ---------------------------------------------------------------------
 
 
@@ -131,10 +208,16 @@ def _notify(
     idea: Idea | None = None,
     actor: User | None = None,
     email: bool = True,
+    private_to: set[int] | None = None,
 ) -> list[Notification]:
-    """Create one notification per recipient (once per event), then queue immediate emails."""
+    """Create one notification per recipient (once per event), then queue immediate emails.
+
+    `private_to` (from `_private_to`) names the authors of content concerned that is not public:
+    then only they and moderators are told."""
     from community.tasks import email_notification
 
+    if private_to is not None:
+        recipients = _audience(recipients, private_to=private_to)
     rows = [
         Notification(
             recipient=user,
@@ -166,8 +249,11 @@ def _notify(
     return created
 
 
+@transaction.atomic
 def notify_status_change(*, change: StatusChange, email: bool = True) -> list[Notification]:
-    idea = change.idea
+    """The idea's and its category's followers; only its author and moderators while the idea is
+    not public."""
+    idea = _idea_locked(change.idea)
     followers = set(idea_followers(idea=idea)) | set(category_followers(category=idea.category))
     with translation.override(idea.language):
         title = _("“%(title)s” is now %(status)s") % {
@@ -184,6 +270,7 @@ def notify_status_change(*, change: StatusChange, email: bool = True) -> list[No
         idea=idea,
         actor=change.changed_by,
         email=email,
+        private_to=_private_to(idea),
     )
 
 
@@ -214,8 +301,23 @@ def mentioned_people(*, comment: Comment) -> list[User]:
     return list(found.values())
 
 
+@transaction.atomic
 def notify_comment(*, comment: Comment) -> list[Notification]:
-    idea = comment.idea
+    """The people a comment mentions, then the idea's followers.
+
+    1. The idea's row is locked first (`_idea_locked`), so a take-down of the comment or of the
+       idea happens wholly before or wholly after this.
+    2. The comment is read again: one taken down (or waiting again) before the worker got here
+       is told to nobody.
+    3. On an idea that is not public (hidden after the comment was posted), only its author and
+       moderators are told.
+    """
+    idea = _idea_locked(comment.idea)
+    shown = Comment.objects.filter(pk=comment.pk, removed_at__isnull=True, pending_at__isnull=True)
+    if not shown.exists():
+        return []
+    private_to = _private_to(idea)
+    mention_event, comment_event = _comment_events(comment.pk)
     url = f"{idea.get_absolute_url()}#comment-{comment.pk}"
     mentioned = mentioned_people(comment=comment)
     with translation.override(idea.language):
@@ -227,23 +329,25 @@ def notify_comment(*, comment: Comment) -> list[Notification]:
     notified = _notify(
         recipients=mentioned,
         kind=NotificationKind.MENTION,
-        event=f"mention:{comment.pk}",
+        event=mention_event,
         title=mention_title,
         body=comment.body[:500],
         url=url,
         idea=idea,
         actor=comment.author,
+        private_to=private_to,
     )
     already = {p.pk for p in mentioned}
     notified += _notify(
         recipients=[u for u in idea_followers(idea=idea) if u.pk not in already],
         kind=NotificationKind.COMMENT,
-        event=f"comment:{comment.pk}",
+        event=comment_event,
         title=comment_title,
         body=comment.body[:500],
         url=url,
         idea=idea,
         actor=comment.author,
+        private_to=private_to,
     )
     return notified
 
@@ -275,8 +379,12 @@ def notify_merged(
     *, duplicate: Idea, into: Idea, actor: User | None = None, note: str = ""
 ) -> list[Notification]:
     """A merge (community.merging): both authors, and the duplicate's followers, hear where it
-    went. Call it before the followers move to the kept idea."""
+    went; only the duplicate's author and moderators when it was hidden or waiting (the kept
+    idea is public: `merging.merge_refusal`). Call it with both rows locked, before the
+    followers move to the kept idea."""
     followers = set(idea_followers(idea=duplicate)) | {duplicate.author, into.author}
+    # Merging is what happens here: the duplicate counts as it was just before.
+    private_to = {duplicate.author_id} if duplicate.is_hidden or duplicate.is_pending else None
     with translation.override(duplicate.language):
         if not duplicate.is_hidden and not duplicate.is_pending:
             title = _("“%(old)s” was merged into “%(new)s”") % {
@@ -294,6 +402,7 @@ def notify_merged(
         url=into.get_absolute_url(),
         idea=into,
         actor=actor,
+        private_to=private_to,
     )
 
 

@@ -23,8 +23,10 @@ def _count(idea_id: int, delta: int) -> None:
 def _take_down(comment: Comment, actor: User) -> str:
     """Mark a comment removed, once even if two people click at the same time, keeping
     comment_count right: a comment still waiting for a moderator was never counted, and it
-    leaves the waiting list. Returns "pending" or "shown" (what it was), or "" if it was
-    already removed."""
+    leaves the waiting list, and the notifications quoting it go with it (community.notifications).
+    Returns "pending" or "shown" (what it was), or "" if it was already removed."""
+    from community.notifications import notifications_withdraw_for_comment
+
     now = timezone.now()
     shown = Comment.objects.filter(pk=comment.pk, removed_at__isnull=True)
     if shown.filter(pending_at__isnull=False).update(
@@ -37,6 +39,7 @@ def _take_down(comment: Comment, actor: User) -> str:
     else:
         return ""
     comment.removed_at, comment.removed_by, comment.pending_at = now, actor, None
+    notifications_withdraw_for_comment(comment_id=comment.pk)
     return was
 
 
@@ -128,7 +131,9 @@ def comment_update(*, comment: Comment, editor: User, body: str) -> Comment:
 
 @transaction.atomic
 def comment_remove(*, comment: Comment, actor: User) -> None:
-    """Authors delete their own comments; moderators remove anyone's, leaving a trace."""
+    """Authors delete their own comments; moderators remove anyone's, leaving a trace. Either
+    way, notifications quoting it go (`notifications_withdraw_for_comment`)."""
+    from community.notifications import notifications_withdraw_for_comment
     from community.recognition import forget_comment
 
     if not comment_can_remove(comment=comment, user=actor):
@@ -143,6 +148,7 @@ def comment_remove(*, comment: Comment, actor: User) -> None:
         if rows.delete()[0] and counted:
             _count(comment.idea_id, -1)
         forget_comment(comment_id=comment_id)
+        notifications_withdraw_for_comment(comment_id=comment_id)
         return
     # Removed (by a moderator, or by its author when others replied to it): the row stays so
     # the thread holds together, the text is hidden.
