@@ -1,3 +1,4 @@
+import unicodedata
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -9,6 +10,13 @@ from accounts.services import user_join_as_member
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """The login lockout counts failures per email address alone. allauth prefixes the
+        current site's domain, which without the sites framework is the request's Host header:
+        each new Host value would give an attacker five fresh guesses."""
+        login = credentials.get("email", credentials.get("username", ""))
+        return normalise_login(str(login))
+
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         user = super().save_user(request, user, form, commit=False)
         user.display_name = form.cleaned_data.get("display_name") or user.email.split("@")[0]
@@ -38,3 +46,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             user.save(update_fields=["display_name"])
         user_join_as_member(user=user)
         return user
+
+
+def normalise_login(login: str) -> str:
+    """One spelling per address: case, surrounding spaces and Unicode forms folded."""
+    return unicodedata.normalize("NFKC", login).strip().casefold()

@@ -7,7 +7,13 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added
+
+        from accounts.mfa import on_authenticator_added
         from accounts.roles import sync_roles_after_migrate
 
         # Groups need the permissions that post_migrate creates, so they are synced after it.
         post_migrate.connect(sync_roles_after_migrate)
+        # Typing a valid code to set up an authenticator app passes the second factor for the
+        # session it happens in (accounts.mfa).
+        authenticator_added.connect(on_authenticator_added, dispatch_uid="accounts.mfa_enrolment")

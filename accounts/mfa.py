@@ -1,14 +1,21 @@
 """Multi-factor authentication for staff: moderators, product managers and admins must have an
-authenticator app (TOTP, with recovery codes) before they reach any staff page.
+authenticator app (TOTP, with recovery codes), and must have typed one of its codes *in this
+session*, before they reach any page.
 
-allauth.mfa does the enrolment and asks for the code at every login once it is set up; this module
-only decides who must have it and which pages it guards.
+allauth.mfa does the enrolment and asks for the code at every login once it is set up, and it
+records in the session which factors were used (`get_authentication_records`). Having an
+authenticator is not enough: a session that came in by any other door (Django's admin login, a
+password reset, a social login, a session from before the rule) has no "mfa" record, and the
+middleware below asks for a code before anything else. This module decides who must have it,
+whether this session passed it, and which pages stay open until then.
 """
 
 import time
 from collections.abc import Callable
 from typing import Any
 
+from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -33,6 +40,23 @@ def user_needs_mfa(user: Any) -> bool:
 
 def user_has_mfa(user: Any) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def session_passed_second_factor(request: HttpRequest) -> bool:
+    """Whether the person signed in on this request typed a code from their authenticator app
+    (or a recovery code) in this very session: allauth records it at login, at re-authentication
+    and (see `record_enrolment`) when they set the app up."""
+    records = get_authentication_records(request, getattr(request, "user", None))
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def on_authenticator_added(
+    sender: Any, request: HttpRequest, user: Any, authenticator: Authenticator, **kwargs: Any
+) -> None:
+    """Setting up an authenticator app means typing a valid code from it: that counts as the
+    second factor for the session it happens in (allauth itself records only logins)."""
+    if authenticator.type == Authenticator.Type.TOTP and request.user == user:
+        record_authentication(request, user, "mfa", id=authenticator.pk, type="totp", enrolled=True)
 
 
 def mfa_enrol(user: Any, *, secret: str | None = None) -> str:
@@ -67,25 +91,50 @@ def totp_code(secret: str, *, valid_for: float = 0.0) -> str:
     return format_hotp_value(hotp_value(secret, counter))
 
 
-def usable_without_mfa(request: HttpRequest) -> bool:
-    """Pages a staff member may open before enrolling: signing in and out, the two-factor
-    set-up itself (allauth's account_* and mfa_* pages), the language switch, the privacy page."""
+# Pages a staff member may open before passing the second factor: signing in and out, typing
+# the code, the language switch and the public privacy pages; and, for one who has no
+# authenticator yet, setting one up (allauth asks for the password again first).
+OPEN_BEFORE_SECOND_FACTOR = frozenset(
+    {
+        "account_login",
+        "account_logout",
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_reset_password_from_key",
+        "account_reset_password_from_key_done",
+        "account_confirm_email",
+        "mfa_authenticate",
+        "mfa_reauthenticate",
+        "set_language",
+        "privacy:notice",
+        "privacy:terms",
+    }
+)
+OPEN_FOR_ENROLMENT = frozenset(
+    {
+        "account_reauthenticate",
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_view_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_generate_recovery_codes",
+    }
+)
+
+
+def _view_name(request: HttpRequest) -> str | None:
     match = request.resolver_match
-    if match is None:
-        return True
-    name = match.url_name or ""
-    return name.startswith(("account_", "mfa_")) or match.view_name in OPEN_TO_ALL
-
-
-# Pages anyone may read whatever their account (public, nothing staff-only on them).
-OPEN_TO_ALL = frozenset({"set_language", "privacy:notice", "privacy:terms"})
+    return None if match is None else match.view_name
 
 
 class StaffMfaMiddleware:
-    """Sends a staff member without an authenticator app to set one up before anything else.
+    """Holds every page back from a staff member until this session has passed the second
+    factor: one without an authenticator app is sent to set one up, one with an app is asked
+    for its code.
 
     Every page, not only staff pages: a staff account sees hidden and waiting posts, private
-    complaint cases and profiles, and can remove comments from ordinary pages too."""
+    complaint cases and profiles, and can remove comments from ordinary pages too. The Django
+    admin checks the same rule again (config.admin)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -96,16 +145,27 @@ class StaffMfaMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        if not settings.STAFF_MFA_REQUIRED or usable_without_mfa(request):
+        if not settings.STAFF_MFA_REQUIRED or not user_needs_mfa(request.user):
             return None
-        if not user_needs_mfa(request.user) or user_has_mfa(request.user):
+        if session_passed_second_factor(request):
             return None
+        name = _view_name(request)
+        if name is None or name in OPEN_BEFORE_SECOND_FACTOR:
+            return None
+        next_query = urlencode({"next": request.get_full_path()})
+        if not user_has_mfa(request.user):
+            if name in OPEN_FOR_ENROLMENT:
+                return None
+            messages.warning(
+                request,
+                _(
+                    "Staff pages need two-factor authentication. Set up an authenticator app to "
+                    "continue; you will be asked for a code each time you sign in."
+                ),
+            )
+            return redirect(f"{reverse('mfa_activate_totp')}?{next_query}")
         messages.warning(
             request,
-            _(
-                "Staff pages need two-factor authentication. Set up an authenticator app to "
-                "continue; you will be asked for a code each time you sign in."
-            ),
+            _("Staff accounts need a code from your authenticator app in every session."),
         )
-        setup = reverse("mfa_activate_totp")
-        return redirect(f"{setup}?{urlencode({'next': request.get_full_path()})}")
+        return redirect(f"{reverse('mfa_reauthenticate')}?{next_query}")

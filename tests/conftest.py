@@ -11,6 +11,7 @@ from django.core.cache import cache
 
 from accounts import roles
 from tests.factories import CategoryFactory, IdeaFactory, UserFactory
+from tests.helpers import SignedInClient
 
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -23,6 +24,12 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.longrepr = f"Integration test skipped on CI, which counts as a failure: {reason}"
+
+
+@pytest.fixture
+def client():  # type: ignore[no-untyped-def]
+    """`client.force_login(staff)` signs in with the second factor passed (tests.helpers)."""
+    return SignedInClient()
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,34 @@
 import csv
 from pathlib import Path
 
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
 from django.db import connection
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+
+from accounts.roles import user_holds_staff_role
+from accounts.staff_sessions import staff_session_touch
+
+
+class SignedInClient(Client):
+    """The test client whose `force_login` stands for a whole sign-in: for an account with an
+    authenticator app, the password and then the code, as allauth records them in the session.
+
+    Tests of pages and services use it to skip the login forms; the login flows themselves, and
+    every way around the second factor, are tested through the real forms with a plain
+    `django.test.Client` (tests/accounts/test_staff_mfa.py, test_staff_entry_points.py)."""
+
+    def force_login(self, user, backend=None):  # type: ignore[no-untyped-def]
+        super().force_login(user, backend)
+        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            request = RequestFactory().get("/")
+            request.session = self.session
+            request.user = user
+            record_authentication(request, user, "mfa", type="totp")
+            if user_holds_staff_role(user):
+                staff_session_touch(request)  # as the login request itself does
+            request.session.save()
 
 
 def queries_to_get(client, url: str) -> int:  # type: ignore[no-untyped-def]

@@ -30,7 +30,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 SOCIAL_APPS, SOCIALACCOUNT_PROVIDERS = social_providers_from_env(os.environ)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.RucheAdminConfig",  # the admin behind the site's login and two-factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.staff_sessions.StaffSessionMiddleware",
     "accounts.mfa.StaffMfaMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -214,6 +215,9 @@ SOCIALACCOUNT_ONLY = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Ruche"
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
+# Staff sessions end after this many idle minutes, and when the browser closes
+# (accounts.staff_sessions); members' sessions last SESSION_COOKIE_AGE (two weeks).
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
 
 # The versions of the terms of use and of the privacy notice (templates/pages/) that members
 # accept at sign-up (accounts.Consent). Change one when its text changes: members are then asked

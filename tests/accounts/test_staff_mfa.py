@@ -58,6 +58,7 @@ def test_staff_with_an_authenticator_reach_staff_pages(client, moderator):
     assert client.get(reverse("moderation:queue")).status_code == 200
 
 
+@pytest.mark.django_db(transaction=True)  # allauth announces a new authenticator on commit
 def test_the_setup_page_shows_a_qr_code_and_activating_with_a_code_lets_staff_in(
     client, moderator_without_mfa
 ):
@@ -74,6 +75,7 @@ def test_the_setup_page_shows_a_qr_code_and_activating_with_a_code_lets_staff_in
     assert page.status_code == 200
     assert b'<img src="data:image/svg+xml' in page.content  # the QR code, inline: CSP allows data:
     secret = page.context["form"].secret
+    # Typing that code counts as this session's second factor (accounts.mfa).
     response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret, valid_for=10)})
     assert response.status_code == 302
     # Next allauth shows the recovery codes it generated, to be stored somewhere safe.
