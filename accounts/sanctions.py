@@ -147,7 +147,8 @@ def _recorded(
     after: dict[str, Any],
 ) -> User:
     """The end of every action: audit it (the locked copy's new state, then `after`) and bring
-    the caller's `member` up to date from the locked copy."""
+    the caller's `member` up to date from the locked copy. The summary names the member by id,
+    never by name: the audit log outlives the member's right to erasure."""
     audit_record(
         actor=actor,
         action=action,
@@ -257,8 +258,8 @@ def member_suspend(
         member=member,
         fresh=fresh,
         action=AuditAction.MEMBER_SUSPEND,
-        summary=_("Suspended %(member)s until %(until)s: %(reason)s")
-        % {"member": fresh, "until": _when(until), "reason": reason},
+        summary=_("Suspended member #%(pk)s until %(until)s: %(reason)s")
+        % {"pk": fresh.pk, "until": _when(until), "reason": reason},
         before=before,
         after={"hide_content": hide_content, **hidden},
     )
@@ -286,7 +287,7 @@ def member_ban(*, actor: User, member: User, reason: str, hide_content: bool) ->
         member=member,
         fresh=fresh,
         action=AuditAction.MEMBER_BAN,
-        summary=_("Banned %(member)s: %(reason)s") % {"member": fresh, "reason": reason},
+        summary=_("Banned member #%(pk)s: %(reason)s") % {"pk": fresh.pk, "reason": reason},
         before=before,
         after={"hide_content": hide_content, "sessions_ended": sessions, **hidden},
     )
@@ -315,7 +316,7 @@ def member_reinstate(*, actor: User, member: User, reason: str, restore_content:
         member=member,
         fresh=fresh,
         action=AuditAction.MEMBER_REINSTATE,
-        summary=_("Reinstated %(member)s: %(reason)s") % {"member": fresh, "reason": reason},
+        summary=_("Reinstated member #%(pk)s: %(reason)s") % {"pk": fresh.pk, "reason": reason},
         before=before,
         after={"reason": reason, "restore_content": restore_content, **restored},
     )

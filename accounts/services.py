@@ -86,8 +86,9 @@ def role_change_record(
         actor=actor,
         action=AuditAction.ROLE_CHANGE,
         target=user,
-        summary=_("Roles of %(user)s: %(before)s → %(after)s")
-        % {"user": user, "before": _describe_roles(before), "after": _describe_roles(after)},
+        # The account's id, not its name: the audit log outlives the right to erasure.
+        summary=_("Roles of user #%(pk)s: %(before)s → %(after)s")
+        % {"pk": user.pk, "before": _describe_roles(before), "after": _describe_roles(after)},
         before=before,
         after=after,
     )

@@ -162,10 +162,11 @@ def merge_preview(*, source: Idea, target: Idea) -> MergePreview:
 
 
 def _counts(idea: Idea) -> dict[str, Any]:
+    """An idea's counts for the audit log: its id, not its title (the log outlives the author's
+    right to erasure)."""
     idea.refresh_from_db(fields=["vote_count", "comment_count"])
     return {
         "id": idea.pk,
-        "title": idea.title,
         "votes": idea.vote_count,
         "comments": idea.comment_count,
         "followers": Follow.objects.filter(idea=idea).count(),
@@ -255,13 +256,8 @@ def idea_merge(*, actor: User, source: Idea, target: Idea, note: str = "") -> Me
             actor=actor,
             action=AuditAction.IDEA_MERGE,
             target=duplicate,
-            summary=_("Merged idea #%(old_pk)s “%(old)s” into #%(new_pk)s “%(new)s”")
-            % {
-                "old_pk": duplicate.pk,
-                "old": duplicate.title,
-                "new_pk": kept.pk,
-                "new": kept.title,
-            },
+            summary=_("Merged idea #%(old_pk)s into #%(new_pk)s")
+            % {"old_pk": duplicate.pk, "new_pk": kept.pk},
             before=before,
             after={
                 "source": _counts(duplicate),

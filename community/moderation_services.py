@@ -65,9 +65,10 @@ def _resolve_flags(*, actor: User, idea: Idea, comment: Comment | None, resoluti
 
 
 def _describe(idea: Idea, comment: Comment | None) -> str:
+    """Ids only, never a title: the audit log outlives the author's right to erasure."""
     if comment is not None:
-        return _("comment #%(pk)s on “%(title)s”") % {"pk": comment.pk, "title": idea.title}
-    return _("idea #%(pk)s “%(title)s”") % {"pk": idea.pk, "title": idea.title}
+        return _("comment #%(pk)s on idea #%(idea)s") % {"pk": comment.pk, "idea": idea.pk}
+    return _("idea #%(pk)s") % {"pk": idea.pk}
 
 
 @transaction.atomic

@@ -134,11 +134,8 @@ def _move_count(idea_id: int, delta: int) -> tuple[int, int]:
 
 
 def _describe(ring: VoteRing) -> str:
-    return _("vote ring #%(pk)s on idea #%(idea)s “%(title)s”") % {
-        "pk": ring.pk,
-        "idea": ring.idea_id,
-        "title": ring.idea.title,
-    }
+    """Ids only, never the idea's title: the audit log outlives the author's right to erasure."""
+    return _("vote ring #%(pk)s on idea #%(idea)s") % {"pk": ring.pk, "idea": ring.idea_id}
 
 
 def _voter_ids(ring: VoteRing) -> list[int]:

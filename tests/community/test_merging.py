@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -272,7 +274,9 @@ def test_the_merge_is_recorded_in_the_audit_log_with_counts_before_and_after(
         (3, 0, 3),
     )
     assert (counts(entry.after["source"]), counts(entry.after["target"])) == ((0, 0, 0), (4, 1, 5))
-    assert entry.before["source"]["title"] == duplicate.title
+    # Ids, not titles: the audit log outlives the authors' right to erasure.
+    assert (entry.before["source"]["id"], entry.before["target"]["id"]) == (duplicate.pk, kept.pk)
+    assert duplicate.title not in entry.summary + json.dumps(entry.before) + json.dumps(entry.after)
     assert entry.after["moved"]["votes_moved"] == 1
     assert entry.after["note"] == "Duplicate"
 
