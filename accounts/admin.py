@@ -1,19 +1,50 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import role_change_record, user_role_names
+from ideas.pii_services import profile_text_refusal
 
 ADMIN_FLAGS = ("is_staff", "is_superuser")
 
 
+class ProfileTextsChecked(forms.ModelForm):
+    """The display name and the organisation, shown beside every post, pass the check the site's
+    profile form and sign-up pass (no personal data), rather than the admin skipping it."""
+
+    def _checked(self, name: str) -> str:
+        text: str = (self.cleaned_data.get(name) or "").strip()
+        refusal = profile_text_refusal(text)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return text
+
+    def clean_display_name(self) -> str:
+        return self._checked("display_name")
+
+    def clean_organisation(self) -> str:
+        return self._checked("organisation")
+
+
+class CheckedUserChangeForm(ProfileTextsChecked, UserChangeForm):
+    pass
+
+
+class CheckedUserCreationForm(ProfileTextsChecked, AdminUserCreationForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = CheckedUserChangeForm
+    add_form = CheckedUserCreationForm
     ordering = ("email",)
     list_display = ("email", "display_name", "organisation", "is_active", "date_joined")
     search_fields = ("email", "display_name", "organisation")

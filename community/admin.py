@@ -24,17 +24,29 @@ class CampaignAdmin(admin.ModelAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    """What the author wrote is read-only: the services mask personal data and render the
+    Markdown, which a change here would skip. Moderators remove comments on the site."""
+
     list_display = ("idea", "author", "created_at", "removed_at")
     search_fields = ("body",)
     raw_id_fields = ("idea", "author", "removed_by")
-    readonly_fields = ("body_html",)
+    readonly_fields = ("body", "body_html")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(Flag)
 class FlagAdmin(admin.ModelAdmin):
+    """The reporter's note is theirs (and may be erased with their account): read-only."""
+
     list_display = ("idea", "comment", "reporter", "reason", "created_at", "resolution")
     list_filter = ("reason", "resolution")
     raw_id_fields = ("idea", "comment", "reporter", "resolved_by")
+    readonly_fields = ("note",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # members report on the site (one open report per person and item)
 
 
 @admin.register(AuditEntry)

@@ -29,9 +29,15 @@ class IdeaAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "category", "language")
     search_fields = ("title", "body")
-    # Counts and status change only through the services, which keep them consistent.
-    readonly_fields = ("status", "vote_count", "comment_count", "body_html")
+    # Counts and status change only through the services, which keep them consistent. What the
+    # author wrote too: the services mask personal data and render the Markdown, which a change
+    # here would skip (a card number "removed" here stayed on the page and in the feeds).
+    # Moderators hide, restore and merge on the site.
+    readonly_fields = ("title", "body", "body_html", "status", "vote_count", "comment_count")
     raw_id_fields = ("author",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # members post through the site (masking, rendering, pre-moderation)
 
 
 @admin.register(StatusChange)
