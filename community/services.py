@@ -50,21 +50,44 @@ def _validated(comment: Comment) -> Comment:
     return comment
 
 
+def comment_refusal(*, idea: Idea) -> str:
+    """Why nobody, its author and staff included, can comment on this idea, or "" when anyone
+    taking part may. Only public ideas take comments: on a hidden or waiting one, comments and
+    their mentions would reach people who cannot see it."""
+    if idea.merged_into_id is not None:
+        return _("This idea was merged into another one: comment on that one instead.")
+    if idea.hidden_at is not None or idea.pending_at is not None:
+        return _(
+            "This idea is not public (hidden by a moderator, or waiting for one): nobody can "
+            "comment on it."
+        )
+    return ""
+
+
 @transaction.atomic
 def comment_create(
     *, idea: Idea, author: User, body: str, parent: Comment | None = None
 ) -> Comment:
-    """Comment on an idea, or reply to a comment (one level: a reply to a reply joins the
-    top comment's thread). The author follows the idea; followers and mentioned people are
-    told by the worker."""
+    """Comment on a public idea (`comment_refusal`), or reply to a comment that is shown (one
+    level: a reply to a reply joins the top comment's thread). The author follows the idea;
+    followers and mentioned people are told by the worker.
+
+    The idea's row is locked before the check, so a moderator hiding it at the same moment
+    either comes first (and the comment is refused) or waits for it (and then withdraws its
+    notifications, community.notifications)."""
     from community.follows import idea_followed_by
     from community.premoderation import comment_needs_premoderation
     from community.tasks import comment_posted
 
     ensure_can_participate(author)  # suspended and banned members cannot comment
+    refusal = comment_refusal(idea=Idea.objects.select_for_update().get(pk=idea.pk))
+    if refusal:
+        raise ValidationError(refusal)
     if parent is not None:
         if parent.idea_id != idea.pk:
             raise ValidationError({"parent": _("You can only reply to a comment on this idea.")})
+        if parent.is_removed or (parent.parent is not None and parent.parent.is_removed):
+            raise ValidationError({"parent": _("You cannot reply to a removed comment.")})
         parent = parent.parent or parent
         if parent.is_pending:
             raise ValidationError(

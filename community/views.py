@@ -39,7 +39,8 @@ def comment_create(request: HttpRequest, idea_pk: int) -> HttpResponse:
                 parent=parent,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            # Flattened: the form has no field for an error about the idea or the parent.
+            form.add_error(None, error.messages)
         else:
             if comment.is_pending:
                 messages.success(
