@@ -31,7 +31,22 @@ def comments_for_idea(*, idea: Idea, viewer: Any = None) -> QuerySet[Comment]:
         idea.comments.filter(visible, parent__isnull=True)
         .select_related("author")
         .prefetch_related("author__groups", "author__badges", Prefetch("replies", queryset=replies))
+        .order_by("created_at", "pk")
     )
+
+
+def comment_position(*, comments: QuerySet[Comment], comment_id: int) -> int | None:
+    """How many of `comments` (top-level, oldest first) come before the one holding this
+    comment (itself, or the comment it replies to); None if it is not among them."""
+    target = Comment.objects.filter(pk=comment_id).values("pk", "parent_id").first()
+    if target is None:
+        return None
+    top_id = target["parent_id"] or target["pk"]
+    top = comments.filter(pk=top_id).values("created_at").first()
+    if top is None:
+        return None
+    earlier = Q(created_at__lt=top["created_at"]) | Q(created_at=top["created_at"], pk__lt=top_id)
+    return comments.filter(earlier).count()
 
 
 def comments_by_author(*, author: User) -> QuerySet[Comment]:

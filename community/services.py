@@ -13,11 +13,15 @@ from accounts.sanctions import ensure_can_participate
 from community.models import Comment
 from ideas.models import Idea
 from ideas.pii_services import mask_texts, masked_record
+from ideas.ranking import trending_score_after
 from ideas.rendering import render_markdown
 
 
 def _count(idea_id: int, delta: int) -> None:
-    Idea.objects.filter(pk=idea_id).update(comment_count=F("comment_count") + delta)
+    Idea.objects.filter(pk=idea_id).update(
+        comment_count=F("comment_count") + delta,
+        trending_score=trending_score_after(comment_delta=delta),
+    )
 
 
 def _take_down(comment: Comment, actor: User) -> str:

@@ -22,6 +22,7 @@ from community import vote_rings
 from community.audit import audit_record
 from community.models import AuditAction, VoteRing, VoteRingStatus
 from ideas.models import Idea, Vote
+from ideas.ranking import trending_score_after
 
 # The worker runs every 15 minutes and looks back 2 hours, so a burst that spans two runs is
 # seen whole; finding a group again only refreshes its row.
@@ -128,7 +129,10 @@ def _move_count(idea_id: int, delta: int) -> tuple[int, int]:
     miss that vote and overwrite its +1. Our UPDATE holds the idea's row lock until commit, so
     reading it back gives our own result."""
     if delta:
-        Idea.objects.filter(pk=idea_id).update(vote_count=F("vote_count") + delta)
+        Idea.objects.filter(pk=idea_id).update(
+            vote_count=F("vote_count") + delta,
+            trending_score=trending_score_after(vote_delta=delta),
+        )
     after = Idea.objects.values_list("vote_count", flat=True).get(pk=idea_id)
     return after - delta, after
 

@@ -2,18 +2,26 @@
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from accounts.models import User
-from ideas.models import Category, Idea, Status, StatusChange, Vote, public_q
-from ideas.ranking import with_trending_score
+from ideas.models import Category, Idea, IdeaTally, Status, StatusChange, Vote, public_q
+from ideas.search import full_text_available, ideas_matching
 
 if TYPE_CHECKING:
     from community.models import Campaign
 
-SORTS = ("trending", "top", "new")
+SORTS = ("trending", "top", "new", "relevance")
+# Each sort's keys, all descending, the pk last so the order is total (keyset pagination,
+# ideas/pagination.py). Each has its index (ideas.models.Idea.Meta.indexes), read backwards.
+LIST_ORDERINGS: dict[str, tuple[str, ...]] = {
+    "trending": ("trending_score", "id"),
+    "top": ("vote_count", "created_at", "id"),
+    "new": ("created_at", "id"),
+    "relevance": ("rank", "id"),
+}
 
 
 def _with_viewer_vote(queryset: QuerySet[Idea], viewer: Any) -> QuerySet[Idea]:
@@ -55,7 +63,10 @@ def idea_list(
     query: str = "",
     campaign: "Campaign | None" = None,
 ) -> QuerySet[Idea]:
-    ideas = ideas_for_listing(viewer=viewer)
+    """The ideas of a list page, in the order of LIST_ORDERINGS[sort], with only what the cards
+    show (not the body). With a query, each has `rank` and `headline` (ideas/search.py); the
+    "relevance" sort needs a query and full-text search, and falls back to trending otherwise."""
+    ideas = ideas_for_listing(viewer=viewer).defer("body", "body_html")
     if campaign is not None:
         ideas = ideas.filter(campaign=campaign)
     if category is not None:
@@ -63,12 +74,47 @@ def idea_list(
     if status:
         ideas = ideas.filter(status=status)
     if query:
-        ideas = ideas.filter(Q(title__icontains=query) | Q(body__icontains=query))
-    if sort == "top":
-        return ideas.order_by("-vote_count", "-created_at")
-    if sort == "new":
-        return ideas.order_by("-created_at", "-pk")
-    return with_trending_score(ideas, now=timezone.now()).order_by("-trending_score", "-pk")
+        ideas = ideas_matching(ideas, query)
+    return ideas.order_by(*(f"-{key}" for key in list_ordering(sort, query=query)))
+
+
+def list_ordering(sort: str, *, query: str = "") -> tuple[str, ...]:
+    """The sort keys actually used for this sort: "relevance" only for a full-text query."""
+    if sort == "relevance" and not (query and full_text_available()):
+        sort = "trending"
+    return LIST_ORDERINGS.get(sort, LIST_ORDERINGS["trending"])
+
+
+def idea_count(
+    *,
+    viewer: Any = None,
+    category: Category | None = None,
+    status: str | None = None,
+) -> int:
+    """How many ideas a list without a search query shows this viewer, read from the tallies
+    the database keeps (ideas.models.IdeaTally) instead of counting the idea table: one small
+    query, plus one on the viewer's own ideas for a member."""
+    from accounts.roles import MODERATE_CONTENT
+
+    tallies = IdeaTally.objects.all()
+    if category is not None:
+        tallies = tallies.filter(category=category)
+    if status:
+        tallies = tallies.filter(status=status)
+    signed_in = viewer is not None and viewer.is_authenticated
+    moderator = signed_in and viewer.has_perm(MODERATE_CONTENT)
+    if not moderator:
+        tallies = tallies.filter(public=True)
+    total = tallies.aggregate(total=Sum("n"))["total"] or 0
+    if signed_in and not moderator:
+        # A member also sees their own hidden or waiting ideas (ideas_visible_to).
+        own = Idea.objects.filter(author=viewer, merged_into__isnull=True).exclude(public_q())
+        if category is not None:
+            own = own.filter(category=category)
+        if status:
+            own = own.filter(status=status)
+        total += own.count()
+    return total
 
 
 def idea_get_for_user(*, user: Any, pk: int) -> Idea:
@@ -103,9 +149,13 @@ def ideas_voted_by(*, user: User) -> QuerySet[Idea]:
 
 
 def categories_with_counts() -> QuerySet[Category]:
+    """Categories with their public ideas counted (`idea_count`, `open_count`), read from the
+    tallies the database keeps: a few dozen rows, whatever the number of ideas."""
+    public = Q(tallies__public=True)
+    closed = Q(tallies__status__in=[Status.DONE, Status.DECLINED])
     return Category.objects.annotate(
-        idea_count=Count("ideas"),
-        open_count=Count("ideas", filter=~Q(ideas__status__in=[Status.DONE, Status.DECLINED])),
+        idea_count=Coalesce(Sum("tallies__n", filter=public), 0),
+        open_count=Coalesce(Sum("tallies__n", filter=public & ~closed), 0),
     )
 
 

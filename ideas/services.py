@@ -17,6 +17,7 @@ from accounts.roles import user_answers_officially
 from accounts.sanctions import ensure_can_participate
 from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChange, Vote
 from ideas.pii_services import mask_texts, masked_record
+from ideas.ranking import trending_score_after, trending_score_set
 from ideas.rendering import render_markdown
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ def idea_create(
             # Waits for a moderator; approval (community.premoderation) queues the tasks below.
             idea.pending_at = timezone.now()
         idea.save()
+        trending_score_set(Idea.objects.filter(pk=idea.pk))
         masked_record(masked=masked, idea=idea)
         idea_followed_by(user=author, idea=idea)
         if not idea.is_pending:
@@ -172,7 +174,8 @@ def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
             # The row lock of this UPDATE waits for a merge in progress; once the idea is
             # merged away its votes live on the other idea, so this vote is undone.
             counted = Idea.objects.filter(pk=idea.pk, merged_into__isnull=True).update(
-                vote_count=F("vote_count") + delta
+                vote_count=F("vote_count") + delta,
+                trending_score=trending_score_after(vote_delta=delta),
             )
             if not counted:
                 raise ValidationError(_("This idea was merged into another one: vote there."))
@@ -289,6 +292,9 @@ def ideas_recount(*, ids: list[int] | None = None) -> int:
         .values("n")
     )
     ideas = Idea.objects.all() if ids is None else Idea.objects.filter(pk__in=ids)
-    return ideas.update(
-        vote_count=Coalesce(Subquery(votes), 0), comment_count=Coalesce(Subquery(comments), 0)
-    )
+    with transaction.atomic():
+        changed = ideas.update(
+            vote_count=Coalesce(Subquery(votes), 0), comment_count=Coalesce(Subquery(comments), 0)
+        )
+        trending_score_set(ideas)
+    return changed

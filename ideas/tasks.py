@@ -72,3 +72,11 @@ def _first_run_on_start(**kwargs: object) -> None:
     if not ClusteringRun.objects.exists():
         logger.info("No clustering run yet: queueing the first one")
         recluster.delay(trigger="startup")
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def trending_refresh() -> int:
+    """Age every idea's trending score to now (ideas/ranking.py). Safe to run twice."""
+    from ideas.ranking import trending_refresh_all
+
+    return trending_refresh_all()

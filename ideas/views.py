@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.forms import ChoiceField, Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,13 +18,18 @@ from community.complaint_views import idea_or_complaint
 from community.follows import follows_idea
 from community.forms import CommentForm
 from community.moderation_forms import RESTORE_ACTIONS, FlagForm
-from community.selectors import comments_for_idea
+from community.selectors import comment_position, comments_for_idea
 from config.network import client_network
 from config.ratelimit import rate_limit
 from ideas import selectors, services
 from ideas.forms import IdeaCreateForm, IdeaFilterForm, IdeaForm, StatusChangeForm
 from ideas.models import STATUS_TRANSITIONS, Idea, Status
+from ideas.pagination import keyset_page
 from ideas.pii_services import masked_notice
+from ideas.search import full_text_available, highlighted
+
+# A search shows "more than 1,000 ideas" rather than counting every match of a common word.
+SEARCH_COUNT_LIMIT = 1000
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,30 +43,55 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def idea_list(request: HttpRequest) -> HttpResponse:
+    """The idea list, one keyset page at a time (ideas/pagination.py): `?after=` / `?before=`
+    carry the sort values of the last / first idea seen, so page 500 costs what page 1 does."""
     filters = IdeaFilterForm(request.GET)
     filters.is_valid()  # invalid values are dropped from cleaned_data and fall back to defaults
     chosen = filters.cleaned_data
-    sort = chosen.get("sort") or "trending"
+    query = chosen.get("q") or ""
+    sort = chosen.get("sort") or ("relevance" if query else "trending")
+    if query and sort == "trending":  # the form's default: a search is ordered by relevance
+        sort = "relevance"
+    if not query and sort == "relevance":
+        sort = "trending"
+    category, status = chosen.get("category"), chosen.get("status") or None
     ideas = selectors.idea_list(
-        viewer=request.user,
-        sort=sort,
-        category=chosen.get("category"),
-        status=chosen.get("status") or None,
-        query=chosen.get("q") or "",
+        viewer=request.user, sort=sort, category=category, status=status, query=query
     )
-    page = Paginator(ideas, settings.IDEAS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = keyset_page(
+        ideas,
+        keys=selectors.list_ordering(sort, query=query),
+        per_page=settings.IDEAS_PER_PAGE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
+    if query:
+        for idea in page:
+            idea.snippet = highlighted(idea.headline)  # type: ignore[attr-defined]
+        # Counting every match of a common word costs more than ranking the first page: past
+        # SEARCH_COUNT_LIMIT the page says "more than".
+        total = ideas.order_by().values("pk")[: SEARCH_COUNT_LIMIT + 1].count()
+    else:
+        total = selectors.idea_count(viewer=request.user, category=category, status=status)
+    params = request.GET.copy()
+    for key in ("after", "before", "page"):
+        params.pop(key, None)
     context = {
         "page": page,
         "sort": sort,
         "filters": filters,
         "chosen": chosen,
-        "query_string": query.urlencode(),
+        "query_string": params.urlencode(),
+        "total": min(total, SEARCH_COUNT_LIMIT),
+        "more_than_total": total > SEARCH_COUNT_LIMIT,
+        "full_text": full_text_available(),
         "categories": selectors.categories_with_counts(),
         "statuses": Status.choices,
     }
-    return render(request, "ideas/list.html", context)
+    template = "ideas/_list_page.html" if request.htmx else "ideas/list.html"  # type: ignore[attr-defined]
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required
@@ -82,7 +113,31 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         return redirect(merged.merged_into)
     idea = selectors.idea_get_for_user(user=request.user, pk=pk)
-    return render(request, "ideas/detail.html", _detail_context(request, idea))
+    if request.htmx and "comments" in request.GET:  # type: ignore[attr-defined]
+        # "More comments": the next page of comments only, appended under the ones shown.
+        context = {
+            "idea": idea,
+            "comments": _comments_page(request, idea),
+            "flag_form": FlagForm(auto_id=False) if request.user.is_authenticated else None,
+            "restore_actions": RESTORE_ACTIONS,
+        }
+        response = render(request, "ideas/_comments_page.html", context)
+    else:
+        response = render(request, "ideas/detail.html", _detail_context(request, idea))
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _comments_page(request: HttpRequest, idea: Idea) -> Page:  # type: ignore[type-arg]
+    """A page of top-level comments (each with its replies). `?comment=<id>` opens the page
+    holding that comment, so links to #comment-<id> land on it; else `?comments=<number>`."""
+    comments = comments_for_idea(idea=idea, viewer=request.user)
+    number: int | str | None = request.GET.get("comments")
+    if (wanted := request.GET.get("comment", "")).isdigit():
+        position = comment_position(comments=comments, comment_id=int(wanted))
+        if position is not None:
+            number = position // settings.COMMENTS_PER_PAGE + 1
+    return Paginator(comments, settings.COMMENTS_PER_PAGE).get_page(number)
 
 
 def _detail_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[str, object]:
@@ -91,7 +146,7 @@ def _detail_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[s
     context: dict[str, object] = {
         "idea": idea,
         "history": selectors.idea_status_history(idea=idea),
-        "comments": comments_for_idea(idea=idea, viewer=user),
+        "comments": _comments_page(request, idea),
         "comment_form": CommentForm(),
         "can_edit": services.idea_can_edit(idea=idea, user=user),
         "can_answer": is_staff,

@@ -169,6 +169,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "campaign-results": {"task": "community.tasks.award_campaign_results", "schedule": 60 * 60},
     "vote-rings": {"task": "community.tasks.detect_vote_rings", "schedule": 15 * 60},
+    # Stored trending scores age with time (ideas/ranking.py): recomputed for now every 5 min.
+    "trending-refresh": {"task": "ideas.tasks.trending_refresh", "schedule": 5 * 60},
     "complaint-reminders": {"task": "community.tasks.remind_complaint_deadlines", "schedule": 3600},
     "masked-originals-purge": {
         "task": "ideas.tasks.purge_masked_originals",
@@ -280,6 +282,7 @@ CONTENT_SECURITY_POLICY = {
 # How long an author may edit an idea after posting it (and only before any staff response).
 IDEA_EDIT_WINDOW_MINUTES = env.int("IDEA_EDIT_WINDOW_MINUTES", default=60)
 IDEAS_PER_PAGE = 20
+COMMENTS_PER_PAGE = 50  # top-level comments per page of an idea, each with its replies
 # A member's first post waits for a moderator (community.premoderation). The test suite turns
 # it off by default (tests/conftest.py), so tests posting as fresh members get public posts.
 RUCHE_PREMODERATE_FIRST_POST = True

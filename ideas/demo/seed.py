@@ -23,6 +23,7 @@ from community.demo import seed_campaigns
 from community.demo_moderation import seed_moderation
 from community.models import Comment
 from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChange, Vote
+from ideas.ranking import trending_refresh_all
 from ideas.rendering import render_markdown
 from ideas.services import idea_create, ideas_recount
 
@@ -226,6 +227,7 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
         Idea.objects.filter(pk=idea.pk).update(status=current)
     campaigns = seed_campaigns(rng=rng, now=now, ideas=ideas, members=members, staff=staff)
     ideas_recount()
+    trending_refresh_all(tolerance=0)  # every score for now: the ideas were back-dated above
     engagement = seed_engagement(ideas=ideas, comments=comments, now=now)
     from community.sentiment import sentiment_refresh_bulk  # one batch: ~20 s for 500 texts
 

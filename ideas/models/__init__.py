@@ -12,6 +12,7 @@ from ideas.models.ideas import (
     Vote,
     public_q,
 )
+from ideas.models.listing import IdeaTally, TrendingClock
 from ideas.models.pii import MaskedOriginal
 from ideas.models.themes import (
     ClusteringRun,
@@ -30,6 +31,7 @@ __all__ = [
     "Category",
     "ClusteringRun",
     "Idea",
+    "IdeaTally",
     "IdeaVector",
     "Language",
     "MaskedOriginal",
@@ -40,6 +42,7 @@ __all__ = [
     "ThemeEvent",
     "ThemeMembership",
     "ThemeStatus",
+    "TrendingClock",
     "Vote",
     "public_q",
 ]

@@ -113,11 +113,14 @@ class Idea(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)  # indexed by idea_new below
     updated_at = models.DateTimeField(auto_now=True)
     # Denormalised counts, kept exact by the services with F() updates in the same transaction.
     vote_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
+    # Stored so the trending list is an index scan (ideas/ranking.py): moved with the counts in
+    # the same UPDATE, and recomputed for every idea by the worker as time passes.
+    trending_score = models.FloatField(default=0.0, editable=False)
     # Hidden by a moderator: only its author and moderators still see it (ideas.selectors).
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_by = models.ForeignKey(
@@ -149,10 +152,14 @@ class Idea(models.Model):
         permissions = [
             ("change_idea_status", "Can change an idea's status with an official response")
         ]
+        # The three sorts (ideas.selectors.LIST_ORDERINGS) read these backwards, each with the
+        # pk as the last key so keyset pagination (ideas/pagination.py) has a total order.
         indexes = [
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["category", "-created_at"]),
-            models.Index(fields=["-vote_count"]),
+            models.Index(fields=["trending_score", "id"], name="idea_trending"),
+            models.Index(fields=["vote_count", "created_at", "id"], name="idea_top"),
+            models.Index(fields=["created_at", "id"], name="idea_new"),
         ]
 
     def __str__(self) -> str:

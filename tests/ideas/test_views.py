@@ -1,3 +1,6 @@
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -61,13 +64,26 @@ def test_idea_list_ignores_unknown_filter_values(client, idea):
     assert [i.title for i in response.context["page"]] == [idea.title]
 
 
-def test_idea_list_is_paginated(client, category):
+def _link(page: str, rel: str) -> str:
+    """The href of the page's rel="next" / rel="prev" link."""
+    match = re.search(rf'<a rel="{rel}" href="([^"]+)"', page)
+    assert match, f"no {rel} link"
+    return html.unescape(match.group(1))
+
+
+def test_idea_list_is_paginated_by_next_and_previous_links(client, category):
     IdeaFactory.create_batch(25, category=category)
-    first = client.get(reverse("ideas:list"))
-    second = client.get(reverse("ideas:list"), {"page": 2})
+    url = reverse("ideas:list")
+    first = client.get(url)
+    second = client.get(url + _link(first.text, "next"))
     assert len(first.context["page"]) == 20
     assert len(second.context["page"]) == 5
-    assert 'rel="next"' in first.text
+    seen = [i.pk for i in first.context["page"]] + [i.pk for i in second.context["page"]]
+    assert sorted(seen) == sorted(Idea.objects.values_list("pk", flat=True))
+    assert 'rel="next"' not in second.text
+    back = client.get(url + _link(second.text, "prev"))
+    assert [i.pk for i in back.context["page"]] == [i.pk for i in first.context["page"]]
+    assert 'rel="prev"' not in back.text
 
 
 def test_idea_list_query_count_does_not_grow_with_page_size(client, category, bob):
