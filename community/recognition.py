@@ -176,9 +176,12 @@ def _ranked(entries: QuerySet[PointsEntry]) -> QuerySet:  # type: ignore[type-ar
 
 
 def monthly_leaderboard(*, year: int, month: int, limit: int = 20) -> QuerySet:  # type: ignore[type-arg]
-    return _ranked(PointsEntry.objects.filter(created_at__year=year, created_at__month=month))[
-        :limit
-    ]
+    """The month's top members. The month is a range of the indexed `created_at` (midnight on
+    the 1st to midnight on the next 1st, in the site's time zone), which an index serves;
+    `created_at__month` would compute the month of every row of the ledger."""
+    start = timezone.make_aware(datetime(year, month, 1))
+    end = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
+    return _ranked(PointsEntry.objects.filter(created_at__gte=start, created_at__lt=end))[:limit]
 
 
 def campaign_leaderboard(*, campaign: Campaign, limit: int = 20) -> QuerySet:  # type: ignore[type-arg]
