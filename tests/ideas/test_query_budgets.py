@@ -1,0 +1,131 @@
+"""Query budgets of the main pages: each page makes at most a fixed number of SQL queries, the
+same with 5 or 50 ideas, comments, members and points (so the same at 100,000).
+
+A budget going up means a page learnt a new query: raise it only with a reason. A count that
+differs between 5 and 50 rows means a query per row (a missing select_related/prefetch, or a
+deferred field a template reads)."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from community.models import BadgeAward, BadgeCode, PointsEntry
+from ideas.models import Status, StatusChange
+from ideas.services import ideas_recount
+from ideas.tasks import trending_refresh
+from tests.factories import CategoryFactory, CommentFactory, IdeaFactory, UserFactory
+
+# (page, signed in?) -> the most queries it may make. Signing in adds the session, the user, his
+# permissions (2), the notification bell and the consent check, and on the list the count of
+# the viewer's own hidden or waiting ideas; staff pages are tested in tests/test_staff_pages.py.
+BUDGETS = {
+    ("home", False): 6,
+    ("home", True): 12,
+    ("list-trending", False): 5,
+    ("list-trending", True): 12,
+    ("list-top", False): 5,
+    ("list-top", True): 12,
+    ("list-new", False): 5,
+    ("list-new", True): 12,
+    ("list-next-page", False): 5,
+    ("search", False): 5,
+    ("search", True): 11,
+    ("detail", False): 13,
+    ("detail", True): 20,
+    ("leaderboard", False): 1,
+    ("leaderboard", True): 7,
+    ("feed-ideas", False): 1,
+    ("feed-category", False): 2,
+    ("feed-status-updates", False): 1,
+}
+
+
+def _populate(size: int, *, category=None, busy=None):  # type: ignore[no-untyped-def]
+    """Add `size` ideas by `size` members (each with a badge) to the category, `size` comments
+    and replies on the `busy` idea, `size` official answers, and points for every member this
+    month. Returns the category and the busy idea (made on the first call)."""
+    category = category or CategoryFactory(slug="budget", name_en="Budget")
+    members = UserFactory.create_batch(size)
+    staff = UserFactory(role="product_manager")
+    ideas = [
+        IdeaFactory(author=m, category=category, title=f"Card idea {i}", vote_count=i)
+        for i, m in enumerate(members)
+    ]
+    busy = busy or ideas[0]
+    for i, member in enumerate(members):
+        top = CommentFactory(idea=busy, author=member)
+        if i % 2:
+            CommentFactory(idea=busy, author=members[0], parent=top)
+        BadgeAward.objects.create(user=member, code=BadgeCode.FIRST_IDEA)
+        PointsEntry.objects.create(
+            user=member,
+            reason=PointsEntry.Reason.IDEA,
+            points=10,
+            key=f"budget:{member.pk}",
+            created_at=timezone.now() - timedelta(minutes=1),
+        )
+    for idea in ideas:
+        StatusChange.objects.create(
+            idea=idea,
+            changed_by=staff,
+            from_status=Status.NEW,
+            to_status=Status.UNDER_REVIEW,
+            response="We are looking at it.",
+        )
+    ideas_recount()
+    trending_refresh()
+    return category, busy
+
+
+def _urls(category, busy, client) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    first = client.get(reverse("ideas:list")).context["page"]
+    return {
+        "home": reverse("ideas:home"),
+        "list-trending": reverse("ideas:list") + "?sort=trending",
+        "list-top": reverse("ideas:list") + "?sort=top",
+        "list-new": reverse("ideas:list") + "?sort=new",
+        "list-next-page": reverse("ideas:list") + f"?after={first.next_cursor}",
+        "search": reverse("ideas:list") + "?q=card",
+        "detail": busy.get_absolute_url(),
+        "leaderboard": reverse("community:leaderboard"),
+        "feed-ideas": reverse("feeds:ideas"),
+        "feed-category": reverse("feeds:category", args=[category.slug]),
+        "feed-status-updates": reverse("feeds:status_updates"),
+    }
+
+
+def _measure(client, viewer, category, busy, assert_max) -> dict[tuple[str, bool], int]:  # type: ignore[no-untyped-def]
+    """Each page's queries (after one warm-up request: sessions, content types, permissions),
+    each within its budget by pytest-django's django_assert_max_num_queries."""
+    counts = {}
+    for signed_in in (False, True):
+        if signed_in:
+            client.force_login(viewer)
+        else:
+            client.logout()
+        for page, url in _urls(category, busy, client).items():
+            if (page, signed_in) not in BUDGETS:
+                continue
+            client.get(url)
+            with assert_max(BUDGETS[(page, signed_in)]) as queries:
+                response = client.get(url)
+            assert response.status_code == 200, (page, response.status_code)
+            counts[(page, signed_in)] = len(queries)
+    return counts
+
+
+def test_every_main_page_keeps_its_query_budget_with_5_or_50_rows(
+    client, db, django_assert_max_num_queries
+):
+    viewer = UserFactory(display_name="Viewer")
+    category, busy = _populate(5)
+    few = _measure(client, viewer, category, busy, django_assert_max_num_queries)
+    _populate(45, category=category, busy=busy)  # now 50 ideas, comments, members, answers
+    many = _measure(client, viewer, category, busy, django_assert_max_num_queries)
+
+    grew = {page: (few[page], many[page]) for page in few if many[page] != few[page]}
+    assert grew == {}, f"(queries with 5 rows, with 50) of pages whose count grew: {grew}"
+    # A budget above what the page makes would let a new query slip in unnoticed.
+    slack = {page: (n, BUDGETS[page]) for page, n in few.items() if n < BUDGETS[page]}
+    assert slack == {}, f"(queries, budget) of pages under their budget: lower it: {slack}"
