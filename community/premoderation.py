@@ -170,8 +170,7 @@ def idea_approve(*, actor: User, idea: Idea, reason: str = "") -> bool:
         actor=actor,
         item=idea,
         action=AuditAction.IDEA_APPROVE,
-        summary=_("Approved idea #%(pk)s “%(title)s”%(note)s")
-        % {"pk": idea.pk, "title": idea.title, "note": _note(reason)},
+        summary=_("Approved idea #%(pk)s%(note)s") % {"pk": idea.pk, "note": _note(reason)},
         reason=reason,
     )
     notify_post_reviewed(idea=idea, actor=actor, approved=True, reason=reason)
