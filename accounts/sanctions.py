@@ -51,19 +51,14 @@ def _when(moment: datetime) -> str:
 
 def ensure_can_participate(user: Any) -> None:
     """Raise PermissionDenied, with a message for the member, unless they may take part."""
-    if can_participate(user):
-        return
-    if not user.is_authenticated:
-        raise PermissionDenied(_("Log in to take part."))
-    if is_suspended(user):
-        raise PermissionDenied(
-            _(
-                "Your account is suspended until %(until)s: you can read the portal but not post "
-                "ideas, comment or vote."
-            )
-            % {"until": _when(user.suspended_until)}
-        )
-    raise PermissionDenied(_("Your account is closed: you cannot post ideas, comment or vote."))
+    _ensure_not_sanctioned(
+        user,
+        suspended=_(
+            "Your account is suspended until %(until)s: you can read the portal but not post "
+            "ideas, comment or vote."
+        ),
+        closed=_("Your account is closed: you cannot post ideas, comment or vote."),
+    )
 
 
 def ensure_can_report(user: Any) -> None:
@@ -72,19 +67,25 @@ def ensure_can_report(user: Any) -> None:
     A suspension stops whatever reaches other people, and a report reaches the moderators'
     queue (a suspended member could flood it). Complaints and the member's data rights (export,
     deletion) are private to them and the bank, and stay open."""
+    _ensure_not_sanctioned(
+        user,
+        suspended=_(
+            "Your account is suspended until %(until)s: you cannot report content meanwhile. "
+            "You can still make a complaint and download or delete your data."
+        ),
+        closed=_("Your account is closed: you cannot report content."),
+    )
+
+
+def _ensure_not_sanctioned(user: Any, *, suspended: str, closed: str) -> None:
+    """PermissionDenied with the message that fits, unless `user` may take part."""
     if can_participate(user):
         return
     if not user.is_authenticated:
         raise PermissionDenied(_("Log in to take part."))
     if is_suspended(user):
-        raise PermissionDenied(
-            _(
-                "Your account is suspended until %(until)s: you cannot report content meanwhile. "
-                "You can still make a complaint and download or delete your data."
-            )
-            % {"until": _when(user.suspended_until)}
-        )
-    raise PermissionDenied(_("Your account is closed: you cannot report content."))
+        raise PermissionDenied(suspended % {"until": _when(user.suspended_until)})
+    raise PermissionDenied(closed)
 
 
 # --- Checks shared by the actions ----------------------------------------------------------------

@@ -7,9 +7,11 @@ on a laptop; on CI (CI=true) a skipped integration test fails the run.
 import os
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.cache import cache
 
 from accounts import roles
+from accounts.mfa import mfa_enrol
 from tests.factories import CategoryFactory, IdeaFactory, UserFactory
 from tests.helpers import SignedInClient
 
@@ -55,6 +57,29 @@ def alice(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def bob(db):  # type: ignore[no-untyped-def]
     return UserFactory(email="bob@example.com", display_name="Bob")
+
+
+@pytest.fixture
+def admin_with_app(db):  # type: ignore[no-untyped-def]
+    """An admin with a verified email and an authenticator app whose secret the test knows
+    (`.secret`), to sign in through the real forms with `accounts.mfa.totp_code`."""
+    person = UserFactory(
+        email="ada@example.com",
+        display_name="Ada",
+        role=roles.ADMIN,
+        is_staff=True,
+        is_superuser=True,
+        mfa=False,
+    )
+    EmailAddress.objects.create(user=person, email=person.email, primary=True, verified=True)
+    person.secret = mfa_enrol(person)
+    return person
+
+
+@pytest.fixture
+def mallory(db):  # type: ignore[no-untyped-def]
+    """A member who posts what others should not see."""
+    return UserFactory(email="mallory@example.com", display_name="Mallory")
 
 
 @pytest.fixture

@@ -14,10 +14,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from accounts import roles
-from accounts.mfa import mfa_enrol, totp_code
+from accounts.mfa import totp_code
 from accounts.staff_sessions import LAST_SEEN_KEY
-from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
 LOCKED = "Too many failed login attempts"
@@ -25,13 +23,8 @@ STAFF_PAGES = ["/moderation/audit/", "/moderation/", "/themes/", "/admin/", "/ad
 
 
 @pytest.fixture
-def admin(db):  # type: ignore[no-untyped-def]
-    person = UserFactory(
-        email="ada@example.com", role=roles.ADMIN, is_staff=True, is_superuser=True, mfa=False
-    )
-    EmailAddress.objects.create(user=person, email=person.email, primary=True, verified=True)
-    person.secret = mfa_enrol(person)
-    return person
+def admin(admin_with_app):  # type: ignore[no-untyped-def]
+    return admin_with_app
 
 
 def signed_in(client: Client) -> bool:

@@ -18,30 +18,15 @@ from accounts import roles
 from community.models import Comment, Notification, NotificationKind
 from community.tasks import send_daily_digests
 from ideas.models import Idea
+from tests.community.actions import follow, post_comment
 from tests.factories import IdeaFactory, UserFactory
 
 SPAM = "Cheap watches at spam-shop-xq7"
 
 
 @pytest.fixture
-def mallory(db):  # type: ignore[no-untyped-def]
-    return UserFactory(email="mallory@example.com", display_name="Mallory")
-
-
-@pytest.fixture
 def other_moderator(db):  # type: ignore[no-untyped-def]
     return UserFactory(email="mod2@example.com", display_name="Moe", role=roles.MODERATOR)
-
-
-def _post_comment(client, user, idea, body, parent=None):  # type: ignore[no-untyped-def]
-    client.force_login(user)
-    data = {"body": body} | ({"parent": str(parent.pk)} if parent else {})
-    return client.post(reverse("community:comment_create", args=[idea.pk]), data)
-
-
-def _follow(client, user, idea):  # type: ignore[no-untyped-def]
-    client.force_login(user)
-    assert client.post(reverse("community:idea_follow", args=[idea.pk])).status_code == 302
 
 
 def _hide(client, moderator, idea):  # type: ignore[no-untyped-def]
@@ -61,7 +46,7 @@ def _everything_sent() -> str:
 def mallorys_idea(client, bob, mallory, category):  # type: ignore[no-untyped-def]
     """Mallory's public idea: bob commented on it (so he follows it and can be mentioned)."""
     idea = IdeaFactory(author=mallory, category=category, title="Card perks", language="en")
-    assert _post_comment(client, bob, idea, "Nice idea").status_code == 302
+    assert post_comment(client, bob, idea, "Nice idea").status_code == 302
     return idea
 
 
@@ -72,7 +57,7 @@ def test_the_author_of_a_hidden_idea_cannot_message_its_followers_by_commenting(
     client.force_login(mallory)
     assert client.get(mallorys_idea.get_absolute_url()).status_code == 200  # hers to see
     with django_capture_on_commit_callbacks(execute=True):
-        response = _post_comment(client, mallory, mallorys_idea, f"@Bob {SPAM}")
+        response = post_comment(client, mallory, mallorys_idea, f"@Bob {SPAM}")
         send_daily_digests.delay()
     assert response.status_code == 400
     assert "not public" in response.text
@@ -110,7 +95,7 @@ def test_nobody_comments_on_an_idea_that_is_not_public(
     NOT_PUBLIC[state](client, mallorys_idea, moderator)
     commenter = {"its_author": mallory, "a_moderator": moderator, "a_follower": bob}[who]
     before = Comment.objects.count()
-    response = _post_comment(client, commenter, mallorys_idea, SPAM)
+    response = post_comment(client, commenter, mallorys_idea, SPAM)
     assert response.status_code in (400, 403, 404)
     assert Comment.objects.count() == before
 
@@ -128,12 +113,12 @@ def test_the_idea_page_offers_no_comment_form_while_the_idea_is_hidden(
 
 
 def test_nobody_replies_to_a_removed_comment(client, alice, bob, moderator, idea):
-    assert _post_comment(client, bob, idea, "Buy watches").status_code == 302
+    assert post_comment(client, bob, idea, "Buy watches").status_code == 302
     spam = Comment.objects.get(author=bob)
     client.force_login(moderator)
     url = reverse("moderation:comment_action", args=[spam.pk, "hide"])
     assert client.post(url, {"reason": "Spam"}).status_code == 302
-    response = _post_comment(client, bob, idea, f"@Alice {SPAM}", parent=spam)
+    response = post_comment(client, bob, idea, f"@Alice {SPAM}", parent=spam)
     assert response.status_code == 400
     assert "removed" in response.text
     assert not Comment.objects.filter(body__contains=SPAM).exists()
@@ -148,10 +133,10 @@ def test_a_comment_on_an_idea_hidden_before_the_worker_runs_reaches_only_author_
     mallorys_idea,
     django_capture_on_commit_callbacks,
 ):
-    _follow(client, other_moderator, mallorys_idea)
+    follow(client, other_moderator, mallorys_idea)
     carol = UserFactory(email="carol@example.com", display_name="Carol")
     with django_capture_on_commit_callbacks() as posted:
-        assert _post_comment(client, carol, mallorys_idea, f"@Bob {SPAM}").status_code == 302
+        assert post_comment(client, carol, mallorys_idea, f"@Bob {SPAM}").status_code == 302
     _hide(client, moderator, mallorys_idea)
     with django_capture_on_commit_callbacks(execute=True):
         for callback in posted:  # the worker gets to comment_posted after the idea was hidden
@@ -173,8 +158,8 @@ def test_a_status_change_on_a_hidden_idea_reaches_only_its_author_and_staff(
     mallorys_idea,
     django_capture_on_commit_callbacks,
 ):
-    _follow(client, mallory, mallorys_idea)
-    _follow(client, other_moderator, mallorys_idea)
+    follow(client, mallory, mallorys_idea)
+    follow(client, other_moderator, mallorys_idea)
     _hide(client, moderator, mallorys_idea)
     with django_capture_on_commit_callbacks(execute=True):
         client.force_login(moderator)
@@ -193,7 +178,7 @@ def test_a_status_change_on_a_hidden_idea_reaches_only_its_author_and_staff(
 def test_merging_a_hidden_idea_tells_only_its_author_and_staff(
     client, alice, bob, mallory, moderator, other_moderator, mallorys_idea, idea
 ):
-    _follow(client, other_moderator, mallorys_idea)
+    follow(client, other_moderator, mallorys_idea)
     _hide(client, moderator, mallorys_idea)
     client.force_login(moderator)
     url = reverse("moderation:merge_confirm", args=[mallorys_idea.pk, idea.pk])

@@ -21,6 +21,7 @@ from django.utils import timezone
 from community.models import Comment, Notification, NotificationKind
 from community.tasks import send_daily_digests
 from ideas.models import Idea
+from tests.community.actions import follow, post_comment
 from tests.factories import IdeaFactory, UserFactory
 
 SPAM = "Cheap watches at spam-shop-xq7"
@@ -30,22 +31,6 @@ SPAM_TITLE = "Watchmaker-Xq7 deals for cardholders"
 @pytest.fixture
 def carol(db):  # type: ignore[no-untyped-def]
     return UserFactory(email="carol@example.com", display_name="Carol")
-
-
-@pytest.fixture
-def mallory(db):  # type: ignore[no-untyped-def]
-    return UserFactory(email="mallory@example.com", display_name="Mallory")
-
-
-def _post_comment(client, user, idea, body, parent=None):  # type: ignore[no-untyped-def]
-    client.force_login(user)
-    data = {"body": body} | ({"parent": str(parent.pk)} if parent else {})
-    return client.post(reverse("community:comment_create", args=[idea.pk]), data)
-
-
-def _follow(client, user, idea):  # type: ignore[no-untyped-def]
-    client.force_login(user)
-    assert client.post(reverse("community:idea_follow", args=[idea.pk])).status_code == 302
 
 
 def _emails_text(*, except_to: str = "") -> str:
@@ -78,10 +63,10 @@ def spam_comment(  # type: ignore[no-untyped-def]
     """Bob took part in alice's idea (so he can be mentioned), carol follows it; mallory posts a
     spam comment mentioning bob. The worker creates the notifications, and queues the emails
     that are due right away; those are returned, not yet sent."""
-    assert _post_comment(client, bob, idea, "I would use this every week").status_code == 302
-    _follow(client, carol, idea)
+    assert post_comment(client, bob, idea, "I would use this every week").status_code == 302
+    follow(client, carol, idea)
     with django_capture_on_commit_callbacks() as posted:
-        assert _post_comment(client, mallory, idea, f"@Bob {SPAM}").status_code == 302
+        assert post_comment(client, mallory, idea, f"@Bob {SPAM}").status_code == 302
     comment = Comment.objects.get(author=mallory)
     with django_capture_on_commit_callbacks() as emails_due:
         for callback in posted:  # the worker picks up comment_posted...
@@ -117,7 +102,7 @@ def _delete_as_author(client, comment, mallory, **_):  # type: ignore[no-untyped
 
 
 def _delete_as_author_after_a_reply(client, comment, mallory, alice, **_):  # type: ignore[no-untyped-def]
-    assert _post_comment(client, alice, comment.idea, "Please stop", parent=comment).status_code
+    assert post_comment(client, alice, comment.idea, "Please stop", parent=comment).status_code
     client.force_login(mallory)
     assert client.post(reverse("community:comment_remove", args=[comment.pk])).status_code == 302
     comment.refresh_from_db()
@@ -169,9 +154,9 @@ def test_a_comment_taken_down_leaves_no_copy_in_notifications_exports_digests_or
 def test_a_comment_hidden_before_the_worker_picks_it_up_is_never_sent(
     client, alice, bob, mallory, moderator, idea, django_capture_on_commit_callbacks
 ):
-    assert _post_comment(client, bob, idea, "I would use this every week").status_code == 302
+    assert post_comment(client, bob, idea, "I would use this every week").status_code == 302
     with django_capture_on_commit_callbacks() as posted:
-        assert _post_comment(client, mallory, idea, f"@Bob {SPAM}").status_code == 302
+        assert post_comment(client, mallory, idea, f"@Bob {SPAM}").status_code == 302
     _hide_from_the_queue(client, Comment.objects.get(author=mallory), moderator)
     with django_capture_on_commit_callbacks(execute=True):
         for callback in posted:  # the worker was busy: it picks up comment_posted now
@@ -191,14 +176,14 @@ def spam_idea(  # type: ignore[no-untyped-def]
     """Mallory's idea, which she and bob follow; staff answer it officially and carol comments:
     bob's notifications carry its title."""
     idea = IdeaFactory(author=mallory, category=category, title=SPAM_TITLE, language="en")
-    _follow(client, mallory, idea)
-    _follow(client, bob, idea)
+    follow(client, mallory, idea)
+    follow(client, bob, idea)
     with django_capture_on_commit_callbacks(execute=True):
         client.force_login(moderator)
         url = reverse("ideas:change_status", args=[idea.pk])
         response = client.post(url, {"to_status": "under_review", "response": "Looking into it"})
         assert response.status_code == 302
-        assert _post_comment(client, carol, idea, "Interesting").status_code == 302
+        assert post_comment(client, carol, idea, "Interesting").status_code == 302
     kinds = set(
         Notification.objects.filter(recipient=bob, title__contains=SPAM_TITLE).values_list(
             "kind", flat=True
