@@ -32,8 +32,9 @@ class QueueItem:
 
     @property
     def url(self) -> str:
-        anchor = f"#comment-{self.comment.pk}" if self.comment else ""
-        return self.idea.get_absolute_url() + anchor
+        if self.comment is None:
+            return self.idea.get_absolute_url()
+        return Comment.url_on(self.idea, self.comment.pk)
 
 
 def flag_queue() -> QuerySet[Flag, dict[str, Any]]:
@@ -94,8 +95,9 @@ class PendingItem:
 
     @property
     def url(self) -> str:
-        anchor = f"#comment-{self.comment.pk}" if self.comment else ""
-        return self.idea.get_absolute_url() + anchor
+        if self.comment is None:
+            return self.idea.get_absolute_url()
+        return Comment.url_on(self.idea, self.comment.pk)
 
 
 @dataclass

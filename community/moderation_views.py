@@ -75,8 +75,7 @@ def _flag(request: HttpRequest, idea: Idea, comment: Comment | None) -> HttpResp
             form.add_error(None, error)
         else:
             messages.success(request, _("Thank you. The moderators will review your report."))
-            anchor = f"#comment-{comment.pk}" if comment else ""
-            return redirect(idea.get_absolute_url() + anchor)
+            return redirect(comment.get_absolute_url() if comment else idea.get_absolute_url())
     context = {"form": form, "idea": idea, "comment": comment}
     return render(request, "community/flag_form.html", context, status=400)
 

@@ -318,7 +318,7 @@ def notify_comment(*, comment: Comment) -> list[Notification]:
         return []
     private_to = _private_to(idea)
     mention_event, comment_event = _comment_events(comment.pk)
-    url = f"{idea.get_absolute_url()}#comment-{comment.pk}"
+    url = comment.get_absolute_url()
     mentioned = mentioned_people(comment=comment)
     with translation.override(idea.language):
         mention_title = _("%(name)s mentioned you on “%(title)s”") % {
@@ -435,14 +435,14 @@ def notify_post_reviewed(
         else:
             title = _("Your idea “%(title)s” was not published") % {"title": idea.title[:80]}
     target = f"comment:{comment.pk}" if comment is not None else f"idea:{idea.pk}"
-    anchor = f"#comment-{comment.pk}" if comment is not None else ""
+
     return _notify(
         recipients=[author],
         kind=NotificationKind.POST_APPROVED if approved else NotificationKind.POST_REJECTED,
         event=f"{'approved' if approved else 'rejected'}:{target}",
         title=title,
         body=reason.strip(),
-        url=idea.get_absolute_url() + anchor,
+        url=comment.get_absolute_url() if comment is not None else idea.get_absolute_url(),
         idea=idea,
         actor=actor,
     )

@@ -52,7 +52,7 @@ def comment_create(request: HttpRequest, idea_pk: int) -> HttpResponse:
                 )
             if notice := masked_notice(target=comment, where="comment"):
                 messages.warning(request, notice)
-            return redirect(f"{idea.get_absolute_url()}?comment={comment.pk}#comment-{comment.pk}")
+            return redirect(comment.get_absolute_url())
     context = {"form": form, "idea": idea, "parent": parent}
     return render(request, "community/comment_form.html", context, status=400)
 
@@ -87,9 +87,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Your comment was updated."))
                 if notice := masked_notice(target=comment, where="comment"):
                     messages.warning(request, notice)
-                return redirect(
-                    f"{comment.idea.get_absolute_url()}?comment={comment.pk}#comment-{comment.pk}"
-                )
+                return redirect(comment.get_absolute_url())
     else:
         form = CommentForm(initial={"body": comment.body})
     return render(

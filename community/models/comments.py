@@ -47,6 +47,14 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"{self.author} on {self.idea_id}"
 
+    def get_absolute_url(self) -> str:
+        return self.url_on(self.idea, self.pk)
+
+    @staticmethod
+    def url_on(idea: Idea, pk: int) -> str:
+        """The page of `idea` that holds comment `pk` (comments come 50 to a page), at it."""
+        return f"{idea.get_absolute_url()}?comment={pk}#comment-{pk}"
+
     @property
     def was_edited(self) -> bool:
         return (self.updated_at - self.created_at).total_seconds() > 1

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from community.models import Comment
+from community.models import Comment, Notification
 from tests.factories import CommentFactory, IdeaFactory
 
 
@@ -92,3 +92,17 @@ def test_a_link_to_a_comment_that_is_not_there_shows_the_first_page(client, disc
 def test_the_idea_page_loads_the_script_that_finds_a_linked_comment(client, discussed):
     page = client.get(discussed.get_absolute_url()).text
     assert "/static/js/comment-anchor.js" in page
+
+
+def test_a_notification_about_a_late_comment_opens_it_without_javascript(
+    client, alice, bob, discussed, django_capture_on_commit_callbacks
+):
+    client.force_login(bob)
+    client.post(reverse("community:idea_follow", args=[discussed.pk]))
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("community:comment_create", args=[discussed.pk]), {"body": "Late"})
+    comment = Comment.objects.get(body="Late")
+    notification = Notification.objects.get(recipient=bob)
+    client.force_login(bob)
+    assert f'id="comment-{comment.pk}"' in client.get(notification.url).text
