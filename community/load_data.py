@@ -37,6 +37,7 @@ from community.models import BadgeAward, BadgeCode, Comment, Follow, PointsEntry
 from community.recognition import ADOPTED, POINTS
 from ideas.demo.seed import CONTENT, MEMBER_NAMES, STATUS_PATHS
 from ideas.models import Category, Idea, Status, StatusChange, Vote
+from ideas.ranking import trending_refresh_all
 from ideas.rendering import render_markdown
 
 EMAIL_DOMAIN = "loadtest.example"  # reserved TLD: these addresses reach nobody
@@ -427,6 +428,10 @@ def generate_load_data(*, sizes: Sizes, progress: Progress = _silent) -> dict[st
         for sql in connection.ops.sequence_reset_sql(no_style(), models_with_ids):
             cursor.execute(sql)
     step("sequences reset")
+    # Lists sort by the stored trending score (ideas.ranking): score every new idea now, as the
+    # worker's refresh would, so a load test never reads scores of 0.
+    counts["trending_scored"] = trending_refresh_all(tolerance=0)
+    step("trending scores computed")
     return counts
 
 

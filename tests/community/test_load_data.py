@@ -53,6 +53,8 @@ def test_it_loads_the_requested_sizes_with_exact_counts(db):  # type: ignore[no-
     assert max(Idea.objects.values_list("comment_count", flat=True)) >= 120
     assert Idea.objects.values("language").distinct().count() == 2
     assert Comment.objects.filter(parent__isnull=False).exists()
+    # Every idea is scored for the trending sort (the default list).
+    assert not Idea.objects.filter(trending_score=0).exists()
 
 
 def test_the_worker_finds_nothing_to_change_in_points_and_badges(db):  # type: ignore[no-untyped-def]
