@@ -219,6 +219,8 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        # The home page's latest official answers read the newest first and stop at five.
+        indexes = [models.Index(fields=["-created_at"], name="statuschange_newest")]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
 
