@@ -35,8 +35,8 @@ from accounts.models import Consent, User
 from accounts.privacy import consent_versions
 from community.models import BadgeAward, BadgeCode, Comment, Follow, PointsEntry
 from community.recognition import ADOPTED, POINTS
-from ideas.demo.seed import CONTENT, MEMBER_NAMES, STATUS_PATHS
-from ideas.models import Category, Idea, Status, StatusChange, Vote
+from ideas.demo.seed import CONTENT, MEMBER_NAMES, STATUS_PATHS, demo_categories
+from ideas.models import Idea, Status, StatusChange, Vote
 from ideas.ranking import trending_refresh_all
 from ideas.rendering import render_markdown
 
@@ -246,22 +246,6 @@ def _members(
     return ids, staff_id
 
 
-def _categories() -> dict[str, int]:
-    content = json.loads(CONTENT.read_text(encoding="utf-8"))
-    for position, c in enumerate(content["categories"]):
-        Category.objects.get_or_create(
-            slug=c["slug"],
-            defaults={
-                "name_en": c["name_en"],
-                "name_fr": c["name_fr"],
-                "description_en": c["description_en"],
-                "description_fr": c["description_fr"],
-                "position": position,
-            },
-        )
-    return dict(Category.objects.values_list("slug", "pk"))
-
-
 def _between(rng: random.Random, start: datetime, end: datetime, skew: float = 1.0) -> datetime:
     """A moment between start and end; skew > 1 leans towards start."""
     return start + (end - start) * (rng.random() ** skew)
@@ -280,8 +264,8 @@ def generate_load_data(*, sizes: Sizes, progress: Progress = _silent) -> dict[st
     members, staff_id = _members(count=sizes.members, now=now, rng=rng, progress=step)
     if sizes.votes > sizes.ideas * len(members):
         raise ValueError("More votes than members × ideas: add members.")
-    categories = _categories()
     texts = _Texts(rng)
+    categories = {slug: c.pk for slug, c in demo_categories(texts.content).items()}
 
     # --- ideas, with the official answers behind their status ---------------------------------
     first_idea = _next_id(Idea)

@@ -4,11 +4,11 @@ import csv
 from pathlib import Path
 
 from allauth.account.internal.flows.login import record_authentication
-from allauth.mfa.models import Authenticator
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from accounts.mfa import user_has_mfa
 from accounts.roles import user_holds_staff_role
 from accounts.staff_sessions import staff_session_touch
 
@@ -23,7 +23,7 @@ class SignedInClient(Client):
 
     def force_login(self, user, backend=None):  # type: ignore[no-untyped-def]
         super().force_login(user, backend)
-        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        if user_has_mfa(user):
             request = RequestFactory().get("/")
             request.session = self.session
             request.user = user

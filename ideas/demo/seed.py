@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -103,15 +104,9 @@ def demo_is_loaded() -> bool:
     return User.objects.filter(email=DEMO_LOGINS[0].email).exists()
 
 
-@transaction.atomic
-def seed_demo(*, seed: int = 2026) -> dict[str, int]:
-    if demo_is_loaded():
-        return {}
-    rng = random.Random(seed)
-    content = json.loads(CONTENT.read_text(encoding="utf-8"))
-    now = timezone.now()
-
-    categories = {
+def demo_categories(content: dict[str, Any]) -> dict[str, Category]:
+    """The demo content's categories by slug, created or brought up to date."""
+    return {
         c["slug"]: Category.objects.update_or_create(
             slug=c["slug"],
             defaults={
@@ -124,6 +119,17 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
         )[0]
         for position, c in enumerate(content["categories"])
     }
+
+
+@transaction.atomic
+def seed_demo(*, seed: int = 2026) -> dict[str, int]:
+    if demo_is_loaded():
+        return {}
+    rng = random.Random(seed)
+    content = json.loads(CONTENT.read_text(encoding="utf-8"))
+    now = timezone.now()
+
+    categories = demo_categories(content)
     logins = {
         login.role: user_create(
             email=login.email,
