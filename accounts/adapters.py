@@ -2,9 +2,11 @@ import unicodedata
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.http import HttpRequest
 
+from accounts import encryption
 from accounts.models import User
 from accounts.services import user_join_as_member
 
@@ -51,3 +53,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 def normalise_login(login: str) -> str:
     """One spelling per address: case, surrounding spaces and Unicode forms folded."""
     return unicodedata.normalize("NFKC", login).strip().casefold()
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Two-factor secrets (the authenticator app's key, the recovery codes' seed) are encrypted
+    before allauth stores them, with the keys in FIELD_ENCRYPTION_KEYS (accounts.encryption)."""
+
+    def encrypt(self, text: str) -> str:
+        return encryption.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return encryption.decrypt(encrypted_text)

@@ -216,6 +216,11 @@ SOCIALACCOUNT_ONLY = False
 # set it up before any staff page (accounts.mfa); members may.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Ruche"
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"  # encrypts the secrets it stores
+# Keys that encrypt secrets stored in the database (accounts.encryption), comma-separated Fernet
+# keys: the first encrypts, all decrypt (rotation: docs/operations.md). Production requires it;
+# local settings derive a development key from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS: list[str] = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
 # Staff sessions end after this many idle minutes, and when the browser closes
 # (accounts.staff_sessions); members' sessions last SESSION_COOKIE_AGE (two weeks).

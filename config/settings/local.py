@@ -4,12 +4,15 @@ import ipaddress
 
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.encryption import derive_development_key
 from config.settings.base import *  # noqa: F403
-from config.settings.base import SECRET_KEY, VAR_DIR, env
+from config.settings.base import FIELD_ENCRYPTION_KEYS, SECRET_KEY, VAR_DIR, env
 
 DEBUG = env.bool("DEBUG", default=True)
 # A fixed key is fine for local development only; production refuses to start without one.
 SECRET_KEY = SECRET_KEY or "local-development-only-not-secret-9f2c1e7a4b6d8e0f3a5c7b9d1e3f5a7c"
+# Two-factor secrets on a laptop are encrypted with a key derived from that development key.
+FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [derive_development_key(SECRET_KEY)]
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 

@@ -5,8 +5,9 @@ Secrets and host names come from the environment, or the process refuses to star
 
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.encryption import check_keys
 from config.settings.base import *  # noqa: F403
-from config.settings.base import LOGGING, SECRET_KEY, env
+from config.settings.base import FIELD_ENCRYPTION_KEYS, LOGGING, SECRET_KEY, env
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -19,6 +20,8 @@ if not ALLOWED_HOSTS:
         "ALLOWED_HOSTS is not set. Production needs the site's host names in the environment, "
         "comma-separated, e.g. ALLOWED_HOSTS=ideas.example-bank.com"
     )
+
+check_keys(FIELD_ENCRYPTION_KEYS)  # ImproperlyConfigured without one, or with a malformed one
 
 DEBUG = False
 CSRF_TRUSTED_ORIGINS = env.list(

@@ -7,6 +7,7 @@ from config.settings.base import DATABASES, VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-1b3d5f7h9j1l3n5p7r9t1v3x5z7b9d1f3h5j7l9n"
+FIELD_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LW5vdC1zZWNyZXQtZmVybmV0LWtleS0="]  # fixed, like SECRET_KEY
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if not env("EMAIL_URL", default=""):

@@ -85,7 +85,14 @@ def test_compose_sets_only_variables_the_settings_read() -> None:
 
     assert environment["DJANGO_ENV"] == "production"
     assert set(environment) <= documented, set(environment) - documented
-    for required in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "SITE_URL"):
+    for required in (
+        "SECRET_KEY",
+        "FIELD_ENCRYPTION_KEYS",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SITE_URL",
+    ):
         assert required in environment
 
 

@@ -9,6 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "kX9#mQ2$vL7!pR4&tW8*zN3^bF6(hJ1)cD5@gS0%yE2+uA7=iO4-eT9~wQ3_rY6"
+FERNET_KEY = "8P1k3xXxJb2Qy3m2m0Gk4o9yQy0sZr3m5e0Yd8m1v6Q="
 
 
 def run(command: list[str], **env: str) -> subprocess.CompletedProcess[str]:
@@ -19,6 +20,7 @@ def run(command: list[str], **env: str) -> subprocess.CompletedProcess[str]:
         "DEBUG",
         "SECRET_KEY",
         "ALLOWED_HOSTS",
+        "FIELD_ENCRYPTION_KEYS",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
     )
     clean = {k: v for k, v in os.environ.items() if k not in inherited}
@@ -58,9 +60,20 @@ def test_production_passes_the_deployment_checks_with_no_warning():
         DJANGO_ENV="production",
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="ideas.example.com",
+        FIELD_ENCRYPTION_KEYS=FERNET_KEY,
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_key_for_stored_secrets():
+    production = {"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "ideas.example.com"}
+    result = manage("check", DJANGO_ENV="production", **production)
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS is not set" in result.stderr
+    result = manage("check", DJANGO_ENV="production", FIELD_ENCRYPTION_KEYS="short", **production)
+    assert result.returncode != 0
+    assert "key 1 is not a Fernet key" in result.stderr
 
 
 def test_an_unknown_environment_is_refused_with_a_message():

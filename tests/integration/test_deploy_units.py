@@ -4,6 +4,7 @@ database and a Redis server made for this test. Docker is not available on this 
 is how deploy/ is proven to start: the web answers, the worker beats, beat ticks, and
 /health/ready reports every check ok."""
 
+import base64
 import json
 import os
 import secrets
@@ -134,6 +135,7 @@ def test_the_systemd_units_commands_start_a_ready_stack(postgres_database, redis
         "LANG": "C.UTF-8",
         # What /etc/ruche/ruche.env holds (.env.example):
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": f"https://127.0.0.1:{port}",
         "DATABASE_URL": postgres_database,

@@ -78,6 +78,7 @@ PRODUCTION = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "x" * 60,
     "ALLOWED_HOSTS": "ideas.example.com",
+    "FIELD_ENCRYPTION_KEYS": "8P1k3xXxJb2Qy3m2m0Gk4o9yQy0sZr3m5e0Yd8m1v6Q=",
 }
 
 
