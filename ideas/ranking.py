@@ -82,6 +82,17 @@ def trending_expression(
     return engagement / Power(age_hours + Value(float(AGE_OFFSET_HOURS)), Value(GRAVITY))
 
 
+def trending_value(
+    *, vote_count: int, comment_count: int, created_at: datetime, as_of: datetime
+) -> float:
+    """`trending_expression` for one idea, in Python, for bulk loads that write the score with
+    the row. The same operations in the same order on doubles: on PostgreSQL, which computes
+    with the same C library, the stored value is the one a refresh would compute."""
+    age_hours = max((as_of.timestamp() - created_at.timestamp()) / 3600.0, 0.0)
+    engagement = float(vote_count + COMMENT_WEIGHT * comment_count + 1)
+    return engagement / (age_hours + float(AGE_OFFSET_HOURS)) ** GRAVITY
+
+
 def _clock() -> Expression:
     """The clock's moment as a subquery (now if the clock was never set, e.g. in a test)."""
     from ideas.models import TrendingClock

@@ -2,13 +2,13 @@
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 
 from accounts.models import User
 from community import recognition
-from community.load_data import EMAIL_DOMAIN, LOAD_PASSWORD, spread
+from community.load_data import EMAIL_DOMAIN, LOAD_PASSWORD, counter_mismatches, spread
 from community.models import BadgeAward, Comment, Follow, PointsEntry
-from ideas.models import Idea, Vote
+from ideas.models import Idea, IdeaTally, Vote
 from ideas.rendering import render_markdown
 
 FLAG = "--i-know-this-is-not-production"
@@ -53,8 +53,10 @@ def test_it_loads_the_requested_sizes_with_exact_counts(db):  # type: ignore[no-
     assert max(Idea.objects.values_list("comment_count", flat=True)) >= 120
     assert Idea.objects.values("language").distinct().count() == 2
     assert Comment.objects.filter(parent__isnull=False).exists()
-    # Every idea is scored for the trending sort (the default list).
+    # Every idea is scored for the trending sort (the default list), and counted in the tallies.
     assert not Idea.objects.filter(trending_score=0).exists()
+    assert IdeaTally.objects.aggregate(n=Sum("n"))["n"] == 200
+    assert counter_mismatches() == []
 
 
 def test_the_worker_finds_nothing_to_change_in_points_and_badges(db):  # type: ignore[no-untyped-def]
