@@ -20,10 +20,12 @@ from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from accounts.events import MemberSanctioned
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT, user_holds_staff_role
 from community.audit import audit_record
 from community.models import AuditAction, AuditEntry, Comment, Flag
+from config.outbox.events import record
 from ideas.models import Idea
 
 SANCTION_ACTIONS = (AuditAction.MEMBER_SUSPEND, AuditAction.MEMBER_BAN)
@@ -158,6 +160,7 @@ def _recorded(
         before=before,
         after={**_state(fresh), **after},
     )
+    record(MemberSanctioned(member_id=fresh.pk, action=action))
     _sync(member, fresh)
     return member
 

@@ -25,6 +25,7 @@ from accounts.models import User
 from accounts.roles import MODERATE_CONTENT, users_with_permission
 from community import complaint_deadlines, notifications
 from community.audit import audit_record
+from community.events import ComplaintOpened
 from community.models import (
     AuditAction,
     ComplaintCase,
@@ -33,6 +34,7 @@ from community.models import (
     NotificationKind,
 )
 from community.models.complaints import REFERENCE_PREFIX
+from config.outbox.events import record
 from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Idea, Language
 from ideas.sentiment.complaints import is_personal_complaint
 
@@ -102,6 +104,7 @@ def complaint_open(
     year = timezone.localdate(case.created_at).year
     case.reference = f"{REFERENCE_PREFIX}-{year}-{case.pk:05d}"
     case.save(update_fields=["reference"])
+    record(ComplaintOpened(case_id=case.pk))
     return case
 
 

@@ -6,9 +6,9 @@ authors (and the duplicate's followers) are told, and the audit log keeps the co
 after. There is no undo: the audit entry is the record.
 
 Points follow the votes: after the merge the worker recomputes the vote points of both ideas
-(`votes_changed`), so a vote that moved earns its point for the kept idea's author only, and a
-person who voted on both pays one point, not two. Points for posting the duplicate and for
-comments are kept: they were earned once and are not awarded again.
+(consumers of `IdeaMerged`), so a vote that moved earns its point for the kept idea's author
+only, and a person who voted on both pays one point, not two. Points for posting the duplicate
+and for comments are kept: they were earned once and are not awarded again.
 """
 
 from dataclasses import asdict, dataclass
@@ -34,7 +34,8 @@ from community.models import (
     VoteRing,
 )
 from community.notifications import notify_merged
-from community.tasks import votes_changed
+from config.outbox.events import record
+from ideas.events import IdeaMerged
 from ideas.models import Idea, Vote
 from ideas.services import ideas_recount
 from ideas.themes.similar import similar_ideas
@@ -266,8 +267,7 @@ def idea_merge(*, actor: User, source: Idea, target: Idea, note: str = "") -> Me
                 "note": note,
             },
         )
-        transaction.on_commit(lambda: votes_changed.delay(kept.pk))
-        transaction.on_commit(lambda: votes_changed.delay(duplicate.pk))
+        record(IdeaMerged(duplicate_id=duplicate.pk, into_id=kept.pk))
     source.merged_into, source.merged_at = kept, now
     source.vote_count, source.comment_count = duplicate.vote_count, duplicate.comment_count
     target.vote_count, target.comment_count = kept.vote_count, kept.comment_count

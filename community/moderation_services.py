@@ -15,6 +15,8 @@ from accounts.roles import MODERATE_CONTENT
 from accounts.sanctions import ensure_can_report
 from community.audit import audit_record
 from community.models import AuditAction, Comment, Flag, FlagResolution
+from config.outbox.events import record
+from ideas.events import IdeaHidden, IdeaRestored
 from ideas.models import Idea
 
 
@@ -113,6 +115,7 @@ def content_hide_outcome(
         if changed:
             idea.hidden_at, idea.hidden_by, idea.pending_at = now, actor, None
             notifications_withdraw_for_idea(idea=idea)
+            record(IdeaHidden(idea_id=idea.pk))
         action, target = AuditAction.IDEA_HIDE, idea
     else:
         was = _take_down(comment, actor)
@@ -153,13 +156,9 @@ def content_restore(
         )
         if changed:
             idea.hidden_at = idea.hidden_by = None
-            # What publishing does, in case it never ran (a post rejected while it waited):
-            # vector, theme and sentiment, the author's points. Both tasks are idempotent.
-            from community.tasks import recognise_idea
-            from ideas.tasks import idea_written
-
-            transaction.on_commit(lambda: idea_written.delay(idea.pk))
-            transaction.on_commit(lambda: recognise_idea.delay(idea.pk))
+            # Its consumers do what publishing does, in case it never ran (a post rejected
+            # while it waited): vector, theme and sentiment, the author's points.
+            record(IdeaRestored(idea_id=idea.pk))
         action, target = AuditAction.IDEA_RESTORE, idea
     else:
         # A comment its author deleted stays deleted: only a moderator's removal is undone.

@@ -30,8 +30,11 @@ from accounts.access import require_permission
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT, user_holds_staff_role
 from community.audit import audit_record
+from community.events import CommentPosted
 from community.models import AuditAction, AuditEntry, Campaign, Comment
 from community.notifications import notify_post_reviewed
+from config.outbox.events import record
+from ideas.events import IdeaPublished
 from ideas.models import Category, Idea
 
 
@@ -160,9 +163,6 @@ def idea_approve(*, actor: User, idea: Idea, reason: str = "") -> bool:
     The conditional update clears `pending_at` only if it is still set, so two moderators
     approving at once approve (and audit, and queue the tasks) once.
     """
-    from community.tasks import recognise_idea
-    from ideas.tasks import idea_written
-
     require_permission(actor, MODERATE_CONTENT)
     if not Idea.objects.filter(pk=idea.pk, pending_at__isnull=False).update(pending_at=None):
         return False
@@ -174,8 +174,7 @@ def idea_approve(*, actor: User, idea: Idea, reason: str = "") -> bool:
         reason=reason,
     )
     notify_post_reviewed(idea=idea, actor=actor, approved=True, reason=reason)
-    transaction.on_commit(lambda: idea_written.delay(idea.pk))
-    transaction.on_commit(lambda: recognise_idea.delay(idea.pk))
+    record(IdeaPublished(idea_id=idea.pk))
     return True
 
 
@@ -188,7 +187,6 @@ def comment_approve(*, actor: User, comment: Comment, reason: str = "") -> bool:
     A comment removed meanwhile (by its author) stays removed and is not approved.
     """
     from community.services import _count
-    from community.tasks import comment_posted
 
     require_permission(actor, MODERATE_CONTENT)
     approved = Comment.objects.filter(
@@ -208,7 +206,7 @@ def comment_approve(*, actor: User, comment: Comment, reason: str = "") -> bool:
     notify_post_reviewed(
         idea=comment.idea, comment=comment, actor=actor, approved=True, reason=reason
     )
-    transaction.on_commit(lambda: comment_posted.delay(comment.pk))
+    record(CommentPosted(comment_id=comment.pk, idea_id=comment.idea_id))
     return True
 
 

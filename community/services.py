@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import MODERATE_COMMENTS
 from accounts.sanctions import ensure_can_participate
+from community.events import CommentPosted, CommentRemoved
 from community.models import Comment
+from config.outbox.events import record
 from ideas.models import Idea
 from ideas.pii_services import mask_texts, masked_record
 from ideas.ranking import trending_score_after
@@ -44,6 +46,7 @@ def _take_down(comment: Comment, actor: User) -> str:
         return ""
     comment.removed_at, comment.removed_by, comment.pending_at = now, actor, None
     notifications_withdraw_for_comment(comment_id=comment.pk)
+    record(CommentRemoved(comment_id=comment.pk, idea_id=comment.idea_id))
     return was
 
 
@@ -81,7 +84,6 @@ def comment_create(
     notifications, community.notifications)."""
     from community.follows import idea_followed_by
     from community.premoderation import comment_needs_premoderation
-    from community.tasks import comment_posted
 
     ensure_can_participate(author)  # suspended and banned members cannot comment
     refusal = comment_refusal(idea=Idea.objects.select_for_update().get(pk=idea.pk))
@@ -110,7 +112,7 @@ def comment_create(
     idea_followed_by(user=author, idea=idea)
     if not comment.is_pending:
         _count(idea.pk, +1)
-        transaction.on_commit(lambda: comment_posted.delay(comment.pk))
+        record(CommentPosted(comment_id=comment.pk, idea_id=idea.pk))
     return comment
 
 
@@ -176,6 +178,7 @@ def comment_remove(*, comment: Comment, actor: User) -> None:
             _count(comment.idea_id, -1)
         forget_comment(comment_id=comment_id)
         notifications_withdraw_for_comment(comment_id=comment_id)
+        record(CommentRemoved(comment_id=comment_id, idea_id=comment.idea_id))
         return
     # Removed (by a moderator, or by its author when others replied to it): the row stays so
     # the thread holds together, the text is hidden.

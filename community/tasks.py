@@ -1,11 +1,11 @@
-"""Celery tasks for the community: ids in, services called, safe to run twice."""
+"""Celery tasks for the community: ids in, services called, safe to run twice. What reacts to
+ideas, votes and comments is a consumer of their events (community/consumers.py)."""
 
 from celery import shared_task
 from django.db import OperationalError
 
-from community import notifications, recognition, sentiment
-from community.models import Campaign, Comment
-from ideas.models import Idea, StatusChange
+from community import notifications, recognition
+from community.models import Campaign
 
 TRANSIENT = (OperationalError, OSError)
 
@@ -30,42 +30,6 @@ def send_digest(user_id: int) -> int:
 
     user = User.objects.filter(pk=user_id).first()
     return notifications.send_daily_digest(user=user) if user else 0
-
-
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
-def recognise_idea(idea_id: int) -> None:
-    idea = Idea.objects.filter(pk=idea_id).select_related("author").first()
-    if idea:
-        recognition.recognise_idea(idea=idea)
-
-
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
-def comment_posted(comment_id: int) -> None:
-    comment = Comment.objects.filter(pk=comment_id).select_related("idea", "author").first()
-    if comment:
-        notifications.notify_comment(comment=comment)
-        recognition.recognise_comment(comment=comment)
-        sentiment.sentiment_refresh_for_comment(comment=comment)
-
-
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
-def votes_changed(idea_id: int) -> None:
-    idea = Idea.objects.filter(pk=idea_id).select_related("author").first()
-    if idea:
-        recognition.recognise_votes(idea=idea)
-        notifications.notify_vote_milestones(idea=idea)
-
-
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
-def status_changed(status_change_id: int) -> None:
-    change = (
-        StatusChange.objects.filter(pk=status_change_id)
-        .select_related("idea__author", "idea__category", "changed_by")
-        .first()
-    )
-    if change:
-        notifications.notify_status_change(change=change)
-        recognition.recognise_status(idea=change.idea)
 
 
 @shared_task

@@ -21,6 +21,8 @@ from accounts.roles import MODERATE_CONTENT
 from community import vote_rings
 from community.audit import audit_record
 from community.models import AuditAction, VoteRing, VoteRingStatus
+from config.outbox.events import record
+from ideas.events import VotesChanged
 from ideas.models import Idea, Vote
 from ideas.ranking import trending_score_after
 
@@ -153,10 +155,9 @@ def vote_ring_discount(*, actor: User, ring: VoteRing) -> int:
     1. The ring row is locked and moved to "discounted" (a second moderator gets an error).
     2. Only votes still counted are marked (conditional UPDATE), so a vote the member removes
        meanwhile, or one another ring already discounted, is not taken off twice.
-    3. vote_count moves by exactly that number; points are recomputed after commit.
+    3. vote_count moves by exactly that number; points are recomputed by VotesChanged's
+       consumers.
     """
-    from community.tasks import votes_changed
-
     require_permission(actor, MODERATE_CONTENT)
     was = _claim(
         ring=ring,
@@ -177,8 +178,7 @@ def vote_ring_discount(*, actor: User, ring: VoteRing) -> int:
         before={"status": was, "vote_count": before},
         after={"status": ring.status, "vote_count": after, "discounted_votes": discounted},
     )
-    idea_id = ring.idea_id
-    transaction.on_commit(lambda: votes_changed.delay(idea_id))
+    record(VotesChanged(idea_id=ring.idea_id))
     return discounted
 
 
@@ -187,8 +187,6 @@ def vote_ring_restore(*, actor: User, ring: VoteRing) -> int:
     """Count the ring's votes again and put the ring back in review. Returns how many votes
     were restored. A voter who is also in another discounted ring on this idea stays
     discounted: that ring's decision still holds."""
-    from community.tasks import votes_changed
-
     require_permission(actor, MODERATE_CONTENT)
     was = _claim(
         ring=ring,
@@ -213,8 +211,7 @@ def vote_ring_restore(*, actor: User, ring: VoteRing) -> int:
         before={"status": was, "vote_count": before},
         after={"status": ring.status, "vote_count": after, "restored_votes": restored},
     )
-    idea_id = ring.idea_id
-    transaction.on_commit(lambda: votes_changed.delay(idea_id))
+    record(VotesChanged(idea_id=ring.idea_id))
     return restored
 
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import user_answers_officially
 from accounts.sanctions import ensure_can_participate
+from config.outbox.events import record
+from ideas.events import IdeaEdited, IdeaPublished, IdeaSubmitted, StatusChanged, VotesChanged
 from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChange, Vote
 from ideas.pii_services import mask_texts, masked_record
 from ideas.ranking import trending_score_after, trending_score_set
@@ -49,9 +51,6 @@ def idea_create(
     campaign: "Campaign | None" = None,
 ) -> Idea:
     """Publish an idea, optionally into a campaign that is open to this author."""
-    from community.tasks import recognise_idea
-    from ideas.tasks import idea_written
-
     ensure_can_participate(author)  # suspended and banned members cannot post
     if campaign is not None:
         # Imported here: the community app builds on ideas, not the other way round.
@@ -74,15 +73,15 @@ def idea_create(
 
     with transaction.atomic():
         if needs_premoderation(author=author, category=category, campaign=campaign):
-            # Waits for a moderator; approval (community.premoderation) queues the tasks below.
+            # Waits for a moderator; approval (community.premoderation) publishes it.
             idea.pending_at = timezone.now()
         idea.save()
         trending_score_set(Idea.objects.filter(pk=idea.pk))
         masked_record(masked=masked, idea=idea)
         idea_followed_by(user=author, idea=idea)
+        record(IdeaSubmitted(idea_id=idea.pk))
         if not idea.is_pending:
-            transaction.on_commit(lambda: idea_written.delay(idea.pk))
-            transaction.on_commit(lambda: recognise_idea.delay(idea.pk))
+            record(IdeaPublished(idea_id=idea.pk))
     return idea
 
 
@@ -107,7 +106,6 @@ def idea_update(
     if not idea_can_edit(idea=idea, user=editor):
         raise PermissionDenied(_("This idea can no longer be edited."))
     from community.premoderation import edit_needs_premoderation
-    from ideas.tasks import idea_written
 
     masked = mask_texts(model=Idea, language=language, title=title, body=body)
     idea.title, idea.body, idea.category, idea.language = (
@@ -130,7 +128,7 @@ def idea_update(
         idea.save(update_fields=fields)
         masked_record(masked=masked, idea=idea)
         if not idea.is_pending:  # a waiting idea is embedded and scored once approved
-            transaction.on_commit(lambda: idea_written.delay(idea.pk))
+            record(IdeaEdited(idea_id=idea.pk))
     return idea
 
 
@@ -149,8 +147,6 @@ def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
        alone. The counted row is deleted first with a conditional DELETE: if a moderator
        discounts it meanwhile, that DELETE finds nothing and the second one removes it uncounted.
     """
-    from community.tasks import votes_changed
-
     ensure_can_participate(user)  # suspended and banned members cannot vote
     with transaction.atomic():
         if voted:
@@ -179,7 +175,7 @@ def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
             )
             if not counted:
                 raise ValidationError(_("This idea was merged into another one: vote there."))
-        transaction.on_commit(lambda: votes_changed.delay(idea.pk))
+        record(VotesChanged(idea_id=idea.pk))
     idea.refresh_from_db(fields=["vote_count"])
     return True
 
@@ -192,9 +188,8 @@ def vote_toggle(*, user: User, idea: Idea, network: str = "") -> bool:
 
 
 def idea_change_status(*, idea: Idea, actor: User, to_status: str, response: str) -> StatusChange:
-    """Move an idea through the workflow with a public official response, then tell the author."""
-    from ideas.tasks import notify_status_change
-
+    """Move an idea through the workflow with a public official response; its followers are told
+    (StatusChanged)."""
     if not user_answers_officially(actor):
         raise PermissionDenied(_("Only staff can change an idea's status."))
     # Staff may quote a customer's IBAN or phone: masked like any public text (and in the audit).
@@ -245,30 +240,9 @@ def idea_change_status(*, idea: Idea, actor: User, to_status: str, response: str
             before={"status": change.from_status},
             after={"status": to_status, "status_change": change.pk, "response": response},
         )
-        transaction.on_commit(lambda: notify_status_change.delay(change.pk))
+        record(StatusChanged(status_change_id=change.pk, idea_id=locked.pk))
     idea.status = to_status
     return change
-
-
-def status_change_notify(*, status_change_id: int) -> bool:
-    """Tell the idea's followers (its author among them) and award points. Safe to run twice:
-    notifications and points have unique keys, so a second run adds nothing."""
-    from community.notifications import notify_status_change
-    from community.recognition import recognise_status
-
-    change = (
-        StatusChange.objects.select_related("idea__author", "idea__category", "changed_by")
-        .filter(pk=status_change_id)
-        .first()
-    )
-    if change is None:
-        return False
-    notify_status_change(change=change)
-    recognise_status(idea=change.idea)
-    StatusChange.objects.filter(pk=change.pk, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
-    return True
 
 
 def ideas_recount(*, ids: list[int] | None = None) -> int:

@@ -1,4 +1,7 @@
-"""Celery tasks: thin wrappers that take ids and call services. Each is safe to run twice."""
+"""Celery tasks: thin wrappers that take ids and call services. Each is safe to run twice.
+
+What reacts to an idea being written (its vector, theme and sentiment) is a consumer of its
+events (ideas/consumers.py), delivered by config.outbox."""
 
 import logging
 
@@ -7,35 +10,14 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.db import OperationalError
 
-from ideas import services
 from ideas.models import ClusteringRun, Idea
 from ideas.themes import runs
-from ideas.themes import services as theme_services
 from ideas.themes.selectors import published_run
 
 logger = logging.getLogger(__name__)
 
 # Transient failures worth a retry: the database or the network blinked.
 TRANSIENT = (OperationalError, OSError)
-
-
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
-def notify_status_change(status_change_id: int) -> bool:
-    return services.status_change_notify(status_change_id=status_change_id)
-
-
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
-def idea_written(idea_id: int) -> bool:
-    """A new or edited idea: store its vector, place it in the nearest theme, score its sentiment
-    (with the vector just stored, so the text is embedded once)."""
-    from community.sentiment import sentiment_refresh_for_idea
-
-    idea = Idea.objects.filter(pk=idea_id).first()
-    if idea is None:
-        return False
-    placed = theme_services.idea_embed_and_assign(idea=idea) is not None
-    sentiment_refresh_for_idea(idea=idea)
-    return placed
 
 
 @shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)

@@ -7,7 +7,7 @@ process, so whichever process answers a scrape reports the totals:
   and status class (one pipelined round trip to Redis per request);
 - task outcomes: Celery's task_success, task_failure and task_retry signals, in the worker.
 Gauges are read when scraped: queue lengths from the broker, the worker heartbeat's age, the
-latest themes runs from the database, and each readiness check.
+latest themes runs and the outbox backlog from the database, and each readiness check.
 """
 
 import hmac
@@ -240,6 +240,18 @@ def _themes(out: Exposition) -> None:
     out.sample(name, round((timezone.now() - started).total_seconds(), 3) if started else 0)
 
 
+def _outbox(out: Exposition) -> None:
+    from config.outbox.delivery import backlog
+
+    waiting, oldest = backlog()
+    name = "ruche_outbox_events_waiting"
+    out.family(name, "gauge", "Events recorded and not yet delivered to all their consumers.")
+    out.sample(name, waiting)
+    name = "ruche_outbox_oldest_waiting_seconds"
+    out.family(name, "gauge", "Age of the oldest event waiting for delivery (0: none).")
+    out.sample(name, round((timezone.now() - oldest).total_seconds(), 3) if oldest else 0)
+
+
 def _health(out: Exposition) -> None:
     _, results = health.readiness()
     name = "ruche_health_check_ok"
@@ -254,6 +266,7 @@ SECTIONS: tuple[Callable[[Exposition], None], ...] = (
     _queues,
     _worker,
     _themes,
+    _outbox,
     _health,
 )
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.mfa",
     *SOCIAL_APPS,
+    "config.outbox",  # events recorded with each change, delivered by the worker
     "accounts",
     "ideas",
     "community",
@@ -153,6 +154,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The outbox (config.outbox): how often the sweep delivers what is waiting, how long it may run,
+# how old an event must be before the sweep takes it from its nudge, how long delivered events stay.
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60.0)
+OUTBOX_SWEEP_BUDGET_SECONDS = env.float("OUTBOX_SWEEP_BUDGET_SECONDS", default=50.0)
+OUTBOX_SWEEP_GRACE_SECONDS = env.float("OUTBOX_SWEEP_GRACE_SECONDS", default=10.0)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
 CELERY_BEAT_SCHEDULE = {
     "recluster-nightly": {
         "task": "ideas.tasks.recluster",
@@ -176,6 +183,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ideas.tasks.purge_masked_originals",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Events their on-commit nudge did not deliver (broker down, worker killed): config.outbox.
+    "outbox-sweep": {"task": "config.outbox.tasks.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
 }
 
 # --- Accounts ---------------------------------------------------------------------------------

@@ -22,7 +22,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from config.outbox.events import record
 from ideas.clustering import ThemeModel, build_themes, embed_texts, project_centroids_2d
+from ideas.events import ThemeRunPublished
 from ideas.models import ClusteringRun, Idea, RunState, Theme, ThemeEvent, ThemeMembership
 from ideas.themes.embedding import idea_text, stable_embedder, vectors_for
 from ideas.themes.identity import match_themes
@@ -171,6 +173,7 @@ def run_publish(
     run.duration_seconds = duration
     run.parameters = {"seed": seed, "backend": model.backend}
     run.save()
+    record(ThemeRunPublished(run_id=run.pk))
     logger.info(
         "Run %s published: %s ideas, %s themes, %.0f%% themed, %.1f s",
         run.pk,

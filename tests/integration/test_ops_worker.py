@@ -41,7 +41,7 @@ def test_a_worker_beats_carries_the_request_id_and_its_outcomes_are_counted(
 
     def vote_task_logged() -> bool:
         return any(
-            line.get("task_name") == "community.tasks.votes_changed"
+            line.get("task_name") == "config.outbox.tasks.deliver_event"
             for line in json_lines(worker.output())
         )
 
@@ -49,7 +49,7 @@ def test_a_worker_beats_carries_the_request_id_and_its_outcomes_are_counted(
     task_lines = [
         line
         for line in json_lines(worker.output())
-        if line.get("task_name") == "community.tasks.votes_changed"
+        if line.get("task_name") == "config.outbox.tasks.deliver_event"
     ]
     assert task_lines
     assert all(line["request_id"] == "vote-7c1e" for line in task_lines), task_lines
@@ -69,7 +69,7 @@ def test_a_worker_beats_carries_the_request_id_and_its_outcomes_are_counted(
     client.logout()
     metrics = client.get("/metrics").content.decode()
     assert (
-        'ruche_celery_tasks_total{task="community.tasks.votes_changed",outcome="succeeded"} 1'
+        'ruche_celery_tasks_total{task="config.outbox.tasks.deliver_event",outcome="succeeded"} 1'
         in metrics
     )
     assert (

@@ -26,7 +26,7 @@ def test_a_worker_process_sends_the_status_email(celery_worker_process, idea, mo
     message = sent[0].read_text()
     assert "To: alice@example.com" in message
     assert "On the roadmap." in message
-    assert "ideas.tasks.notify_status_change" in celery_worker_process.output()
+    assert "config.outbox.tasks.deliver_event" in celery_worker_process.output()
 
 
 def test_the_broker_is_redis_when_redis_url_is_set():

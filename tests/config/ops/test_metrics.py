@@ -160,3 +160,25 @@ def test_tasks_run_in_process_are_counted_by_outcome(client):
         ]
         == 2
     )
+
+
+def test_the_outbox_backlog_is_the_waiting_events_and_the_oldest_ones_age(client):
+    from config.outbox.models import OutboxEvent
+
+    found = scrape(client)
+    assert found["ruche_outbox_events_waiting"] == 0
+    assert found["ruche_outbox_oldest_waiting_seconds"] == 0
+    now = timezone.now()
+    OutboxEvent.objects.create(name="idea.published", payload={"idea_id": 1}, created_at=now)
+    OutboxEvent.objects.create(
+        name="idea.published", payload={"idea_id": 2}, created_at=now - timedelta(seconds=300)
+    )
+    OutboxEvent.objects.create(
+        name="idea.published",
+        payload={"idea_id": 3},
+        created_at=now - timedelta(hours=2),
+        delivered_at=now,
+    )
+    found = scrape(client)
+    assert found["ruche_outbox_events_waiting"] == 2
+    assert found["ruche_outbox_oldest_waiting_seconds"] == pytest.approx(300, abs=5)

@@ -37,8 +37,8 @@ def test_each_request_without_an_id_gets_its_own(client):
 def test_a_task_queued_by_a_vote_carries_the_request_id_to_the_broker(
     transactional_db, client, bob, idea
 ):
-    """The vote's task is queued when its transaction commits, inside the request (a real
-    commit: hence transactional_db)."""
+    """The vote's event is queued for delivery when its transaction commits, inside the request
+    (a real commit: hence transactional_db)."""
     queue = f"test-requestid-{uuid.uuid4().hex[:10]}"
     saved = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
     celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = queue, False
@@ -52,7 +52,7 @@ def test_a_task_queued_by_a_vote_carries_the_request_id_to_the_broker(
             conn.default_channel.queue_purge(queue)
     finally:
         celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = saved
-    assert message.headers["task"] == "community.tasks.votes_changed"
+    assert message.headers["task"] == "config.outbox.tasks.deliver_event"
     assert message.headers[TASK_HEADER] == "vote-req-42"
 
 

@@ -1,0 +1,83 @@
+"""Events of the ideas app: what happened to an idea, its votes, its status, the themes.
+
+Recorded with `config.outbox.events.record(...)` in the transaction of the change, by this app's
+services or by a higher app's (community hides, restores and merges ideas). Consumers subscribe
+in `<app>/consumers.py`; docs/architecture.md lists who consumes what. Payloads are ids: a
+consumer reads the rows as they are when it runs.
+"""
+
+from dataclasses import dataclass
+
+from config.outbox.events import Event, event
+
+
+@event("idea.submitted")
+@dataclass(frozen=True)
+class IdeaSubmitted(Event):
+    """A member posted an idea, public or waiting for a moderator."""
+
+    idea_id: int
+
+
+@event("idea.published")
+@dataclass(frozen=True)
+class IdeaPublished(Event):
+    """An idea became public: posted without pre-moderation, or approved by a moderator."""
+
+    idea_id: int
+
+
+@event("idea.edited")
+@dataclass(frozen=True)
+class IdeaEdited(Event):
+    """Its author changed a public idea's text (an edit that waits for a moderator is published
+    again on approval instead)."""
+
+    idea_id: int
+
+
+@event("idea.hidden")
+@dataclass(frozen=True)
+class IdeaHidden(Event):
+    idea_id: int
+
+
+@event("idea.restored")
+@dataclass(frozen=True)
+class IdeaRestored(Event):
+    """A moderator showed a hidden idea again."""
+
+    idea_id: int
+
+
+@event("idea.merged")
+@dataclass(frozen=True)
+class IdeaMerged(Event):
+    """A duplicate was merged into another idea (its votes, comments and followers moved)."""
+
+    duplicate_id: int
+    into_id: int
+
+
+@event("idea.status_changed")
+@dataclass(frozen=True)
+class StatusChanged(Event):
+    """Staff moved an idea through the workflow with an official response."""
+
+    status_change_id: int
+    idea_id: int
+
+
+@event("idea.votes_changed")
+@dataclass(frozen=True)
+class VotesChanged(Event):
+    """The votes counted for an idea changed: a vote, an unvote, a merge, a vote ring discounted
+    or restored. Consumers read the votes, not a delta."""
+
+    idea_id: int
+
+
+@event("themes.run_published")
+@dataclass(frozen=True)
+class ThemeRunPublished(Event):
+    run_id: int

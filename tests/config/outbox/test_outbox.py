@@ -1,0 +1,167 @@
+"""The outbox: events are stored with the change, delivered once per consumer, never lost."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+from config.outbox.delivery import backlog, deliver, purge, sweep
+from config.outbox.events import Event, event, record, subscribe
+from config.outbox.models import OutboxDelivery, OutboxEvent
+from config.outbox.tasks import deliver_event
+
+pytestmark = pytest.mark.django_db
+
+SEEN: list[tuple[str, int]] = []
+FAIL_ONCE: set[int] = set()
+
+
+@event("test.thing_happened")
+@dataclass(frozen=True)
+class ThingHappened(Event):
+    thing_id: int
+
+
+@event("test.nobody_listens")
+@dataclass(frozen=True)
+class NobodyListens(Event):
+    thing_id: int
+
+
+@subscribe(ThingHappened)
+def first_consumer(happened: ThingHappened) -> None:
+    SEEN.append(("first", happened.thing_id))
+
+
+@subscribe(ThingHappened)
+def flaky_consumer(happened: ThingHappened) -> None:
+    if happened.thing_id in FAIL_ONCE:
+        FAIL_ONCE.discard(happened.thing_id)
+        OutboxEvent.objects.create(name="test.rolled_back", payload={})  # must not survive
+        raise RuntimeError("the database blinked")
+    SEEN.append(("flaky", happened.thing_id))
+
+
+@pytest.fixture(autouse=True)
+def _fresh() -> None:
+    SEEN.clear()
+    FAIL_ONCE.clear()
+
+
+def test_an_event_is_stored_with_its_name_and_payload_and_delivered_on_commit(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        row = record(ThingHappened(thing_id=7))
+        assert SEEN == []  # nothing runs before the commit
+    row.refresh_from_db()
+    assert (row.name, row.payload) == ("test.thing_happened", {"thing_id": 7})
+    assert row.delivered_at is not None
+    assert SEEN == [("first", 7), ("flaky", 7)]
+    assert set(row.deliveries.values_list("consumer", flat=True)) == {
+        f"{__name__}.first_consumer",
+        f"{__name__}.flaky_consumer",
+    }
+
+
+def test_an_event_rolled_back_with_its_change_is_never_delivered(
+    django_capture_on_commit_callbacks,
+):
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            record(ThingHappened(thing_id=8))
+            raise ValueError("the change failed")
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ValueError, match="the change failed"),
+    ):
+        change_that_fails()
+    assert callbacks == []
+    assert not OutboxEvent.objects.filter(name="test.thing_happened").exists()
+    assert SEEN == []
+
+
+def test_delivering_twice_runs_each_consumer_once():
+    row = record(ThingHappened(thing_id=9))
+    assert deliver(row.pk) is True
+    OutboxEvent.objects.filter(pk=row.pk).update(delivered_at=None)  # as if the sweep raced
+    assert deliver(row.pk) is True
+    assert SEEN == [("first", 9), ("flaky", 9)]
+    assert OutboxDelivery.objects.filter(event=row).count() == 2
+
+
+def test_a_failing_consumer_rolls_back_alone_and_is_retried_later():
+    FAIL_ONCE.add(10)
+    row = record(ThingHappened(thing_id=10))
+    assert deliver(row.pk) is False
+    row.refresh_from_db()
+    assert row.delivered_at is None
+    assert row.attempts == 1
+    assert "the database blinked" in row.last_error
+    assert row.retry_at is not None
+    assert row.retry_at > timezone.now()
+    assert not OutboxEvent.objects.filter(name="test.rolled_back").exists()
+    assert SEEN == [("first", 10)]
+    assert sweep(budget_seconds=5) == 0  # not before its retry time
+
+    OutboxEvent.objects.filter(pk=row.pk).update(
+        retry_at=timezone.now(), created_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert sweep(budget_seconds=5) == 1
+    assert SEEN == [("first", 10), ("flaky", 10)]  # the first consumer did not run again
+    row.refresh_from_db()
+    assert row.delivered_at is not None
+
+
+def test_the_broker_being_down_never_reaches_the_request(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """The nudge cannot reach the broker: the change and its event are saved, the caller sees
+    no error, the sweep delivers. (tests/integration/test_outbox_fault.py stops a real Redis.)"""
+
+    def broker_down(*args: object, **kwargs: object) -> None:
+        raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6400. Connection refused.")
+
+    monkeypatch.setattr(deliver_event, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        row = record(ThingHappened(thing_id=11))
+    assert SEEN == []
+    assert backlog()[0] == 1
+    OutboxEvent.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(minutes=1))
+    assert sweep(budget_seconds=5) == 1
+    assert SEEN == [("first", 11), ("flaky", 11)]
+    assert backlog() == (0, None)
+
+
+def test_the_sweep_leaves_a_fresh_event_to_its_nudge():
+    record(ThingHappened(thing_id=12))
+    assert sweep(budget_seconds=5) == 0
+    assert SEEN == []
+
+
+def test_an_event_nobody_consumes_is_stored_as_delivered(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        row = record(NobodyListens(thing_id=1))
+    assert callbacks == []
+    assert row.delivered_at is not None
+    assert backlog() == (0, None)
+
+
+def test_delivered_events_are_purged_after_the_kept_days(settings):
+    settings.OUTBOX_KEEP_DAYS = 7
+    old = record(ThingHappened(thing_id=13))
+    deliver(old.pk)
+    OutboxEvent.objects.filter(pk=old.pk).update(delivered_at=timezone.now() - timedelta(days=8))
+    recent = record(ThingHappened(thing_id=14))
+    deliver(recent.pk)
+    waiting = OutboxEvent.objects.create(
+        name="test.thing_happened",
+        payload={"thing_id": 15},
+        created_at=timezone.now() - timedelta(days=30),
+    )
+    purge()
+    assert set(OutboxEvent.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
