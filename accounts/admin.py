@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.profile_texts import profile_text_refusal
 from accounts.services import role_change_record, user_role_names
-from ideas.pii_services import profile_text_refusal
 
 ADMIN_FLAGS = ("is_staff", "is_superuser")
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.privacy import consents_record
-from ideas.pii_services import profile_text_refusal
+from accounts.profile_texts import profile_text_refusal
 
 
 class SignupForm(forms.Form):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.models import User
-from ideas.pii_services import ensure_profile_texts_allowed
+from accounts.profile_texts import ensure_profile_texts_allowed
 
 
 def user_join_as_member(*, user: User) -> None:

@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import ADD_CAMPAIGN, CHANGE_CAMPAIGN, PARTNER, user_has_role
 from community.models import Campaign
 from ideas.models import Category
+from ideas.pii_services import mask_texts
 from ideas.rendering import render_markdown
 
 # Pillow's format name → the extension the stored file gets (never the uploader's file name).
@@ -105,8 +106,14 @@ def _save(campaign: Campaign, *, banner: File | None, remove_banner: bool) -> Ca
     The file is written before the row: if the row then fails, an orphan file remains, which is
     harmless, whereas the other order could leave a row pointing at a missing file.
     """
-    campaign.title = campaign.title.strip()
-    campaign.description = campaign.description.strip()
+    # Campaign texts are public: personal data in them is masked like in ideas (ideas.pii).
+    masked = mask_texts(
+        model=Campaign,
+        language=None,
+        title=campaign.title.strip(),
+        description=campaign.description.strip(),
+    )
+    campaign.title, campaign.description = masked["title"], masked["description"]
     if not campaign.slug:
         campaign.slug = _unique_slug(campaign.title, exclude_pk=campaign.pk)
     elif campaign.slug in RESERVED_SLUGS:

@@ -178,10 +178,9 @@ def masked_notice(*, target: object, where: Literal["idea", "comment", "response
 
 
 def profile_text_refusal(text: str) -> str:
-    """Why `text` cannot be a display name or an organisation, or "" when it can.
-
-    Profile fields are refused rather than masked: a name reading "[email removed]" helps no one,
-    and the member can simply choose another one."""
+    """Why `text` cannot be a display name or an organisation, or "" when it can. The accounts
+    app calls it through settings.PROFILE_TEXT_CHECK (accounts.profile_texts), as it may not
+    import this app."""
     found = {finding.kind for finding in find_pii(text)}
     if not found:
         return ""
@@ -189,15 +188,6 @@ def profile_text_refusal(text: str) -> str:
     return _("This is shown to everyone beside your posts: please leave out %(kinds)s.") % {
         "kinds": _kind_list(kinds)
     }
-
-
-def ensure_profile_texts_allowed(**texts: str) -> None:
-    """Raise ValidationError on each profile field (name -> text) that holds personal data."""
-    errors = {
-        name: refusal for name, text in texts.items() if (refusal := profile_text_refusal(text))
-    }
-    if errors:
-        raise ValidationError(errors)
 
 
 # --- Retention -----------------------------------------------------------------------------------

@@ -310,6 +310,10 @@ COMPLAINT_REMINDER_BUSINESS_DAYS = env.int("COMPLAINT_REMINDER_BUSINESS_DAYS", d
 # Personal and financial data found in published text is masked (ideas.pii_services). The text
 # as typed is kept for this many days, for admins only, then purged; 0 keeps nothing.
 PII_KEEP_ORIGINALS_DAYS = env.int("PII_KEEP_ORIGINALS_DAYS", default=0)
+# The check accounts' profile forms call on display names and organisations
+# (accounts.profile_texts):
+# configured, because accounts may not import the masker's app.
+PROFILE_TEXT_CHECK = "ideas.pii_services.profile_text_refusal"
 
 # How many reverse proxies stand in front of the app, each appending the address it saw to
 # X-Forwarded-For (e.g. 1 behind one nginx). 0: the header is ignored and REMOTE_ADDR is the
