@@ -6,5 +6,23 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community"
 
     def ready(self) -> None:
+        # What anonymous visitors' cached pages show: any write moves the page cache's
+        # generation (config.page_cache), here for every app since this one sees all the models.
+        # `.update()` on ideas, comments and official answers goes through their querysets.
+        from django.contrib.auth import get_user_model
+
+        from community.models import Campaign, Comment
+        from config.page_cache import watch
+        from ideas.models import Category, Idea, StatusChange
+        from ideas.models.ideas import IdeaQuerySet, StatusChangeQuerySet
+
+        watch(Idea, quiet_fields=IdeaQuerySet.page_cache_quiet_fields)
+        watch(StatusChange, quiet_fields=StatusChangeQuerySet.page_cache_quiet_fields)
+        watch(Comment)
+        watch(Category)
+        watch(Campaign)
+        # Names on cards and the leaderboard; not a sign-in (last_login) nor a password change.
+        watch(get_user_model(), quiet_fields=("last_login", "password"))
+
         # Subscribes this app's consumers of events (config.outbox), after the ideas app's.
         from community import consumers  # noqa: F401

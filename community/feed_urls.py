@@ -1,11 +1,12 @@
 from django.urls import path
 
 from community import feeds
+from config.page_cache import anonymous_page
 
 app_name = "feeds"
 urlpatterns = [
-    path("ideas/", feeds.NewIdeasFeed(), name="ideas"),
-    path("categories/<slug:slug>/", feeds.CategoryIdeasFeed(), name="category"),
-    path("campaigns/<slug:slug>/", feeds.CampaignIdeasFeed(), name="campaign"),
-    path("status-updates/", feeds.StatusUpdatesFeed(), name="status_updates"),
+    path("ideas/", anonymous_page(feeds.NewIdeasFeed()), name="ideas"),
+    path("categories/<slug:slug>/", anonymous_page(feeds.CategoryIdeasFeed()), name="category"),
+    path("campaigns/<slug:slug>/", anonymous_page(feeds.CampaignIdeasFeed()), name="campaign"),
+    path("status-updates/", anonymous_page(feeds.StatusUpdatesFeed()), name="status_updates"),
 ]

@@ -16,6 +16,7 @@ from accounts.access import authenticated_user
 from community import follows, notifications, recognition, selectors, services
 from community.forms import CommentForm, PreferencesForm
 from community.models import Notification, NotificationKind
+from config.page_cache import anonymous_page
 from config.ratelimit import rate_limit
 from ideas.models import Category
 from ideas.pii_services import masked_notice
@@ -203,6 +204,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 # --- recognition --------------------------------------------------------------------------------
 
 
+@anonymous_page
 def leaderboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     try:

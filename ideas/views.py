@@ -20,6 +20,7 @@ from community.forms import CommentForm
 from community.moderation_forms import RESTORE_ACTIONS, FlagForm
 from community.selectors import comment_position, comments_for_idea
 from config.network import client_network
+from config.page_cache import anonymous_page
 from config.ratelimit import rate_limit
 from ideas import selectors, services
 from ideas.forms import IdeaCreateForm, IdeaFilterForm, IdeaForm, StatusChangeForm
@@ -32,6 +33,7 @@ from ideas.search import full_text_available, highlighted
 SEARCH_COUNT_LIMIT = 1000
 
 
+@anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "trending": selectors.idea_list(viewer=request.user, sort="trending")[:6],
@@ -42,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "ideas/home.html", context)
 
 
+@anonymous_page
 def idea_list(request: HttpRequest) -> HttpResponse:
     """The idea list, one keyset page at a time (ideas/pagination.py): `?after=` / `?before=`
     carry the sort values of the last / first idea seen, so page 500 costs what page 1 does."""
@@ -102,6 +105,7 @@ def my_ideas(request: HttpRequest) -> HttpResponse:
     return render(request, "ideas/mine.html", {"page": page})
 
 
+@anonymous_page
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
     merged = selectors.idea_merged_away(pk=pk)
     if merged is not None and merged.merged_into is not None:
@@ -248,7 +252,7 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @rate_limit("vote")
 def idea_vote(request: HttpRequest, pk: int) -> HttpResponse:
-    idea = selectors.idea_get_for_user(user=request.user, pk=pk)
+    idea = selectors.idea_get_for_vote(user=request.user, pk=pk)
     wanted = request.POST.get("voted")
     voter, network = authenticated_user(request), client_network(request)
     try:

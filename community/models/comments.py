@@ -3,9 +3,14 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.page_cache import PublicContentQuerySet
 from ideas.models import Idea
 
 COMMENT_MAX_LENGTH = 5_000
+
+
+class CommentQuerySet(PublicContentQuerySet["Comment"]):
+    """A take-down is an UPDATE (community.services): it empties the page cache."""
 
 
 class Comment(models.Model):
@@ -36,6 +41,8 @@ class Comment(models.Model):
     )
     # Pre-moderation (a member's first post): only its author and moderators see it meanwhile.
     pending_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]

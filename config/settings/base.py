@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "config.ops.errors.OutageMiddleware",  # database or cache down: 503 page, Retry-After
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.page_cache.PageCacheMiddleware",  # anonymous pages from Redis, before sessions
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "community.context_processors.notifications",
+                "config.page_cache.csrf_placeholder",  # after Django's csrf: it overrides it
             ],
         },
     },
@@ -122,6 +124,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous visitors' pages kept this many seconds in the shared cache (config.page_cache,
+# docs/ranking.md#page-cache); 0 turns it off. Off without Redis: a per-process cache would
+# not see the worker's invalidations.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30 if REDIS_URL else 0)
 
 # --- Celery -----------------------------------------------------------------------------------
 # With REDIS_URL the worker uses Redis; without it, kombu's filesystem transport under var/,

@@ -16,6 +16,8 @@ if not env("EMAIL_URL", default=""):
 
 # Counters (rate limits) start empty in every test; Redis stays the broker only, never flushed.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Pages are rendered afresh in every test; tests/config/test_page_cache.py turns the cache on.
+PAGE_CACHE_SECONDS = 0
 
 # Unit tests run tasks in-process; integration tests start a real worker process instead.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from config.page_cache import PublicContentQuerySet
+
 TITLE_MAX_LENGTH = 140
 BODY_MAX_LENGTH = 10_000
 
@@ -84,7 +86,11 @@ def public_q(prefix: str = "") -> Q:
     )
 
 
-class IdeaQuerySet(models.QuerySet["Idea"]):
+class IdeaQuerySet(PublicContentQuerySet["Idea"]):
+    # The vote's and comment's UPDATEs and the trending refresh: cached pages may show these
+    # up to PAGE_CACHE_SECONDS old (config.page_cache).
+    page_cache_quiet_fields = frozenset({"vote_count", "comment_count", "trending_score"})
+
     def public(self) -> "IdeaQuerySet":
         return self.filter(public_q())
 
@@ -198,6 +204,10 @@ class Vote(models.Model):
         return f"{self.user} → {self.idea}"
 
 
+class StatusChangeQuerySet(PublicContentQuerySet["StatusChange"]):
+    page_cache_quiet_fields = frozenset({"notified_at"})
+
+
 class StatusChange(models.Model):
     """An official, public staff answer that moves an idea through the workflow."""
 
@@ -216,6 +226,8 @@ class StatusChange(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Set by the worker once the author has been told, so a retried task sends nothing twice.
     notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StatusChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
