@@ -11,13 +11,17 @@
    worker runs, so the tasks only wait there).
 3. wrk (Debian package `wrk`: `apt-get install wrk`) for a bounded time per page, 50
    connections, then 50 logged-in members toggling votes (bench/wrk/vote.lua).
-4. A markdown table (page, req/s, p50, p95, errors), the default list's throughput as a share of
-   the bare view's, each worker's memory, and whether every idea's vote count still equals its
-   votes.
+4. A markdown table (page, req/s, p50, p95, errors, and whether the page came from the page
+   cache: config.page_cache, read from the X-Page-Cache header after warming up), the default
+   list's throughput as a share of the bare view's, each worker's memory, and whether every
+   idea's vote count still equals its votes. `--no-page-cache` measures the pages rendered for
+   every request (PAGE_CACHE_SECONDS=0), as signed-in members get them.
 Nothing leaves 127.0.0.1, and every wrk run stops by itself.
 """
 
 import argparse
+import base64
+import hashlib
 import json
 import os
 import secrets
@@ -71,6 +75,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--port", type=int, default=0, help="default: a free port")
     p.add_argument("--only", nargs="*", default=[], help="run only pages whose name contains one")
     p.add_argument("--reload", action="store_true", help="drop and load the database again")
+    p.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="render every request (PAGE_CACHE_SECONDS=0): no anonymous pages from Redis",
+    )
     p.add_argument("--output", type=Path, default=ROOT / "var" / "loadtest-latest.md")
     return p.parse_args(argv)
 
@@ -92,6 +101,11 @@ def environment(args: argparse.Namespace, port: int) -> dict[str, str]:
         {
             "DJANGO_SETTINGS_MODULE": "bench.loadtest_settings",
             "SECRET_KEY": secrets.token_urlsafe(50),
+            # Production settings refuse to start without one (two-factor secrets at rest). The
+            # same key for the same database on every run, so rows encrypted once still read.
+            "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(
+                hashlib.sha256(f"ruche-loadtest:{args.database}".encode()).digest()
+            ).decode(),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "false",
             "BEHIND_TLS_PROXY": "false",
@@ -103,6 +117,8 @@ def environment(args: argparse.Namespace, port: int) -> dict[str, str]:
             "PYTHONUNBUFFERED": "1",
         }
     )
+    if args.no_page_cache:
+        env["PAGE_CACHE_SECONDS"] = "0"
     return env
 
 
@@ -208,14 +224,18 @@ def worker_memory(server: subprocess.Popen[bytes]) -> list[int]:
     return sorted(sizes)
 
 
-def warm(port: int, path: str) -> None:
-    """One request per worker first, so nothing measured pays for imports or first queries."""
+def warm(port: int, path: str) -> str:
+    """One request per worker first, so nothing measured pays for imports or first queries.
+    Returns how the last one was served: "hit" from the page cache, else "rendered"."""
+    served = "rendered"
     for _ in range(4):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120) as r:
                 r.read()
+                served = "hit" if r.headers.get("X-Page-Cache") == "hit" else "rendered"
         except OSError:
             pass
+    return served
 
 
 def wrk(args: argparse.Namespace, port: int, path: str, script: str, extra: list[str]) -> dict:  # type: ignore[type-arg]
@@ -247,13 +267,17 @@ def ms(us: float) -> str:
 
 
 def table(results: dict[str, dict], args: argparse.Namespace) -> str:  # type: ignore[type-arg]
-    lines = ["| page | req/s | p50 | p95 | errors |", "|---|---|---|---|---|"]
+    lines = [
+        "| page | req/s | p50 | p95 | errors | page cache |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, r in results.items():
         served = r["requests"] - r["errors"]
         rps = f"{r['rps']:,.1f}" if served else f"**0 served in {args.duration} s**"
         p50, p95 = (ms(r["p50_us"]), ms(r["p95_us"])) if served else ("—", "—")
         errors = f"{r['errors']:,}" + (f" ({r['timeout']:,} timeouts)" if r["timeout"] else "")
-        lines.append(f"| {name} | {rps} | {p50} | {p95} | {errors} |")
+        served = r.get("served", "")
+        lines.append(f"| {name} | {rps} | {p50} | {p95} | {errors} | {served} |")
     return "\n".join(lines)
 
 
@@ -296,10 +320,12 @@ def main(argv: list[str] | None = None) -> int:
                     results[name] = wrk(
                         args, port, "/", "vote.lua", [str(voters_file), str(args.wrk_threads)]
                     )
+                    results[name]["served"] = "— (signed in)"
                     continue
-                warm(port, pages[name])
-                say(f"{name}: GET {pages[name]}, {args.duration} s")
+                served = warm(port, pages[name])
+                say(f"{name}: GET {pages[name]} ({served}), {args.duration} s")
                 results[name] = wrk(args, port, pages[name], "get.lua", [])
+                results[name]["served"] = "—" if name == BARE else served
             memory = worker_memory(server)
         finally:
             stop(server)
@@ -309,7 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     report = [
         f"Load test, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {args.ideas:,} ideas, "
         f"{args.votes:,} votes, {args.comments:,} comments; gunicorn {args.workers} × "
-        f"{args.threads}; wrk {args.connections} connections, {args.duration} s per page.",
+        f"{args.threads}; wrk {args.connections} connections, {args.duration} s per page; "
+        + ("page cache off." if args.no_page_cache else "page cache on."),
         "",
         table(results, args),
         "",
@@ -318,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         share = results[DEFAULT_LIST]["rps"] / results[BARE]["rps"]
         report.append(f"Default list / bare view throughput: {share:.1%} (target ≥ 40%).")
     report.append(f"Memory of each gunicorn worker after the run: {memory} MB.")
+    report.append(f"Load average at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}.")
     if check:
         report.append(
             f"Vote counts after the toggles: {check['mismatch_count']} mismatches over "
