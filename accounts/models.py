@@ -118,3 +118,21 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} accepted {self.document} {self.version}"
+
+
+class RetentionRun(models.Model):
+    """One run of the retention purge (community.retention.purge): when, the clock it used, and
+    how many rows of each kind went. Counts only, never content. Here, in the lowest app, because
+    the purge reaches every app's data; the run itself names kinds, not models."""
+
+    ran_at = models.DateTimeField(_("ran at"), auto_now_add=True, db_index=True)
+    as_of = models.DateTimeField(_("as of"))
+    counts = models.JSONField(_("rows removed, per kind"), default=dict)
+
+    class Meta:
+        ordering = ["-ran_at", "-pk"]
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+
+    def __str__(self) -> str:
+        return f"retention run {self.pk} ({sum(self.counts.values())} rows)"

@@ -3,7 +3,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.models import RetentionRun
 from community.models import AuditEntry, Campaign, Comment, Flag
+from community.retention.schedule import SCHEDULE, retention_days
 
 
 @admin.register(Campaign)
@@ -56,6 +58,29 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("created_at", "actor", "action", "target_type", "target_id", "summary")
     list_filter = ("action", "target_type")
     search_fields = ("summary",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    """The retention schedule (each kind of personal data, why, on which basis, how long) above
+    the runs of the daily purge and their counts. Read-only: periods are set in the environment
+    (RETENTION_DAYS), runs are written by the purge only."""
+
+    change_list_template = "admin/accounts/retentionrun/change_list.html"
+    list_display = ("ran_at", "as_of", "counts")
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        rows = [(rule, retention_days(rule.kind)) for rule in SCHEDULE]
+        return super().changelist_view(request, {**(extra_context or {}), "schedule": rows})
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -13,3 +13,4 @@ use_settings_from_environment(default="production")
 app = Celery("ruche")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["community.retention"])  # a package of its own, not an app

@@ -189,6 +189,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ideas.tasks.purge_masked_originals",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The retention schedule (community/retention/schedule.py): what is past its period goes.
+    "retention-purge": {
+        "task": "community.retention.tasks.retention_purge_daily",
+        "schedule": crontab(hour=3, minute=45),
+    },
     # Events their on-commit nudge did not deliver (broker down, worker killed): config.outbox.
     "outbox-sweep": {"task": "config.outbox.tasks.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
 }
@@ -312,6 +317,10 @@ RUCHE_PREMODERATE_FIRST_POST = True
 COMPLAINT_ACK_BUSINESS_DAYS = env.int("COMPLAINT_ACK_BUSINESS_DAYS", default=10)
 COMPLAINT_ANSWER_MONTHS = env.int("COMPLAINT_ANSWER_MONTHS", default=2)
 COMPLAINT_REMINDER_BUSINESS_DAYS = env.int("COMPLAINT_REMINDER_BUSINESS_DAYS", default=2)
+
+# Retention periods in days per kind of data, overriding the schedule's defaults
+# (community/retention/schedule.py, docs/processing-record.md), e.g. complaint_cases=3650.
+RETENTION_DAYS: dict[str, int] = env.dict("RETENTION_DAYS", cast={"value": int}, default={})
 
 # Personal and financial data found in published text is masked (ideas.pii_services). The text
 # as typed is kept for this many days, for admins only, then purged; 0 keeps nothing.
