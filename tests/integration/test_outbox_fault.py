@@ -1,0 +1,261 @@
+"""A broker outage delays side effects and never loses them (issue #13, "Verified by").
+
+A Redis started by the test on its own port is the broker (and, in one case, the cache too); a
+real worker process runs with its beat, so the outbox sweep runs every few seconds. Redis is
+stopped; members submit an idea and a comment and a moderator changes a status, over HTTP. Each
+request succeeds and is saved once. Redis comes back; within two minutes, with the same worker
+process still running, every side effect has happened exactly once: the idea's vector, theme and
+sentiment, the points, the followers' notifications and emails.
+"""
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from community.follows import idea_followed_by
+from community.models import Comment, ContentSentiment, Notification, NotificationKind, PointsEntry
+from config.celery import app as celery_app
+from config.outbox.models import OutboxEvent
+from ideas.models import Idea, IdeaVector, Status, StatusChange, ThemeMembership
+from ideas.themes import runs
+from tests.factories import IdeaFactory, UserFactory
+from tests.integration.conftest import ROOT, Worker, database_url_of_the_test_database, wait_until
+from tests.themes.data import GROUPS
+
+pytestmark = pytest.mark.integration
+
+PORTS = range(6400, 6410)
+FOLLOWERS = 38
+RESPONSE = "Planned for the spring release of the app."
+
+
+class RedisServer:
+    def __init__(self, port: int, folder: Path) -> None:
+        self.port, self.folder = port, folder
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        command = [
+            "redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--dir", str(self.folder),
+        ]  # fmt: skip
+        self.process = subprocess.Popen(  # noqa: S603
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        pytest.fail(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+def _free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    pytest.skip("no free port in 6400-6409 for a redis-server of this test")
+
+
+def _use_broker(url: str, transport_options: dict[str, object]) -> None:
+    """Point this process's Celery app at `url`, dropping pooled connections to the old one."""
+    celery_app.conf.broker_url = url
+    celery_app.conf.broker_transport_options = transport_options
+    celery_app.conf.broker_write_url = None
+    celery_app.conf.broker_read_url = None
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def redis_server(tmp_path) -> Iterator[RedisServer]:  # type: ignore[no-untyped-def]
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(_free_port(), tmp_path)
+    server.start()
+    saved = (
+        celery_app.conf.broker_url,
+        celery_app.conf.task_always_eager,
+        celery_app.conf.task_default_queue,
+        celery_app.conf.broker_transport_options,
+    )
+    celery_app.conf.task_always_eager = False
+    # The options the settings give a Redis broker (timeouts, retries), as the worker has them.
+    options = getattr(settings, "REDIS_BROKER_TRANSPORT_OPTIONS", None)
+    _use_broker(f"{server.url}/0", dict(options or {"visibility_timeout": 3600}))
+    try:
+        yield server
+    finally:
+        server.stop()
+        celery_app.conf.task_always_eager = saved[1]
+        celery_app.conf.task_default_queue = saved[2]
+        _use_broker(saved[0], saved[3])
+
+
+@pytest.fixture
+def worker_with_beat(transactional_db, redis_server, tmp_path) -> Iterator[Worker]:  # type: ignore[no-untyped-def]
+    """One `celery worker -B` on the test's Redis, sweeping the outbox every 5 seconds."""
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    log = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "test",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url_of_the_test_database(),
+        "REDIS_URL": f"{redis_server.url}/0",
+        "EMAIL_URL": f"filemail:///{mail_dir}",
+        "OUTBOX_SWEEP_SECONDS": "5",
+        "OUTBOX_SWEEP_GRACE_SECONDS": "2",
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "config", "worker", "-B",
+        "-s", str(tmp_path / "beat-schedule"), "--pool=solo", "--without-gossip",
+        "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        # A session of its own: the embedded beat is a child process, stopped with it.
+        process = subprocess.Popen(  # noqa: S603
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    worker = Worker(process=process, queue="celery", mail_dir=mail_dir, log=log)
+    try:
+        wait_until(lambda: " ready." in worker.output(), seconds=120, worker=worker)
+        yield worker
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=20)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _emails(worker: Worker) -> list[str]:
+    """Every message the worker's file backend wrote (one file per connection)."""
+    messages = []
+    for path in worker.mail_dir.iterdir():
+        messages += [m for m in path.read_text(errors="replace").split("-" * 79) if m.strip()]
+    return messages
+
+
+def _recipient(message: str) -> str:
+    return next(line[4:].strip() for line in message.splitlines() if line.startswith("To: "))
+
+
+@pytest.mark.parametrize("redis_is_the_cache", [False, True], ids=["broker", "broker-and-cache"])
+def test_side_effects_of_requests_made_while_redis_is_down_happen_once_it_is_back(
+    redis_is_the_cache, settings, make_ideas, client, moderator, worker_with_beat, redis_server
+):
+    worker = worker_with_beat
+    if redis_is_the_cache:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"{redis_server.url}/1",
+            }
+        }
+    groups = make_ideas(GROUPS)
+    category = groups["card"][0].category
+    assert runs.run_recluster(trigger="manual") is not None  # themes to place new ideas in
+    answered = IdeaFactory(category=category, title="Instant card freeze from the lock screen")
+    followers = UserFactory.create_batch(FOLLOWERS - 1)
+    for user in [answered.author, *followers]:
+        idea_followed_by(user=user, idea=answered)
+    carol, bob = UserFactory(), UserFactory()
+
+    # Normal times first: the worker embeds a new idea (and loads its encoders meanwhile).
+    client.force_login(bob)
+    form = {"title": "A coin counter in the savings app", "body": "Count coins", "language": "en"}
+    response = client.post(reverse("ideas:create"), {**form, "category": category.pk})
+    assert response.status_code == 302
+    warm = Idea.objects.get(title=form["title"], author=bob)
+    wait_until(lambda: IdeaVector.objects.filter(idea=warm).exists(), seconds=180, worker=worker)
+
+    redis_server.stop()
+    client.force_login(carol)
+    title = "Block my card in the app right away"
+    response = client.post(
+        reverse("ideas:create"),
+        {"title": title, "body": "Lost card: freeze it", "category": category.pk, "language": "en"},
+    )
+    assert response.status_code == 302, response.content[:500]
+    client.force_login(bob)
+    response = client.post(
+        reverse("community:comment_create", args=[answered.pk]),
+        {"body": "Yes, from the lock screen"},
+    )
+    assert response.status_code == 302, response.content[:500]
+    client.force_login(moderator)
+    response = client.post(
+        reverse("ideas:change_status", args=[answered.pk]),
+        {"to_status": Status.PLANNED, "response": RESPONSE},
+    )
+    assert response.status_code == 302, response.content[:500]
+    # Saved once each, and waiting in the outbox: nobody can have been told yet.
+    idea = Idea.objects.get(title=title, author=carol)
+    comment = Comment.objects.get(idea=answered)
+    change = StatusChange.objects.get(idea=answered)
+    assert OutboxEvent.objects.filter(delivered_at__isnull=True).count() >= 3
+    assert not Notification.objects.filter(kind=NotificationKind.STATUS_CHANGE).exists()
+
+    time.sleep(3)  # an outage, however short, that the nudges could not reach through
+    pid = worker.process.pid
+    redis_server.start()
+    expected = {u.email for u in [answered.author, *followers, bob]}  # bob follows by commenting
+
+    def every_side_effect() -> bool:
+        return (
+            IdeaVector.objects.filter(idea=idea).exists()
+            and ThemeMembership.objects.filter(idea=idea).exists()
+            and ContentSentiment.objects.filter(idea=idea, comment__isnull=True).exists()
+            and ContentSentiment.objects.filter(comment=comment).exists()
+            and PointsEntry.objects.filter(key=f"idea:{idea.pk}").exists()
+            and PointsEntry.objects.filter(key=f"comment:{comment.pk}").exists()
+            and PointsEntry.objects.filter(key=f"planned:{answered.pk}").exists()
+            and Notification.objects.filter(kind=NotificationKind.STATUS_CHANGE).count()
+            == len(expected)
+            and sum(RESPONSE in m for m in _emails(worker)) >= len(expected)
+            and not OutboxEvent.objects.filter(delivered_at__isnull=True).exists()
+        )
+
+    wait_until(every_side_effect, seconds=120, worker=worker)
+    time.sleep(12)  # two more sweeps: nothing may arrive twice
+    assert worker.process.poll() is None
+    assert worker.process.pid == pid  # the same worker process, never restarted
+    assert ThemeMembership.objects.filter(idea=idea).count() == 1
+    for key in (f"idea:{idea.pk}", f"comment:{comment.pk}", f"planned:{answered.pk}"):
+        assert PointsEntry.objects.filter(key=key).count() == 1
+    told = Notification.objects.filter(kind=NotificationKind.STATUS_CHANGE)
+    assert Counter(told.values_list("recipient__email", flat=True)) == dict.fromkeys(expected, 1)
+    emailed = Counter(_recipient(m) for m in _emails(worker) if RESPONSE in m)
+    assert emailed == dict.fromkeys(expected, 1)
+    assert StatusChange.objects.get(pk=change.pk).notified_at is not None
+    assert Idea.objects.filter(title=title, author=carol).count() == 1
+    assert Comment.objects.filter(idea=answered).count() == 1
