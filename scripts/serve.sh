@@ -20,7 +20,14 @@ echo "==> Starting the Celery worker (with the beat scheduler)"
 .venv/bin/celery -A config worker --beat --loglevel=INFO --concurrency=1 --without-gossip --without-mingle \
   > var/worker.log 2>&1 &
 worker=$!
-trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true' EXIT INT TERM
+
+# The similar-ideas search process holds the sentence encoders and every idea vector, so the web
+# server does not. Niced: its loading (a few seconds) never delays the first page; until it is
+# ready, similar ideas are suggested by shared title words.
+echo "==> Starting the similar-ideas search process"
+nice -n 10 "$PY" manage.py serve_similar > var/similar.log 2>&1 &
+similar=$!
+trap 'kill "$worker" "$similar" 2>/dev/null; wait "$worker" "$similar" 2>/dev/null || true' EXIT INT TERM
 
 broker="filesystem queue in var/celery"
 [ -n "${REDIS_URL:-}" ] && broker="Redis at ${REDIS_URL}"
@@ -28,6 +35,7 @@ cat <<MSG
 
   Ruche is starting on http://127.0.0.1:${PORT}
   Celery worker (with the beat scheduler): pid ${worker}, broker: ${broker}, log: var/worker.log
+  Similar-ideas search: pid ${similar}, socket var/similar.sock, log: var/similar.log
   The worker finds the first themes on its first start (a minute or two): /themes/ as pm@example.com
   Emails (sign-up confirmations, notifications) are printed in this terminal and in var/worker.log,
   with links to ${SITE_URL}.

@@ -90,13 +90,35 @@ def check_themes() -> Result:
     return fail("last run failed") if last == RunState.FAILED else OK
 
 
+def check_similar_search() -> Result:
+    """The similar-ideas search process. Without it the site still works, suggesting ideas by
+    shared title words: a warning, which does not make readiness fail."""
+    from ideas.themes import similar
+
+    if settings.SIMILAR_SEARCH_URL == "inprocess":
+        return {"status": "ok", "mode": "inprocess"}
+    try:
+        answer = similar.request("GET", "/health", timeout=1.0)
+    except similar.SearchUnavailable as exc:  # the web side logs it when a page needs it
+        state = "loading" if str(exc).startswith("loading") else "unreachable"
+        return {"status": "warn", "reason": f"{state}: similar ideas by title words"}
+    if answer.get("status") != "ready":
+        if settings.THEMES_BACKEND == "tfidf":  # chosen: TF-IDF vectors are never stored
+            return {"status": "ok", "mode": "title words (THEMES_BACKEND=tfidf)"}
+        return {"status": "warn", "reason": "no sentence encoder: similar ideas by title words"}
+    return {"status": "ok", "vectors": answer.get("vectors")}
+
+
 CHECKS: dict[str, Callable[[], Result]] = {
     "database": check_database,
     "broker": check_broker,
     "cache": check_cache,
     "worker": check_worker,
     "themes": check_themes,
+    "similar_search": check_similar_search,
 }
+# Reported, never failing readiness: the site answers without them, degraded.
+WARN_ONLY = {"similar_search"}
 
 
 def readiness() -> tuple[bool, dict[str, Result]]:
@@ -111,4 +133,8 @@ def readiness() -> tuple[bool, dict[str, Result]]:
         except Exception:
             logger.warning("Readiness check %s failed", name, exc_info=True)
             results[name] = fail("unreachable")
-    return all(r["status"] == "ok" for r in results.values()), results
+    for name in WARN_ONLY:
+        if results[name]["status"] == "fail":
+            results[name] = {**results[name], "status": "warn"}
+    ready = all(r["status"] == "ok" for name, r in results.items() if name not in WARN_ONLY)
+    return ready, results

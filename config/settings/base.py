@@ -360,6 +360,15 @@ THEMES_RERUN_AFTER_NEW_IDEAS = env.int("THEMES_RERUN_AFTER_NEW_IDEAS", default=2
 # Test hook: seconds a run waits inside its publishing transaction (lets a test kill it there).
 THEMES_PUBLISH_PAUSE_SECONDS = env.float("THEMES_PUBLISH_PAUSE_SECONDS", default=0.0)
 
+# Similar ideas: one search process (`manage.py serve_similar`) holds the encoders and every
+# stored vector, so web workers do not. unix:///path.sock or http://host:port; `make run` and
+# the systemd units use the socket under var/, compose a TCP address between containers.
+SIMILAR_SEARCH_URL = env("SIMILAR_SEARCH_URL", default=f"unix://{VAR_DIR / 'similar.sock'}")
+# A web request waits this long for it, then suggests ideas by shared title words instead.
+SIMILAR_SEARCH_TIMEOUT = env.float("SIMILAR_SEARCH_TIMEOUT", default=1.0)
+# How often the search process reads the vectors written since its last look.
+SIMILAR_SEARCH_REFRESH_SECONDS = env.float("SIMILAR_SEARCH_REFRESH_SECONDS", default=2.0)
+
 # --- Operations (config.ops, docs/operations.md) -----------------------------------------------
 
 # Request and task counters and the worker heartbeat, shared by every process: Redis when there

@@ -19,6 +19,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Pages are rendered afresh in every test; tests/config/test_page_cache.py turns the cache on.
 PAGE_CACHE_SECONDS = 0
 
+# Unit tests search similar ideas with the search process's own object, in this process (the same
+# code); tests/themes/test_similar_process.py starts the real process.
+SIMILAR_SEARCH_URL = env("SIMILAR_SEARCH_URL", default="inprocess")
+
 # Unit tests run tasks in-process; integration tests start a real worker process instead.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -1,81 +1,161 @@
-"""Similar ideas for a text being typed: one dot product against every stored vector.
+"""Similar ideas for a text being typed, asked of the similar-ideas search process.
 
-The matrix of stored vectors is kept in the process and reloaded only when vectors changed
-(one cheap aggregate query per search tells). 100,000 ideas × 1,280 floats is 490 MB.
+The web workers hold neither the sentence encoders nor the stored vectors: one search process
+(`manage.py serve_similar`, ideas/themes/similar_server.py) does, and answers ids and cosines
+over a socket. When it does not answer within SIMILAR_SEARCH_TIMEOUT, the page still gets
+suggestions from shared title words, and the log says why (once a minute at most).
+SIMILAR_SEARCH_URL=inprocess (the test settings) runs the process's own search object here.
 """
 
+import http.client
+import json
+import logging
+import socket
 import threading
+import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from django.db.models import Count, Max, Q
+from django.conf import settings
+from django.db.models import Q
 
-from ideas.clustering import SearchIndex
-from ideas.models import Idea, IdeaVector
-from ideas.themes.embedding import embed_query, stable_embedder
+from ideas.models import Idea
 
-# Ensemble vectors (mean of three cosines): a typed title against the 210 demo ideas scores a
-# median 0.33 against other themes and 0.44 within its theme. At 0.50, 94% of titles get at least
-# one suggestion and half of the suggestions are on the same theme (e5 alone at its 0.84: 99%
-# and 39%). The e5-only value applies when only e5 loads.
-MIN_SIMILARITY = {"e5": 0.84}
-DEFAULT_MIN_SIMILARITY = 0.50
+if TYPE_CHECKING:
+    from ideas.themes.similar_search import SimilarSearch
 
+logger = logging.getLogger(__name__)
 
-@dataclass
-class _Index:
-    key: tuple[object, ...]
-    ids: np.ndarray
-    search: SearchIndex
+MIN_TEXT_CHARS = 8
+# Hidden, pending or merged ideas are dropped here, after the search: ask for a few more.
+EXTRA_CANDIDATES = 5
+WARN_EVERY_SECONDS = 60.0
 
 
-_lock = threading.Lock()
-_index: _Index | None = None
+@dataclass(frozen=True)
+class Address:
+    """Where the search process listens: a unix socket path, or a TCP host and port."""
+
+    path: str = ""
+    host: str = ""
+    port: int = 0
+
+    def __str__(self) -> str:
+        return f"unix://{self.path}" if self.path else f"http://{self.host}:{self.port}"
 
 
-def _vector_index(backend: str) -> _Index:
-    global _index
-    key = tuple(
-        IdeaVector.objects.filter(backend=backend)
-        .aggregate(n=Count("pk"), last=Max("updated_at"))
-        .values()
+def parse_address(url: str) -> Address:
+    """`unix:///abs/path.sock` or `http://host:port`; anything else raises ValueError."""
+    if url.startswith("unix://"):
+        path = url.removeprefix("unix://")
+        if not path.startswith("/"):
+            raise ValueError(f"unix socket path must be absolute: {url!r}")
+        return Address(path=path)
+    if url.startswith("http://"):
+        host, _, port = url.removeprefix("http://").rstrip("/").rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"expected http://host:port, got {url!r}")
+        return Address(host=host.strip("[]"), port=int(port))
+    raise ValueError(f"expected unix:///path or http://host:port, got {url!r}")
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path: str, timeout: float) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self.path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(self.path)
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
+
+
+class SearchUnavailable(Exception):
+    """The search process did not answer, or answered that it cannot search."""
+
+
+def request(
+    method: str, route: str, payload: dict[str, object] | None = None, *, timeout: float
+) -> dict[str, object]:
+    """One JSON request to the search process; SearchUnavailable on any failure."""
+    address = parse_address(settings.SIMILAR_SEARCH_URL)
+    connection = (
+        _UnixConnection(address.path, timeout)
+        if address.path
+        else http.client.HTTPConnection(address.host, address.port, timeout=timeout)
     )
-    with _lock:
-        if _index is None or _index.key != key:
-            rows = list(IdeaVector.objects.filter(backend=backend).values_list("idea_id", "data"))
-            ids = np.asarray([r[0] for r in rows], dtype=np.int64)
-            matrix = (
-                np.stack([np.frombuffer(bytes(r[1]), dtype="<f4") for r in rows])
-                if rows
-                else np.zeros((0, 1), dtype=np.float32)
-            )
-            _index = _Index(key=key, ids=ids, search=SearchIndex(matrix))
-        return _index
+    body = json.dumps(payload).encode() if payload is not None else None
+    try:
+        connection.request(method, route, body=body, headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        answer = json.loads(response.read())
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        raise SearchUnavailable(f"{type(exc).__name__} from {address}") from exc
+    finally:
+        connection.close()
+    if response.status != 200:
+        raise SearchUnavailable(f"{answer.get('status', response.status)} from {address}")
+    return dict(answer)
+
+
+_inprocess: "SimilarSearch | None" = None
+_inprocess_lock = threading.Lock()
+
+
+def _search_ids(text: str, *, k: int, exclude: int | None) -> list[tuple[int, float]]:
+    if settings.SIMILAR_SEARCH_URL == "inprocess":
+        from ideas.themes.similar_search import SimilarSearch, Unavailable
+
+        global _inprocess
+        with _inprocess_lock:
+            if _inprocess is None:
+                _inprocess = SimilarSearch()
+                _inprocess.load()
+            _inprocess.refresh()  # the process polls; here, the test's own writes are seen at once
+        try:
+            return _inprocess.search(text, k=k, exclude=exclude)
+        except Unavailable as exc:
+            raise SearchUnavailable(str(exc)) from exc
+    answer = request(
+        "POST",
+        "/search",
+        {"text": text, "k": k, "exclude": exclude},
+        timeout=settings.SIMILAR_SEARCH_TIMEOUT,
+    )
+    return [(int(pk), float(score)) for pk, score in answer["results"]]  # type: ignore[attr-defined]
+
+
+_last_warning = 0.0
 
 
 def similar_ideas(*, text: str, k: int = 5, exclude: int | None = None) -> list[tuple[Idea, float]]:
-    """Up to k existing ideas most similar to `text`, best first, with their cosine."""
+    """Up to k public ideas most similar to `text`, best first, with their cosine.
+
+    Without the search process, ideas sharing the longer words of the text, scored 0.
+    """
+    global _last_warning
     text = text.strip()
-    if len(text) < 8:
+    if len(text) < MIN_TEXT_CHARS:
         return []
-    embedder = stable_embedder()
-    query = embed_query(text)
-    if embedder is None or query is None:
+    try:
+        scored = _search_ids(text, k=k + EXTRA_CANDIDATES, exclude=exclude)
+    except SearchUnavailable as exc:
+        now = time.monotonic()
+        if now - _last_warning > WARN_EVERY_SECONDS:
+            _last_warning = now
+            logger.warning("Similar ideas by shared words: the search process failed (%s)", exc)
         return _similar_by_words(text, k=k, exclude=exclude)
-    index = _vector_index(embedder.name)
-    found = index.search.search(query, k=k + 1)
-    scored = [
-        (int(index.ids[i]), float(score))
-        for i, score in zip(found.indices, found.scores, strict=True)
-        if score >= MIN_SIMILARITY.get(embedder.name, DEFAULT_MIN_SIMILARITY)
-        and int(index.ids[i]) != exclude
-    ][:k]
     ideas = Idea.objects.public().select_related("category").in_bulk([pk for pk, _ in scored])
-    return [(ideas[pk], score) for pk, score in scored if pk in ideas]
+    return [(ideas[pk], score) for pk, score in scored if pk in ideas][:k]
 
 
 def _similar_by_words(text: str, *, k: int, exclude: int | None) -> list[tuple[Idea, float]]:
-    """Fallback without embeddings: ideas whose title shares the longer words of the text."""
+    """Fallback without the search process: ideas whose title shares the longer words."""
     words = sorted({w for w in text.lower().split() if len(w) >= 5}, key=len, reverse=True)[:4]
     if not words:
         return []

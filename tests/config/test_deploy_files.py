@@ -14,7 +14,7 @@ from config.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
-UNITS = ("ruche-web.service", "ruche-worker.service", "ruche-beat.service")
+UNITS = ("ruche-web.service", "ruche-worker.service", "ruche-beat.service", "ruche-similar.service")
 
 
 def compose() -> dict:  # type: ignore[type-arg]
@@ -55,7 +55,7 @@ def check_command(argv: list[str]) -> str:
         assert importlib.util.find_spec("config.celery") is not None
         assert argv[3] in ("worker", "beat")
         return argv[3]
-    if argv[:2] == ["python", "manage.py"]:
+    if program == "python" and argv[1] == "manage.py":
         from django.core.management import get_commands
 
         assert argv[2] in get_commands()
@@ -72,9 +72,15 @@ def test_compose_runs_the_web_worker_beat_and_their_services() -> None:
         if "command" in s and name not in ("redis",)
     }
 
-    assert roles == {"migrate": "migrate", "web": "web", "worker": "worker", "beat": "beat"}
+    assert roles == {
+        "migrate": "migrate",
+        "web": "web",
+        "worker": "worker",
+        "beat": "beat",
+        "similar": "serve_similar",
+    }
     assert {"postgres", "redis"} <= set(services)
-    for name in ("postgres", "redis", "web", "worker"):
+    for name in ("postgres", "redis", "web", "worker", "similar"):
         assert services[name]["healthcheck"]["test"], name
     assert "/health/live" in " ".join(services["web"]["healthcheck"]["test"])
 
@@ -102,7 +108,8 @@ def test_systemd_units_start_real_modules_hardened(name: str) -> None:
     argv = shlex.split(service["ExecStart"])
 
     assert argv[0].startswith("/opt/ruche/.venv/bin/")
-    assert check_command(argv) == name.removeprefix("ruche-").removesuffix(".service")
+    role = name.removeprefix("ruche-").removesuffix(".service")
+    assert check_command(argv) == {"similar": "serve_similar"}.get(role, role)
     assert service["User"] == "ruche"
     assert service["NoNewPrivileges"] == "yes"
     assert service["ProtectSystem"] == "strict"

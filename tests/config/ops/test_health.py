@@ -34,9 +34,23 @@ def test_ready_is_200_with_each_check_when_everything_works(client):
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "broker", "cache", "worker", "themes"}
+    assert set(body["checks"]) == {
+        "database", "broker", "cache", "worker", "themes", "similar_search"
+    }  # fmt: skip
     assert all(check["status"] == "ok" for check in body["checks"].values())
     assert body["checks"]["worker"]["age_seconds"] < 5
+
+
+def test_ready_stays_200_with_a_warning_when_the_similar_search_process_is_down(client, settings):
+    """The site still suggests similar ideas by title words: no reason to take it out."""
+    heartbeat_beat()
+    settings.SIMILAR_SEARCH_URL = f"http://127.0.0.1:{closed_port()}"
+    response = client.get("/health/ready")
+    assert response.status_code == 200
+    assert response.json()["checks"]["similar_search"] == {
+        "status": "warn",
+        "reason": "unreachable: similar ideas by title words",
+    }
 
 
 def test_ready_is_503_before_any_worker_has_sent_a_heartbeat(client):

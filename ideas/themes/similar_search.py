@@ -1,0 +1,186 @@
+"""The core of the similar-ideas search process: encoders and stored vectors, loaded once.
+
+One `SimilarSearch` lives in the search process (`manage.py serve_similar`, which answers the
+web workers over a socket); the test settings run the same object inside the test process
+(SIMILAR_SEARCH_URL=inprocess). Web workers never build one: three encoders (250 MB) and
+100,000 x 1,280 floats (490 MB) per worker is what this process exists to avoid.
+
+It answers idea ids and cosines only, never text. Hidden, pending and merged ideas keep their
+vectors here: the web side keeps only public ideas (`Idea.objects.public()`) when it reads them.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.db.models import Count, Sum
+
+from ideas.clustering import Embedder
+from ideas.models import IdeaVector
+from ideas.themes.embedding import embed_query, stable_embedder
+from ideas.themes.similar import MIN_TEXT_CHARS
+from ideas.themes.vector_index import VectorIndex
+
+logger = logging.getLogger(__name__)
+
+# Ensemble vectors (mean of three cosines): a typed title against the 210 demo ideas scores a
+# median 0.33 against other themes and 0.44 within its theme. At 0.50, 94% of titles get at least
+# one suggestion and half of the suggestions are on the same theme (e5 alone at its 0.84: 99%
+# and 39%). The e5-only value applies when only e5 loads.
+MIN_SIMILARITY = {"e5": 0.84}
+DEFAULT_MIN_SIMILARITY = 0.50
+
+# A vector saved at time T may commit after one saved at T + a few seconds was read: each
+# refresh looks back this far again (ids and timestamps only; data only for what changed).
+# It also covers clock differences between the machines that write vectors.
+LOOK_BACK = timedelta(minutes=5)
+LOAD_CHUNK = 2_000
+
+
+class SimilarSearch:
+    def __init__(self) -> None:
+        self.embedder: Embedder | None = None
+        self.index: VectorIndex | None = None
+        self.stamps: dict[int, datetime] = {}
+        self.since: datetime | None = None
+        self.loaded_at: float | None = None
+        self.refreshed_at: float | None = None
+        # Mutations and searches take turns: a growing index replaces its arrays.
+        self._lock = threading.Lock()
+
+    @property
+    def backend(self) -> str | None:
+        return self.embedder.name if self.embedder is not None else None
+
+    def load(self) -> None:
+        """Load the encoders (one text embedded, so the first query is not slow) and the vectors."""
+        self.embedder = stable_embedder()
+        if self.embedder is None:
+            logger.warning("No sentence encoder: similar ideas fall back to shared title words")
+            return
+        embed_query("warm up the encoders")
+        vectors = IdeaVector.objects.filter(backend=self.embedder.name)
+        count = vectors.count()
+        started = time.monotonic()
+        index: VectorIndex | None = None
+        ids: list[int] = []
+        block: list[np.ndarray] = []
+        rows = vectors.order_by().values_list("idea_id", "data", "updated_at")
+        for pk, data, updated_at in rows.iterator(chunk_size=LOAD_CHUNK):
+            vector = np.frombuffer(bytes(data), dtype="<f4")
+            if index is None:
+                index = VectorIndex(vector.shape[0], capacity=count + 1024)
+            if vector.shape[0] != index.dim:
+                continue
+            ids.append(pk)
+            block.append(vector)
+            self._seen(pk, updated_at)
+            if len(ids) == LOAD_CHUNK:
+                index.upsert(ids, np.stack(block))
+                ids, block = [], []
+        if index is not None and ids:
+            index.upsert(ids, np.stack(block))
+        self.index = index
+        self.loaded_at = self.refreshed_at = time.time()
+        logger.info(
+            "Similar-ideas search loaded %d %s vectors in %.1f s",
+            len(index or ()),
+            self.embedder.name,
+            time.monotonic() - started,
+        )
+
+    def _seen(self, pk: int, updated_at: datetime) -> None:
+        self.stamps[pk] = updated_at
+        if self.since is None or updated_at > self.since:
+            self.since = updated_at
+
+    def refresh(self) -> int:
+        """Apply the vectors written, changed or deleted since the last look; how many changed.
+
+        1. Ids and timestamps of the rows updated in the look-back window (no vector data).
+        2. The data of those whose timestamp differs from the one held, applied in place.
+        3. A count and a sum of ids: when they differ from the index, rows were deleted (or
+           moved to another backend): the ids are read again and the missing ones dropped.
+        """
+        if self.embedder is None:
+            return 0
+        name = self.embedder.name
+        recent = IdeaVector.objects.filter(backend=name).order_by()
+        if self.since is not None:
+            recent = recent.filter(updated_at__gte=self.since - LOOK_BACK)
+        changed = [
+            pk
+            for pk, updated_at in recent.values_list("idea_id", "updated_at")
+            if self.stamps.get(pk) != updated_at
+        ]
+        rows = list(
+            IdeaVector.objects.filter(idea_id__in=changed, backend=name).values_list(
+                "idea_id", "data", "updated_at"
+            )
+        )
+        with self._lock:
+            self._apply(rows)
+        totals = IdeaVector.objects.filter(backend=name).aggregate(n=Count("pk"), s=Sum("idea_id"))
+        held = self.index.id_sum() if self.index is not None else 0
+        gone: list[int] = []
+        if totals["n"] != len(self.index or ()) or (totals["s"] or 0) != held:
+            present = set(IdeaVector.objects.filter(backend=name).values_list("idea_id", flat=True))
+            gone = [pk for pk in self.stamps if pk not in present]
+            with self._lock:
+                if self.index is not None:
+                    self.index.remove(gone)
+                for pk in gone:
+                    del self.stamps[pk]
+        self.refreshed_at = time.time()
+        return len(rows) + len(gone)
+
+    def _apply(self, rows: Iterable[tuple[int, bytes, datetime]]) -> None:
+        ids: list[int] = []
+        block: list[np.ndarray] = []
+        for pk, data, updated_at in rows:
+            vector = np.frombuffer(bytes(data), dtype="<f4")
+            if self.index is None:
+                self.index = VectorIndex(vector.shape[0])
+            if vector.shape[0] != self.index.dim:
+                continue
+            ids.append(pk)
+            block.append(vector)
+            self._seen(pk, updated_at)
+        if ids and self.index is not None:
+            self.index.upsert(ids, np.stack(block))
+
+    def search(self, text: str, *, k: int, exclude: int | None = None) -> list[tuple[int, float]]:
+        """Ids of up to k ideas most similar to `text`, best first, with their cosine.
+
+        Raises `Unavailable` without a sentence encoder (TF-IDF vectors are not stored).
+        """
+        text = text.strip()
+        if len(text) < MIN_TEXT_CHARS:
+            return []
+        if self.embedder is None:
+            raise Unavailable("no sentence encoder")
+        query = embed_query(text)
+        if query is None:
+            raise Unavailable("no sentence encoder")
+        threshold = MIN_SIMILARITY.get(self.embedder.name, DEFAULT_MIN_SIMILARITY)
+        with self._lock:
+            if self.index is None:
+                return []
+            found = self.index.search(query, k=k + 1)
+        return [(pk, s) for pk, s in found if s >= threshold and pk != exclude][:k]
+
+    def status(self) -> dict[str, object]:
+        return {
+            "backend": self.backend,
+            "vectors": len(self.index or ()),
+            "refreshed_seconds_ago": (
+                round(time.time() - self.refreshed_at, 1) if self.refreshed_at else None
+            ),
+        }
+
+
+class Unavailable(Exception):
+    """The search cannot answer (no sentence encoder): callers fall back to words."""

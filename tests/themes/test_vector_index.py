@@ -1,0 +1,69 @@
+"""The search process's index: vectors added, replaced and removed one by one are found exactly
+as a full scan of the same vectors finds them."""
+
+import numpy as np
+
+from ideas.themes.vector_index import CANDIDATES, VectorIndex
+
+
+def unit_rows(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
+    rows = rng.normal(size=(n, dim)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def full_scan(held: dict[int, np.ndarray], query: np.ndarray, k: int) -> list[int]:
+    ids = sorted(held)
+    scores = np.stack([held[i] for i in ids]) @ query
+    return [ids[i] for i in np.lexsort((ids, -scores))[:k]]
+
+
+def test_updates_in_place_give_the_same_top_k_as_a_full_scan():
+    rng = np.random.default_rng(3)
+    dim = 600  # over twice the sketch: the sketch is used
+    index = VectorIndex(dim, capacity=16)  # grows several times
+    held: dict[int, np.ndarray] = {}
+    ids = list(range(1, 2 * CANDIDATES + 301))
+    vectors = unit_rows(rng, len(ids), dim)
+    # Five close variants of a few ideas, so the true top 5 stand clear of the random rest
+    # (among unrelated vectors the sketch is allowed to miss near-zero cosines).
+    row = {pk: n for n, pk in enumerate(ids)}
+    for first in (100, 200, 300):
+        for offset in range(1, 5):
+            near = vectors[row[first]] + 0.5 * unit_rows(rng, 1, dim)[0]
+            vectors[row[first + offset]] = near / np.linalg.norm(near)
+    index.upsert(ids, vectors)
+    held.update(zip(ids, vectors, strict=True))
+    # Edits, deletions and additions, as the refresh applies them.
+    edited = ids[:50]
+    new_vectors = unit_rows(rng, 50, dim)
+    index.upsert(edited, new_vectors)
+    held.update(zip(edited, new_vectors, strict=True))
+    index.remove([7, 8, 9, 10_000])  # an id never held is ignored
+    for pk in (7, 8, 9):
+        del held[pk]
+    index.upsert([5_001, 5_002], unit_rows(rng, 2, dim))
+    held[5_001], held[5_002] = index.matrix[index.rows[5_001]], index.matrix[index.rows[5_002]]
+
+    assert len(index) == len(held)
+    assert index.id_sum() == sum(held)
+    assert index.sketch is not None
+    index.upsert([300], [held[100]])  # an edit that joins another group
+    held[300] = held[100]
+    for pk in (100, 200, 302):
+        query = held[pk] + 0.3 * unit_rows(rng, 1, dim)[0]
+        query /= np.linalg.norm(query)
+        found = index.search(query, k=5)
+        assert found[0][0] == pk or held[found[0][0]] is held[pk]
+        assert [i for i, _ in found] == full_scan(held, query, 5)
+        assert abs(found[0][1] - float(held[pk] @ query)) < 1e-5
+
+
+def test_a_small_index_scans_every_vector():
+    rng = np.random.default_rng(4)
+    index = VectorIndex(8)
+    rows = unit_rows(rng, 3, 8)
+    index.upsert([10, 20, 30], rows)
+    index.remove([20])
+    assert [pk for pk, _ in index.search(rows[1], k=5)] == full_scan(
+        {10: rows[0], 30: rows[2]}, rows[1], 5
+    )
