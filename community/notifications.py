@@ -4,9 +4,8 @@ preference (right away, in a daily digest, or not at all).
 Idempotency, so that a task that runs twice never notifies or emails twice:
 1. Each notification has a unique key naming the event and the recipient; creating it again
    changes nothing (`bulk_create(ignore_conflicts=True)`).
-2. An email is sent inside a transaction that locks the notification rows still unsent, and
-   marks them sent in the same transaction. A second worker waits for the lock, then finds
-   nothing left to send; a send that fails rolls back and is retried.
+2. An email is claimed (committed) before it is sent and marked sent after, at most once per
+   notification: community.emailing, which also sends the daily digests.
 
 What is not public reaches nobody but its author and moderators (`_audience`), and what is taken
 down takes its copies with it (`notifications_withdraw_for_comment`, `..._for_idea`), see there.
@@ -16,13 +15,13 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -193,10 +192,6 @@ def notifications_withdraw_for_idea(*, idea: Idea) -> int:
 # --- creating notifications ---------------------------------------------------------------------
 
 
-def _site(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _notify(
     *,
     recipients: Iterable[User],
@@ -245,8 +240,23 @@ def _notify(
     default = DEFAULT_DELIVERY[NotificationKind(kind)]
     immediate = [n.pk for n in created if saved.get(n.recipient_id, default) == Delivery.IMMEDIATE]
     if immediate and email:
-        transaction.on_commit(lambda: [email_notification.delay(pk) for pk in immediate])
+        # Owed from now (community.emailing): queued on commit, or sent by the sweep if the
+        # broker cannot take it. Never raises into the caller's request.
+        Notification.objects.filter(pk__in=immediate).update(email_due_at=timezone.now())
+        transaction.on_commit(partial(_queue_emails, email_notification, immediate), robust=True)
     return created
+
+
+def _queue_emails(task: Any, notification_ids: list[int]) -> None:
+    try:
+        for pk in notification_ids:
+            task.delay(pk)
+    except Exception:
+        logger.warning(
+            "Could not queue %d emails; the email sweep will send them",
+            len(notification_ids),
+            exc_info=True,
+        )
 
 
 @transaction.atomic
@@ -509,83 +519,3 @@ def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
     if pk is not None:
         unread = unread.filter(pk=pk)
     return unread.update(read_at=timezone.now())
-
-
-# --- email --------------------------------------------------------------------------------------
-
-
-def _send(*, user: User, notifications: list[Notification], digest: bool) -> None:
-    kind = notifications[0].kind
-    context = {
-        "user": user,
-        "notifications": notifications,
-        "site_url": settings.SITE_URL.rstrip("/"),
-        "preferences_url": _site(reverse("community:preferences")),
-        "unsubscribe_url": unsubscribe_url(user=user, kind=kind),
-        "digest": digest,
-    }
-    language = notifications[0].idea.language if notifications[0].idea else settings.LANGUAGE_CODE
-    with translation.override(language):
-        if digest:
-            subject = _("Your Ruche digest: %(count)s updates") % {"count": len(notifications)}
-        else:
-            subject = notifications[0].title
-        text = render_to_string("community/email/notifications.txt", context)
-        html = render_to_string("community/email/notifications.html", context)
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body=text,
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    message.attach_alternative(html, "text/html")
-    message.send()
-
-
-def email_notification_now(*, notification_id: int) -> bool:
-    """Send one notification by email if its recipient wants it right away. Once only."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient", "idea")
-            .filter(pk=notification_id, emailed_at__isnull=True)
-            .first()
-        )
-        if notification is None:
-            return False
-        user = notification.recipient
-        if (
-            not user.is_active
-            or delivery_for(user=user, kind=notification.kind) != Delivery.IMMEDIATE
-        ):
-            return False
-        _send(user=user, notifications=[notification], digest=False)
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
-    return True
-
-
-def send_daily_digest(*, user: User) -> int:
-    """One email with this user's notifications waiting for the daily digest. Once only."""
-    daily = [k for k, d in preferences_for(user=user).items() if d == Delivery.DAILY]
-    with transaction.atomic():
-        waiting = list(
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("idea")
-            .filter(recipient=user, kind__in=daily, emailed_at__isnull=True)
-            .order_by("created_at")[:50]
-        )
-        if not waiting or not user.is_active:
-            return 0
-        _send(user=user, notifications=waiting, digest=True)
-        Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(
-            emailed_at=timezone.now()
-        )
-    return len(waiting)
-
-
-def users_with_digest_waiting() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, notifications__emailed_at__isnull=True).distinct()

@@ -4,7 +4,7 @@ ideas, votes and comments is a consumer of their events (community/consumers.py)
 from celery import shared_task
 from django.db import OperationalError
 
-from community import notifications, recognition
+from community import emailing, recognition
 from community.models import Campaign
 
 TRANSIENT = (OperationalError, OSError)
@@ -12,13 +12,20 @@ TRANSIENT = (OperationalError, OSError)
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def email_notification(notification_id: int) -> bool:
-    return notifications.email_notification_now(notification_id=notification_id)
+    return emailing.email_notification_now(notification_id=notification_id)
+
+
+@shared_task
+def send_owed_emails() -> int:
+    """Every minute (Celery beat): emails owed that no task sent (the broker was down when they
+    were queued, or their worker died holding the claim). community.emailing."""
+    return emailing.emails_owed_send()
 
 
 @shared_task
 def send_daily_digests() -> int:
     """Daily (Celery beat): queue one digest per person with something waiting."""
-    users = list(notifications.users_with_digest_waiting().values_list("pk", flat=True))
+    users = list(emailing.users_with_digest_waiting().values_list("pk", flat=True))
     for user_id in users:
         send_digest.delay(user_id)
     return len(users)
@@ -29,7 +36,7 @@ def send_digest(user_id: int) -> int:
     from accounts.models import User
 
     user = User.objects.filter(pk=user_id).first()
-    return notifications.send_daily_digest(user=user) if user else 0
+    return emailing.send_daily_digest(user=user) if user else 0
 
 
 @shared_task

@@ -2,8 +2,13 @@
 
 With REDIS_URL the counters are shared by every web process; without it (make run) they live in
 the single dev-server process. Limits are set in settings.RATE_LIMITS as (requests, seconds).
+
+When Redis is down, the scopes in settings.RATE_LIMITS_KEPT_WITHOUT_CACHE go on counting in the
+database (config.cache); the others let every request through until it is back (fail open), with
+a warning in the log. docs/security.md#when-the-cache-is-down gives the reasons.
 """
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -12,6 +17,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from config.cache import REDIS_ERRORS
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -35,16 +44,20 @@ def is_rate_limited(request: HttpRequest, scope: str) -> bool:
     keys = [f"ratelimit:{scope}:ip:{client_ip(request)}"]
     if request.user.is_authenticated:
         keys.append(f"ratelimit:{scope}:user:{request.user.pk}")
-    over = False
-    for key in keys:
-        cache.add(key, 0, timeout=period)  # starts the window; does nothing if it exists
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the key expired between add and incr: a new window
-            cache.set(key, 1, timeout=period)
-            count = 1
-        over = over or count > limit
-    return over
+    try:
+        return any([_count(key, period=period) > limit for key in keys])
+    except REDIS_ERRORS:  # only scopes not kept in the database get here (config.cache)
+        logger.warning("Rate limit %s not applied: the cache is unavailable", scope)
+        return False
+
+
+def _count(key: str, *, period: int) -> int:
+    cache.add(key, 0, timeout=period)  # starts the window; does nothing if it exists
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # the key expired between add and incr: a new window
+        cache.set(key, 1, timeout=period)
+        return 1
 
 
 def too_many_requests(request: HttpRequest, scope: str) -> HttpResponse:

@@ -62,12 +62,23 @@ class Notification(models.Model):
     url = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    # Email state: claimed and marked inside one transaction (see community.notifications).
+    # Email state (community.emailing): owed right away since `email_due_at`, claimed by a worker
+    # at `email_claimed_at` (committed before sending), sent at `emailed_at`.
+    email_due_at = models.DateTimeField(null=True, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The sweep's read: emails owed and not sent (a few rows, whatever the table's size).
+            models.Index(
+                fields=["email_due_at"],
+                name="notification_email_owed",
+                condition=models.Q(email_due_at__isnull=False, emailed_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}: {self.title}"

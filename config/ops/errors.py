@@ -1,4 +1,9 @@
-"""Branded error pages, and a 503 with Retry-After while the database or the cache is down.
+"""Branded error pages, and a 503 with Retry-After while the database is down.
+
+A Redis outage does not get here: the cache degrades (config/cache.py: security counters move to
+the database, other callers carry on without it) and queueing a task never raises into a request.
+Redis connection errors still count as an outage, so one that escapes anyway gets the 503 page
+rather than a bare 500.
 
 When PostgreSQL stops, every request raises a connection error; Django would answer a bare
 500 to each. Instead:

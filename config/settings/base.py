@@ -118,9 +118,37 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# Rate-limit scopes (RATE_LIMITS below) still counted while Redis is down, in the database; the
+# others let requests through until it is back. docs/security.md#when-the-cache-is-down.
+RATE_LIMITS_KEPT_WITHOUT_CACHE = (
+    "idea_create",
+    "comment_create",
+    "flag",
+    "complaint_create",
+    "data_export",
+    "account_delete",
+    "similar",
+)
+# Keys kept in the database while Redis is down (config.cache): allauth's rate limits (the login
+# lockout among them) and its used two-factor codes, and the scopes above.
+CACHE_FALLBACK_PREFIXES = [
+    "allauth:rl:",
+    "allauth.mfa.totp.used",
+    *(f"ratelimit:{scope}:" for scope in RATE_LIMITS_KEPT_WITHOUT_CACHE),
+]
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "fallback_prefixes": CACHE_FALLBACK_PREFIXES,
+                "retry_seconds": 5,
+                # A request waits half a second at most for a Redis that does not answer.
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -134,9 +162,30 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=30 if REDIS_URL else 
 # so `make run` needs no broker server.
 
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
+# Every task's hard time limit; the longest task is the full themes run (ideas.tasks.recluster).
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# A task a dead worker held (acknowledged late) goes back to the queue after the visibility
+# timeout. It must outlast the time limit, or a task still running would be handed to a second
+# worker: 20 minutes by default (it was an hour). Emails and themes runs do not wait for it:
+# their claims go stale sooner (EMAIL_CLAIM_STALE_SECONDS, THEMES_RUN_STALE_SECONDS).
+BROKER_VISIBILITY_TIMEOUT = env.int(
+    "BROKER_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60
+)
+# docs/operations.md#when-redis-or-the-worker-dies: the worker notices a dead connection within
+# the health-check interval or the socket timeout and reconnects for ever; a web request that
+# queues a task waits at most about a second for a Redis that is down.
+REDIS_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,  # longer than the 1 s blocking read (brpop_timeout) of the consumer
+    "socket_keepalive": True,
+    "health_check_interval": 15,
+    "retry_on_timeout": False,  # a timed-out publish is not replayed blindly (kombu batches)
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     CELERY_BROKER_URL = "filesystem://"
     for folder in ("queue", "processed", "control"):  # kombu expects them to exist
@@ -155,9 +204,19 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 15 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for Redis as long as it takes
+# A late-acknowledged task running when the connection drops cannot be acknowledged any more and
+# is redelivered: stop it rather than run it twice at once (Celery 6's default).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Queueing from a web request while Redis is down: two quick retries, then the error (caught).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The outbox (config.outbox): how often the sweep delivers what is waiting, how long it may run,
@@ -194,6 +253,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.retention.tasks.retention_purge_daily",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Emails owed that no task sent (broker down, worker killed holding the claim).
+    "owed-emails": {"task": "community.tasks.send_owed_emails", "schedule": 60},
     # Events their on-commit nudge did not deliver (broker down, worker killed): config.outbox.
     "outbox-sweep": {"task": "config.outbox.tasks.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
 }
@@ -201,6 +262,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- Accounts ---------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# Sessions live in the database, never only in the cache: a Redis outage signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -258,6 +321,12 @@ PRIVACY_NOTICE_VERSION = "2026-11"
 # smtp+tls://user:password@mail.example.com:587, consolemail://, filemail:///path/to/dir
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Ruche <no-reply@ruche.localhost>")
+# Notification emails (community.emailing): a claim older than this is taken to be from a worker
+# that died, and the email is sent again; the sweep leaves an owed email this long to its task.
+EMAIL_CLAIM_STALE_SECONDS = env.int("EMAIL_CLAIM_STALE_SECONDS", default=10 * 60)
+EMAIL_SWEEP_GRACE_SECONDS = env.int("EMAIL_SWEEP_GRACE_SECONDS", default=60)
+# Test hook: after this many emails, a worker pauses before the next send (lets a test kill it).
+EMAIL_TEST_PAUSE_AFTER = env.int("EMAIL_TEST_PAUSE_AFTER", default=0)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation ---------------------------------------------------------------------
@@ -357,6 +426,10 @@ RATE_LIMITS = {
 # and how many new ideas since the last run trigger a new one before the nightly run.
 THEMES_BACKEND = env("THEMES_BACKEND", default="auto")
 THEMES_RERUN_AFTER_NEW_IDEAS = env.int("THEMES_RERUN_AFTER_NEW_IDEAS", default=25)
+# A running themes run writes a heartbeat this often; one silent for THEMES_RUN_STALE_SECONDS lost
+# its worker, and the next run (or "Re-run now") takes over (ideas.themes.runs).
+THEMES_RUN_HEARTBEAT_SECONDS = env.float("THEMES_RUN_HEARTBEAT_SECONDS", default=30.0)
+THEMES_RUN_STALE_SECONDS = env.float("THEMES_RUN_STALE_SECONDS", default=180.0)
 # Test hook: seconds a run waits inside its publishing transaction (lets a test kill it there).
 THEMES_PUBLISH_PAUSE_SECONDS = env.float("THEMES_PUBLISH_PAUSE_SECONDS", default=0.0)
 

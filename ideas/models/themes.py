@@ -48,6 +48,9 @@ class ClusteringRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     started_at = models.DateTimeField(auto_now_add=True)
+    # Written every THEMES_RUN_HEARTBEAT_SECONDS while the run's worker is alive: a running run
+    # whose heartbeat is older than THEMES_RUN_STALE_SECONDS lost its worker (ideas.themes.runs).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     backend = models.CharField(max_length=40, blank=True)

@@ -1,8 +1,11 @@
 """Full clustering runs: claim, compute in memory, publish in one transaction.
 
-1. Claim: a partial unique index allows one `running` run at a time. A task redelivered after
-   its worker died takes over its own run (same task id); a run older than the task time limit
-   is marked failed.
+1. Claim: a partial unique index allows one `running` run at a time. While it computes, the run
+   writes a heartbeat every THEMES_RUN_HEARTBEAT_SECONDS (a thread, `_heartbeat`). A running run
+   whose heartbeat is older than THEMES_RUN_STALE_SECONDS lost its worker (killed, machine gone)
+   and is marked failed by the next claim, so "Re-run now" works again within minutes instead
+   of waiting for the broker's visibility timeout; so is one older than the task time limit, and
+   one whose own task is redelivered (same task id).
 2. Compute: read the ideas, get their stored vectors (embedding the missing ones), let the
    engine find themes. Nothing visible changes yet.
 3. Publish, in one transaction: match new clusters to old themes (stable identity), write the
@@ -12,13 +15,17 @@
 """
 
 import logging
+import threading
 import time
 import traceback
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -39,20 +46,62 @@ def run_claim(
     """Start a run, or return None when another one is under way."""
     now = timezone.now()
     with transaction.atomic():
-        stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-        lost = ClusteringRun.objects.filter(state=RunState.RUNNING).filter(
-            started_at__lt=stale
-        ) | ClusteringRun.objects.filter(state=RunState.RUNNING, task_id=task_id).exclude(
-            task_id=""
-        )
+        lost = lost_runs(now=now) | ClusteringRun.objects.filter(
+            state=RunState.RUNNING, task_id=task_id
+        ).exclude(task_id="")
         lost.update(state=RunState.FAILED, finished_at=now, error="The worker was lost mid-run.")
         try:
             with transaction.atomic():
                 return ClusteringRun.objects.create(
-                    trigger=trigger, requested_by=requested_by, task_id=task_id
+                    trigger=trigger, requested_by=requested_by, task_id=task_id, heartbeat_at=now
                 )
         except IntegrityError:
             return None
+
+
+def lost_runs(*, now: datetime) -> QuerySet[ClusteringRun]:
+    """Running runs whose worker is gone: no heartbeat for THEMES_RUN_STALE_SECONDS, or older
+    than the task time limit."""
+    silent = now - timedelta(seconds=settings.THEMES_RUN_STALE_SECONDS)
+    too_old = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return ClusteringRun.objects.filter(state=RunState.RUNNING).filter(
+        Q(heartbeat_at__lt=silent)
+        | Q(heartbeat_at__isnull=True, started_at__lt=silent)
+        | Q(started_at__lt=too_old)
+    )
+
+
+def run_under_way() -> ClusteringRun | None:
+    """The run a live worker is computing, if any (for "Re-run now" to say so)."""
+    lost = lost_runs(now=timezone.now()).values("pk")
+    return ClusteringRun.objects.filter(state=RunState.RUNNING).exclude(pk__in=lost).first()
+
+
+@contextmanager
+def _heartbeat(run: ClusteringRun) -> Iterator[None]:
+    """Write the run's heartbeat from a thread until the block ends (the compute holds the GIL
+    in numpy most of the time, which releases it)."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.THEMES_RUN_HEARTBEAT_SECONDS):
+                try:
+                    ClusteringRun.objects.filter(pk=run.pk, state=RunState.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # the database blinked: the next beat tries again
+                    logger.warning("Could not write the heartbeat of run %s", run.pk, exc_info=True)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=beat, name=f"themes-run-{run.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def run_recluster(
@@ -65,22 +114,23 @@ def run_recluster(
         return None
     started = time.monotonic()
     try:
-        # Hidden ideas (spam, abuse) never shape themes.
-        ideas = list(Idea.objects.public().order_by("pk").only("pk", "title", "body"))
-        texts = [idea_text(idea) for idea in ideas]
-        vectors = vectors_for(ideas)
-        embedder = stable_embedder()
-        if vectors is None or embedder is None:
-            vectors, embedder = embed_texts(texts, backend="tfidf", seed=seed)
-        model, _ = build_themes(texts, vectors=vectors, backend=embedder, seed=seed)
-        run_publish(
-            run=run,
-            ideas=ideas,
-            vectors=vectors,
-            model=model,
-            duration=time.monotonic() - started,
-            seed=seed,
-        )
+        with _heartbeat(run):
+            # Hidden ideas (spam, abuse) never shape themes.
+            ideas = list(Idea.objects.public().order_by("pk").only("pk", "title", "body"))
+            texts = [idea_text(idea) for idea in ideas]
+            vectors = vectors_for(ideas)
+            embedder = stable_embedder()
+            if vectors is None or embedder is None:
+                vectors, embedder = embed_texts(texts, backend="tfidf", seed=seed)
+            model, _ = build_themes(texts, vectors=vectors, backend=embedder, seed=seed)
+            run_publish(
+                run=run,
+                ideas=ideas,
+                vectors=vectors,
+                model=model,
+                duration=time.monotonic() - started,
+                seed=seed,
+            )
     except BaseException:
         ClusteringRun.objects.filter(pk=run.pk, state=RunState.RUNNING).update(
             state=RunState.FAILED, finished_at=timezone.now(), error=traceback.format_exc()[-4000:]

@@ -10,7 +10,9 @@ from django.utils.translation import gettext
 from accounts.models import User
 from ideas.clustering import assign_to_themes
 from ideas.models import Idea, Theme, ThemeMembership
+from ideas.tasks import recluster
 from ideas.themes.embedding import vectors_for
+from ideas.themes.runs import run_under_way
 from ideas.themes.selectors import published_run
 
 logger = logging.getLogger(__name__)
@@ -72,3 +74,17 @@ def theme_update(*, theme: Theme, editor: User, name: str, note: str, status: st
         )
     logger.info("Theme %s updated by user %s", theme.pk, editor.pk)
     return theme
+
+
+def run_request(*, requested_by: User) -> str:
+    """ "Re-run now": queue a full run. Returns "queued", "under_way" (a live worker is computing
+    one; a run whose worker died no longer counts, see runs.lost_runs) or "unavailable" (the
+    broker cannot be reached: nothing is queued, the person may try again)."""
+    if run_under_way() is not None:
+        return "under_way"
+    try:
+        recluster.delay(trigger="manual", requested_by_id=requested_by.pk)
+    except Exception:
+        logger.warning("Could not queue a themes run", exc_info=True)
+        return "unavailable"
+    return "queued"

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -137,13 +136,18 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @theme_manager_required
 def rerun(request: HttpRequest) -> HttpResponse:
-    from ideas.tasks import recluster
-
-    user = authenticated_user(request)
-    transaction.on_commit(lambda: recluster.delay(trigger="manual", requested_by_id=user.pk))
-    messages.success(
-        request, _("A new run was requested. The themes below stay until it has fully succeeded.")
-    )
+    outcome = services.run_request(requested_by=authenticated_user(request))
+    if outcome == "queued":
+        messages.success(
+            request,
+            _("A new run was requested. The themes below stay until it has fully succeeded."),
+        )
+    elif outcome == "under_way":
+        messages.info(request, _("A run is already under way; its themes appear when it ends."))
+    else:
+        messages.error(
+            request, _("The run could not be queued right now. Please try again in a minute.")
+        )
     return redirect("themes:dashboard")
 
 

@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.signing import TimestampSigner
 from django.urls import reverse
 
-from community import notifications
+from community import emailing, notifications
 from community.follows import follows_category, follows_idea
 from community.models import Delivery, Follow, Notification, NotificationPreference
 from community.services import comment_create
@@ -97,8 +97,8 @@ def test_a_comment_notifies_followers_in_the_app_and_by_daily_digest(
     assert notification.recipient.email == "alice@example.com"
     assert mail.outbox == []  # comments and badges go to the daily digest by default
     # One email bundles the comment and the "first idea" badge, and only once.
-    assert notifications.send_daily_digest(user=notification.recipient) == 2
-    assert notifications.send_daily_digest(user=notification.recipient) == 0
+    assert emailing.send_daily_digest(user=notification.recipient) == 2
+    assert emailing.send_daily_digest(user=notification.recipient) == 0
     assert len(mail.outbox) == 1
     assert "digest" in mail.outbox[0].subject.lower()
     assert "I would use it" in mail.outbox[0].body

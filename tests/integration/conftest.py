@@ -1,6 +1,8 @@
 """A real Celery worker process, on the broker the settings name (Redis on CI)."""
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -109,3 +111,74 @@ def wait_until(check: Callable[[], bool], *, seconds: float, worker: Worker) -> 
 
 def broker_is_redis() -> bool:
     return str(settings.CELERY_BROKER_URL).startswith("redis")
+
+
+@dataclass
+class RedisServer:
+    """A redis-server of the test's own (ports 6410-6419), which the test may stop and start."""
+
+    port: int
+    directory: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        command = [
+            "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no", "--dir", str(self.directory),
+        ]  # fmt: skip
+        log = (self.directory / "redis.log").open("ab")
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        pytest.fail(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        """Stopped like a crash: SIGKILL, and what it held in memory is gone with it."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def own_redis(tmp_path) -> Iterator[RedisServer]:  # type: ignore[no-untyped-def]
+    """A Redis the test starts on a free port of 6410-6419, used as the broker of the workers
+    it starts (`start_worker(REDIS_URL=own_redis.url)`) and of this process's Celery app."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    port = next((p for p in range(6410, 6420) if _port_is_free(p)), None)
+    if port is None:
+        pytest.skip("no free port in 6410-6419 for a Redis of the test's own")
+    server = RedisServer(port=port, directory=tmp_path)
+    server.start()
+    conf = celery_app.conf
+    saved = conf.broker_url, conf.broker_transport_options
+    conf.broker_url = server.url
+    conf.broker_transport_options = dict(settings.REDIS_BROKER_TRANSPORT_OPTIONS)
+    _forget_connections()
+    try:
+        yield server
+    finally:
+        _forget_connections()
+        conf.broker_url, conf.broker_transport_options = saved
+        server.stop()
+
+
+def _forget_connections() -> None:
+    """The app's connection and producer pools were made for the previous broker URL."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
