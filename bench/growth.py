@@ -70,22 +70,12 @@ def _size_args(args: argparse.Namespace, size: str) -> argparse.Namespace:
     argv += ["--duration", str(args.duration), "--port", str(args.port)]
     if args.redis:
         argv += ["--redis", args.redis]
+    if not args.page_cache:
+        argv.append("--no-page-cache")  # PAGE_CACHE_SECONDS=0 for gunicorn
     parsed = loadtest.parse_args(argv)
     parsed.database = DATABASES.get(parsed.ideas, f"ruche_load_{ideas.lower()}")
     parsed.only = args.only
     return parsed
-
-
-def _environment(size: argparse.Namespace, port: int, page_cache: bool) -> dict[str, str]:
-    env = loadtest.environment(size, port)
-    if not page_cache:
-        env["PAGE_CACHE_SECONDS"] = "0"
-    if not env.get("FIELD_ENCRYPTION_KEYS"):
-        # Production settings need one; load data holds no encrypted secret, so any key does.
-        from cryptography.fernet import Fernet
-
-        env["FIELD_ENCRYPTION_KEYS"] = Fernet.generate_key().decode()
-    return env
 
 
 def measure_pages(size: argparse.Namespace, env: dict[str, str], port: int) -> dict[str, Any]:
@@ -118,10 +108,12 @@ def measure_pages(size: argparse.Namespace, env: dict[str, str], port: int) -> d
                     extra = [str(voters_file), str(size.wrk_threads)]
                     results[name] = loadtest.wrk(size, port, "/", "vote.lua", extra)
                     continue
-                loadtest.warm(port, pages[name])
-                loadtest.say(f"{size.database}: {name}: GET {pages[name]}, {size.duration} s")
+                served = loadtest.warm(port, pages[name])  # "hit" from the page cache
+                loadtest.say(
+                    f"{size.database}: {name}: GET {pages[name]} ({served}), {size.duration} s"
+                )
                 result = loadtest.wrk(size, port, pages[name], "get.lua", [])
-                result["name"], result["path"] = name, pages[name]
+                result["name"], result["path"], result["served"] = name, pages[name], served
                 results[_label(name)] = result
         finally:
             loadtest.stop(server)
@@ -181,6 +173,8 @@ def _cell(result: dict[str, Any] | None) -> str:
     if not served:
         return "**0 served**"
     errors = f", {result['errors']:,} errors" if result["errors"] else ""
+    if result.get("served") == "hit":
+        errors += " (page cache)"
     return (
         f"{result['rps']:,.1f} · {loadtest.ms(result['p50_us'])} · "
         f"{loadtest.ms(result['p95_us'])}{errors}"
@@ -239,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.duration} s per page; anonymous page cache {cache}."
     ]
     for n, size in enumerate(sizes):
-        env = _environment(size, port, args.page_cache)
+        env = loadtest.environment(size, port)
         loadtest.ensure_database(size, env)
         if n == 0:
             loadtest.run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
