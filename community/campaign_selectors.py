@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
 from community.models import Campaign
-from ideas.models import Idea
+from ideas.models import Idea, Vote
 from ideas.selectors import idea_list
 
 
@@ -54,7 +55,22 @@ def campaign_get(*, slug: str) -> Campaign:
 
 
 def campaign_top_ideas(*, campaign: Campaign, viewer: Any = None, limit: int = 5) -> list[Idea]:
-    return list(idea_list(viewer=viewer, sort="top", campaign=campaign)[:limit])
+    """The campaign's most voted ideas. Once it has ended, its results are frozen at the end
+    date: ideas are ranked by the votes cast before it (`votes_at_end`, not counting votes a
+    moderator discounted), so votes that come later do not change them."""
+    ideas = idea_list(viewer=viewer, sort="top", campaign=campaign)
+    if not campaign.has_ended:
+        return list(ideas[:limit])
+    at_end = (
+        Vote.objects.filter(
+            idea=OuterRef("pk"), created_at__lt=campaign.ends_at, discounted_at__isnull=True
+        )
+        .values("idea")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    ranked = ideas.annotate(votes_at_end=Coalesce(Subquery(at_end), 0))
+    return list(ranked.order_by("-votes_at_end", "created_at", "pk")[:limit])
 
 
 @dataclass(frozen=True)
@@ -72,7 +88,12 @@ def campaign_leaderboard(*, campaign: Campaign, limit: int = 10) -> list[Leaderb
     the annotation, so the sum only covers the campaign's entries.
     """
     members = (
-        User.objects.filter(is_active=True, points__idea__campaign=campaign)
+        User.objects.filter(
+            is_active=True,
+            profile_public=True,  # a private profile is not named on a leaderboard
+            points__idea__campaign=campaign,
+            points__created_at__lt=campaign.ends_at,  # frozen at the end date
+        )
         .annotate(campaign_points=Sum("points__points"))
         .filter(campaign_points__gt=0)
         .prefetch_related("groups", "badges")  # what the person tag shows

@@ -146,7 +146,7 @@ def campaign_award_results(*, campaign: Campaign) -> User | None:
     """After a campaign ends, its top contributor gets a badge (once)."""
     if not campaign.has_ended or campaign.results_awarded_at:
         return None
-    leader = campaign_leaderboard(campaign=campaign).first()
+    leader = _ranked(_campaign_points(campaign), shown=False).first()
     winner = User.objects.get(pk=leader["user"]) if leader else None
     with transaction.atomic():
         if (
@@ -166,7 +166,11 @@ def points_of(*, user: User) -> int:
     return PointsEntry.objects.filter(user=user).aggregate(total=Sum("points"))["total"] or 0
 
 
-def _ranked(entries: QuerySet[PointsEntry]) -> QuerySet:  # type: ignore[type-arg]
+def _ranked(entries: QuerySet[PointsEntry], *, shown: bool = True) -> QuerySet:  # type: ignore[type-arg]
+    """Members by points. `shown`: for a leaderboard people read, which names no private
+    profile; the campaign badge still goes to the real top contributor."""
+    if shown:
+        entries = entries.filter(user__profile_public=True)
     return (
         entries.filter(user__is_active=True)
         .values("user", "user__display_name", "user__organisation")
@@ -184,5 +188,10 @@ def monthly_leaderboard(*, year: int, month: int, limit: int = 20) -> QuerySet: 
     return _ranked(PointsEntry.objects.filter(created_at__gte=start, created_at__lt=end))[:limit]
 
 
+def _campaign_points(campaign: Campaign) -> QuerySet[PointsEntry]:
+    # Frozen at the end date: points earned later on the campaign's ideas do not count.
+    return PointsEntry.objects.filter(idea__campaign=campaign, created_at__lt=campaign.ends_at)
+
+
 def campaign_leaderboard(*, campaign: Campaign, limit: int = 20) -> QuerySet:  # type: ignore[type-arg]
-    return _ranked(PointsEntry.objects.filter(idea__campaign=campaign))[:limit]
+    return _ranked(_campaign_points(campaign))[:limit]

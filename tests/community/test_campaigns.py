@@ -9,10 +9,10 @@ from django.utils import timezone
 from community.campaign_selectors import campaign_leaderboard
 from community.campaign_services import campaign_create, campaign_update
 from community.models import Campaign, PointsEntry
-from ideas.models import Idea
+from ideas.models import Idea, Vote
 from ideas.services import idea_create
 from tests.community.campaigns import image_bytes, make_campaign, upload
-from tests.factories import IdeaFactory
+from tests.factories import IdeaFactory, UserFactory
 from tests.helpers import queries_to_get
 
 CREATE = reverse("campaigns:create")
@@ -410,9 +410,19 @@ def test_an_unknown_campaign_is_404(client, db):
 
 
 def _points(user, idea, points: int, key: str) -> None:  # type: ignore[no-untyped-def]
+    """Points earned two days ago: before the end of the ended campaigns below (results are
+    frozen at the end date)."""
+    two_days_ago = timezone.now() - timedelta(days=2)
     PointsEntry.objects.create(
-        user=user, reason="idea", points=points, key=key, idea=idea, created_at=timezone.now()
+        user=user, reason="idea", points=points, key=key, idea=idea, created_at=two_days_ago
     )
+
+
+def _votes(idea, count: int) -> None:  # type: ignore[no-untyped-def]
+    """`count` votes cast two days ago, before the end of the ended campaigns below."""
+    for _ in range(count):
+        Vote.objects.create(user=UserFactory(), idea=idea)
+    Vote.objects.filter(idea=idea).update(created_at=timezone.now() - timedelta(days=2))
 
 
 def test_after_the_end_the_page_shows_the_top_ideas_and_the_leaderboard(
@@ -422,6 +432,9 @@ def test_after_the_end_the_page_shows_the_top_ideas_and_the_leaderboard(
     a = IdeaFactory(author=alice, category=category, campaign=campaign, title="A", vote_count=3)
     b = IdeaFactory(author=bob, category=category, campaign=campaign, title="B", vote_count=9)
     outside = IdeaFactory(author=partner, category=category, title="Outside", vote_count=50)
+    _votes(a, 1)
+    _votes(b, 2)
+    _votes(outside, 3)
     _points(alice, a, 10, "1")
     _points(alice, a, 5, "2")
     _points(bob, b, 12, "3")
