@@ -49,6 +49,9 @@ def _label(name: str) -> str:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--sizes", nargs="+", default=DEFAULT_SIZES, help="ideas/votes/comments")
+    p.add_argument(
+        "--databases", nargs="+", default=[], help="one per size, instead of the default names"
+    )
     p.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     p.add_argument("--runs", type=int, default=5, help="EXPLAIN ANALYZE runs per query")
     p.add_argument("--only", nargs="*", default=[], help="run only pages whose name contains one")
@@ -225,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     loadtest.ensure_wrk()
     port = args.port or loadtest.free_port()
     sizes = [_size_args(args, size) for size in args.sizes]
+    for size, database in zip(sizes, args.databases, strict=False):
+        size.database = database
     pages: dict[str, dict[str, Any]] = {}
     queries: dict[str, dict[str, tuple[float, int]]] = {}
     cache = "on" if args.page_cache else "off (PAGE_CACHE_SECONDS=0)"
