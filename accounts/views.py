@@ -22,6 +22,7 @@ from accounts.privacy import (
     consents_record,
     personal_data_export,
 )
+from accounts.retention_schedule import SCHEDULE
 from accounts.selectors import (
     member_badges,
     member_comment_count,
@@ -122,6 +123,8 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
     context = {
         "version": settings.PRIVACY_NOTICE_VERSION,
         "keep_originals_days": settings.PII_KEEP_ORIGINALS_DAYS,
+        # The periods in force (RETENTION_DAYS or the schedule's defaults), in days.
+        "retention": {rule.kind: rule.days for rule in SCHEDULE},
     }
     return render(request, "pages/privacy.html", context)
 

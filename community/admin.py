@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.models import RetentionRun
+from accounts.retention_schedule import SCHEDULE, retention_days
 from community.models import AuditEntry, Campaign, Comment, Flag
-from community.retention.schedule import SCHEDULE, retention_days
 
 
 @admin.register(Campaign)

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from accounts.models import RetentionRun, User
 from accounts.privacy import account_delete
+from accounts.retention_schedule import SCHEDULE, check_overrides, retention_days
 from accounts.roles import STAFF_ROLES
 from community.models import AuditEntry, ComplaintCase, Notification
-from community.retention.schedule import SCHEDULE, check_overrides, retention_days
 from ideas.models import IdeaVector
 
 logger = logging.getLogger(__name__)

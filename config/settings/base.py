@@ -248,7 +248,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ideas.tasks.purge_masked_originals",
         "schedule": crontab(hour=3, minute=30),
     },
-    # The retention schedule (community/retention/schedule.py): what is past its period goes.
+    # The retention schedule (accounts/retention_schedule.py): what is past its period goes.
     "retention-purge": {
         "task": "community.retention.tasks.retention_purge_daily",
         "schedule": crontab(hour=3, minute=45),
@@ -388,7 +388,7 @@ COMPLAINT_ANSWER_MONTHS = env.int("COMPLAINT_ANSWER_MONTHS", default=2)
 COMPLAINT_REMINDER_BUSINESS_DAYS = env.int("COMPLAINT_REMINDER_BUSINESS_DAYS", default=2)
 
 # Retention periods in days per kind of data, overriding the schedule's defaults
-# (community/retention/schedule.py, docs/processing-record.md), e.g. complaint_cases=3650.
+# (accounts/retention_schedule.py, docs/processing-record.md), e.g. complaint_cases=3650.
 RETENTION_DAYS: dict[str, int] = env.dict("RETENTION_DAYS", cast={"value": int}, default={})
 
 # Personal and financial data found in published text is masked (ideas.pii_services). The text

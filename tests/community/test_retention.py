@@ -15,11 +15,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import RetentionRun, User
+from accounts.retention_schedule import SCHEDULE, retention_days
 from community import complaints
 from community.models import AuditAction, AuditEntry, ComplaintCase, Notification
 from community.retention.purge import retention_counts, retention_purge
 from community.retention.record import processing_record_markdown
-from community.retention.schedule import SCHEDULE, retention_days
 from community.retention.tasks import retention_purge_daily
 from ideas.models import Idea, IdeaVector
 from tests.factories import IdeaFactory, UserFactory
@@ -160,7 +160,7 @@ def test_the_admin_shows_the_schedule_and_the_runs_read_only(client, admin_user,
 
 def test_the_record_of_processing_is_the_one_the_schedule_writes(settings):
     """docs/processing-record.md is generated: run `manage.py processing_record` after changing
-    community/retention/schedule.py."""
+    accounts/retention_schedule.py."""
     settings.RETENTION_DAYS = {"notifications": 30}  # the document shows defaults, not settings
     document = Path(settings.BASE_DIR, "docs", "processing-record.md").read_text(encoding="utf-8")
     assert document == processing_record_markdown()
@@ -179,3 +179,11 @@ def test_the_effective_record_shows_the_periods_in_force(settings, tmp_path):
     out = tmp_path / "record.md"
     call_command("processing_record", "--effective", "--output", str(out), stdout=StringIO())
     assert "30 days after the notification" in out.read_text()
+
+
+def test_the_privacy_notice_states_the_periods_in_force(client, db, settings):
+    settings.RETENTION_DAYS = {"inactive_accounts": 730}
+    page = client.get("/privacy/").content.decode()
+    assert "erased 730 days after your last sign-in" in page
+    assert "notifications: 365 days" in page
+    assert "1825 days after their answer" in page

@@ -6,8 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from accounts.retention_schedule import SCHEDULE, retention_days
 from community.retention.purge import retention_counts, retention_purge
-from community.retention.schedule import SCHEDULE, retention_days
 
 
 class Command(BaseCommand):

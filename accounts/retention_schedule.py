@@ -1,6 +1,8 @@
 """The retention schedule: each kind of personal data Ruche stores, why, on which legal basis,
 and how long. One place: the daily purge (community.retention.purge), `manage.py retention`, the
-admin page and docs/processing-record.md (`manage.py processing_record`) all read it.
+admin page, the privacy notice and docs/processing-record.md (`manage.py processing_record`)
+all read it. Plain data in the lowest app, so the privacy notice (accounts) can state the periods;
+the purge that applies them to every app's data is in community.retention.
 
 Periods are the defaults a French bank would start from (sources in `source`); the bank's data
 protection officer sets its own in the environment, e.g.
