@@ -23,10 +23,14 @@ def test_a_killed_run_gives_way_to_a_new_one_once_its_heartbeat_is_stale(
 ):
     settings.THEMES_RUN_STALE_SECONDS = 15
     make_ideas(GROUPS)
-    worker = start_worker(THEMES_PUBLISH_PAUSE_SECONDS="120", THEMES_RUN_HEARTBEAT_SECONDS="1")
+    # An earlier run, so the worker's start does not queue one of its own.
+    ClusteringRun.objects.create(trigger="startup", state=RunState.FAILED)
+    worker = start_worker(
+        THEMES_PUBLISH_PAUSE_SECONDS="120", THEMES_RUN_HEARTBEAT_SECONDS="1", THEMES_BACKEND="tfidf"
+    )
     recluster.delay(trigger="manual")
     wait_until(
-        lambda: "Pausing 120.0 s before publishing" in worker.output(), seconds=120, worker=worker
+        lambda: "Pausing 120.0 s before publishing" in worker.output(), seconds=240, worker=worker
     )
     running = ClusteringRun.objects.get(state=RunState.RUNNING)
     client.force_login(product_manager)

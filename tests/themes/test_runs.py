@@ -1,6 +1,8 @@
 from collections import Counter
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from ideas.models import ClusteringRun, RunState, Theme, ThemeEvent, ThemeMembership, ThemeStatus
 from ideas.themes import runs
@@ -158,3 +160,18 @@ def test_a_run_stopped_while_embedding_keeps_the_vectors_it_stored(make_ideas, m
     assert run.state == RunState.PUBLISHED
     assert IdeaVector.objects.filter(backend=embedder.name).count() == 24
     assert len(embedded_again) == 4  # only what the stopped run had not stored
+
+
+def test_a_run_whose_heartbeat_went_silent_gives_way_to_a_new_one(db, settings):
+    silent = timezone.now() - timedelta(seconds=settings.THEMES_RUN_STALE_SECONDS + 1)
+    lost = ClusteringRun.objects.create(trigger="manual", task_id="a", heartbeat_at=silent)
+    assert runs.run_under_way() is None
+    assert runs.run_claim(trigger="manual", task_id="b") is not None
+    lost.refresh_from_db()
+    assert lost.state == RunState.FAILED
+
+
+def test_a_run_with_a_fresh_heartbeat_is_under_way(db):
+    alive = ClusteringRun.objects.create(trigger="manual", heartbeat_at=timezone.now())
+    assert runs.run_under_way() == alive
+    assert runs.run_claim(trigger="manual") is None
