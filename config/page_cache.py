@@ -79,6 +79,8 @@ def bump_generation() -> None:
 def public_content_changed() -> None:
     """Now (the change is on its way) and once committed (so that a page rendered meanwhile from
     the old rows carries an old generation and is never served)."""
+    if not enabled():
+        return
     bump_generation()
     transaction.on_commit(bump_generation)
 
