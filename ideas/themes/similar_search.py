@@ -33,10 +33,12 @@ logger = logging.getLogger(__name__)
 MIN_SIMILARITY = {"e5": 0.84}
 DEFAULT_MIN_SIMILARITY = 0.50
 
-# A vector saved at time T may commit after one saved at T + a few seconds was read: each
-# refresh looks back this far again (ids and timestamps only; data only for what changed).
-# It also covers clock differences between the machines that write vectors.
-LOOK_BACK = timedelta(minutes=5)
+# A vector saved at time T may commit after one saved at T + a few seconds was read (the worker
+# writes 512 vectors in one transaction): each refresh looks back this far again (ids and
+# timestamps only; data only for what changed). It also covers clock differences between the
+# machines that write vectors. Longer costs more after a bulk load: every row written in the
+# window is read again on each refresh.
+LOOK_BACK = timedelta(seconds=60)
 LOAD_CHUNK = 2_000
 
 
