@@ -1,7 +1,9 @@
 from django.core import mail
 
+from community.consumers import tell_followers_of_the_status
 from community.models import Notification
 from ideas import services
+from ideas.events import StatusChanged
 from ideas.models import Status
 
 
@@ -47,8 +49,8 @@ def test_a_retried_notification_is_not_sent_twice(
         change = services.idea_change_status(
             idea=idea, actor=moderator, to_status=Status.UNDER_REVIEW, response="Looking"
         )
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.status_change_notify(status_change_id=change.pk) is True
+    with django_capture_on_commit_callbacks(execute=True):  # the consumer runs again
+        tell_followers_of_the_status(StatusChanged(status_change_id=change.pk, idea_id=idea.pk))
     assert len(mail.outbox) == 1
     assert Notification.objects.filter(kind="status_change").count() == 1
 
@@ -66,4 +68,5 @@ def test_no_notification_when_staff_answer_their_own_idea(
 
 
 def test_a_missing_status_change_means_nothing_to_do(db):
-    assert services.status_change_notify(status_change_id=999_999) is False
+    tell_followers_of_the_status(StatusChanged(status_change_id=999_999, idea_id=999_999))
+    assert not Notification.objects.exists()
