@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from ideas.clustering import Embedder
 from ideas.models import IdeaVector
@@ -33,11 +34,11 @@ logger = logging.getLogger(__name__)
 MIN_SIMILARITY = {"e5": 0.84}
 DEFAULT_MIN_SIMILARITY = 0.50
 
-# A vector saved at time T may commit after one saved at T + a few seconds was read (the worker
-# writes 512 vectors in one transaction): each refresh looks back this far again (ids and
-# timestamps only; data only for what changed). It also covers clock differences between the
-# machines that write vectors. Longer costs more after a bulk load: every row written in the
-# window is read again on each refresh.
+# A vector saved at time T may commit seconds later (the worker writes 512 vectors in one
+# transaction): each refresh reads again the ids and timestamps of the rows updated in this
+# window before its previous start (data only for what changed). It also covers clock
+# differences between the machines that write vectors. Longer costs more after a bulk load:
+# every row written in the last window is read again on each refresh.
 LOOK_BACK = timedelta(seconds=60)
 LOAD_CHUNK = 2_000
 
@@ -47,7 +48,8 @@ class SimilarSearch:
         self.embedder: Embedder | None = None
         self.index: VectorIndex | None = None
         self.stamps: dict[int, datetime] = {}
-        self.since: datetime | None = None
+        # Every vector updated before this was seen: the next refresh reads from here.
+        self.checked_until: datetime | None = None
         self.loaded_at: float | None = None
         self.refreshed_at: float | None = None
         # Mutations and searches take turns: a growing index replaces its arrays.
@@ -65,6 +67,7 @@ class SimilarSearch:
             return
         embed_query("warm up the encoders")
         vectors = IdeaVector.objects.filter(backend=self.embedder.name)
+        self.checked_until = timezone.now() - LOOK_BACK
         count = vectors.count()
         started = time.monotonic()
         index: VectorIndex | None = None
@@ -96,8 +99,6 @@ class SimilarSearch:
 
     def _seen(self, pk: int, updated_at: datetime) -> None:
         self.stamps[pk] = updated_at
-        if self.since is None or updated_at > self.since:
-            self.since = updated_at
 
     def refresh(self) -> int:
         """Apply the vectors written, changed or deleted since the last look; how many changed.
@@ -110,9 +111,10 @@ class SimilarSearch:
         if self.embedder is None:
             return 0
         name = self.embedder.name
+        started = timezone.now()
         recent = IdeaVector.objects.filter(backend=name).order_by()
-        if self.since is not None:
-            recent = recent.filter(updated_at__gte=self.since - LOOK_BACK)
+        if self.checked_until is not None:
+            recent = recent.filter(updated_at__gte=self.checked_until)
         changed = [
             pk
             for pk, updated_at in recent.values_list("idea_id", "updated_at")
@@ -136,6 +138,8 @@ class SimilarSearch:
                     self.index.remove(gone)
                 for pk in gone:
                     del self.stamps[pk]
+        # A row saved before `started - LOOK_BACK` had committed by `started`: it was read now.
+        self.checked_until = started - LOOK_BACK
         self.refreshed_at = time.time()
         return len(rows) + len(gone)
 
