@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from community.models import Campaign
+from community.models import Campaign, CampaignResults
 from ideas.models import Idea, Vote
 from ideas.selectors import idea_list
 
@@ -105,3 +105,43 @@ def campaign_leaderboard(*, campaign: Campaign, limit: int = 10) -> list[Leaderb
         tied = rows and rows[-1].points == points
         rows.append(LeaderboardRow(rows[-1].rank if tied else position, member, points))
     return rows
+
+
+@dataclass(frozen=True)
+class Results:
+    top_ideas: list[Idea]  # each with `votes_at_end`
+    leaderboard: list[LeaderboardRow]
+
+
+def campaign_results(*, campaign: Campaign, viewer: Any = None) -> Results:
+    """An ended campaign's results: the standings the worker stored at the close
+    (CampaignResults) once it has, else computed from what is stored now (the hour before the
+    job runs, or a campaign awarded before the snapshots existed).
+
+    From a snapshot, an idea hidden or deleted since, and a member deleted, deactivated or made
+    private since, are left out; the others keep their rank and count from the close."""
+    snapshot = CampaignResults.objects.filter(campaign=campaign).first()
+    if snapshot is None:
+        return Results(
+            top_ideas=campaign_top_ideas(campaign=campaign, viewer=viewer),
+            leaderboard=campaign_leaderboard(campaign=campaign),
+        )
+    votes = {idea_id: count for idea_id, count in snapshot.top_ideas}
+    shown = {
+        idea.pk: idea for idea in idea_list(viewer=viewer, campaign=campaign).filter(pk__in=votes)
+    }
+    top_ideas = []
+    for idea_id, count in snapshot.top_ideas:
+        if idea := shown.get(idea_id):
+            idea.votes_at_end = count  # type: ignore[attr-defined]
+            top_ideas.append(idea)
+    members = User.objects.filter(
+        pk__in=[row[0] for row in snapshot.leaderboard], is_active=True, profile_public=True
+    ).prefetch_related("groups", "badges")
+    by_pk = {member.pk: member for member in members}
+    leaderboard = [
+        LeaderboardRow(rank, by_pk[member_id], points)
+        for member_id, rank, points in snapshot.leaderboard
+        if member_id in by_pk
+    ]
+    return Results(top_ideas=top_ideas, leaderboard=leaderboard)

@@ -89,8 +89,8 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             campaign=campaign, author=authenticated_user(request)
         )
     if campaign.has_ended:
-        context["top_ideas"] = selectors.campaign_top_ideas(campaign=campaign, viewer=request.user)
-        context["leaderboard"] = selectors.campaign_leaderboard(campaign=campaign)
+        results = selectors.campaign_results(campaign=campaign, viewer=request.user)
+        context["top_ideas"], context["leaderboard"] = results.top_ideas, results.leaderboard
     response = render(request, "community/campaign_detail.html", context)
     patch_vary_headers(response, ("HX-Request",))
     return response

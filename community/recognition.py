@@ -14,7 +14,14 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from community.models import BadgeAward, BadgeCode, Campaign, Comment, PointsEntry
+from community.models import (
+    BadgeAward,
+    BadgeCode,
+    Campaign,
+    CampaignResults,
+    Comment,
+    PointsEntry,
+)
 from community.notifications import notify_badge
 from ideas.models import Idea, Status, Vote
 
@@ -142,9 +149,34 @@ def badges_update(*, user: User) -> list[str]:
     return [code for code in earned if _award(user=user, code=code)]
 
 
+def campaign_results_store(*, campaign: Campaign) -> bool:
+    """Store an ended campaign's final standings (CampaignResults), which its page then shows
+    whatever happens later. Once: returns False when they are stored already (two workers at
+    once: the primary key lets one row in, get_or_create returns the other's)."""
+    from community.campaign_selectors import campaign_leaderboard as shown_leaderboard
+    from community.campaign_selectors import campaign_top_ideas
+
+    if not campaign.has_ended or CampaignResults.objects.filter(campaign=campaign).exists():
+        return False
+    top_ideas = campaign_top_ideas(campaign=campaign)  # public ideas, votes before the end
+    board = shown_leaderboard(campaign=campaign)  # public profiles only
+    _results, created = CampaignResults.objects.get_or_create(
+        campaign=campaign,
+        defaults={
+            "top_ideas": [[idea.pk, idea.votes_at_end] for idea in top_ideas],  # type: ignore[attr-defined]
+            "leaderboard": [[row.member.pk, row.rank, row.points] for row in board],
+        },
+    )
+    return created
+
+
 def campaign_award_results(*, campaign: Campaign) -> User | None:
-    """After a campaign ends, its top contributor gets a badge (once)."""
-    if not campaign.has_ended or campaign.results_awarded_at:
+    """After a campaign ends: its results are stored (once), and its top contributor gets a
+    badge (once)."""
+    if not campaign.has_ended:
+        return None
+    campaign_results_store(campaign=campaign)
+    if campaign.results_awarded_at:
         return None
     leader = _ranked(_campaign_points(campaign), shown=False).first()
     winner = User.objects.get(pk=leader["user"]) if leader else None

@@ -41,10 +41,14 @@ def send_digest(user_id: int) -> int:
 
 @shared_task
 def award_campaign_results() -> int:
-    """Hourly (Celery beat): badges for campaigns that have ended."""
+    """Hourly (Celery beat): results stored and badges awarded for campaigns that have ended.
+    Safe to run twice: each is done once per campaign (community.recognition)."""
+    from django.db.models import Q
     from django.utils import timezone
 
-    ended = Campaign.objects.filter(ends_at__lte=timezone.now(), results_awarded_at__isnull=True)
+    ended = Campaign.objects.filter(
+        Q(results_awarded_at__isnull=True) | Q(results__isnull=True), ends_at__lte=timezone.now()
+    )
     return sum(1 for c in ended if recognition.campaign_award_results(campaign=c))
 
 

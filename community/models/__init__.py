@@ -1,6 +1,6 @@
 """Community: comments, follows, notifications, campaigns and recognition."""
 
-from community.models.campaigns import Campaign
+from community.models.campaigns import Campaign, CampaignResults
 from community.models.comments import COMMENT_MAX_LENGTH, Comment
 from community.models.complaints import ComplaintCase, ComplaintStatus
 from community.models.follows import Follow
@@ -31,6 +31,7 @@ __all__ = [
     "BadgeAward",
     "BadgeCode",
     "Campaign",
+    "CampaignResults",
     "Comment",
     "ComplaintCase",
     "ComplaintStatus",
