@@ -73,6 +73,9 @@ _STAFF_WORK = (
 NOT_EXPORTED_RELATIONS: dict[tuple[str, str], str] = {
     ("admin.LogEntry", "user"): _STAFF_WORK,
     ("ideas.Idea", "hidden_by"): _STAFF_WORK,
+    # A campaign's text as typed: staff work too, though while kept it is in
+    # texts_before_masking like an official response's (ideas.pii_services.masked_originals_of).
+    ("ideas.MaskedOriginal", "typed_by"): _STAFF_WORK,
     ("ideas.StatusChange", "changed_by"): _STAFF_WORK,
     ("ideas.ClusteringRun", "requested_by"): _STAFF_WORK,
     ("community.Campaign", "created_by"): _STAFF_WORK,
@@ -366,6 +369,7 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             {
                 "idea": o.idea_id,
                 "comment": o.comment_id,
+                "campaign": o.campaign_id,
                 "field": o.field,
                 "original": o.original,
                 "kinds": o.kinds,

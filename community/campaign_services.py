@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.roles import ADD_CAMPAIGN, CHANGE_CAMPAIGN, PARTNER, user_has_role
 from community.models import Campaign
 from ideas.models import Category
-from ideas.pii_services import mask_texts
+from ideas.pii_services import mask_texts, masked_record
 from ideas.rendering import render_markdown
 
 # Pillow's format name → the extension the stored file gets (never the uploader's file name).
@@ -100,7 +100,9 @@ def _unique_slug(title: str, *, exclude_pk: int | None) -> str:
     return slug
 
 
-def _save(campaign: Campaign, *, banner: File | None, remove_banner: bool) -> Campaign:
+def _save(
+    campaign: Campaign, *, typed_by: User, banner: File | None, remove_banner: bool
+) -> Campaign:
     """Validate, store the banner under a name we choose, save; drop a replaced file on commit.
 
     The file is written before the row: if the row then fails, an orphan file remains, which is
@@ -131,6 +133,8 @@ def _save(campaign: Campaign, *, banner: File | None, remove_banner: bool) -> Ca
         elif remove_banner:
             campaign.banner = ""  # type: ignore[assignment]
         campaign.save()
+        # The text as typed, for a moderator to review what was masked (PII_KEEP_ORIGINALS_DAYS).
+        masked_record(masked=masked, campaign=campaign, typed_by=typed_by)
         if old_banner and old_banner != campaign.banner.name:
             storage = campaign.banner.storage
             transaction.on_commit(lambda: storage.delete(old_banner))
@@ -163,7 +167,7 @@ def campaign_create(
         premoderated=premoderated,
         created_by=creator,
     )
-    return _save(campaign, banner=banner, remove_banner=False)
+    return _save(campaign, typed_by=creator, banner=banner, remove_banner=False)
 
 
 def campaign_update(
@@ -189,4 +193,4 @@ def campaign_update(
     campaign.starts_at, campaign.ends_at = starts_at, ends_at
     campaign.category, campaign.partners_only = category, partners_only
     campaign.premoderated = premoderated
-    return _save(campaign, banner=banner, remove_banner=remove_banner)
+    return _save(campaign, typed_by=editor, banner=banner, remove_banner=remove_banner)

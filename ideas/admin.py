@@ -61,6 +61,8 @@ class MaskedOriginalAdmin(admin.ModelAdmin):
         "idea",
         "comment",
         "status_change",
+        "campaign",
+        "typed_by",
         "field",
         "kinds",
         "original",
@@ -68,10 +70,12 @@ class MaskedOriginalAdmin(admin.ModelAdmin):
         "delete_after",
     )
     readonly_fields = fields
-    raw_id_fields = ("idea", "comment", "status_change")
+    raw_id_fields = ("idea", "comment", "status_change", "campaign", "typed_by")
 
     @admin.display(description=_("of"))
     def target(self, obj: MaskedOriginal) -> str:
+        if obj.campaign_id:
+            return gettext("Campaign #%(pk)s") % {"pk": obj.campaign_id}
         if obj.comment_id:
             return gettext("Comment #%(pk)s on idea #%(idea)s") % {
                 "pk": obj.comment_id,

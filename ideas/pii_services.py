@@ -27,7 +27,8 @@ from ideas.models import Idea, MaskedOriginal, StatusChange
 from ideas.pii import KINDS, Kind, Language, MaskResult, find_pii, mask_pii
 
 if TYPE_CHECKING:
-    from community.models import Comment
+    from accounts.models import User
+    from community.models import Campaign, Comment
 
 logger = logging.getLogger(__name__)
 
@@ -106,14 +107,20 @@ def mask_texts(*, model: type[models.Model], language: str | None, **texts: str)
 def masked_record(
     *,
     masked: MaskedTexts,
-    idea: Idea,
+    idea: Idea | None = None,
     comment: "Comment | None" = None,
     status_change: StatusChange | None = None,
+    campaign: "Campaign | None" = None,
+    typed_by: "User | None" = None,
 ) -> list[MaskedOriginal]:
-    """After saving what was masked (the idea, or its comment or official response): note the
-    kinds on it for the view (`masked_notice`), and keep the originals of the masked fields when
+    """After saving what was masked (the idea, or its comment or official response; or a
+    campaign, with the staff member who typed it): note the kinds on it for the view
+    (`masked_notice`), and keep the originals of the masked fields when
     PII_KEEP_ORIGINALS_DAYS > 0. Call it inside the saving transaction."""
-    setattr(comment or status_change or idea, _MASKED_KINDS, masked.kinds)
+    target = comment or status_change or idea or campaign
+    if target is None or (idea is None) == (campaign is None):
+        raise ValueError("masked_record needs an idea or a campaign, not both")
+    setattr(target, _MASKED_KINDS, masked.kinds)
     days: int = settings.PII_KEEP_ORIGINALS_DAYS
     if days <= 0 or not masked.kinds:
         return []
@@ -123,6 +130,8 @@ def masked_record(
             idea=idea,
             comment=comment,
             status_change=status_change,
+            campaign=campaign,
+            typed_by=typed_by,
             field=name,
             original=masked.typed[name],
             kinds=list(result.kinds),
@@ -194,12 +203,13 @@ def profile_text_refusal(text: str) -> str:
 
 
 def masked_originals_of(*, user_id: int) -> models.QuerySet[MaskedOriginal]:
-    """What is kept of the texts this person typed: their ideas, their comments and the official
-    responses they wrote."""
+    """What is kept of the texts this person typed: their ideas, their comments, the official
+    responses and the campaign texts they wrote."""
     return MaskedOriginal.objects.filter(
         Q(idea__author_id=user_id, comment__isnull=True, status_change__isnull=True)
         | Q(comment__author_id=user_id)
         | Q(status_change__changed_by_id=user_id)
+        | Q(typed_by_id=user_id)
     ).order_by("created_at", "pk")
 
 
