@@ -88,16 +88,7 @@ def measure_pages(size: argparse.Namespace, env: dict[str, str], port: int) -> d
     redis.Redis.from_url(size.redis).flushdb()
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="ruche-growth-") as tmp:
-        plan_file = Path(tmp) / "plan.json"
-        loadtest.run([PY, "-m", "bench.loadtest_django", "prepare", str(plan_file)], env)
-        plan = json.loads(plan_file.read_text())
-        voters_file = Path(tmp) / "voters.txt"
-        voters_file.write_text(
-            "".join(
-                f"{v['session']} {v['csrf']} {','.join(map(str, v['ideas']))}\n"
-                for v in plan["voters"]
-            )
-        )
+        plan, voters_file = loadtest.prepare(env, Path(tmp))
         pages: dict[str, str] = {BARE: "/bench/bare/", **plan["pages"]}
         wanted = [
             name

@@ -281,6 +281,21 @@ def table(results: dict[str, dict], args: argparse.Namespace) -> str:  # type: i
     return "\n".join(lines)
 
 
+def prepare(env: dict[str, str], folder: Path) -> tuple[dict, Path]:  # type: ignore[type-arg]
+    """The pages to load and the signed-in voters (session, CSRF token, ideas), written by
+    bench.loadtest_django into `folder`; the voters as the lines bench/wrk/vote.lua reads."""
+    plan_file = folder / "plan.json"
+    run([PY, "-m", "bench.loadtest_django", "prepare", str(plan_file)], env)
+    plan = json.loads(plan_file.read_text())
+    voters_file = folder / "voters.txt"
+    voters_file.write_text(
+        "".join(
+            f"{v['session']} {v['csrf']} {','.join(map(str, v['ideas']))}\n" for v in plan["voters"]
+        )
+    )
+    return plan, voters_file
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     ensure_wrk()
@@ -293,16 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     say("collecting static files")
     run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
     with tempfile.TemporaryDirectory(prefix="ruche-loadtest-") as tmp:
-        plan_file = Path(tmp) / "plan.json"
-        run([PY, "-m", "bench.loadtest_django", "prepare", str(plan_file)], env)
-        plan = json.loads(plan_file.read_text())
-        voters_file = Path(tmp) / "voters.txt"
-        voters_file.write_text(
-            "".join(
-                f"{v['session']} {v['csrf']} {','.join(map(str, v['ideas']))}\n"
-                for v in plan["voters"]
-            )
-        )
+        plan, voters_file = prepare(env, Path(tmp))
         pages: dict[str, str] = {BARE: "/bench/bare/", **plan["pages"]}
         wanted = [
             name
