@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from accounts.models import RetentionRun
 from accounts.retention_schedule import SCHEDULE, retention_days
 from community.models import AuditEntry, Campaign, Comment, Flag
+from config.admin import RecordAdmin
 
 
 @admin.register(Campaign)
@@ -52,25 +53,16 @@ class FlagAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RecordAdmin):
     """Read-only: the log is only written by the services, never edited or deleted here."""
 
     list_display = ("created_at", "actor", "action", "target_type", "target_id", "summary")
     list_filter = ("action", "target_type")
     search_fields = ("summary",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(admin.ModelAdmin):
+class RetentionRunAdmin(RecordAdmin):
     """The retention schedule (each kind of personal data, why, on which basis, how long) above
     the runs of the daily purge and their counts. Read-only: periods are set in the environment
     (RETENTION_DAYS), runs are written by the purge only."""
@@ -81,12 +73,3 @@ class RetentionRunAdmin(admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         rows = [(rule, retention_days(rule.kind)) for rule in SCHEDULE]
         return super().changelist_view(request, {**(extra_context or {}), "schedule": rows})
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

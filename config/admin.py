@@ -27,3 +27,17 @@ class RucheAdminSite(admin.AdminSite):
         if not super().has_permission(request):
             return False
         return not settings.STAFF_MFA_REQUIRED or session_passed_second_factor(request)
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """A record written only by the services (audit log, purge runs): shown, never added,
+    changed or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
