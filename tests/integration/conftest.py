@@ -115,15 +115,20 @@ def broker_is_redis() -> bool:
 
 @dataclass
 class RedisServer:
-    """A redis-server of the test's own (ports 6410-6419), which the test may stop and start."""
+    """A redis-server of the test's own, which the test may stop and start."""
 
     port: int
     directory: Path
     process: subprocess.Popen[bytes] | None = None
 
     @property
+    def address(self) -> str:
+        """Without a database number: add /0, /1... for the broker and the cache."""
+        return f"redis://127.0.0.1:{self.port}"
+
+    @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        return f"{self.address}/0"
 
     def start(self) -> None:
         command = [

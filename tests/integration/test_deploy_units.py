@@ -27,6 +27,8 @@ import pytest
 from celery import Celery
 from django.db import connection
 
+from tests.integration.conftest import RedisServer
+
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,25 +95,14 @@ def postgres_database() -> Iterator[str]:
 
 @pytest.fixture
 def redis_server(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    binary = shutil.which("redis-server")
-    if binary is None:
+    if shutil.which("redis-server") is None:
         pytest.skip("needs redis-server (Debian package redis-server)")
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-    )
+    server = RedisServer(port=free_port(), directory=tmp_path)
+    server.start()
     try:
-        for _ in range(100):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server.url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 def get(url: str) -> tuple[int, bytes]:

@@ -18,7 +18,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -31,7 +30,13 @@ from config.outbox.models import OutboxEvent
 from ideas.models import Idea, IdeaVector, Status, StatusChange, ThemeMembership
 from ideas.themes import runs
 from tests.factories import IdeaFactory, UserFactory
-from tests.integration.conftest import ROOT, Worker, database_url_of_the_test_database, wait_until
+from tests.integration.conftest import (
+    ROOT,
+    RedisServer,
+    Worker,
+    database_url_of_the_test_database,
+    wait_until,
+)
 from tests.themes.data import GROUPS
 
 pytestmark = pytest.mark.integration
@@ -39,39 +44,6 @@ pytestmark = pytest.mark.integration
 PORTS = range(6400, 6410)
 FOLLOWERS = 38
 RESPONSE = "Planned for the spring release of the app."
-
-
-class RedisServer:
-    def __init__(self, port: int, folder: Path) -> None:
-        self.port, self.folder = port, folder
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        command = [
-            "redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no", "--dir", str(self.folder),
-        ]  # fmt: skip
-        self.process = subprocess.Popen(  # noqa: S603
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        pytest.fail(f"redis-server did not start on port {self.port}")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
 
 
 def _free_port() -> int:
@@ -96,7 +68,7 @@ def _use_broker(url: str, transport_options: dict[str, object]) -> None:
 def redis_server(tmp_path) -> Iterator[RedisServer]:  # type: ignore[no-untyped-def]
     if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed")
-    server = RedisServer(_free_port(), tmp_path)
+    server = RedisServer(port=_free_port(), directory=tmp_path)
     server.start()
     saved = (
         celery_app.conf.broker_url,
@@ -107,7 +79,7 @@ def redis_server(tmp_path) -> Iterator[RedisServer]:  # type: ignore[no-untyped-
     celery_app.conf.task_always_eager = False
     # The options the settings give a Redis broker (timeouts, retries), as the worker has them.
     options = getattr(settings, "REDIS_BROKER_TRANSPORT_OPTIONS", None)
-    _use_broker(f"{server.url}/0", dict(options or {"visibility_timeout": 3600}))
+    _use_broker(server.url, dict(options or {"visibility_timeout": 3600}))
     try:
         yield server
     finally:
@@ -128,7 +100,7 @@ def worker_with_beat(transactional_db, redis_server, tmp_path) -> Iterator[Worke
         "DJANGO_ENV": "test",
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": database_url_of_the_test_database(),
-        "REDIS_URL": f"{redis_server.url}/0",
+        "REDIS_URL": redis_server.url,
         "EMAIL_URL": f"filemail:///{mail_dir}",
         "OUTBOX_SWEEP_SECONDS": "5",
         "OUTBOX_SWEEP_GRACE_SECONDS": "2",
@@ -178,7 +150,7 @@ def test_side_effects_of_requests_made_while_redis_is_down_happen_once_it_is_bac
         settings.CACHES = {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": f"{redis_server.url}/1",
+                "LOCATION": f"{redis_server.address}/1",
             }
         }
     groups = make_ideas(GROUPS)
