@@ -61,10 +61,11 @@ def tell_vote_milestones(event: VotesChanged) -> None:
 def recount_merged_votes(event: IdeaMerged) -> None:
     """Votes moved from the duplicate to the kept idea: points follow them (only new milestones
     of the kept idea are told)."""
-    for idea_id in (event.into_id, event.duplicate_id):
-        if idea := _idea(idea_id):
+    kept = _idea(event.into_id)
+    for idea in (kept, _idea(event.duplicate_id)):
+        if idea:
             recognition.recognise_votes(idea=idea)
-    if kept := _idea(event.into_id):
+    if kept:
         notifications.notify_vote_milestones(idea=kept)
 
 

@@ -51,7 +51,7 @@ def emails_owed_waiting() -> QuerySet[Notification]:
     (the queued task usually sends them within seconds)."""
     now = timezone.now()
     return Notification.objects.filter(
-        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=_stale_before(now)),
+        _unclaimed(now),
         email_due_at__lt=now - timedelta(seconds=settings.EMAIL_SWEEP_GRACE_SECONDS),
         emailed_at__isnull=True,
     ).order_by("email_due_at")
@@ -66,8 +66,15 @@ def emails_owed_send(*, limit: int = 500) -> int:
 # --- claim, send, mark --------------------------------------------------------------------------
 
 
-def _stale_before(now: datetime) -> datetime:
-    return now - timedelta(seconds=settings.EMAIL_CLAIM_STALE_SECONDS)
+def _unclaimed(now: datetime) -> Q:
+    """Nobody holds the row, or its claim is older than a live worker's would be."""
+    stale_before = now - timedelta(seconds=settings.EMAIL_CLAIM_STALE_SECONDS)
+    return Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=stale_before)
+
+
+def _held(ids: list[int], claimed_at: datetime) -> QuerySet[Notification]:
+    """The rows among `ids` whose claim is still ours."""
+    return Notification.objects.filter(pk__in=ids, email_claimed_at=claimed_at)
 
 
 def _claim(ids: Iterable[int]) -> tuple[datetime, list[int]]:
@@ -77,7 +84,7 @@ def _claim(ids: Iterable[int]) -> tuple[datetime, list[int]]:
         free = list(
             Notification.objects.select_for_update(skip_locked=True)
             .filter(pk__in=list(ids), emailed_at__isnull=True)
-            .filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=_stale_before(now)))
+            .filter(_unclaimed(now))
             .values_list("pk", flat=True)
         )
         if free:
@@ -89,7 +96,6 @@ def _send_claimed(message: EmailMultiAlternatives, *, ids: list[int], claimed_at
     """Send, then mark sent what we still hold. A failed send gives the claim back (the task is
     retried), so nothing waits for the claim to grow stale."""
     global _sent_here
-    ours = Notification.objects.filter(pk__in=ids, email_claimed_at=claimed_at)
     pause_after = settings.EMAIL_TEST_PAUSE_AFTER
     if pause_after and _sent_here == pause_after:  # only set by the test that kills a worker here
         logger.warning("Pausing 60 s before sending email %s (claimed, not sent)", ids)
@@ -97,10 +103,10 @@ def _send_claimed(message: EmailMultiAlternatives, *, ids: list[int], claimed_at
     try:
         message.send()
     except Exception:
-        ours.update(email_claimed_at=None)
+        _held(ids, claimed_at).update(email_claimed_at=None)
         raise
     _sent_here += 1
-    ours.update(emailed_at=timezone.now())
+    _held(ids, claimed_at).update(emailed_at=timezone.now())
 
 
 def message_id(*, kind: str, ids: list[int]) -> str:
@@ -184,9 +190,7 @@ def send_daily_digest(*, user: User) -> int:
     try:
         message = _message(user=user, notifications=notifications, digest=True)
     except Exception:
-        Notification.objects.filter(pk__in=claimed, email_claimed_at=claimed_at).update(
-            email_claimed_at=None
-        )
+        _held(claimed, claimed_at).update(email_claimed_at=None)
         raise
     _send_claimed(message, ids=claimed, claimed_at=claimed_at)
     return len(claimed)

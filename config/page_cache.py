@@ -62,6 +62,12 @@ def enabled() -> bool:
 # --- Invalidation -------------------------------------------------------------------------------
 
 
+def _fresh_generation() -> int:
+    """A starting value no page already stored can carry (random, so an evicted counter never
+    comes back to an old value)."""
+    return secrets.randbelow(2**62) + 1
+
+
 def bump_generation() -> None:
     """Every cached page is stale from now on. Never raises: a cache outage leaves at most
     PAGE_CACHE_SECONDS of staleness, which is better than failing a take-down."""
@@ -71,7 +77,7 @@ def bump_generation() -> None:
         try:
             cache.incr(GENERATION_KEY)
         except ValueError:  # no counter yet (first write, or evicted): any fresh value will do
-            cache.set(GENERATION_KEY, secrets.randbelow(2**62) + 1, timeout=None)
+            cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
     except Exception:  # the cache is down: the TTL bounds what is stale
         logger.warning("page cache: could not move the generation", exc_info=True)
 
@@ -212,7 +218,7 @@ class PageCacheMiddleware:
         try:
             if generation is None:
                 # No counter yet: start one; add() so concurrent workers agree on a single value.
-                cache.add(GENERATION_KEY, secrets.randbelow(2**62) + 1, timeout=None)
+                cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
                 generation = cache.get(GENERATION_KEY)
                 if generation is None:
                     return

@@ -80,7 +80,7 @@ def retention_due(*, as_of: datetime | None = None) -> dict[str, QuerySet]:  # t
         days = retention_days(rule.kind)
         if rule.action == "none" or days is None:
             continue
-        due[rule.kind] = DUE[rule.kind](as_of - timedelta(days=days)).distinct()
+        due[rule.kind] = DUE[rule.kind](as_of - timedelta(days=days))
     return due
 
 
@@ -109,11 +109,7 @@ def retention_purge(*, as_of: datetime | None = None) -> RetentionRun:
         if kind == "inactive_accounts":
             counts[kind] = _erase_accounts(rows)
             continue
-        # Deleting by primary key: a delete() on a distinct() query is refused by Django.
-        pks = list(rows.values_list("pk", flat=True))
-        counts[kind] = (
-            rows.model.objects.filter(pk__in=pks).delete()[1].get(rows.model._meta.label, 0)
-        )
+        counts[kind] = rows.delete()[1].get(rows.model._meta.label, 0)
     run = RetentionRun.objects.create(as_of=as_of, counts=counts)
     logger.info("Retention run %s: %s", run.pk, counts)  # counts only, never content
     return run

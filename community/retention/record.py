@@ -65,7 +65,7 @@ what would go.
 """
 
 
-def _period(rule: RetentionRule, days: int | None) -> str:
+def _period(days: int | None) -> str:
     if days is None:
         return "not set by Ruche"
     years, rest = divmod(days, 365)
@@ -91,7 +91,7 @@ def processing_record_markdown(*, effective: bool = False) -> str:
             f"- **Data**: {rule.data}\n"
             f"- **Purpose**: {rule.purpose}\n"
             f"- **Legal basis**: {rule.legal_basis}\n"
-            f"- **Kept**: {_period(rule, days)} after {rule.starts}; then {_then(rule)}\n"
+            f"- **Kept**: {_period(days)} after {rule.starts}; then {_then(rule)}\n"
             f"- **Why this period**: {rule.source}\n"
         )
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from config.outbox.events import Consumer, consumers_of, event_class
@@ -115,5 +115,5 @@ def purge(*, older_than: timedelta | None = None) -> int:
 
 def backlog() -> tuple[int, datetime | None]:
     """How many events wait for delivery, and when the oldest was recorded."""
-    summary = waiting().aggregate(oldest=Min("created_at"))
-    return waiting().count(), summary["oldest"]
+    summary = waiting().aggregate(count=Count("pk"), oldest=Min("created_at"))
+    return summary["count"], summary["oldest"]
