@@ -56,6 +56,14 @@ def top_k_similar(
     return Neighbours(order.astype(np.int64), scores[order].astype(np.float32))
 
 
+def sketch_projection(dim: int, sketch_dim: int = 256, seed: int = 0) -> np.ndarray:
+    """The seeded random projection (dim × sketch_dim) behind the rough first pass of a search:
+    the same seed gives the same sketch in every process."""
+    rng = np.random.default_rng(seed)
+    projection = rng.normal(size=(dim, sketch_dim)).astype(np.float32)
+    return projection / np.float32(np.sqrt(sketch_dim))
+
+
 class SearchIndex:
     """Top-k cosine search over stored vectors, fast at 100,000 ideas of 1,280 floats.
 
@@ -77,9 +85,7 @@ class SearchIndex:
         self.projection: np.ndarray | None = None
         self.sketch: np.ndarray | None = None
         if dim >= 2 * sketch_dim and self.matrix.shape[0] > candidates:
-            rng = np.random.default_rng(seed)
-            projection = rng.normal(size=(dim, sketch_dim)).astype(np.float32)
-            self.projection = projection / np.float32(np.sqrt(sketch_dim))
+            self.projection = sketch_projection(dim, sketch_dim, seed)
             self.sketch = self.matrix @ self.projection
 
     def search(self, query: np.ndarray, k: int = 5, exclude: int | None = None) -> Neighbours:

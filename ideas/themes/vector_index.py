@@ -10,7 +10,7 @@ scans the 256-float sketch for `candidates` rows, then ranks those exactly, so s
 
 import numpy as np
 
-from ideas.clustering.similarity import top_k_similar
+from ideas.clustering.similarity import sketch_projection, top_k_similar
 
 SKETCH_DIM = 256
 CANDIDATES = 200
@@ -26,9 +26,7 @@ class VectorIndex:
         self.projection: np.ndarray | None = None
         self.sketch: np.ndarray | None = None
         if dim >= 2 * SKETCH_DIM:
-            rng = np.random.default_rng(seed)
-            projection = rng.normal(size=(dim, SKETCH_DIM)).astype(np.float32)
-            self.projection = projection / np.float32(np.sqrt(SKETCH_DIM))
+            self.projection = sketch_projection(dim, SKETCH_DIM, seed)
             self.sketch = np.zeros((capacity, SKETCH_DIM), dtype=np.float32)
 
     def __len__(self) -> int:
