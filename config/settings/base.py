@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.mfa",
+    "rest_framework",  # the REST API (community.api, docs/api.md)
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc files, served from /static/
     *SOCIAL_APPS,
     "config.outbox",  # events recorded with each change, delivered by the worker
     "accounts",
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "accounts.mfa.StaffMfaMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.htmx_login.HtmxLoginRedirectMiddleware",  # htmx action needing a login: full page
     "config.encoding.InvalidEncodingMiddleware",  # last __call__ before any view reads POST
 ]
 
@@ -265,7 +269,7 @@ AUTH_USER_MODEL = "accounts.User"
 # Sessions live in the database, never only in the cache: a Redis outage signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.ModelBackendOneQuery",  # a member's permissions in one query, not two
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -441,6 +445,49 @@ SIMILAR_SEARCH_URL = env("SIMILAR_SEARCH_URL", default=f"unix://{VAR_DIR / 'simi
 SIMILAR_SEARCH_TIMEOUT = env.float("SIMILAR_SEARCH_TIMEOUT", default=1.0)
 # How often the search process reads the vectors written since its last look.
 SIMILAR_SEARCH_REFRESH_SECONDS = env.float("SIMILAR_SEARCH_REFRESH_SECONDS", default=2.0)
+
+# --- REST API (community.api, docs/api.md) ------------------------------------------------------
+
+REST_FRAMEWORK = {
+    # Personal API tokens (accounts.tokens) for scripts and systems; the site's own session for
+    # pages (with its CSRF check on writes).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "community.api.authentication.ApiTokenAuthentication",
+        "community.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["community.api.permissions.ReadOpenWriteScoped"],
+    "DEFAULT_THROTTLE_CLASSES": ["community.api.throttling.ApiThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("API_THROTTLE_TOKEN", default="600/hour"),
+        "user": env("API_THROTTLE_USER", default="600/hour"),
+        "anon": env("API_THROTTLE_ANON", default="120/hour"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "community.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "community.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Ruche API",
+    "DESCRIPTION": "Ideas, votes, comments and categories of the Ruche portal (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"IdeaStatus": "ideas.models.Status.choices"},
+}
+# Personal API tokens (accounts.tokens): the longest a token may last, for members and for staff
+# (who need a short one), and how many active tokens one person may hold.
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+API_TOKEN_STAFF_MAX_DAYS = env.int("API_TOKEN_STAFF_MAX_DAYS", default=30)
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
 
 # --- Operations (config.ops, docs/operations.md) -----------------------------------------------
 

@@ -17,24 +17,25 @@ from ideas.tasks import trending_refresh
 from tests.factories import CategoryFactory, CommentFactory, IdeaFactory, UserFactory
 
 # (page, signed in?) -> the most queries it may make. Signing in adds the session, the user, his
-# permissions (2), the notification bell and the consent check, and on the list the count of
-# the viewer's own hidden or waiting ideas; staff pages are tested in tests/test_staff_pages.py.
+# permissions (one query: accounts/backends.py), the notification bell and the consent check,
+# and on the list the count of the viewer's own hidden or waiting ideas; staff pages are tested
+# in tests/test_staff_pages.py.
 BUDGETS = {
     ("home", False): 6,
-    ("home", True): 12,
+    ("home", True): 11,
     ("list-trending", False): 5,
-    ("list-trending", True): 12,
+    ("list-trending", True): 11,
     ("list-top", False): 5,
-    ("list-top", True): 12,
+    ("list-top", True): 11,
     ("list-new", False): 5,
-    ("list-new", True): 12,
+    ("list-new", True): 11,
     ("list-next-page", False): 5,
     ("search", False): 5,
-    ("search", True): 11,
+    ("search", True): 10,
     ("detail", False): 13,
-    ("detail", True): 20,
+    ("detail", True): 19,
     ("leaderboard", False): 1,
-    ("leaderboard", True): 7,
+    ("leaderboard", True): 6,
     ("feed-ideas", False): 1,
     ("feed-category", False): 2,
     ("feed-status-updates", False): 1,
