@@ -10,6 +10,7 @@ handler500 = "config.ops.errors.server_error"  # branded 500; 503 + Retry-After 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("ideas.urls")),
     path("", include("community.urls")),
+    path("", include("ideas.roadmap.urls")),
     path("themes/", include("ideas.themes.urls")),
     path("campaigns/", include("community.campaign_urls")),
     path("feeds/", include("community.feed_urls")),
