@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from accounts.events import MemberSanctioned
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT, user_holds_staff_role
-from community.audit import audit_record
 from community.models import AuditAction, AuditEntry, Comment, Flag
+from community.moderation.audit import audit_record
 from config.outbox.events import record
 from ideas.models import Idea
 
@@ -170,7 +170,7 @@ def _recorded(
 
 def _hide_content(*, actor: User, member: User, reason: str) -> dict[str, list[int]]:
     """Hide the member's ideas and shown comments; returns the ids this call hid."""
-    from community.moderation_services import content_hide
+    from community.moderation.services import content_hide
 
     hidden: dict[str, list[int]] = {"hidden_ideas": [], "hidden_comments": []}
     # Posts waiting for a moderator are not public: they stay waiting (hiding them would clear
@@ -200,7 +200,7 @@ def _sanction_entries(member: User) -> QuerySet[AuditEntry]:
 def _restore_content(*, actor: User, member: User, reason: str) -> dict[str, list[int]]:
     """Show again what the sanctions since the last reinstatement hid, and only that: an item
     hidden after the sanction (hidden_at later than its entry) was hidden for another reason."""
-    from community.moderation_services import content_restore
+    from community.moderation.services import content_restore
 
     restored: dict[str, list[int]] = {"restored_ideas": [], "restored_comments": []}
     for entry in _sanction_entries(member).order_by("pk"):

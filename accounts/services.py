@@ -77,8 +77,8 @@ def role_change_record(
 ) -> bool:
     """Write a ROLE_CHANGE audit entry when `before` and `after` differ; returns whether it did.
     Written by the Django admin's user form (accounts.admin)."""
-    from community.audit import audit_record
     from community.models import AuditAction
+    from community.moderation.audit import audit_record
 
     if before == after:
         return False

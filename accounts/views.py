@@ -31,7 +31,7 @@ from accounts.selectors import (
     member_points,
 )
 from accounts.services import user_update_profile
-from community.selectors import comments_by_author
+from community.comments.selectors import comments_by_author
 from config.ratelimit import is_rate_limited, rate_limit, too_many_requests
 from ideas.selectors import ideas_by_author, ideas_voted_by
 

@@ -68,7 +68,7 @@ def _queries() -> list[tuple[str, Callable[[], tuple[str, tuple[Any, ...]]]]]:
         return _sql_of(selectors.categories_with_counts())
 
     def leaderboard() -> tuple[str, tuple[Any, ...]]:
-        from community.recognition import monthly_leaderboard
+        from community.recognition.services import monthly_leaderboard
 
         return _sql_of(monthly_leaderboard(year=now.year, month=now.month))
 

@@ -21,7 +21,7 @@ from django.db.models import Count, Q  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.privacy import CONSENT_SESSION_KEY, consent_fingerprint  # noqa: E402
-from community.load_data import EMAIL_DOMAIN, counter_mismatches  # noqa: E402
+from community.load.data import EMAIL_DOMAIN, counter_mismatches  # noqa: E402
 from ideas.models import Category, Idea, Status  # noqa: E402
 
 VOTERS = 50

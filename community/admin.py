@@ -11,7 +11,7 @@ from config.admin import RecordAdmin
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    """Campaigns are created and edited on the site (community.campaign_services renders the
+    """Campaigns are created and edited on the site (community.campaigns.services renders the
     description and checks the banner); here only the pre-moderation switch changes."""
 
     list_display = ("title", "starts_at", "ends_at", "partners_only", "premoderated")

@@ -8,9 +8,11 @@ notified in the same transaction as its notifications."""
 
 from django.utils import timezone
 
-from community import notifications, recognition, sentiment
 from community.events import CommentPosted
 from community.models import Comment
+from community.moderation import sentiment
+from community.notifications import services as notifications
+from community.recognition import services as recognition
 from config.outbox.events import subscribe
 from ideas.events import (
     IdeaEdited,

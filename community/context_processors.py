@@ -3,7 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from community.notifications import unread_count
+from community.notifications.services import unread_count
 
 
 def notifications(request: HttpRequest) -> dict[str, Any]:

@@ -4,8 +4,9 @@ ideas, votes and comments is a consumer of their events (community/consumers.py)
 from celery import shared_task
 from django.db import OperationalError
 
-from community import emailing, recognition
 from community.models import Campaign
+from community.notifications import emailing
+from community.recognition import services as recognition
 
 TRANSIENT = (OperationalError, OSError)
 
@@ -18,7 +19,7 @@ def email_notification(notification_id: int) -> bool:
 @shared_task
 def send_owed_emails() -> int:
     """Every minute (Celery beat): emails owed that no task sent (the broker was down when they
-    were queued, or their worker died holding the claim). community.emailing."""
+    were queued, or their worker died holding the claim). community.notifications.emailing."""
     return emailing.emails_owed_send()
 
 
@@ -42,7 +43,7 @@ def send_digest(user_id: int) -> int:
 @shared_task
 def award_campaign_results() -> int:
     """Hourly (Celery beat): results stored and badges awarded for campaigns that have ended.
-    Safe to run twice: each is done once per campaign (community.recognition)."""
+    Safe to run twice: each is done once per campaign (community.recognition.services)."""
     from django.db.models import Q
     from django.utils import timezone
 
@@ -56,7 +57,7 @@ def award_campaign_results() -> int:
 def detect_vote_rings() -> int:
     """Every 15 minutes (Celery beat): store vote rings found in the recent votes. Safe to run
     twice: a group already stored keeps its row."""
-    from community.vote_ring_services import vote_rings_detect
+    from community.moderation.vote_rings.services import vote_rings_detect
 
     return vote_rings_detect()
 
@@ -65,6 +66,6 @@ def detect_vote_rings() -> int:
 def remind_complaint_deadlines() -> int:
     """Hourly (Celery beat): remind moderators, once, of complaint deadlines that are near.
     Safe to run twice: each reminder is claimed before it is sent."""
-    from community.complaints import complaint_reminders_send
+    from community.complaints.services import complaint_reminders_send
 
     return complaint_reminders_send()

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 def idea_followed_by(*, user: User, idea: Idea) -> bool:
     # Imported here: the community app builds on ideas, not the other way round.
-    from community.follows import idea_followed_by as follow
+    from community.notifications.follows import idea_followed_by as follow
 
     return follow(user=user, idea=idea)
 
@@ -54,7 +54,7 @@ def idea_create(
     ensure_can_participate(author)  # suspended and banned members cannot post
     if campaign is not None:
         # Imported here: the community app builds on ideas, not the other way round.
-        from community.campaign_services import campaign_check_submission
+        from community.campaigns.services import campaign_check_submission
 
         campaign_check_submission(campaign=campaign, author=author)
     # Card numbers, phones... are hidden before anything is stored, rendered or analysed.
@@ -69,11 +69,11 @@ def idea_create(
             campaign=campaign,
         )
     )
-    from community.premoderation import needs_premoderation
+    from community.moderation.premoderation import needs_premoderation
 
     with transaction.atomic():
         if needs_premoderation(author=author, category=category, campaign=campaign):
-            # Waits for a moderator; approval (community.premoderation) publishes it.
+            # Waits for a moderator; approval (community.moderation.premoderation) publishes it.
             idea.pending_at = timezone.now()
         idea.save()
         trending_score_set(Idea.objects.filter(pk=idea.pk))
@@ -100,12 +100,12 @@ def idea_update(
 ) -> Idea:
     """Change an idea within its edit window. When pre-moderation covers the edit (a
     pre-moderated category or campaign, the first-post rule, or an idea a moderator approved:
-    `community.premoderation.edit_needs_premoderation`) the idea waits for a moderator again,
-    seen only by its author and moderators, until approved."""
+    `community.moderation.premoderation.edit_needs_premoderation`) the idea waits for a moderator
+    again, seen only by its author and moderators, until approved."""
     ensure_can_participate(editor)  # suspended and banned members cannot edit either
     if not idea_can_edit(idea=idea, user=editor):
         raise PermissionDenied(_("This idea can no longer be edited."))
-    from community.premoderation import edit_needs_premoderation
+    from community.moderation.premoderation import edit_needs_premoderation
 
     masked = mask_texts(model=Idea, language=language, title=title, body=body)
     idea.title, idea.body, idea.category, idea.language = (
@@ -224,8 +224,8 @@ def idea_change_status(*, idea: Idea, actor: User, to_status: str, response: str
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
         # Imported here: the community app builds on ideas, not the other way round.
-        from community.audit import audit_record
         from community.models import AuditAction
+        from community.moderation.audit import audit_record
 
         audit_record(
             actor=actor,

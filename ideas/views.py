@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import authenticated_user
 from accounts.roles import user_answers_officially
-from community.campaign_selectors import campaigns_open
-from community.complaint_views import idea_or_complaint
-from community.follows import follows_idea
-from community.forms import CommentForm
-from community.moderation_forms import RESTORE_ACTIONS, FlagForm
-from community.selectors import comment_position, comments_for_idea
+from community.campaigns.selectors import campaigns_open
+from community.comments.forms import CommentForm
+from community.comments.selectors import comment_position, comments_for_idea
+from community.complaints.views import idea_or_complaint
+from community.moderation.forms import RESTORE_ACTIONS, FlagForm
+from community.notifications.follows import follows_idea
 from config.network import client_network
 from config.page_cache import anonymous_page
 from config.ratelimit import rate_limit

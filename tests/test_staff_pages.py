@@ -14,11 +14,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.mfa import STAFF_NAMESPACES, STAFF_URL_NAMES
-from community import services as comment_services
-from community.complaints import complaint_open
+from community.comments import services as comment_services
+from community.complaints.services import complaint_open
 from community.models import Flag, VoteRing
 from ideas.models import ClusteringRun, RunState, Theme
-from tests.community.campaigns import make_campaign
+from tests.community.campaigns.helpers import make_campaign
 from tests.factories import IdeaFactory, UserFactory
 
 ROLES = ("anonymous", "member", "partner", "moderator", "product_manager", "admin")

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from accounts.services import user_update_profile
-from community import complaints
-from community.campaign_services import campaign_create, campaign_update
+from community.campaigns.services import campaign_create, campaign_update
+from community.complaints import services as complaints
 from config.text_fields import EXEMPT, MASKED
 
 CARD = "4111 1111 1111 1111"  # a well-known test number, Luhn-valid

@@ -68,7 +68,7 @@ class Campaign(models.Model):
 
 class CampaignResults(models.Model):
     """A campaign's final standings, stored once by the worker when the campaign has ended
-    (community.recognition.campaign_award_results), so nothing that happens later (a vote
+    (community.recognition.services.campaign_award_results), so nothing that happens later (a vote
     withdrawn, an idea's votes discounted) changes what its page shows.
 
     `top_ideas`: [[idea id, votes at the close], ...] best first. `leaderboard`: [[member id,

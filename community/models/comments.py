@@ -10,7 +10,7 @@ COMMENT_MAX_LENGTH = 5_000
 
 
 class CommentQuerySet(PublicContentQuerySet["Comment"]):
-    """A take-down is an UPDATE (community.services): it empties the page cache."""
+    """A take-down is an UPDATE (community.comments.services): it empties the page cache."""
 
 
 class Comment(models.Model):

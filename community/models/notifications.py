@@ -62,8 +62,8 @@ class Notification(models.Model):
     url = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    # Email state (community.emailing): owed right away since `email_due_at`, claimed by a worker
-    # at `email_claimed_at` (committed before sending), sent at `emailed_at`.
+    # Email state (community.notifications.emailing): owed right away since `email_due_at`, claimed
+    # by a worker at `email_claimed_at` (committed before sending), sent at `emailed_at`.
     email_due_at = models.DateTimeField(null=True, blank=True)
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -20,9 +20,9 @@ from accounts.mfa import mfa_enrol, user_needs_mfa
 from accounts.models import User
 from accounts.privacy import consents_record
 from accounts.services import user_create
-from community.demo import seed_campaigns
-from community.demo_moderation import seed_moderation
+from community.campaigns.demo import seed_campaigns
 from community.models import Comment
+from community.moderation.demo import seed_moderation
 from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChange, Vote
 from ideas.ranking import trending_refresh_all
 from ideas.rendering import render_markdown
@@ -235,7 +235,9 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
     ideas_recount()
     trending_refresh_all(tolerance=0)  # every score for now: the ideas were back-dated above
     engagement = seed_engagement(ideas=ideas, comments=comments, now=now)
-    from community.sentiment import sentiment_refresh_bulk  # one batch: ~20 s for 500 texts
+    from community.moderation.sentiment import (
+        sentiment_refresh_bulk,  # one batch: ~20 s for 500 texts
+    )
 
     scored = sentiment_refresh_bulk(ideas=ideas, comments=comments)
     moderation = seed_moderation(
@@ -270,7 +272,7 @@ MASKED_IDEA = (
 def seed_masked_idea(*, author: User, category: Category) -> Idea:
     """The idea above, published (and so masked) through the service, and its sentiment scored
     like the other demo ideas'."""
-    from community.sentiment import sentiment_refresh_bulk
+    from community.moderation.sentiment import sentiment_refresh_bulk
 
     title, body = MASKED_IDEA
     idea = idea_create(author=author, title=title, body=body, category=category, language="fr")
@@ -280,8 +282,9 @@ def seed_masked_idea(*, author: User, category: Category) -> Idea:
 
 def seed_engagement(*, ideas: list[Idea], comments: list[Comment], now: datetime) -> dict[str, int]:
     """Follows, points, badges and notifications, as the worker would have made them."""
-    from community import notifications, recognition
     from community.models import BadgeAward, Campaign, Follow, Notification
+    from community.notifications import services as notifications
+    from community.recognition import services as recognition
 
     follows = {(i.author_id, i.pk) for i in ideas}
     follows |= set(Vote.objects.filter(idea__in=ideas).values_list("user_id", "idea_id"))

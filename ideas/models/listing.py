@@ -52,7 +52,7 @@ class IdeaTally(models.Model):
     @classmethod
     def rebuild(cls) -> int:
         """Recount every tally from the idea table in one statement, for bulk loads that write
-        ideas with the triggers off (community.bulk_postgres). Returns the number of groups."""
+        ideas with the triggers off (community.load.bulk_postgres). Returns the number of groups."""
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM ideas_ideatally")
             cursor.execute(TALLY_REBUILD)

@@ -29,9 +29,8 @@ from accounts.privacy import (
     consents_record,
     personal_data_export,
 )
-from community.audit import audit_record
-from community.complaints import complaint_open
-from community.follows import category_followed_by
+from community.comments.services import comment_create
+from community.complaints.services import complaint_open
 from community.models import (
     AuditAction,
     BadgeAward,
@@ -43,10 +42,11 @@ from community.models import (
     NotificationPreference,
     PointsEntry,
 )
-from community.moderation_services import flag_create
-from community.notifications import notify_comment, preferences_update
-from community.recognition import recognise_idea
-from community.services import comment_create
+from community.moderation.audit import audit_record
+from community.moderation.services import flag_create
+from community.notifications.follows import category_followed_by
+from community.notifications.services import notify_comment, preferences_update
+from community.recognition.services import recognise_idea
 from ideas.models import Idea, Vote
 from ideas.services import idea_create, vote_set
 from ideas.themes import runs

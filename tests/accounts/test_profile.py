@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from community.services import comment_create
+from community.comments.services import comment_create
 from ideas.services import vote_toggle
 from tests.factories import IdeaFactory
 

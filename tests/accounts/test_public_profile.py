@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community.models import BadgeAward, BadgeCode, PointsEntry
-from tests.community.campaigns import make_campaign
+from tests.community.campaigns.helpers import make_campaign
 from tests.factories import CommentFactory, IdeaFactory, UserFactory
 from tests.helpers import queries_to_get
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from accounts import sanctions
 from accounts.models import User
-from community import moderation_services, services
+from community.comments import services
 from community.models import AuditAction, AuditEntry, Comment, Flag
+from community.moderation import services as moderation_services
 from ideas.models import Idea, Vote
 from ideas.services import idea_create, vote_set
 from tests.factories import CommentFactory, IdeaFactory, UserFactory
@@ -56,7 +57,7 @@ def test_a_suspended_member_cannot_post_comment_or_vote(alice, bob, moderator, i
 
 
 def test_a_suspended_member_cannot_edit_what_they_wrote_before(bob, moderator, idea, category):
-    from community.services import comment_update
+    from community.comments.services import comment_update
     from ideas.services import idea_update
 
     own_idea = idea_create(

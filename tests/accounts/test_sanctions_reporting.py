@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from accounts import sanctions
 from accounts.models import User
-from community import moderation_services, services
+from community.comments import services
 from community.models import ComplaintCase, Flag
+from community.moderation import services as moderation_services
 
 REPORT = {"reason": "spam", "note": "Looks like an advert"}
 

@@ -119,7 +119,7 @@ def test_staff_without_an_authenticator_reach_no_page_until_they_set_one_up(
     client, moderator_without_mfa, alice
 ):
     """Not only staff pages: staff see private complaints, hidden posts and more elsewhere."""
-    from community.complaints import complaint_open
+    from community.complaints.services import complaint_open
 
     case = complaint_open(
         member=alice, subject="Charged twice", body="On my account.", language="en"

@@ -4,8 +4,9 @@ it would skip the masking and rendering the services do. Moderators act through 
 import pytest
 from django.urls import reverse
 
-from community import moderation_services, services
+from community.comments import services
 from community.models import Comment, Flag
+from community.moderation import services as moderation_services
 from tests.admin_forms import change_form_data
 
 CARD = "4970 1012 3456 7893"

@@ -4,9 +4,9 @@ a crash between a consumer's effects and its mark), an event has one effect."""
 import pytest
 from django.core import mail
 
-from community.follows import idea_followed_by
+from community.comments.services import comment_create
 from community.models import ContentSentiment, Notification, NotificationKind, PointsEntry
-from community.services import comment_create
+from community.notifications.follows import idea_followed_by
 from config.outbox.delivery import deliver
 from config.outbox.events import consumers_of
 from config.outbox.models import OutboxDelivery, OutboxEvent

@@ -15,7 +15,7 @@ from PIL import Image
 
 from community.models import Campaign
 from ideas.models import Idea
-from tests.community.campaigns import image_bytes
+from tests.community.campaigns.helpers import image_bytes
 
 CREATE_IDEA = reverse("ideas:create")
 CREATE_CAMPAIGN = reverse("campaigns:create")

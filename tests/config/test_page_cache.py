@@ -17,8 +17,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 
-from community import moderation_services
-from community import services as community_services
+from community.comments import services as community_services
+from community.moderation import services as moderation_services
 from config.page_cache import CSRF_PLACEHOLDER, anonymous_page
 from ideas import services as idea_services
 from ideas.models import Idea

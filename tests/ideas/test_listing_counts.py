@@ -9,7 +9,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from accounts.privacy import account_delete
-from community import merging, moderation_services, premoderation
+from community.moderation import merging, premoderation
+from community.moderation import services as moderation_services
 from ideas.models import Idea, IdeaTally, Status
 from ideas.services import idea_change_status, idea_update
 from tests.factories import CategoryFactory, IdeaFactory, UserFactory

@@ -13,10 +13,10 @@ from django.urls import reverse
 from accounts.forms import SignupForm
 from accounts.models import User
 from accounts.services import user_create, user_update_profile
-from community.complaint_forms import ROUTE_PUBLISH
-from community.follows import idea_followed_by
+from community.comments.services import comment_create, comment_update
+from community.complaints.forms import ROUTE_PUBLISH
 from community.models import AuditEntry, Comment, Notification
-from community.services import comment_create, comment_update
+from community.notifications.follows import idea_followed_by
 from ideas.models import TITLE_MAX_LENGTH, Idea, MaskedOriginal, Status
 from ideas.pii import luhn_valid
 from ideas.services import idea_change_status, idea_create, idea_update
@@ -41,7 +41,8 @@ def assert_no_digits(*texts: str) -> None:
 
 def post_idea(client, category, **fields: str):  # type: ignore[no-untyped-def]
     data = {"title": "Pay me back", "body": "x", "category": category.pk, "language": "en"}
-    # Published as an idea even when it reads like a personal complaint (community.complaints).
+    # Published as an idea even when it reads like a personal complaint
+    # (community.complaints.services).
     data["route"] = ROUTE_PUBLISH
     return client.post(reverse("ideas:create"), {**data, **fields}, follow=True)
 

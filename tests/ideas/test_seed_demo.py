@@ -56,7 +56,7 @@ def test_seed_demo_loads_a_living_portal_once(db, capsys, settings):
     # The moderators have work waiting: a flagged comment, a pending first post, a vote ring and
     # unhappy posts without an answer.
     from community.models import Flag, VoteRing
-    from community.needs_answer_selectors import ideas_needing_answer
+    from community.moderation.needs_answer import ideas_needing_answer
 
     assert Flag.objects.filter(comment__isnull=False, resolved_at__isnull=True).count() == 2
     assert Idea.objects.filter(pending_at__isnull=False).count() == 1

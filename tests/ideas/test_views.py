@@ -17,7 +17,7 @@ def test_home_shows_trending_ideas_and_categories(client, idea):
 
 
 def test_idea_detail_shows_body_status_history_and_comments(client, idea, moderator):
-    from community.services import comment_create
+    from community.comments.services import comment_create
     from ideas.services import idea_change_status
 
     comment_create(idea=idea, author=moderator, body="Thanks for the idea")

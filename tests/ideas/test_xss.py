@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from community.services import comment_create
+from community.comments.services import comment_create
 from ideas.services import idea_create
 
 PAYLOADS = [

@@ -1,5 +1,5 @@
 """A worker killed with SIGKILL in the middle of emailing 300 followers: after a restart every
-follower has exactly one email (community.emailing claims before sending)."""
+follower has exactly one email (community.notifications.emailing claims before sending)."""
 
 import email
 import os
@@ -9,9 +9,9 @@ from collections import Counter
 import pytest
 from django.db import transaction
 
-from community.follows import idea_followed_by
 from community.models import Notification
-from community.notifications import notify_status_change
+from community.notifications.follows import idea_followed_by
+from community.notifications.services import notify_status_change
 from ideas.models import Status, StatusChange
 from tests.factories import UserFactory
 from tests.integration.conftest import Worker, wait_until

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from community import moderation_services
+from community.moderation import services as moderation_services
 from tests.factories import IdeaFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]

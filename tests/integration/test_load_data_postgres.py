@@ -1,6 +1,6 @@
 """`generate_load_data` on PostgreSQL, where it loads with foreign keys, indexes, unique
-constraints and the tally triggers set aside (community.bulk_postgres): afterwards everything is
-back, every derived count is exact, and a failed load leaves the schema as it was."""
+constraints and the tally triggers set aside (community.load.bulk_postgres): afterwards everything
+is back, every derived count is exact, and a failed load leaves the schema as it was."""
 
 from collections import Counter
 
@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import F
 
 from accounts.models import User
-from community.load_data import EMAIL_DOMAIN, counter_mismatches
+from community.load.data import EMAIL_DOMAIN, counter_mismatches
 from community.models import Comment, PointsEntry
 from ideas.models import Idea, IdeaTally, TrendingClock, Vote
 from ideas.ranking import trending_refresh_all

@@ -23,8 +23,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from community.follows import idea_followed_by
 from community.models import Comment, ContentSentiment, Notification, NotificationKind, PointsEntry
+from community.notifications.follows import idea_followed_by
 from config.celery import app as celery_app
 from config.outbox.models import OutboxEvent
 from ideas.models import Idea, IdeaVector, Status, StatusChange, ThemeMembership

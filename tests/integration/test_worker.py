@@ -5,7 +5,7 @@ import time
 import pytest
 from django.conf import settings
 
-from community.follows import idea_followed_by
+from community.notifications.follows import idea_followed_by
 from ideas.models import Status, StatusChange
 from ideas.services import idea_change_status
 from tests.integration.conftest import broker_is_redis, wait_until

@@ -105,7 +105,7 @@ def wait_for(check, seconds: float) -> bool:  # type: ignore[no-untyped-def]
 def test_the_search_process_answers_sees_new_vectors_and_hides_what_is_not_public(
     search_process, settings, moderator, caplog
 ):
-    from community.moderation_services import content_hide
+    from community.moderation.services import content_hide
 
     twin = IdeaFactory.create(title="Block my lost card in the mobile app", body="Lost cards")
     hidden = IdeaFactory.create(title="Freeze a stolen card from the app", body="Stolen cards")

@@ -252,7 +252,7 @@ def test_lookups_over_the_per_minute_limit_get_429(client, alice, bob, settings,
 def test_an_idea_hidden_after_the_run_leaves_the_export_and_the_dashboard_at_once(
     client, product_manager, moderator, published
 ):
-    from community.moderation_services import content_hide
+    from community.moderation.services import content_hide
     from ideas.models import Idea
 
     _, run = published

@@ -4,7 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from community.load_data import Sizes, analyse, counter_mismatches, generate_load_data
+from community.load.data import Sizes, analyse, counter_mismatches, generate_load_data
 
 PRODUCTION_FLAG = "--i-know-this-is-not-production"
 

@@ -1,0 +1,186 @@
+"""Flags from members, the moderators' queue, and the admins' audit log."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.access import authenticated_user, require_permission
+from accounts.roles import CHANGE_IDEA_STATUS, MODERATE_CONTENT, VIEW_AUDIT
+from community.comments import selectors
+from community.models import Comment
+from community.moderation import audit, premoderation
+from community.moderation import needs_answer as needs_answer_selectors
+from community.moderation import selectors as moderation_selectors
+from community.moderation import services as moderation_services
+from community.moderation.forms import (
+    PENDING_ACTIONS,
+    QUEUE_ACTIONS,
+    ApproveForm,
+    AuditFilterForm,
+    FlagForm,
+    ModerationActionForm,
+)
+from config.ratelimit import rate_limit
+from ideas.models import Idea
+from ideas.selectors import idea_get_for_user
+
+QUEUE_PAGE_SIZE = 25
+# Waiting items shown at once, oldest first: approving or rejecting brings up the next ones.
+PENDING_SHOWN = 25
+NEEDS_ANSWER_PAGE_SIZE = 25
+AUDIT_PAGE_SIZE = 50
+
+ACTIONS: dict[str, Callable[..., object]] = {
+    "hide": moderation_services.content_hide,
+    "restore": moderation_services.content_restore,
+    "dismiss": moderation_services.flags_dismiss,
+    "approve": premoderation.content_approve,
+    # Rejecting a waiting item hides it and tells its author why
+    # (community.moderation.premoderation).
+    "reject": premoderation.content_reject,
+}
+# Every action asks for a reason, except approving (an optional note).
+ACTION_FORMS: dict[str, type[ModerationActionForm]] = {"approve": ApproveForm}
+DONE_MESSAGES = {
+    "hide": gettext_lazy("The item is hidden."),
+    "restore": gettext_lazy("The item is shown again."),
+    "dismiss": gettext_lazy("The flags were dismissed."),
+    "approve": gettext_lazy("Approved: it is public now."),
+    "reject": gettext_lazy("Rejected: it is hidden."),
+}
+
+
+def _flag(request: HttpRequest, idea: Idea, comment: Comment | None) -> HttpResponse:
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        try:
+            moderation_services.flag_create(
+                reporter=authenticated_user(request),
+                idea=idea,
+                comment=comment,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you. The moderators will review your report."))
+            return redirect(comment.get_absolute_url() if comment else idea.get_absolute_url())
+    context = {"form": form, "idea": idea, "comment": comment}
+    return render(request, "community/flag_form.html", context, status=400)
+
+
+@require_POST
+@login_required
+@rate_limit("flag")
+def idea_flag(request: HttpRequest, idea_pk: int) -> HttpResponse:
+    idea = idea_get_for_user(user=request.user, pk=idea_pk)
+    return _flag(request, idea, None)
+
+
+@require_POST
+@login_required
+@rate_limit("flag")
+def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = selectors.comment_get(pk=pk)
+    idea = idea_get_for_user(user=request.user, pk=comment.idea_id)
+    return _flag(request, idea, comment)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    require_permission(request.user, MODERATE_CONTENT)
+    page = Paginator(moderation_selectors.flag_queue(), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    items = moderation_selectors.flag_queue_items(list(page.object_list))
+    context = {
+        "page": page,
+        "items": items,
+        "item_actions": QUEUE_ACTIONS,
+        "pending": moderation_selectors.pending_queue(limit=PENDING_SHOWN),
+        "pending_actions": PENDING_ACTIONS,
+    }
+    return render(request, "moderation/queue.html", context)
+
+
+@login_required
+def needs_answer(request: HttpRequest) -> HttpResponse:
+    """Unhappy ideas and threads that no staff member answered yet, most urgent first."""
+    require_permission(request.user, CHANGE_IDEA_STATUS, _("This page is for staff."))
+    page = Paginator(needs_answer_selectors.ideas_needing_answer(), NEEDS_ANSWER_PAGE_SIZE)
+    median = needs_answer_selectors.median_first_response()
+    context = {
+        "page": page.get_page(request.GET.get("page")),
+        "median_hours": median.total_seconds() / 3600 if median is not None else None,
+    }
+    return render(request, "moderation/needs_answer.html", context)
+
+
+def _act(request: HttpRequest, action: str, idea: Idea, comment: Comment | None) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    form = ACTION_FORMS.get(action, ModerationActionForm)(request.POST)
+    if form.is_valid():
+        try:
+            ACTIONS[action](
+                actor=authenticated_user(request),
+                idea=idea,
+                comment=comment,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, str(DONE_MESSAGES[action]))
+            target = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                target = "moderation:queue"
+            return redirect(target)
+    context = {"form": form, "idea": idea, "comment": comment, "action": action}
+    return render(request, "moderation/action_form.html", context, status=400)
+
+
+@require_POST
+@login_required
+def idea_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    require_permission(request.user, MODERATE_CONTENT)
+    idea = get_object_or_404(Idea, pk=pk)
+    return _act(request, action, idea, None)
+
+
+@require_POST
+@login_required
+def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    require_permission(request.user, MODERATE_CONTENT)
+    comment = get_object_or_404(Comment.objects.select_related("idea", "author"), pk=pk)
+    return _act(request, action, comment.idea, comment)
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    require_permission(request.user, VIEW_AUDIT, _("The audit log is for administrators."))
+    form = AuditFilterForm(request.GET)
+    action = form.cleaned_data["action"] if form.is_valid() else ""
+    entries = audit.audit_entries(action=action)
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "moderation/audit.html", {"page": page, "form": form, "action": action})
+
+
+@login_required
+def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+    require_permission(request.user, VIEW_AUDIT, _("The audit log is for administrators."))
+    form = AuditFilterForm(request.GET)
+    action = form.cleaned_data["action"] if form.is_valid() else ""
+    entries = audit.audit_entries(action=action).iterator(chunk_size=500)
+    response = StreamingHttpResponse(audit.audit_csv_rows(entries), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="ruche-audit.csv"'
+    return response

@@ -1,0 +1,521 @@
+"""Notifications: created in the app for every event, emailed according to each person's
+preference (right away, in a daily digest, or not at all).
+
+Idempotency, so that a task that runs twice never notifies or emails twice:
+1. Each notification has a unique key naming the event and the recipient; creating it again
+   changes nothing (`bulk_create(ignore_conflicts=True)`).
+2. An email is claimed (committed) before it is sent and marked sent after, at most once per
+   notification: community.notifications.emailing, which also sends the daily digests.
+
+What is not public reaches nobody but its author and moderators (`_audience`), and what is taken
+down takes its copies with it (`notifications_withdraw_for_comment`, `..._for_idea`), see there.
+"""
+
+import logging
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from community.models import (
+    Comment,
+    ComplaintCase,
+    Delivery,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+from community.models.notifications import DEFAULT_DELIVERY
+from community.notifications.follows import category_followers, idea_followers
+from ideas.models import Idea, Status, StatusChange
+
+logger = logging.getLogger(__name__)
+
+VOTE_MILESTONES = (10, 25, 50, 100, 250, 500, 1000)
+UNSUBSCRIBE_SALT = "ruche.unsubscribe"
+UNSUBSCRIBE_MAX_AGE = timedelta(days=90)
+
+
+# --- preferences --------------------------------------------------------------------------------
+
+
+def delivery_for(*, user: User, kind: str) -> str:
+    saved = NotificationPreference.objects.filter(user=user, kind=kind).values_list(
+        "delivery", flat=True
+    )
+    return saved.first() or DEFAULT_DELIVERY[NotificationKind(kind)]
+
+
+# Kinds only moderators receive: others are not offered a choice about them.
+MODERATOR_KINDS = frozenset({NotificationKind.COMPLAINT_DEADLINE})
+
+
+def kinds_for(*, user: User) -> list[NotificationKind]:
+    """The kinds of notification this person can receive, hence choose an email delivery for."""
+    from accounts.roles import MODERATE_CONTENT
+
+    moderator = user.has_perm(MODERATE_CONTENT)
+    return [kind for kind in NotificationKind if moderator or kind not in MODERATOR_KINDS]
+
+
+def preferences_for(*, user: User) -> dict[str, str]:
+    saved = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
+    return {
+        kind: saved.get(kind, DEFAULT_DELIVERY[NotificationKind(kind)]) for kind in NotificationKind
+    }
+
+
+def preferences_update(*, user: User, choices: dict[str, str]) -> None:
+    """Save email choices per kind. Unknown kinds or deliveries are refused."""
+    for kind, delivery in choices.items():
+        if kind not in NotificationKind.values or delivery not in Delivery.values:
+            raise ValueError(f"Unknown notification preference {kind}={delivery}")
+    with transaction.atomic():
+        for kind, delivery in choices.items():
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"delivery": delivery}
+            )
+
+
+# --- unsubscribe links --------------------------------------------------------------------------
+
+
+def unsubscribe_token(*, user: User, kind: str) -> str:
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign(f"{user.pk}:{kind}")
+
+
+def unsubscribe_url(*, user: User, kind: str) -> str:
+    path = reverse("community:unsubscribe", args=[unsubscribe_token(user=user, kind=kind)])
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def unsubscribe_with_token(token: str) -> tuple[User, str] | None:
+    """Turn off emails of one kind for the token's user. None for a forged or expired token."""
+    try:
+        value = signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).unsign(
+            token, max_age=UNSUBSCRIBE_MAX_AGE
+        )
+        user_id, kind = value.split(":")
+    except (signing.BadSignature, ValueError):
+        return None
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or kind not in NotificationKind.values:
+        return None
+    preferences_update(user=user, choices={kind: Delivery.OFF})
+    return user, kind
+
+
+# --- who may hear about what, and taking it back ------------------------------------------------
+#
+# An idea that is not public (hidden, waiting for a moderator, merged away) and a comment that is
+# not shown (removed, waiting) are seen only by their author and moderators (ideas.selectors), so
+# only they are told about them. Notifications that go to the author alone (vote milestones, a
+# moderator's decision on their post) need no check.
+#
+# Whatever takes content down (hiding from the moderation queue or with a sanction, rejecting a
+# waiting post, turning an idea into a complaint, a moderator's removal, the author's deletion)
+# calls `notifications_withdraw_for_comment` or `notifications_withdraw_for_idea` in the same
+# transaction. The copies are deleted, not blanked: gone from the bell and /notifications/, from
+# the data export, from the next digest, and an email queued but not yet sent finds nothing to
+# send (`email_notification_now`). Restoring the content does not bring them back: the event is
+# old news by then, and a second alert about it would be noise.
+
+
+def _is_public(idea: Idea) -> bool:
+    return idea.hidden_at is None and idea.pending_at is None and idea.merged_into_id is None
+
+
+def _private_to(*ideas: Idea) -> set[int] | None:
+    """None when every idea concerned is public (anyone may hear of it); otherwise the authors
+    of those that are not, who with moderators are the only people who may."""
+    authors = {idea.author_id for idea in ideas if not _is_public(idea)}
+    return authors or None
+
+
+def _moderators() -> QuerySet[User]:
+    from accounts.roles import MODERATE_CONTENT, users_with_permission
+
+    return users_with_permission(MODERATE_CONTENT)
+
+
+def _audience(recipients: Iterable[User], *, private_to: set[int]) -> list[User]:
+    """Those recipients who may hear about content that is not public: its authors, moderators."""
+    recipients = list(recipients)
+    others = {user.pk for user in recipients} - private_to
+    allowed = private_to | set(
+        _moderators().filter(pk__in=others).values_list("pk", flat=True) if others else ()
+    )
+    return [user for user in recipients if user.pk in allowed]
+
+
+def _idea_locked(idea: Idea) -> Idea:
+    """The idea as it is now, its row locked until the caller's transaction ends.
+
+    Hiding an idea updates its row, and so does taking down a shown comment (its comment_count):
+    with the lock, a take-down either came first, and the caller sees it and tells fewer people,
+    or waits for the caller's notifications to exist, and then withdraws them."""
+    return Idea.objects.select_for_update().select_related("author").get(pk=idea.pk)
+
+
+def _comment_events(comment_id: int) -> tuple[str, str]:
+    """The events under which a comment is quoted: (mention, new comment)."""
+    return f"mention:{comment_id}", f"comment:{comment_id}"
+
+
+def notifications_withdraw_for_comment(*, comment_id: int) -> int:
+    """Delete every notification that quotes this comment (mentions, new-comment alerts), read or
+    not, emailed or not. For every path that takes a comment down. Returns how many went."""
+    keys = Q()
+    for event in _comment_events(comment_id):
+        keys |= Q(key__startswith=f"{event}:")
+    return Notification.objects.filter(keys).delete()[0]
+
+
+def notifications_withdraw_for_idea(*, idea: Idea) -> int:
+    """Delete the notifications about a hidden idea (status changes, its comments, mentions in
+    them...) that anyone but its author and moderators received. For every path that hides an
+    idea. Returns how many went."""
+    about = Notification.objects.filter(idea=idea).exclude(recipient_id=idea.author_id)
+    return about.exclude(recipient__in=_moderators().values("pk")).delete()[0]
+
+
+# --- creating notifications ---------------------------------------------------------------------
+
+
+def _notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    event: str,
+    title: str,
+    body: str,
+    url: str,
+    idea: Idea | None = None,
+    actor: User | None = None,
+    email: bool = True,
+    private_to: set[int] | None = None,
+) -> list[Notification]:
+    """Create one notification per recipient (once per event), then queue immediate emails.
+
+    `private_to` (from `_private_to`) names the authors of content concerned that is not public:
+    then only they and moderators are told."""
+    from community.tasks import email_notification
+
+    if private_to is not None:
+        recipients = _audience(recipients, private_to=private_to)
+    rows = [
+        Notification(
+            recipient=user,
+            kind=kind,
+            key=f"{event}:{user.pk}"[:120],
+            actor=actor,
+            idea=idea,
+            title=title[:200],
+            body=body,
+            url=url,
+        )
+        for user in recipients
+        if actor is None or user.pk != actor.pk
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(
+        Notification.objects.filter(key__in=[r.key for r in rows], emailed_at__isnull=True)
+    )
+    # One query for every recipient's choice, rather than one (plus the user) per notification.
+    saved = dict(
+        NotificationPreference.objects.filter(
+            user__in=[n.recipient_id for n in created], kind=kind
+        ).values_list("user_id", "delivery")
+    )
+    default = DEFAULT_DELIVERY[NotificationKind(kind)]
+    immediate = [n.pk for n in created if saved.get(n.recipient_id, default) == Delivery.IMMEDIATE]
+    if immediate and email:
+        # Owed from now (community.notifications.emailing): queued on commit, or sent by the sweep
+        # if the broker cannot take it. Never raises into the caller's request.
+        Notification.objects.filter(pk__in=immediate).update(email_due_at=timezone.now())
+        transaction.on_commit(partial(_queue_emails, email_notification, immediate), robust=True)
+    return created
+
+
+def _queue_emails(task: Any, notification_ids: list[int]) -> None:
+    try:
+        for pk in notification_ids:
+            task.delay(pk)
+    except Exception:
+        logger.warning(
+            "Could not queue %d emails; the email sweep will send them",
+            len(notification_ids),
+            exc_info=True,
+        )
+
+
+@transaction.atomic
+def notify_status_change(*, change: StatusChange, email: bool = True) -> list[Notification]:
+    """The idea's and its category's followers; only its author and moderators while the idea is
+    not public."""
+    idea = _idea_locked(change.idea)
+    followers = set(idea_followers(idea=idea)) | set(category_followers(category=idea.category))
+    with translation.override(idea.language):
+        title = _("“%(title)s” is now %(status)s") % {
+            "title": idea.title[:80],
+            "status": Status(change.to_status).label,
+        }
+    return _notify(
+        recipients=followers,
+        kind=NotificationKind.STATUS_CHANGE,
+        event=f"status:{change.pk}",
+        title=title,
+        body=change.response,
+        url=idea.get_absolute_url() + "#history",
+        idea=idea,
+        actor=change.changed_by,
+        email=email,
+        private_to=_private_to(idea),
+    )
+
+
+MENTION = re.compile(r"(?<![\w@])@(\w[\w.\-]*(?: \w[\w.\-]*){0,3})")
+
+
+def mentioned_people(*, comment: Comment) -> list[User]:
+    """People named after @ in a comment, among those taking part in the idea.
+
+    `@Alice Martin` matches the display name "Alice Martin" of the idea's author or of someone
+    who commented on it (longest name first, case-insensitive). Naming outsiders is not
+    possible, so a comment cannot be used to page arbitrary members.
+    """
+    idea = comment.idea
+    people = {idea.author} | {c.author for c in idea.comments.select_related("author")}
+    by_name = sorted(
+        ((str(p.display_name).casefold(), p) for p in people if p.display_name),
+        key=lambda pair: -len(pair[0]),
+    )
+    found: dict[int, User] = {}
+    for match in MENTION.finditer(comment.body):
+        typed = match.group(1).casefold()
+        for name, person in by_name:
+            if typed == name or typed.startswith(name + " "):
+                found[person.pk] = person
+                break
+    found.pop(comment.author_id, None)
+    return list(found.values())
+
+
+@transaction.atomic
+def notify_comment(*, comment: Comment) -> list[Notification]:
+    """The people a comment mentions, then the idea's followers.
+
+    1. The idea's row is locked first (`_idea_locked`), so a take-down of the comment or of the
+       idea happens wholly before or wholly after this.
+    2. The comment is read again: one taken down (or waiting again) before the worker got here
+       is told to nobody.
+    3. On an idea that is not public (hidden after the comment was posted), only its author and
+       moderators are told.
+    """
+    idea = _idea_locked(comment.idea)
+    shown = Comment.objects.filter(pk=comment.pk, removed_at__isnull=True, pending_at__isnull=True)
+    if not shown.exists():
+        return []
+    private_to = _private_to(idea)
+    mention_event, comment_event = _comment_events(comment.pk)
+    url = comment.get_absolute_url()
+    mentioned = mentioned_people(comment=comment)
+    with translation.override(idea.language):
+        mention_title = _("%(name)s mentioned you on “%(title)s”") % {
+            "name": comment.author,
+            "title": idea.title[:80],
+        }
+        comment_title = _("New comment on “%(title)s”") % {"title": idea.title[:80]}
+    notified = _notify(
+        recipients=mentioned,
+        kind=NotificationKind.MENTION,
+        event=mention_event,
+        title=mention_title,
+        body=comment.body[:500],
+        url=url,
+        idea=idea,
+        actor=comment.author,
+        private_to=private_to,
+    )
+    already = {p.pk for p in mentioned}
+    notified += _notify(
+        recipients=[u for u in idea_followers(idea=idea) if u.pk not in already],
+        kind=NotificationKind.COMMENT,
+        event=comment_event,
+        title=comment_title,
+        body=comment.body[:500],
+        url=url,
+        idea=idea,
+        actor=comment.author,
+        private_to=private_to,
+    )
+    return notified
+
+
+def notify_vote_milestones(*, idea: Idea, email: bool = True) -> list[Notification]:
+    notified: list[Notification] = []
+    for milestone in VOTE_MILESTONES:
+        if idea.vote_count < milestone:
+            break
+        with translation.override(idea.language):
+            title = _("Your idea “%(title)s” passed %(count)s votes") % {
+                "title": idea.title[:80],
+                "count": milestone,
+            }
+        notified += _notify(
+            recipients=[idea.author],
+            kind=NotificationKind.MILESTONE,
+            event=f"milestone:{idea.pk}:{milestone}",
+            title=title,
+            body="",
+            url=idea.get_absolute_url(),
+            idea=idea,
+            email=email,
+        )
+    return notified
+
+
+def notify_merged(
+    *, duplicate: Idea, into: Idea, actor: User | None = None, note: str = ""
+) -> list[Notification]:
+    """A merge (community.moderation.merging): both authors, and the duplicate's followers, hear
+    where it went; only the duplicate's author and moderators when it was hidden or waiting (the
+    kept idea is public: `merging.merge_refusal`). Call it with both rows locked, before the
+    followers move to the kept idea."""
+    followers = set(idea_followers(idea=duplicate)) | {duplicate.author, into.author}
+    # Merging is what happens here: the duplicate counts as it was just before.
+    private_to = {duplicate.author_id} if duplicate.is_hidden or duplicate.is_pending else None
+    with translation.override(duplicate.language):
+        if not duplicate.is_hidden and not duplicate.is_pending:
+            title = _("“%(old)s” was merged into “%(new)s”") % {
+                "old": duplicate.title[:60],
+                "new": into.title[:60],
+            }
+        else:  # a hidden or waiting idea's title is not for other people's eyes
+            title = _("An idea you follow was merged into “%(new)s”") % {"new": into.title[:60]}
+    return _notify(
+        recipients=followers,
+        kind=NotificationKind.MERGED,
+        event=f"merged:{duplicate.pk}:{into.pk}",
+        title=title,
+        body=note,
+        url=into.get_absolute_url(),
+        idea=into,
+        actor=actor,
+        private_to=private_to,
+    )
+
+
+def notify_badge(*, user: User, badge_label: str, event: str) -> list[Notification]:
+    return _notify(
+        recipients=[user],
+        kind=NotificationKind.BADGE,
+        event=event,
+        title=_("You earned a badge: %(badge)s") % {"badge": badge_label},
+        body="",
+        url=reverse("accounts:profile"),
+    )
+
+
+# --- pre-moderation and complaints ---------------------------------------------------------------
+
+
+def notify_post_reviewed(
+    *, idea: Idea, actor: User, approved: bool, comment: Comment | None = None, reason: str = ""
+) -> list[Notification]:
+    """A moderator approved (now public) or rejected (hidden) a post that was waiting."""
+    author = comment.author if comment is not None else idea.author
+    with translation.override(idea.language):
+        if comment is not None and approved:
+            title = _("Your comment on “%(title)s” is public") % {"title": idea.title[:80]}
+        elif comment is not None:
+            title = _("Your comment on “%(title)s” was not published") % {"title": idea.title[:80]}
+        elif approved:
+            title = _("Your idea “%(title)s” is public") % {"title": idea.title[:80]}
+        else:
+            title = _("Your idea “%(title)s” was not published") % {"title": idea.title[:80]}
+    target = f"comment:{comment.pk}" if comment is not None else f"idea:{idea.pk}"
+
+    return _notify(
+        recipients=[author],
+        kind=NotificationKind.POST_APPROVED if approved else NotificationKind.POST_REJECTED,
+        event=f"{'approved' if approved else 'rejected'}:{target}",
+        title=title,
+        body=reason.strip(),
+        url=comment.get_absolute_url() if comment is not None else idea.get_absolute_url(),
+        idea=idea,
+        actor=actor,
+    )
+
+
+def notify_complaint(*, case: ComplaintCase, kind: str, actor: User) -> list[Notification]:
+    """Tell a member what happened to their complaint. The text stays on the site: neither the
+    complaint nor the answer goes into an email."""
+    with translation.override(case.language):
+        titles = {
+            NotificationKind.COMPLAINT_OPENED: _(
+                "Your post is now complaint %(reference)s, handled privately by our complaints team"
+            ),
+            NotificationKind.COMPLAINT_ACKNOWLEDGED: _(
+                "Your complaint %(reference)s was received by our complaints team"
+            ),
+            NotificationKind.COMPLAINT_ANSWERED: _("Your complaint %(reference)s has an answer"),
+        }
+        title = titles[NotificationKind(kind)] % {"reference": case.reference}
+    return _notify(
+        recipients=[case.member],
+        kind=kind,
+        event=f"{kind}:{case.pk}",
+        title=title,
+        body="",
+        url=case.get_absolute_url(),
+        actor=actor,
+    )
+
+
+def notify_complaint_deadline(
+    *, case: ComplaintCase, recipients: Iterable[User], step: str, deadline: date, url: str
+) -> list[Notification]:
+    """Remind moderators that a complaint must be acknowledged (`step="ack"`) or answered
+    (`step="answer"`) by `deadline`. Once per case and step."""
+    values = {"reference": case.reference, "date": formats.date_format(deadline)}
+    if step == "ack":
+        title = _("Complaint %(reference)s must be acknowledged by %(date)s") % values
+    else:
+        title = _("Complaint %(reference)s must be answered by %(date)s") % values
+    return _notify(
+        recipients=recipients,
+        kind=NotificationKind.COMPLAINT_DEADLINE,
+        event=f"complaint_due:{step}:{case.pk}",
+        title=title,
+        body="",
+        url=url,
+    )
+
+
+# --- in the app ---------------------------------------------------------------------------------
+
+
+def unread_count(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("actor", "idea")
+
+
+def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    return unread.update(read_at=timezone.now())
