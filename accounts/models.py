@@ -136,3 +136,40 @@ class RetentionRun(models.Model):
 
     def __str__(self) -> str:
         return f"retention run {self.pk} ({sum(self.counts.values())} rows)"
+
+
+class ApiTokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
+class ApiToken(models.Model):
+    """A personal API token (accounts.tokens): the member's own rights through the REST API,
+    read-only or read and write, until it expires or its owner revokes it.
+
+    Only a SHA-256 digest of the secret is stored; `prefix` (shown in the list) finds the row.
+    `second_factor` says whether the session that created it had passed two-factor
+    authentication: a staff account's token works only if it had (accounts.tokens)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=60)
+    scope = models.CharField(_("scope"), max_length=5, choices=ApiTokenScope.choices)
+    prefix = models.CharField(max_length=12, unique=True)
+    digest = models.CharField(max_length=64)
+    second_factor = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

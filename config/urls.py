@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("community.api.urls")),  # REST API, schema, docs (docs/api.md)
 ]
 
 if settings.DEBUG:

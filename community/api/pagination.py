@@ -1,0 +1,95 @@
+"""Every list is paginated: ideas by keyset cursors, as the site's list pages are
+(ideas/pagination.py: page 500 costs what page 1 does), everything else by page number."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from ideas.pagination import KeysetPage, decode_cursor, keyset_page
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class KeysetPagination(pagination.BasePagination):
+    """`?after=<cursor>` (the next page) or `?before=<cursor>` (the previous one), with the
+    cursors the answer gives in `next` and `previous`. The view sets `keyset_keys` (the sort's
+    keys, ideas.selectors.list_ordering) before paginating."""
+
+    page_size = 20
+    max_page_size = 100
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: Any = None
+    ) -> list[Any]:
+        keys = tuple(view.keyset_keys)
+        after = request.query_params.get("after", "")
+        before = request.query_params.get("before", "")
+        for name, token in (("after", after), ("before", before)):
+            if token:
+                try:
+                    decode_cursor(token, width=len(keys))
+                except ValueError as error:
+                    raise ValidationError({name: ["Not a cursor of this list's order."]}) from error
+        size = request.query_params.get("page_size", "")
+        per_page = self.page_size
+        if size:
+            if not size.isdigit() or not 1 <= int(size) <= self.max_page_size:
+                raise ValidationError({"page_size": [f"From 1 to {self.max_page_size}."]})
+            per_page = int(size)
+        self.request = request
+        self.page: KeysetPage = keyset_page(
+            queryset, keys=keys, per_page=per_page, after=after, before=before
+        )
+        return self.page.object_list
+
+    def _link(self, name: str, cursor: str) -> str | None:
+        if not cursor:
+            return None
+        url = self.request.build_absolute_uri()
+        url = remove_query_param(remove_query_param(url, "after"), "before")
+        return replace_query_param(url, name, cursor)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "next": self._link("after", self.page.next_cursor),
+                "previous": self._link("before", self.page.previous_cursor),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        link = {"type": "string", "nullable": True, "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        def query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "description": description,
+                "schema": schema,
+            }
+
+        return [
+            query("after", "The `next` cursor of the previous answer.", {"type": "string"}),
+            query("before", "The `previous` cursor of the previous answer.", {"type": "string"}),
+            query(
+                "page_size",
+                "Ideas per page (20 when left out).",
+                {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            ),
+        ]

@@ -1,0 +1,192 @@
+"""What the API shows and accepts. Output shows what the site's pages show this caller (the
+querysets come from the same selectors); input is checked here for shape, then by the services
+for the site's rules."""
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import User
+from accounts.roles import STAFF_ROLES
+from community.models import Comment
+from community.models.comments import COMMENT_MAX_LENGTH
+from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Category, Language, Status
+from ideas.selectors import SORTS
+
+
+class PersonSerializer(serializers.Serializer):
+    """A person as shown beside their posts: name, organisation, staff badge, and their profile
+    page only when it is public (else null)."""
+
+    name = serializers.SerializerMethodField()
+    organisation = serializers.CharField()
+    staff = serializers.SerializerMethodField()
+    profile = serializers.SerializerMethodField()
+
+    def get_name(self, person: User) -> str:
+        return str(person)
+
+    def get_staff(self, person: User) -> bool:
+        # The prefetched groups (the selectors prefetch author__groups): no query per row.
+        return any(group.name in STAFF_ROLES for group in person.groups.all())
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_profile(self, person: User) -> str | None:
+        if not person.profile_public or person.is_erased:
+            return None
+        return reverse("members:detail", kwargs={"pk": person.pk})
+
+
+class CategorySerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    premoderated = serializers.BooleanField()
+    idea_count = serializers.IntegerField(required=False)
+    open_count = serializers.IntegerField(required=False)
+
+
+class CategoryRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class IdeaSerializer(serializers.Serializer):
+    """An idea as the list cards show it. `visibility` is "public", or "pending" / "hidden" for
+    the ideas only their author and moderators see."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField(source="get_absolute_url")
+    category = CategoryRefSerializer()
+    status = serializers.ChoiceField(choices=Status.choices)
+    language = serializers.ChoiceField(choices=Language.choices)
+    author = PersonSerializer()
+    vote_count = serializers.IntegerField()
+    comment_count = serializers.IntegerField()
+    voted = serializers.BooleanField(source="viewer_voted")
+    visibility = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    snippet = serializers.CharField(
+        required=False, help_text="With `q`: the matching words in <mark>, as HTML."
+    )
+
+    @extend_schema_field(serializers.ChoiceField(choices=["public", "pending", "hidden"]))
+    def get_visibility(self, idea: Any) -> str:
+        if idea.is_hidden:
+            return "hidden"
+        return "pending" if idea.is_pending else "public"
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    from_status = serializers.ChoiceField(choices=Status.choices)
+    to_status = serializers.ChoiceField(choices=Status.choices)
+    response = serializers.CharField()
+    response_html = serializers.CharField()
+    by = PersonSerializer(source="changed_by")
+    created_at = serializers.DateTimeField()
+
+
+class IdeaDetailSerializer(IdeaSerializer):
+    body = serializers.CharField()
+    body_html = serializers.CharField()
+    campaign = serializers.CharField(source="campaign.slug", allow_null=True)
+    can_edit = serializers.BooleanField()
+    official_responses = StatusChangeSerializer(many=True)
+
+
+class IdeaListQuerySerializer(serializers.Serializer):
+    """The list's filters, as on the site; here a wrong value is a 400 naming it."""
+
+    sort = serializers.ChoiceField(choices=SORTS, required=False)
+    category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Category.objects.all(), required=False
+    )
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    q = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class IdeaWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+    body = serializers.CharField(max_length=BODY_MAX_LENGTH)
+    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    language = serializers.ChoiceField(choices=Language.choices)
+
+
+class IdeaCreateSerializer(IdeaWriteSerializer):
+    campaign = serializers.SlugField(
+        required=False, help_text="The slug of an open campaign to submit the idea into."
+    )
+
+
+class VoteSerializer(serializers.Serializer):
+    voted = serializers.BooleanField()
+    vote_count = serializers.IntegerField()
+
+
+class ReplySerializer(serializers.Serializer):
+    """A comment; a removed one keeps its place in the thread without its text or author."""
+
+    id = serializers.IntegerField()
+    author = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField()
+    body_html = serializers.SerializerMethodField()
+    removed = serializers.BooleanField(source="is_removed")
+    pending = serializers.BooleanField(source="is_pending")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_author(self, comment: Comment) -> dict[str, Any] | None:
+        return None if comment.is_removed else PersonSerializer(comment.author).data
+
+    def get_body(self, comment: Comment) -> str:
+        return "" if comment.is_removed else comment.body
+
+    def get_body_html(self, comment: Comment) -> str:
+        return "" if comment.is_removed else comment.body_html
+
+
+class CommentSerializer(ReplySerializer):
+    replies = ReplySerializer(many=True, source="replies.all")
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=COMMENT_MAX_LENGTH)
+    # Declared fields leave the class attributes (DRF's metaclass): no clash with Field.parent.
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        required=False, min_value=1, help_text="The id of the comment this one answers."
+    )
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    display_name = serializers.CharField()
+    organisation = serializers.CharField()
+    profile_public = serializers.BooleanField()
+    roles = serializers.ListField(child=serializers.CharField())
+    permissions = serializers.ListField(child=serializers.CharField())
+    can_participate = serializers.BooleanField()
+    suspended_until = serializers.DateTimeField(allow_null=True)
+    token_scope = serializers.ChoiceField(
+        choices=["read", "write"], allow_null=True, help_text="null when signed in by session."
+    )
+
+
+def page_of(item: type[serializers.Serializer], *, numbered: bool) -> serializers.Serializer:
+    """The schema of one page of `item`s: `count`, `next`, `previous` and `results` (numbered
+    pages, community.api.pagination.PageNumberPagination) or `next`, `previous` and `results`
+    (keyset cursors, KeysetPagination)."""
+    fields: dict[str, serializers.Field] = {
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": item(many=True),
+    }
+    if numbered:
+        fields = {"count": serializers.IntegerField(), **fields}
+    name = item.__name__.removesuffix("Serializer")
+    return type(f"{name}Page", (serializers.Serializer,), fields)()  # type: ignore[return-value]

@@ -1,0 +1,27 @@
+"""/api/v1/ (the resources), /api/schema/ (OpenAPI 3) and /api/docs/ (Swagger UI from the
+sidecar wheel, no CDN; its start-up script is a file of its own, so the site's CSP holds)."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from community.api import views
+
+app_name = "api"
+urlpatterns = [
+    path("v1/ideas/", views.IdeaListView.as_view(), name="ideas"),
+    path("v1/ideas/<int:pk>/", views.IdeaDetailView.as_view(), name="idea"),
+    path("v1/ideas/<int:pk>/vote/", views.IdeaVoteView.as_view(), name="idea_vote"),
+    path("v1/ideas/<int:pk>/comments/", views.IdeaCommentsView.as_view(), name="idea_comments"),
+    path("v1/categories/", views.CategoryListView.as_view(), name="categories"),
+    path("v1/categories/<str:slug>/", views.CategoryDetailView.as_view(), name="category"),
+    path("v1/me/", views.MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
+    re_path(r"^(?P<rest>.*)$", views.not_found),  # last: a JSON 404 for anything else
+]

@@ -1,0 +1,86 @@
+"""schemathesis against /api/schema/: requests generated from the schema, anonymous and with a
+member's write token, must never meet a server error, and every answer (status code, content
+type, headers, body) must be one the schema describes. Through Django's WSGI handler in this
+process, so the test database is the one served; about 20 examples per operation keep it under
+a minute."""
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from schemathesis import checks
+
+from tests.api.conftest import token_for
+from tests.factories import CategoryFactory, CommentFactory, IdeaFactory, UserFactory
+
+EXAMPLES = 20
+OPERATIONS = 11  # every method of every path in community/api/urls.py
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_headers_conformance,
+    checks.response_schema_conformance,
+]
+
+
+@pytest.fixture
+def api_schema(db, settings):  # type: ignore[no-untyped-def]
+    # Generous budgets: the fuzzer's own requests are not what these tests count.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            "token": "100000/hour",
+            "user": "100000/hour",
+            "anon": "100000/hour",
+        },
+    }
+    category = CategoryFactory(slug="cards")
+    idea = IdeaFactory(pk=1, category=category)
+    CommentFactory(idea=idea)
+    # Django closes the database connection after each request; the test's transaction is on
+    # it, so (like django.test.Client) not while the test runs.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def member_token(db):  # type: ignore[no-untyped-def]
+    return token_for(UserFactory(), "write", days=7)
+
+
+def _fuzz(schema, headers: dict[str, str]) -> int:  # type: ignore[no-untyped-def]
+    """Every operation of the schema, with hypothesis-generated requests. (schemathesis's own
+    pytest plugin does not run under pytest 9, hence the loop.)"""
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def run(case):  # type: ignore[no-untyped-def]
+            case.call_and_validate(checks=CHECKS, headers=headers)
+
+        run()
+        operations += 1
+    return operations
+
+
+def test_anonymous_calls_answer_as_the_schema_says(api_schema):  # type: ignore[no-untyped-def]
+    assert _fuzz(api_schema, {}) == OPERATIONS
+
+
+def test_member_token_calls_answer_as_the_schema_says(api_schema, member_token):  # type: ignore[no-untyped-def]
+    assert _fuzz(api_schema, {"Authorization": f"Bearer {member_token}"}) == OPERATIONS
