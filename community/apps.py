@@ -25,3 +25,4 @@ class CommunityConfig(AppConfig):
         watch(get_user_model(), quiet_fields=("last_login", "password"))
 
         # Subscribes this app's consumers of events (config.outbox), after the ideas app's.
+        from community import consumers  # noqa: F401
