@@ -60,7 +60,9 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "profile_public"]
+        # The three segments are optional (blank = not shared), counted only in anonymous
+        # statistics (community.analytics).
+        fields = ["display_name", "profile_public", "age_band", "customer_type", "region"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

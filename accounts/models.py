@@ -36,6 +36,45 @@ class UserManager(DjangoUserManager):
         return self.create_user(email, password, **extra)
 
 
+class AgeBand(models.TextChoices):
+    FROM_18_TO_24 = "18-24", _("18 to 24")
+    FROM_25_TO_34 = "25-34", _("25 to 34")
+    FROM_35_TO_44 = "35-44", _("35 to 44")
+    FROM_45_TO_54 = "45-54", _("45 to 54")
+    FROM_55_TO_64 = "55-64", _("55 to 64")
+    FROM_65 = "65+", _("65 or over")
+
+
+class CustomerType(models.TextChoices):
+    INDIVIDUAL = "individual", _("Personal customer")
+    PROFESSIONAL = "professional", _("Professional or self-employed")
+    BUSINESS = "business", _("Business")
+    PROSPECT = "prospect", _("Not a customer yet")
+
+
+class Region(models.TextChoices):
+    AUVERGNE_RHONE_ALPES = "ara", _("Auvergne-Rhône-Alpes")
+    BOURGOGNE_FRANCHE_COMTE = "bfc", _("Bourgogne-Franche-Comté")
+    BRETAGNE = "bre", _("Brittany")
+    CENTRE_VAL_DE_LOIRE = "cvl", _("Centre-Val de Loire")
+    CORSE = "cor", _("Corsica")
+    GRAND_EST = "ges", _("Grand Est")
+    HAUTS_DE_FRANCE = "hdf", _("Hauts-de-France")
+    ILE_DE_FRANCE = "idf", _("Île-de-France")
+    NORMANDIE = "nor", _("Normandy")
+    NOUVELLE_AQUITAINE = "naq", _("Nouvelle-Aquitaine")
+    OCCITANIE = "occ", _("Occitanie")
+    PAYS_DE_LA_LOIRE = "pdl", _("Pays de la Loire")
+    PROVENCE_ALPES_COTE_D_AZUR = "pac", _("Provence-Alpes-Côte d'Azur")
+    OVERSEAS = "overseas", _("Overseas France")
+    ABROAD = "abroad", _("Outside France")
+
+
+# Shown on the profile form: the three segment fields are optional and only ever counted in
+# groups of at least ANALYTICS_MIN_GROUP members (community.analytics).
+SEGMENT_HELP = _("Optional. Used only for anonymous statistics, never shown on your profile.")
+
+
 class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
@@ -53,6 +92,21 @@ class User(AbstractUser):
         _("public profile"),
         default=True,
         help_text=_("Others can see your profile page with your ideas and badges."),
+    )
+    # Segments a member chose to share (blank = not shared): counted only in anonymous
+    # statistics with a privacy floor (community.analytics, docs/analytics.md).
+    age_band = models.CharField(
+        _("age band"), max_length=8, choices=AgeBand.choices, blank=True, help_text=SEGMENT_HELP
+    )
+    customer_type = models.CharField(
+        _("customer type"),
+        max_length=12,
+        choices=CustomerType.choices,
+        blank=True,
+        help_text=SEGMENT_HELP,
+    )
+    region = models.CharField(
+        _("region"), max_length=8, choices=Region.choices, blank=True, help_text=SEGMENT_HELP
     )
     # Sanctions by moderators (accounts.sanctions): a suspended member can read but not post or
     # vote until the date; a banned member cannot log in (is_active is cleared as well).

@@ -43,10 +43,18 @@ def user_create(
     return user
 
 
+SEGMENT_FIELDS = ("age_band", "customer_type", "region")
+
+
 def user_update_profile(
-    *, user: User, display_name: str, profile_public: bool | None = None
+    *,
+    user: User,
+    display_name: str,
+    profile_public: bool | None = None,
+    segments: dict[str, str] | None = None,
 ) -> User:
-    """Change the display name and, when given, whether the public profile page is shown.
+    """Change the display name and, when given, whether the public profile page is shown and
+    the segments the member shares for anonymous statistics (SEGMENT_FIELDS, "" = not shared).
     A name holding personal data (an email, a phone...) is refused, not masked."""
     ensure_profile_texts_allowed(display_name=display_name)
     user.display_name = display_name.strip()
@@ -54,6 +62,11 @@ def user_update_profile(
     if profile_public is not None:
         user.profile_public = profile_public
         fields.append("profile_public")
+    for name, value in (segments or {}).items():
+        if name not in SEGMENT_FIELDS:
+            raise ValueError(f"not a segment field: {name}")
+        setattr(user, name, value)
+        fields.append(name)
     user.full_clean(exclude=["password"])
     user.save(update_fields=fields)
     return user

@@ -30,7 +30,7 @@ from accounts.selectors import (
     member_is_partner,
     member_points,
 )
-from accounts.services import user_update_profile
+from accounts.services import SEGMENT_FIELDS, user_update_profile
 from community.comments.selectors import comments_by_author
 from config.ratelimit import is_rate_limited, rate_limit, too_many_requests
 from ideas.selectors import ideas_by_author, ideas_voted_by
@@ -46,6 +46,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 user=user,
                 display_name=form.cleaned_data["display_name"],
                 profile_public=form.cleaned_data["profile_public"],
+                segments={name: form.cleaned_data[name] for name in SEGMENT_FIELDS},
             )
             messages.success(request, _("Your profile was updated."))
             return redirect("accounts:profile")

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("feeds/", include("community.feeds.urls")),
     path("complaints/", include("community.complaints.urls")),
     path("moderation/", include("community.moderation.urls")),
+    path("analytics/", include("community.analytics.urls")),  # staff (docs/analytics.md)
     path("members/", include("accounts.member_urls")),
     path("profile/", include("accounts.urls")),
     path("", include("accounts.privacy_urls")),

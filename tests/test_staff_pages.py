@@ -67,6 +67,9 @@ ROWS: dict[str, Row] = {
     "themes:export": Row("GET", THEME_MANAGERS),
     "themes:rerun": Row("POST", THEME_MANAGERS),
     "themes:detail": Row("GET", THEME_MANAGERS, ("theme",)),
+    # Analytics (same permission as themes)
+    "analytics:dashboard": Row("GET", THEME_MANAGERS),
+    "analytics:export": Row("GET", THEME_MANAGERS, ("analytics_panel",)),
     # Campaigns and official answers
     "campaigns:create": Row("GET", ANSWERERS),
     "campaigns:edit": Row("GET", ANSWERERS, ("campaign",)),
@@ -120,6 +123,7 @@ def world(db, alice, bob, moderator, category):  # type: ignore[no-untyped-def]
         "theme": theme.pk,
         "campaign": campaign.slug,
         "case": case.pk,
+        "analytics_panel": "weekly",
     }
 
 

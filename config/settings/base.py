@@ -426,6 +426,10 @@ RATE_LIMITS = {
     "similar": (30, 60),
 }
 
+# Staff analytics (community.analytics): no figure is shown or exported for a group of fewer
+# distinct members than this.
+ANALYTICS_MIN_GROUP = env.int("ANALYTICS_MIN_GROUP", default=10)
+
 # Themes: the text representation (auto = e5 sentence embeddings, TF-IDF + LSA if unavailable),
 # and how many new ideas since the last run trigger a new one before the nightly run.
 THEMES_BACKEND = env("THEMES_BACKEND", default="auto")

@@ -1,0 +1,2 @@
+"""Staff analytics: figures over a chosen period, drawn as SVG, with a privacy floor
+(docs/analytics.md)."""
