@@ -93,6 +93,8 @@ EXEMPT = {
     "ideas.ClusteringRun.error": "an exception message from the code, read by staff",
     "ideas.ClusteringRun.task_id": _CODE,
     "ideas.Theme.label": "key words computed from masked idea texts",
+    "ideas.Theme.label_en": "a name taken by the code from masked idea titles",
+    "ideas.Theme.label_fr": "a name taken by the code from masked idea titles",
     "ideas.Theme.name": "a theme's name, written by product managers for staff pages",
     "ideas.Theme.note": "a product manager's note on a theme, " + _STAFF_ONLY,
     # community

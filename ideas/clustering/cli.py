@@ -17,7 +17,9 @@ from ideas.clustering.csvio import (
     write_rows,
 )
 
-__all__ = ["EXIT_USAGE", "CliError", "build_parser", "main"]
+__all__ = ["EXIT_USAGE", "OUTPUT_COLUMNS", "CliError", "build_parser", "main"]
+
+OUTPUT_COLUMNS = ["id", "theme", "label", "label_en", "label_fr", "terms"]
 
 
 def _cluster_command(args: argparse.Namespace) -> int:
@@ -30,13 +32,18 @@ def _cluster_command(args: argparse.Namespace) -> int:
         model, _ = build_themes(texts, backend=args.backend, seed=args.seed, progress=progress)
     except RuntimeError as exc:  # e.g. --backend e5 asked explicitly but not installed
         raise CliError(str(exc)) from exc
-    labels_by_theme = {t.id: t.label for t in model.themes}
+    # A theme's name in its main language, its names in English and French (empty when none of
+    # its texts is in that language) and its key terms, main language first.
+    named = {
+        t.id: [t.label, t.names.get("en", ""), t.names.get("fr", ""), " · ".join(t.top_terms)]
+        for t in model.themes
+    }
     output = Path(args.output)
     write_rows(
         output,
-        ["id", "theme", "label"],
+        OUTPUT_COLUMNS,
         (
-            [row_id, theme, labels_by_theme.get(theme, "")]
+            [row_id, theme, *named.get(theme, ["", "", "", ""])]
             for row_id, theme in zip(ids, model.labels.tolist(), strict=True)
         ),
     )
@@ -55,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Group ideas into themes, on premises.",
         command="cluster",
         command_help="cluster the texts of a CSV file into themes",
-        output_columns="id,theme,label",
+        output_columns=",".join(OUTPUT_COLUMNS),
         handler=_cluster_command,
     )
     cluster.add_argument("--seed", type=int, default=0)

@@ -7,8 +7,8 @@ themes of the latest *published* run, so a run that fails or is killed changes n
 import numpy as np
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from ideas.models.ideas import Idea
 
@@ -81,6 +81,10 @@ class ClusteringRun(models.Model):
         return self.themed_count / self.idea_count if self.idea_count else 0.0
 
 
+def _reads_french() -> bool:
+    return (get_language() or "").startswith("fr")
+
+
 class ThemeStatus(models.TextChoices):
     # A context of their own: in French a theme is masculine, an idea feminine.
     NEW = "new", pgettext_lazy("theme status", "New")
@@ -92,8 +96,16 @@ class ThemeStatus(models.TextChoices):
 class Theme(models.Model):
     """A theme keeps its id, name, note and status from run to run while its ideas overlap."""
 
-    label = models.CharField(_("label"), max_length=200)  # written by the engine
-    name = models.CharField(_("name"), max_length=120, blank=True)  # written by product managers
+    # Written by the engine (ideas.clustering.labels) at each run: a short name taken from the
+    # ideas written in each language, and key terms as written. `label` and `terms` are those of
+    # the language most of the theme's ideas are in.
+    label = models.CharField(_("label"), max_length=200)
+    label_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    label_fr = models.CharField(_("name in French"), max_length=200, blank=True)
+    terms_en = models.JSONField(default=list, blank=True)
+    terms_fr = models.JSONField(default=list, blank=True)
+    # Written by product managers: wins over the engine's name, in every language.
+    name = models.CharField(_("name"), max_length=120, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=5_000)
     status = models.CharField(
         _("status"), max_length=20, choices=ThemeStatus.choices, default=ThemeStatus.NEW
@@ -123,7 +135,21 @@ class Theme(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name or self.label
+        """The product managers' name if they gave one, else the engine's in the reader's
+        language (Django's active language), else in the other one."""
+        return self.name or self.engine_label
+
+    @property
+    def engine_label(self) -> str:
+        """The engine's name in the reader's language, else the other; `label` for themes of
+        runs older than the names in two languages."""
+        english, french = self.label_en, self.label_fr
+        return (french or english if _reads_french() else english or french) or self.label
+
+    @property
+    def key_terms(self) -> list[str]:
+        english, french = self.terms_en, self.terms_fr
+        return (french or english if _reads_french() else english or french) or self.terms
 
     def centroid_array(self) -> np.ndarray | None:
         return None if self.centroid is None else np.frombuffer(bytes(self.centroid), dtype="<f4")

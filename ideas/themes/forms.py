@@ -9,7 +9,10 @@ class ThemeForm(forms.Form):
         label=_("Name"),
         max_length=120,
         required=False,
-        help_text=_("Leave empty to show the label the engine wrote."),
+        help_text=_(
+            "Shown instead of the engine's name, in both languages. Leave empty to show the "
+            "engine's name in the reader's language."
+        ),
     )
     status = forms.ChoiceField(label=_("Status"), choices=ThemeStatus.choices)
     note = forms.CharField(

@@ -176,6 +176,11 @@ def run_publish(
         theme = existing.get(matching.continued.get(cluster, -1)) or Theme(first_run=run)
         theme.label = described.label[:200]
         theme.terms = list(described.top_terms)
+        # Product managers' own name (theme.name) is never touched: it wins over these.
+        theme.label_en = described.names.get("en", "")[:200]
+        theme.label_fr = described.names.get("fr", "")[:200]
+        theme.terms_en = list(described.terms.get("en", ()))
+        theme.terms_fr = list(described.terms.get("fr", ()))
         index = described.representative_index
         theme.representative_idea = ideas[index] if index >= 0 else None
         theme.centroid = np.asarray(described.centroid, dtype="<f4").tobytes()

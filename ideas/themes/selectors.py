@@ -292,7 +292,8 @@ def theme_export_rows(*, category: Category | None = None) -> list[dict[str, obj
             {
                 "theme_id": link.theme_id,
                 "theme_name": summary.theme.display_name,
-                "theme_label": summary.theme.label,
+                "theme_label": summary.theme.engine_label,
+                "theme_terms": " · ".join(summary.theme.key_terms),
                 "theme_status": summary.theme.status,
                 "theme_size": summary.size,
                 "theme_trend_ratio": round(summary.trend.ratio, 2),

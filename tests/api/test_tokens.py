@@ -153,3 +153,19 @@ def test_a_suspended_member_reads_but_cannot_write(api, idea):
     response = api.post(f"/api/v1/ideas/{idea.pk}/vote/", **bearer(secret))
     assert response.status_code == 403
     assert "suspended" in response.json()["detail"]
+
+
+def test_the_demo_command_prints_a_working_token_and_replaces_the_last(api, settings, alice):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    printed = []
+    for _ in range(2):
+        out = StringIO()
+        call_command("demo_api_token", email=alice.email, stdout=out)
+        printed.append(out.getvalue().split()[-1])
+    assert api.get("/api/v1/me/", **bearer(printed[1])).status_code == 200
+    assert api.get("/api/v1/me/", **bearer(printed[0])).status_code == 401
+    assert ApiToken.objects.filter(user=alice).count() == 1

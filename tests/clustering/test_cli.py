@@ -19,9 +19,9 @@ def test_cli_writes_one_row_per_input_row_in_order(
     assert code == 0
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["id", "theme", "label"]
+    assert rows[0] == ["id", "theme", "label", "label_en", "label_fr", "terms"]
     assert [r[0] for r in rows[1:]] == [f"R{i}" for i in range(len(texts))]
-    assert rows[-1][1:] == ["-1", ""]
+    assert rows[-1][1:] == ["-1", "", "", "", ""]
     summary = capsys.readouterr().out
     for expected in ("rows: 32", "backend: tfidf", "themed:", "themes:"):
         assert expected in summary

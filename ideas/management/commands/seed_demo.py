@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from ideas.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
@@ -30,3 +31,4 @@ class Command(BaseCommand):
             "Staff accounts ask for a two-factor code at sign-in: `make demo-code` prints it "
             f"(or add the demo secret {DEMO_TOTP_SECRET} to an authenticator app)."
         )
+        call_command("demo_api_token", stdout=self.stdout)  # a member's API token, docs/api.md

@@ -1,0 +1,41 @@
+"""The interactive docs work under the site's strict CSP: no inline script or style, the start-up
+script and Swagger UI's files served from this site (the sidecar wheel), nothing from a CDN."""
+
+import re
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+
+from config.security import policy_header
+
+
+def test_the_docs_page_keeps_the_sites_policy_and_has_nothing_inline(client, db):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == policy_header(settings.CONTENT_SECURITY_POLICY)
+    html = response.content.decode()
+    assert "<style" not in html
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S)
+    assert scripts
+    assert all('src="/' in attributes and not body.strip() for attributes, body in scripts)
+    assert "http" not in " ".join(re.findall(r'(?:src|href)="([^"]+)"', html))
+
+
+def test_the_docs_files_are_served_from_this_site(client, db):
+    html = client.get("/api/docs/").content.decode()
+    for url in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
+        assert finders.find(url.removeprefix("/static/")), url
+    start = re.search(r'<script src="(/api/docs/\?[^"]*)"', html)
+    assert start is not None
+    script = client.get(start.group(1).replace("&amp;", "&"))
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert b"/api/schema/" in script.content
+
+
+def test_the_schema_lists_every_operation(client, db):
+    schema = client.get("/api/schema/?format=json").json()
+    operations = {(method, path) for path, item in schema["paths"].items() for method in item}
+    assert len(operations) == 11
+    assert ("post", "/api/v1/ideas/{id}/vote/") in operations
+    assert "apiToken" in schema["components"]["securitySchemes"]
