@@ -190,3 +190,43 @@ def page_of(item: type[serializers.Serializer], *, numbered: bool) -> serializer
         fields = {"count": serializers.IntegerField(), **fields}
     name = item.__name__.removesuffix("Serializer")
     return type(f"{name}Page", (serializers.Serializer,), fields)()  # type: ignore[return-value]
+
+
+class TrendSerializer(serializers.Serializer):
+    recent = serializers.FloatField(help_text="Ideas and votes a day, last days.")
+    expected = serializers.FloatField(help_text="The same a day, the weeks before.")
+    ratio = serializers.FloatField()
+    z = serializers.FloatField()
+    trending = serializers.BooleanField(source="is_trending")
+    direction = serializers.ChoiceField(choices=["up", "down", "flat"])
+
+
+class IdeaRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField(source="get_absolute_url")
+    vote_count = serializers.IntegerField()
+
+
+class ThemeSerializer(serializers.Serializer):
+    """A theme of the published clustering run, with its figures (ideas/themes/)."""
+
+    id = serializers.IntegerField(source="theme.pk")
+    name = serializers.CharField(source="theme.display_name")
+    terms = serializers.ListField(child=serializers.CharField(), source="theme.terms")
+    status = serializers.CharField(source="theme.status")
+    note = serializers.CharField(source="theme.note")
+    size = serializers.IntegerField(help_text="Public ideas in the theme.")
+    votes = serializers.IntegerField()
+    daily = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Activity per day, oldest first, today last."
+    )
+    trend = TrendSerializer()
+    top_ideas = IdeaRefSerializer(many=True)
+
+
+class ThemeListQuerySerializer(serializers.Serializer):
+    sort = serializers.ChoiceField(choices=["trend", "size", "votes"], required=False)
+    category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Category.objects.all(), required=False
+    )

@@ -15,6 +15,8 @@ urlpatterns = [
     path("v1/categories/", views.CategoryListView.as_view(), name="categories"),
     path("v1/categories/<str:slug>/", views.CategoryDetailView.as_view(), name="category"),
     path("v1/me/", views.MeView.as_view(), name="me"),
+    path("v1/themes/", views.ThemeListView.as_view(), name="themes"),
+    path("v1/themes/<int:pk>/", views.ThemeDetailView.as_view(), name="theme"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

@@ -17,11 +17,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ApiToken, User
+from accounts.roles import MANAGE_THEMES
 from accounts.sanctions import can_participate
 from community.api import serializers
 from community.api.errors import RateLimited
 from community.api.pagination import KeysetPagination, PageNumberPagination
-from community.api.permissions import SignedIn
+from community.api.permissions import HasPermission, SignedIn
 from community.comments import services as comment_services
 from community.comments.selectors import comments_for_idea
 from community.models import Campaign, Comment
@@ -31,6 +32,7 @@ from ideas import selectors
 from ideas import services as idea_services
 from ideas.models import Idea
 from ideas.search import highlighted
+from ideas.themes import selectors as theme_selectors
 
 _DETAIL = {
     "type": "object",
@@ -298,6 +300,51 @@ class MeView(APIView):
             "token_scope": token.scope if token else None,
         }
         return Response(serializers.MeSerializer(data).data)
+
+
+class ManagesThemes(HasPermission):
+    permission = MANAGE_THEMES
+
+
+class ThemeListView(APIView):
+    permission_classes = [ManagesThemes]
+
+    @extend_schema(
+        operation_id="themes_list",
+        summary="Themes of the published run with size, votes, activity and trend (product "
+        "managers)",
+        parameters=[serializers.ThemeListQuerySerializer],
+        responses={
+            200: serializers.page_of(serializers.ThemeSerializer, numbered=True),
+            **_errors(400, 403, 404),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = serializers.ThemeListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        _run, summaries = theme_selectors.theme_summaries(
+            sort=query.validated_data.get("sort") or "trend",
+            category=query.validated_data.get("category"),
+        )
+        paginator = PageNumberPagination()
+        page: list[Any] | None = paginator.paginate_queryset(summaries, request, view=self)  # type: ignore[arg-type]
+        return paginator.get_paginated_response(serializers.ThemeSerializer(page, many=True).data)
+
+
+class ThemeDetailView(APIView):
+    permission_classes = [ManagesThemes]
+
+    @extend_schema(
+        operation_id="themes_retrieve",
+        summary="One theme of the published run with its figures (product managers)",
+        responses={200: serializers.ThemeSerializer, **_errors(403, 404)},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        _run, summaries = theme_selectors.theme_summaries(top_ideas=20)
+        for summary in summaries:
+            if summary.theme.pk == pk:
+                return Response(serializers.ThemeSerializer(summary).data)
+        raise NotFound()
 
 
 @extend_schema(exclude=True)

@@ -149,6 +149,18 @@ MATRIX = {
     ),
     "list categories": ("GET", "/api/v1/categories/", None, dict.fromkeys(ROLES, 200)),
     "read a category": ("GET", "/api/v1/categories/cards/", None, dict.fromkeys(ROLES, 200)),
+    "read themes": (
+        "GET",
+        "/api/v1/themes/",
+        None,
+        {
+            "anonymous": 401,
+            "member": 403,
+            "suspended": 403,
+            "moderator": 403,
+            "product_manager": 200,
+        },
+    ),
     "read me": (
         "GET",
         "/api/v1/me/",
