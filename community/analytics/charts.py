@@ -46,7 +46,7 @@ def horizontal_bars(
     *, chart_id: str, title: str, desc: str, bars: list[Bar], width: int = 640
 ) -> str:
     """One row per bar: its label, the bar, its value printed after it."""
-    label_width, value_width, row, top = 190, 110, 26, 8
+    label_width, value_width, row, top = 210, 110, 26, 8
     height = top * 2 + row * max(len(bars), 1)
     room = width - label_width - value_width
     largest = max((bar.value or 0 for bar in bars), default=0) or 1
@@ -56,7 +56,7 @@ def horizontal_bars(
         middle = y + row / 2 + 4
         parts.append(
             f'<text x="{label_width - 8}" y="{middle:.1f}" text-anchor="end">'
-            f"{escape(_short(bar.label, 28))}</text>"
+            f"{escape(_short(bar.label, 26))}</text>"
         )
         if bar.value is None:
             parts.append(
@@ -113,6 +113,11 @@ def vertical_bars(
                 f'<rect x="{x:.1f}" y="{top}" width="{bar_width:.1f}" height="{plot_height}" '
                 f'fill="url(#{chart_id}-hatch)" stroke="{HATCH}" opacity="0.5"/>'
             )
+            if slot >= 80:  # room to say why; narrower columns leave it to the table
+                parts.append(
+                    f'<text x="{centre:.1f}" y="{top + 16}" text-anchor="middle">'
+                    f"{escape(bar.text)}</text>"
+                )
         else:
             bar_height = plot_height * bar.value / largest
             parts.append(

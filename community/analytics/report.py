@@ -2,6 +2,7 @@
 and the CSV download writes cell for cell, so both always carry the same figures and the same
 suppression."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -21,7 +22,8 @@ class Panel:
     desc: str
     columns: list[str]
     rows: list[list[str]]
-    charts: list[str] = field(default_factory=list)  # SVG markup built from escaped text
+    charts: list[tuple[str, str]] = field(default_factory=list)  # (caption, SVG markup)
+    table_open: bool = False  # the table is the figure itself (official answers)
 
 
 def figure_text(figure: Figure, k: int) -> str:
@@ -34,6 +36,12 @@ def figure_text(figure: Figure, k: int) -> str:
 
 def _bar(label: str, figure: Figure, k: int) -> Bar:
     return Bar(label, figure.value if figure.shown else None, figure_text(figure, k))
+
+
+def _chart(
+    draw: Callable[..., str], chart_id: str, title: str, desc: str, bars: list[Bar], **size: int
+) -> tuple[str, str]:
+    return title, draw(chart_id=chart_id, title=title, desc=desc, bars=bars, **size)
 
 
 def _wait_text(wait: timedelta | None) -> str:
@@ -65,11 +73,7 @@ def panels(analytics: Analytics) -> list[Panel]:
             _("Counts an idea at every status it reached, even if it was declined later."),
             [_("Status"), _("Ideas")],
             [[bar.label, bar.text] for bar in funnel_bars],
-            [
-                horizontal_bars(
-                    chart_id="funnel", title=_("Status funnel"), desc=note, bars=funnel_bars
-                )
-            ],
+            [_chart(horizontal_bars, "funnel", _("Status funnel"), note, funnel_bars)],
         )
     )
     adopted_bars = [_bar(row.label, row.figure, k) for row in analytics.adopted]
@@ -80,14 +84,7 @@ def panels(analytics: Analytics) -> list[Panel]:
             _("Quarters at the edges of the period count only the part inside it."),
             [_("Quarter"), _("Ideas")],
             [[bar.label, bar.text] for bar in adopted_bars],
-            [
-                vertical_bars(
-                    chart_id="adopted",
-                    title=_("Ideas adopted per quarter"),
-                    desc=note,
-                    bars=adopted_bars,
-                )
-            ]
+            [_chart(vertical_bars, "adopted", _("Ideas adopted per quarter"), note, adopted_bars)]
             if adopted_bars
             else [],
         )
@@ -102,7 +99,7 @@ def panels(analytics: Analytics) -> list[Panel]:
                 _("Ideas posted in the period."),
                 [_("Name"), _("Ideas")],
                 [[bar.label, bar.text] for bar in bars],
-                [horizontal_bars(chart_id=slug, title=breakdown.title, desc=note, bars=bars)],
+                [_chart(horizontal_bars, slug, breakdown.title, note, bars)],
             )
         )
     dimensions = {
@@ -126,14 +123,8 @@ def _weekly(analytics: Analytics, note: str) -> Panel:
             for week, figure in analytics.weekly[metric]
         ]
         label = str(METRIC_LABELS[metric])
-        charts.append(
-            vertical_bars(
-                chart_id=f"weekly-{metric}",
-                title=_("%(metric)s per week") % {"metric": label.capitalize()},
-                desc=note,
-                bars=bars,
-            )
-        )
+        title = _("%(metric)s per week") % {"metric": label.capitalize()}
+        charts.append(_chart(vertical_bars, f"weekly-{metric}", title, note, bars))
     rows = []
     for index, week in enumerate(weeks):
         rows.append(
@@ -176,7 +167,8 @@ def _answers(analytics: Analytics, note: str) -> Panel:
             [_("Share answered"), share_text],
             [_("Median time to the first answer"), wait],
         ],
-        [horizontal_bars(chart_id="answers", title=_("Official answers"), desc=note, bars=bars)],
+        [_chart(horizontal_bars, "answers", _("Official answers"), note, bars)],
+        table_open=True,
     )
 
 
@@ -185,11 +177,12 @@ def _dimension(analytics: Analytics, prefix: str, title: str, column: str, note:
     breakdowns: list[Breakdown] = [analytics.breakdowns[f"{prefix}-{metric}"] for metric in METRICS]
     labels: list[Row] = breakdowns[0].rows
     charts = [
-        horizontal_bars(
-            chart_id=f"{prefix}-{metric}",
-            title=breakdown.title,
-            desc=note,
-            bars=[_bar(row.label, row.figure, k) for row in breakdown.rows],
+        _chart(
+            horizontal_bars,
+            f"{prefix}-{metric}",
+            breakdown.title,
+            note,
+            [_bar(row.label, row.figure, k) for row in breakdown.rows],
             width=480,
         )
         for metric, breakdown in zip(METRICS, breakdowns, strict=True)
