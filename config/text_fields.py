@@ -72,6 +72,9 @@ EXEMPT = {
     "accounts.User.sanction_reason": "written by a moderator to the sanctioned member: staff words "
     "addressed to one person, never published (moderation texts are exempt)",
     "accounts.Consent.version": _CODE,
+    "accounts.ApiToken.name": "a label its owner gives their own API token, shown to them only",
+    "accounts.ApiToken.prefix": "random characters that find a token, shown to its owner",
+    "accounts.ApiToken.digest": "the SHA-256 of a random token, never shown",
     # ideas
     "ideas.Category.slug": _CODE,
     "ideas.Category.name_en": "the bank's categories, set by admins in the Django admin",
