@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Consent, ConsentDocument, User
+from accounts.models import ApiToken, Consent, ConsentDocument, User
 from accounts.roles import user_holds_staff_role
 from accounts.sanctions import end_sessions
 from community.models import (
@@ -53,6 +53,7 @@ EXPORTED_RELATIONS: dict[tuple[str, str], str] = {
     ("socialaccount.SocialAccount", "user"): "social_accounts",
     ("mfa.Authenticator", "user"): "two_factor",
     ("accounts.Consent", "user"): "consents",
+    ("accounts.ApiToken", "user"): "api_tokens",
     ("ideas.Idea", "author"): "ideas",
     ("ideas.Vote", "user"): "votes",
     ("community.Comment", "author"): "comments",
@@ -252,6 +253,19 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             {"document": c.document, "version": c.version, "accepted_at": _json(c.accepted_at)}
             for c in Consent.objects.filter(user=user)
         ],
+        # Their personal API tokens, without the digest (a secret's, like the password's).
+        "api_tokens": [
+            {
+                "name": t.name,
+                "scope": t.scope,
+                "prefix": t.prefix,
+                "created_at": _json(t.created_at),
+                "expires_at": _json(t.expires_at),
+                "last_used_at": _json(t.last_used_at),
+                "revoked_at": _json(t.revoked_at),
+            }
+            for t in ApiToken.objects.filter(user=user).order_by("pk")
+        ],
         "ideas": [
             {
                 "id": i.pk,
@@ -440,7 +454,8 @@ def account_delete(*, user: User, keep_content: bool) -> User:
     erased and it can never log in again: the email becomes a placeholder (so the address can
     sign up anew), the name is shown as "Former member" in each reader's language, the password
     is unusable. Everything only about the member goes: email addresses, social logins,
-    authenticators, sessions, consents, notifications, preferences, follows, points, badges.
+    authenticators, API tokens, sessions, consents, notifications, preferences, follows, points,
+    badges.
 
     Their ideas and comments stay under "Former member" (keep_content) or are erased: ideas
     hidden with their text erased, comments shown as removed; other people's comments on them
@@ -467,6 +482,7 @@ def account_delete(*, user: User, keep_content: bool) -> User:
         SocialAccount.objects.filter(user=fresh),  # their OAuth tokens cascade
         Authenticator.objects.filter(user=fresh),
         Consent.objects.filter(user=fresh),
+        ApiToken.objects.filter(user=fresh),
         Notification.objects.filter(recipient=fresh),
         NotificationPreference.objects.filter(user=fresh),
         Follow.objects.filter(user=fresh),

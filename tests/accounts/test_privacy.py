@@ -29,6 +29,7 @@ from accounts.privacy import (
     consents_record,
     personal_data_export,
 )
+from accounts.tokens import token_create
 from community.comments.services import comment_create
 from community.complaints.services import complaint_open
 from community.models import (
@@ -71,6 +72,7 @@ def busy_alice(alice, bob, moderator, category):  # type: ignore[no-untyped-def]
     )
     mfa_enrol(alice)
     consents_record(user=alice)
+    token_create(user=alice, name="CRM export", scope="read", days=30, second_factor=False)
     mine = IdeaFactory(author=alice, category=category, title="Round up my card payments")
     complaint_open(
         member=alice,

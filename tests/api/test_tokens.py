@@ -169,3 +169,23 @@ def test_the_demo_command_prints_a_working_token_and_replaces_the_last(api, sett
     assert api.get("/api/v1/me/", **bearer(printed[1])).status_code == 200
     assert api.get("/api/v1/me/", **bearer(printed[0])).status_code == 401
     assert ApiToken.objects.filter(user=alice).count() == 1
+
+
+def test_tokens_are_in_the_data_export_without_their_secret(alice):
+    from accounts.privacy import personal_data_export
+
+    secret = token_for(alice, "read")
+    exported = personal_data_export(user=alice)["api_tokens"]
+    assert [(t["name"], t["scope"]) for t in exported] == [("test", "read")]
+    token = ApiToken.objects.get(user=alice)
+    assert token.digest not in str(exported)
+    assert secret not in str(exported)
+
+
+def test_deleting_the_account_deletes_its_tokens(api, alice):
+    from accounts.privacy import account_delete
+
+    secret = token_for(alice)
+    account_delete(user=alice, keep_content=True)
+    assert not ApiToken.objects.filter(user=alice).exists()
+    assert api.get("/api/v1/me/", **bearer(secret)).status_code == 401
