@@ -1,0 +1,204 @@
+"""Accessibility as a test (WCAG 2.1 AA, RGAA; the European Accessibility Act covers banking).
+
+In Chromium, axe-core runs on every main page for each role (visitor, member, moderator, product
+manager, admin) at desktop (1366×900) and mobile (390×844) sizes; any critical or serious
+violation fails. Then keyboard-only journeys: vote, submit an idea, comment, approve in the
+moderation queue, and a visitor's Vote that leads to the login page and back. One browser, one
+sign-in per role. Figures before and after: docs/accessibility.md.
+"""
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from community.models import Comment
+from ideas.models import Idea, Vote
+from tests.e2e.accessibility import build_scene, check_pages, sign_in, tab_to
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def scene(db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return build_scene()
+
+
+@pytest.fixture
+def axe_page(browser):  # type: ignore[no-untyped-def]
+    """A tab that may inject axe-core: the site's Content Security Policy forbids inline
+    scripts, so this context alone bypasses it (the other e2e tests keep it and fail on it)."""
+    context = browser.new_context(locale="en-GB", bypass_csp=True)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def pages_for(role: str, scene: dict[str, Any]) -> dict[str, str]:
+    main, people = scene["main"], scene["people"]
+    public = {
+        "home": reverse("ideas:home"),
+        "ideas": reverse("ideas:list"),
+        "idea": main.get_absolute_url(),
+        "campaigns": reverse("campaigns:list"),
+        "campaign": reverse("campaigns:detail", args=["save"]),
+        "campaign-ended": reverse("campaigns:detail", args=["students"]),
+        "leaderboard": reverse("community:leaderboard"),
+        "privacy": reverse("privacy:notice"),
+    }
+    if role == "anonymous":
+        return {
+            **public,
+            "login": reverse("account_login"),
+            "signup": reverse("account_signup"),
+            "password-reset": reverse("account_reset_password"),
+            "terms": reverse("privacy:terms"),
+        }
+    if role == "member":
+        return {  # the public pages differ only by the header once signed in
+            "home": public["home"],
+            "idea": public["idea"],
+            "submit": reverse("ideas:create"),
+            "my-ideas": reverse("ideas:mine"),
+            "notifications": reverse("community:notifications"),
+            "email-settings": reverse("community:preferences"),
+            "profile": reverse("accounts:profile"),
+            "member-page": reverse("members:detail", args=[people["partner"].pk]),
+            "complaint": reverse("complaints:create"),
+            "my-complaints": reverse("complaints:mine"),
+            "password-change": reverse("account_change_password"),
+        }
+    staff = {"home": reverse("ideas:home"), "idea": main.get_absolute_url()}
+    if role == "moderator":
+        return {
+            **staff,
+            "moderation": reverse("moderation:queue"),
+            "vote-rings": reverse("moderation:vote_rings"),
+            "complaints-queue": reverse("moderation:complaints"),
+            "needs-answer": reverse("moderation:needs_answer"),
+            "member-record": reverse("moderation:member", args=[people["partner"].pk]),
+            "pending-idea": scene["pending"].get_absolute_url(),
+        }
+    if role == "product_manager":
+        return {
+            **staff,
+            "themes": reverse("themes:dashboard"),
+            "theme-map": reverse("themes:map"),
+            "needs-answer": reverse("moderation:needs_answer"),
+            "campaign-new": reverse("campaigns:create"),
+        }
+    return {  # admin
+        **staff,
+        "moderation": reverse("moderation:queue"),
+        "audit": reverse("moderation:audit"),
+        "themes": reverse("themes:dashboard"),
+        "two-factor": reverse("mfa_index"),
+    }
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member", "moderator", "product_manager", "admin"])
+def test_main_pages_have_no_serious_accessibility_violation(axe_page, live_server, scene, role):
+    if role != "anonymous":
+        sign_in(axe_page, live_server.url, scene["people"][role])
+    problems = check_pages(axe_page, live_server.url, role, pages_for(role, scene))
+    assert not problems, "\n".join(problems)
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(page, live_server, scene):
+    page.goto(f"{live_server.url}/ideas/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # From the content, the next Tab reaches the page's own controls, not the header's.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('header') === null")
+
+
+def test_a_member_votes_submits_and_comments_with_the_keyboard_only(page, live_server, scene):
+    member, main = scene["people"]["member"], scene["main"]
+    # Posting runs the event consumers in the request here (Celery eager): the first one that
+    # needs the sentence encoders loads them, which takes a while on a busy machine.
+    page.context.set_default_timeout(120_000)
+    sign_in(page, live_server.url, member)
+
+    # Vote: Tab to the skip link, Enter, then Tab once to the vote button, Space; the focus
+    # stays on the button after htmx swaps it.
+    page.goto(f"{live_server.url}{main.get_absolute_url()}")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    presses = tab_to(page, f"#vote-button-{main.pk}")
+    assert presses == 1, f"{presses} Tab presses from the skip link's target to Vote"
+    page.keyboard.press("Space")
+    page.locator(f"#vote-{main.pk}.voted").wait_for()
+    assert Vote.objects.filter(user=member, idea=main).exists()
+    assert page.evaluate("document.activeElement.id") == f"vote-button-{main.pk}"
+
+    # Comment: Tab to the comment box, type, Tab to "Post comment", Enter.
+    tab_to(page, ".comment-form textarea[name=body]")
+    page.keyboard.type("Keyboard users want this too.")
+    tab_to(page, ".comment-form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.locator(".comment-body", has_text="Keyboard users want this too.").wait_for()
+    assert Comment.objects.filter(author=member, body="Keyboard users want this too.").exists()
+
+    # Submit an idea: every field reached and filled from the keyboard.
+    page.goto(f"{live_server.url}/ideas/new/")
+    tab_to(page, "input[name=title]")
+    page.keyboard.type("Pay by phone in shops")
+    tab_to(page, "textarea[name=body]")
+    page.keyboard.type("Let me pay with my phone at the till.")
+    tab_to(page, "select[name=category]")
+    page.keyboard.press("End")  # the last category
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.locator("h1", has_text="Pay by phone in shops").wait_for()
+    assert Idea.objects.filter(author=member, title="Pay by phone in shops").exists()
+
+
+def test_a_moderator_approves_a_waiting_idea_with_the_keyboard_only(page, live_server, scene):
+    sign_in(page, live_server.url, scene["people"]["moderator"])
+    pending = scene["pending"]
+    page.goto(f"{live_server.url}/moderation/")
+    tab_to(page, f"#pending-idea-{pending.pk} button.button-success")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Approve"
+    page.keyboard.press("Enter")
+    page.locator(".message").first.wait_for()
+    pending.refresh_from_db()
+    assert not pending.is_pending
+
+
+def test_a_visitor_who_clicks_vote_logs_in_and_comes_back_to_the_page(page, live_server, scene):
+    member, main = scene["people"]["member"], scene["main"]
+    page.goto(f"{live_server.url}/ideas/?sort=top")
+    page.locator(f"#vote-{main.pk} .vote-button").click()
+    page.wait_for_url("**/accounts/login/**")
+    page.fill("input[name=login]", member.email)
+    page.fill("input[name=password]", "correct-horse-battery")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/ideas/?sort=top")
+    assert page.locator(f"#vote-{main.pk} button.vote-button").is_visible()
+
+
+def test_an_htmx_vote_after_the_session_ended_opens_the_login_page_not_a_fragment(
+    page, live_server, scene
+):
+    """The session ends while the page is open (logged out elsewhere, expired): the vote's htmx
+    request is redirected to the login page, which must replace the page, with ?next= the page
+    the person was on, instead of being swapped into the vote box."""
+    member, main = scene["people"]["member"], scene["main"]
+    sign_in(page, live_server.url, member)
+    page.goto(f"{live_server.url}{main.get_absolute_url()}")
+    page.context.clear_cookies(name="sessionid")  # the CSRF cookie stays, as it would
+    page.locator(f"#vote-button-{main.pk}").click()
+    page.wait_for_url("**/accounts/login/?next=*")
+    assert page.url.endswith(f"?next=%2Fideas%2F{main.pk}%2F")
+    assert page.locator("header").count() == 1  # a whole page, not a page inside the vote box
+    page.fill("input[name=login]", member.email)
+    page.fill("input[name=password]", "correct-horse-battery")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{main.get_absolute_url()}")
+    assert not Vote.objects.filter(
+        user=member, idea=main
+    ).exists()  # nothing done behind their back
