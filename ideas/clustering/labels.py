@@ -30,7 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ideas.clustering.text import Language, detect_language, fold_accents, tokenize
+from ideas.clustering.text import Language, fold_accents, language_scores, tokenize
 
 NAME_WORDS = (3, 6)  # shortest and longest name, in words
 KEY_TERMS = 5  # key terms per language shown under a name
@@ -131,7 +131,7 @@ class _Title:
 
 @dataclass
 class _Doc:
-    language: Language
+    language: Language | None  # None: not known, used for no name
     keys: set[str]  # stems and "stem stem" pairs of adjacent content words
     forms: list[tuple[str, str]]  # (key, word as written)
     title: _Title
@@ -391,6 +391,29 @@ def _name_and_terms(
     return name, _key_terms(shared, doc_freq, forms, len(docs), name, language)
 
 
+def _guess_languages(texts: Sequence[str], labels: np.ndarray) -> list[Language | None]:
+    """Each text's language. A text with no sign of either ("mortgage loan rate simulation")
+    takes the language most of its theme's other texts are in; when they are split evenly it
+    takes none and names nothing, so its words never name a theme in the wrong language."""
+    scores = [language_scores(text) for text in texts]
+    guessed: list[Language] = ["en" if en > fr else "fr" for fr, en in scores]
+    known = [fr != en for fr, en in scores]
+    counts: dict[int, Counter[str]] = {}
+    for i, theme in enumerate(labels.tolist()):
+        if known[i]:
+            counts.setdefault(theme, Counter())[guessed[i]] += 1
+    result: list[Language | None] = []
+    for i, theme in enumerate(labels.tolist()):
+        ranked = counts.get(theme, Counter()).most_common()
+        if known[i] or not ranked:  # nothing better to go on: keep the guess
+            result.append(guessed[i])
+        elif len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            result.append("en" if ranked[0][0] == "en" else "fr")
+        else:
+            result.append(None)
+    return result
+
+
 def describe_themes(
     texts: Sequence[str],
     vectors: np.ndarray,
@@ -398,19 +421,19 @@ def describe_themes(
     centroids: np.ndarray,
     thresholds: np.ndarray,
     top_n: int = 8,
-    languages: Sequence[Language] | None = None,
+    languages: Sequence[Language | None] | None = None,
 ) -> list[Theme]:
     """Build `Theme` records: size, names and key terms per language, the most central member.
 
     A text's first line is its title. `languages` (one per text) defaults to a guess from each
-    whole text (`detect_language`)."""
+    whole text (`_guess_languages`)."""
     n_themes = centroids.shape[0]
-    langs = list(languages) if languages is not None else [detect_language(t) for t in texts]
+    langs = list(languages) if languages is not None else _guess_languages(texts, labels)
     docs = []
     for text, language, theme in zip(texts, langs, labels, strict=True):
-        if theme >= 0:
+        if theme >= 0 and language is not None:
             keys, written, title = _read(text, language)
-        else:  # unthemed texts weigh nothing: skip reading them
+        else:  # unthemed texts, or of no known language, weigh nothing: skip reading them
             keys, written, title = set(), [], _Title("", [], set(), set())
         docs.append(_Doc(language=language, keys=keys, forms=written, title=title))
     weights = {language: _weights(docs, labels, n_themes, language) for language in LANGUAGES}
@@ -445,7 +468,7 @@ def describe_themes(
     for theme_id in range(n_themes):
         members = members_of[theme_id]
         rep = int(members[np.argmax(sims[members])]) if members.size else -1
-        counts = Counter[str](docs[i].language for i in members)
+        counts = Counter[str](lang for i in members if (lang := docs[i].language))
         order = sorted(
             names[theme_id],
             key=lambda lang: (-counts[lang], lang != (docs[rep].language if rep >= 0 else "")),

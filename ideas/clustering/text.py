@@ -120,12 +120,9 @@ def normalise(text: str) -> str:
     return " ".join(_TOKEN_RE.findall(folded))
 
 
-def detect_language(text: str) -> Language:
-    """Guess French or English from accents and function words.
-
-    A two-language scorer is enough for this portal and avoids a heavy dependency; ties
-    (e.g. "CB KO") fall back to French because the portal's default audience is French.
-    """
+def language_scores(text: str) -> tuple[float, float]:
+    """Evidence for French and for English: accents and function words. (0, 0) is no evidence
+    at all ("mortgage loan rate simulation")."""
     lowered = text.lower()
     fr_score = sum(1 for ch in lowered if ch in _FR_HINT_CHARS) * 2.0
     en_score = 0.0
@@ -134,6 +131,16 @@ def detect_language(text: str) -> Language:
             fr_score += 1.0
         if token in _EN_MARKERS:
             en_score += 1.0
+    return fr_score, en_score
+
+
+def detect_language(text: str) -> Language:
+    """Guess French or English from accents and function words.
+
+    A two-language scorer is enough for this portal and avoids a heavy dependency; ties
+    (e.g. "CB KO") fall back to French because the portal's default audience is French.
+    """
+    fr_score, en_score = language_scores(text)
     return "en" if en_score > fr_score else "fr"
 
 

@@ -101,3 +101,23 @@ def test_two_themes_never_share_a_name_in_one_language() -> None:
         texts, vectors, labels, np.ones((2, 1), np.float32), np.zeros(2, np.float32)
     )
     assert described[0].names["en"] != described[1].names["en"]
+
+
+def test_a_text_with_no_sign_of_its_language_never_names_the_theme_in_the_other_one() -> None:
+    """"Mortgage loan rate simulation" has no accent and no function word: on its own it would
+    be guessed French (the tie-break), and name the theme in French in English words."""
+    texts = [
+        "Mortgage loan rate simulation",
+        "Mortgage loan rate comparison tool",
+        "What is the interest rate for a mortgage loan?",
+        "Simulation de prêt immobilier sur vingt ans",
+    ]
+    (theme,) = describe_themes(
+        texts,
+        np.ones((4, 1), np.float32),
+        np.zeros(4, dtype=np.int64),
+        np.ones((1, 1), np.float32),
+        np.zeros(1, np.float32),
+    )
+    assert "mortgage" not in theme.names["fr"].lower(), theme.names
+    assert "mortgage" in theme.names["en"].lower(), theme.names
