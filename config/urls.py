@@ -3,11 +3,14 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from config.branding import brand_css
+
 # /health/live, /health/ready (and the old /healthz) and /metrics are answered by
 # config.ops.endpoints.OpsEndpointsMiddleware, ahead of host checks and sessions.
 handler500 = "config.ops.errors.server_error"  # branded 500; 503 + Retry-After for outages
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("brand.css", brand_css, name="brand_css"),  # the bank's colours (config/branding.py)
     path("", include("ideas.urls")),
     path("", include("community.urls")),
     path("", include("ideas.roadmap.urls")),

@@ -26,6 +26,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 
+from config.branding import brand
 from config.ops.requestid import current_request_id
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,11 @@ def is_outage(exception: BaseException | None) -> bool:
 
 
 def outage_response() -> HttpResponse:
-    context = {"retry_after": RETRY_AFTER_SECONDS, "request_id": current_request_id.get()}
+    context = {
+        "retry_after": RETRY_AFTER_SECONDS,
+        "request_id": current_request_id.get(),
+        "brand": brand(),  # from the settings: nothing that may be down
+    }
     body = loader.render_to_string("503.html", context)
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -79,5 +84,5 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: Django calls it inside its `except` block, so sys.exc_info() is the error."""
     if is_outage(sys.exc_info()[1]):
         return outage_response()
-    context = {"request_id": current_request_id.get()}
+    context = {"request_id": current_request_id.get(), "brand": brand()}
     return HttpResponseServerError(loader.render_to_string("500.html", context))

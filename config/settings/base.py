@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "community.context_processors.notifications",
+                "config.branding.branding",  # the bank's name, logo, footer links
                 "config.page_cache.csrf_placeholder",  # after Django's csrf: it overrides it
             ],
         },
@@ -356,6 +357,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Branding (config/branding.py, docs/branding.md) -------------------------------------------
+
+BRANDING = {
+    "name": env("BRAND_NAME", default="Ruche"),
+    # A file under static/ (e.g. "brand/logo.svg"); empty: Ruche's own drawn logo.
+    "logo": env("BRAND_LOGO", default=""),
+    # White text on it must reach 4.5:1 (checked at start-up).
+    "colour": env("BRAND_COLOUR", default="#9c6500"),
+    # JSON: [["Our branches", "https://bank.example/branches"], ["Legal notice", "/legal/"]]
+    "footer_links": env.json("BRAND_FOOTER_LINKS", default=[]),
 }
 
 # --- Security headers -------------------------------------------------------------------------
