@@ -16,6 +16,17 @@ Usage (from the project root, against a PostgreSQL database holding load data):
    public ideas read back) and its VmRSS before and after. The search process alone is timed too.
 4. With --compare-inprocess, the same web worker with SIMILAR_SEARCH_URL=inprocess: what each
    worker held before the search process existed (encoders and every vector in the worker).
+
+With --demo, suggestions as a person typing on the submit form gets them, on the demo data
+(issue #14): a PostgreSQL database `--database` (default similar_demo) is created, migrated and
+seeded with `seed_demo`, every public idea gets its vector, then the search process and
+gunicorn (production settings, bench.loadtest_settings) are started and `--queries` titles are
+posted one at a time to /ideas/similar/ over HTTP as htmx posts them after the last keystroke
+(a signed-in member's session, CSRF header, keep-alive): p50/p95 of the answer, and how many
+answers held a suggestion. Titles: the French and English members of tests/data/
+crosslang_pairs.json, then demo titles reworded as in the 100k run.
+
+    python -m bench.similar_bench --demo [--queries 228] [--port 8471] [--web-port 8472]
 """
 
 from __future__ import annotations
@@ -187,6 +198,244 @@ def run_web_worker(queries: int, threads: int, **env: str) -> dict[str, object]:
     return dict(json.loads(done.stdout.decode().strip().splitlines()[-1]))
 
 
+def demo_environment(database: str, postgres: str, redis: str) -> dict[str, str]:
+    import base64
+    import hashlib
+    import secrets
+
+    env = dict(os.environ)
+    env.pop("DJANGO_ENV", None)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.loadtest_settings",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(
+                hashlib.sha256(f"ruche-similar-bench:{database}".encode()).digest()
+            ).decode(),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "false",
+            "BEHIND_TLS_PROXY": "false",
+            "DATABASE_URL": f"{postgres.rstrip('/')}/{database}",
+            "REDIS_URL": redis,
+            "EMAIL_URL": "consolemail://",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def prepare_demo() -> None:
+    """Run in the bench's environment: the demo seeded, every public idea's vector stored, a
+    signed-in session for the demo member; JSON on stdout."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User
+    from accounts.privacy import CONSENT_SESSION_KEY, consent_fingerprint
+    from ideas.demo.seed import seed_demo
+    from ideas.models import Idea
+    from ideas.themes.embedding import vectors_for
+
+    seed_demo()
+    ideas = list(Idea.objects.public().order_by("pk"))
+    vectors_for(ideas)
+    user = User.objects.get(email="customer@example.com")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[CONSENT_SESSION_KEY] = consent_fingerprint()
+    session.create()
+    titles = [i.title for i in ideas]
+    print(json.dumps({"session": session.session_key, "ideas": len(ideas), "titles": titles}))
+
+
+def typed_titles(demo_titles: list[str], n: int) -> list[str]:
+    """The pairs' titles in both languages, then demo titles reworded, up to n."""
+    pairs = json.loads((ROOT / "tests" / "data" / "crosslang_pairs.json").read_text())["pairs"]
+    texts = [p[lang] for p in pairs for lang in ("fr", "en")]
+    prefixes = ("Could we ", "Idea: ", "Please ", "")
+    texts += [f"{prefixes[i % 4]}{t.lower()}"[:300] for i, t in enumerate(demo_titles)]
+    return texts[:n]
+
+
+def demo_latency(args: argparse.Namespace) -> None:
+    import http.client
+    import secrets
+    import signal
+    import urllib.parse
+    import urllib.request
+
+    import psycopg
+
+    env = demo_environment(args.database, args.postgres, args.redis)
+    with psycopg.connect(f"{args.postgres.rstrip('/')}/postgres", autocommit=True) as conn:
+        if not conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [args.database]
+        ).fetchone():
+            conn.execute(f'CREATE DATABASE "{args.database}"')
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], env=env,
+                   cwd=ROOT, check=True)  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "bench.similar_bench", "--prepare-demo"], env=env,
+                          cwd=ROOT, check=True, capture_output=True, text=True)  # fmt: skip
+    prepared = json.loads(done.stdout.strip().splitlines()[-1])
+    texts = typed_titles(prepared["titles"], args.queries)
+    print(json.dumps({"demo_ideas": prepared["ideas"], "queries": len(texts),
+                      "load_average": os.getloadavg()}), flush=True)  # fmt: skip
+
+    search_url = f"http://127.0.0.1:{args.port}"
+    env["SIMILAR_SEARCH_URL"] = search_url
+    log = open(ROOT / "var" / "similar_bench.log", "wb")  # noqa: SIM115
+    started = time.perf_counter()
+    search = subprocess.Popen(
+        [sys.executable, "manage.py", "serve_similar", "--listen", search_url],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    gunicorn = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application",
+         "--bind", f"127.0.0.1:{args.web_port}", "--workers", "2", "--threads", "2",
+         "--worker-class", "gthread", "--timeout", "120", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        while True:  # the search process answers /health "ready" once loaded
+            if search.poll() is not None or gunicorn.poll() is not None:
+                sys.exit(f"a process exited: see {log.name}")
+            try:
+                with urllib.request.urlopen(f"{search_url}/health", timeout=5) as r:  # noqa: S310
+                    if json.loads(r.read()).get("status") == "ready":
+                        break
+            except OSError:
+                time.sleep(0.5)
+        ready_s = time.perf_counter() - started
+        csrf = secrets.token_hex(16)
+        cookie = f"sessionid={prepared['session']}; csrftoken={csrf}"
+        connection = http.client.HTTPConnection("127.0.0.1", args.web_port, timeout=30)
+
+        def post(text: str) -> tuple[float, int]:
+            body = urllib.parse.urlencode({"title": text})
+            headers = {"Cookie": cookie, "X-CSRFToken": csrf, "HX-Request": "true",
+                       "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+            t0 = time.perf_counter()
+            connection.request("POST", "/ideas/similar/", body=body, headers=headers)
+            response = connection.getresponse()
+            content = response.read()
+            elapsed = time.perf_counter() - t0
+            if response.status != 200:
+                sys.exit(f"/ideas/similar/ answered {response.status}: {content[:300]!r}")
+            return elapsed, content.count(b"<li>")
+
+        for text in texts[:10]:  # each gunicorn worker's first requests pay for imports
+            post(text)
+        timed = [post(text) for text in texts]
+        ms = 1000.0
+        print(json.dumps({"demo_latency": {
+            "search_process_ready_s": round(ready_s, 1),
+            "requests": len(timed),
+            "p50_ms": round(statistics.median(t for t, _ in timed) * ms, 1),
+            "p95_ms": round(percentile([t for t, _ in timed], 0.95) * ms, 1),
+            "max_ms": round(max(t for t, _ in timed) * ms, 1),
+            "answers_with_a_suggestion": sum(1 for _, n in timed if n),
+            "gunicorn": "2 workers x 2 threads, production settings",
+            "load_average": os.getloadavg(),
+        }}), flush=True)  # fmt: skip
+    finally:
+        search.terminate()
+        search.wait(timeout=30)
+        try:
+            os.killpg(gunicorn.pid, signal.SIGTERM)
+            gunicorn.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(gunicorn.pid, signal.SIGKILL)
+
+
+def recall_report(*, k: int = 5) -> None:
+    """Cross-language recall@k and same-language suggestions, the search as it was before issue
+    #14 (plain cosine) and as it is, in one run: the search object itself on an index of the
+    demo ideas (title and body), the members of tests/data/crosslang_pairs.json and the 20
+    twins of bench/clustering_bench.py (titles), no database."""
+    setup_django()
+    from bench.clustering_bench import PAIRS as TWINS
+    from ideas.demo.seed import CONTENT
+    from ideas.themes.embedding import MAX_TEXT_CHARS, stable_embedder
+    from ideas.themes.similar_search import LANGUAGE_CODES, SimilarSearch
+    from ideas.themes.vector_index import VectorIndex
+
+    embedder = stable_embedder()
+    if embedder is None:
+        sys.exit("No sentence encoder: nothing to measure.")
+    demo = json.loads(CONTENT.read_text())["ideas"]
+    pairs = json.loads((ROOT / "tests" / "data" / "crosslang_pairs.json").read_text())["pairs"]
+    texts: list[str] = []
+    languages: list[str] = []
+    theme: dict[int, str] = {}
+    by_demo: dict[str, int] = {}
+
+    def add(text: str, language: str) -> int:
+        texts.append(text[:MAX_TEXT_CHARS])
+        languages.append(language)
+        return len(texts)  # ids from 1
+
+    for idea in demo:
+        pk = add(f"{idea['title']}\n{idea['body']}", idea["language"])
+        by_demo[idea["key"]], theme[pk] = pk, idea["theme"]
+    # (set name, split, French title, English title, French id, English id)
+    sets: list[tuple[str, str, str, str, int, int]] = []
+    for pair in pairs:
+        ids = {}
+        for lang in ("fr", "en"):
+            mine = pair.get("demo_language") == lang
+            ids[lang] = by_demo[pair["demo"]] if mine else add(pair[lang], lang)
+        sets.append(("pairs", pair["split"], pair["fr"], pair["en"], ids["fr"], ids["en"]))
+    for fr, en in TWINS:
+        sets.append(("twins (clustering_bench)", "all", fr, en, add(fr, "fr"), add(en, "en")))
+    matrix = embedder.embed(texts)
+    index = VectorIndex(matrix.shape[1], capacity=len(texts))
+    index.upsert(list(range(1, len(texts) + 1)), matrix, [LANGUAGE_CODES[x] for x in languages])
+    report: dict[str, object] = {"load_average": os.getloadavg(), "index": len(texts)}
+    for label, cross in (("before", False), ("after", True)):
+        search = SimilarSearch(cross_language=cross)
+        search.embedder, search.index = embedder, index
+        found: dict[str, list[int]] = {}
+        rows: dict[str, object] = {}
+        for name, split, fr, en, fr_id, en_id in sets:
+            for source, text, own, twin in (("fr", fr, fr_id, en_id), ("en", en, en_id, fr_id)):
+                hits = [pk for pk, _ in search.search(text, k=k, exclude=own)]
+                key = f"{name} {split} {source}->{'en' if source == 'fr' else 'fr'}"
+                found.setdefault(key, []).append(int(twin in hits))
+        for key, hits in found.items():
+            rows[key] = f"{sum(hits)}/{len(hits)} = {sum(hits) / len(hits):.3f}"
+        # Same-language check: each demo title as typed, its own idea excluded. Suggestions in
+        # the query's theme, by the language of query and suggestion.
+        counts: dict[str, list[int]] = {}
+        for pk, idea in enumerate(demo, start=1):
+            hits = [h for h, _ in search.search(idea["title"], k=k, exclude=pk)]
+            shown = counts.setdefault(f"{idea['language']} titles", [0, 0, 0])
+            shown[0] += bool(hits)
+            for h in hits:
+                if h not in theme:
+                    continue
+                cell = counts.setdefault(f"{idea['language']}->{languages[h - 1]}", [0, 0, 0])
+                cell[1] += 1
+                cell[2] += theme[h] == idea["theme"]
+        asked = {lang: sum(1 for i in demo if i["language"] == lang) for lang in ("fr", "en")}
+        rows["demo titles with a suggestion"] = {
+            key: f"{v[0]}/{asked[key[:2]]}" for key, v in counts.items() if key.endswith("titles")
+        }
+        rows["demo suggestions in the query's theme"] = {
+            key: f"{v[2]}/{v[1]} = {v[2] / max(v[1], 1):.3f}"
+            for key, v in counts.items()
+            if "->" in key
+        }
+        report[label] = rows
+    print(json.dumps(report, indent=1, ensure_ascii=False))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=8470)
@@ -195,9 +444,27 @@ def main() -> None:
     parser.add_argument("--real", type=int, default=1_000, help="ideas embedded for real")
     parser.add_argument("--compare-inprocess", action="store_true")
     parser.add_argument("--web-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--demo", action="store_true", help="latency on the demo data over HTTP")
+    parser.add_argument("--web-port", type=int, default=8472)
+    parser.add_argument("--database", default="similar_demo")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
+    parser.add_argument("--prepare-demo", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--recall", action="store_true", help="cross-language recall@5, before and after"
+    )
     args = parser.parse_args()
+    if args.prepare_demo:
+        prepare_demo()
+        return
     if args.web_worker:
         web_worker(args.queries, args.threads)
+        return
+    if args.demo:
+        demo_latency(args)
+        return
+    if args.recall:
+        recall_report()
         return
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("Set DATABASE_URL to a PostgreSQL database with load data (generate_load_data).")

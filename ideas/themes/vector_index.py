@@ -6,6 +6,10 @@ idea id and updated in place: a changed vector overwrites its row, a new one tak
 free row (the arrays grow by a quarter when full), a removed one is replaced by the last row.
 It keeps the same seeded random sketch as SearchIndex (a new row needs no refit): a query
 scans the 256-float sketch for `candidates` rows, then ranks those exactly, so scores are exact.
+
+Each row also holds its idea's language (a small code, 0 when unknown) and the index keeps
+the sum of the vectors of each language, so that a search can be limited to one language, or
+to all but one, and a query's language can be told from the centroids.
 """
 
 import numpy as np
@@ -14,6 +18,7 @@ from ideas.clustering.similarity import sketch_projection, top_k_similar
 
 SKETCH_DIM = 256
 CANDIDATES = 200
+UNKNOWN_LANGUAGE = 0
 
 
 class VectorIndex:
@@ -21,8 +26,12 @@ class VectorIndex:
         self.dim = dim
         self.size = 0
         self.ids = np.zeros(capacity, dtype=np.int64)
+        self.languages = np.zeros(capacity, dtype=np.int8)
         self.matrix = np.zeros((capacity, dim), dtype=np.float32)
         self.rows: dict[int, int] = {}
+        # Per language code: (sum of its vectors in float64, count). Kept on every change.
+        self.language_sums: dict[int, np.ndarray] = {}
+        self.language_counts: dict[int, int] = {}
         self.projection: np.ndarray | None = None
         self.sketch: np.ndarray | None = None
         if dim >= 2 * SKETCH_DIM:
@@ -41,54 +50,107 @@ class VectorIndex:
             return
         capacity = max(needed, capacity + capacity // 4 + 1024)
         self.ids = np.resize(self.ids, capacity)
+        self.languages = np.resize(self.languages, capacity)
         self.matrix = np.resize(self.matrix, (capacity, self.dim))
         if self.sketch is not None:
             self.sketch = np.resize(self.sketch, (capacity, SKETCH_DIM))
 
-    def upsert(self, ids: list[int], vectors: np.ndarray) -> None:
-        """Store these vectors (rows of `vectors`, L2-normalised) under these ids."""
+    def _count(self, row: int, sign: int) -> None:
+        code = int(self.languages[row])
+        if code not in self.language_sums:
+            self.language_sums[code] = np.zeros(self.dim, dtype=np.float64)
+            self.language_counts[code] = 0
+        self.language_sums[code] += sign * self.matrix[row]
+        self.language_counts[code] += sign
+
+    def upsert(
+        self, ids: list[int], vectors: np.ndarray, languages: list[int] | None = None
+    ) -> None:
+        """Store these vectors (rows of `vectors`, L2-normalised) under these ids, with their
+        languages' codes (unknown when not given)."""
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dim)
+        codes = languages if languages is not None else [UNKNOWN_LANGUAGE] * len(ids)
         self._grow(self.size + sum(1 for pk in ids if pk not in self.rows))
-        positions = []
-        for pk in ids:
+        for pk, vector, code in zip(ids, vectors, codes, strict=True):
             row = self.rows.get(pk)
             if row is None:
                 row = self.rows[pk] = self.size
                 self.ids[row] = pk
                 self.size += 1
-            positions.append(row)
-        self.matrix[positions] = vectors
-        if self.sketch is not None and self.projection is not None:
-            self.sketch[positions] = vectors @ self.projection
+            else:
+                self._count(row, -1)
+            self.matrix[row] = vector
+            self.languages[row] = code
+            self._count(row, +1)
+            if self.sketch is not None and self.projection is not None:
+                self.sketch[row] = vector @ self.projection
 
     def remove(self, ids: list[int]) -> None:
         for pk in ids:
             row = self.rows.pop(pk, None)
             if row is None:
                 continue
+            self._count(row, -1)
             last = self.size - 1
             if row != last:
                 moved = int(self.ids[last])
                 self.ids[row] = moved
                 self.matrix[row] = self.matrix[last]
+                self.languages[row] = self.languages[last]
                 if self.sketch is not None:
                     self.sketch[row] = self.sketch[last]
                 self.rows[moved] = row
             self.size = last
 
-    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """The k stored ids most similar to `query`, best first, with their cosine."""
+    def centroid(self, code: int) -> tuple[np.ndarray | None, int]:
+        """The mean vector of the rows in this language and how many there are."""
+        count = self.language_counts.get(code, 0)
+        if count <= 0:
+            return None, 0
+        return (self.language_sums[code] / count).astype(np.float32), count
+
+    def vectors(self, ids: list[int]) -> np.ndarray:
+        """The stored vectors of these ids (all held), one row each."""
+        return self.matrix[[self.rows[pk] for pk in ids]]
+
+    def search(
+        self,
+        query: np.ndarray,
+        k: int,
+        *,
+        language: int | None = None,
+        other_languages: bool = False,
+    ) -> list[tuple[int, float]]:
+        """The k stored ids most similar to `query`, best first, with their cosine.
+
+        With `language`, only the rows in that language and those of unknown language; with
+        `other_languages` too, only the rows in another known language.
+        """
         q = np.asarray(query, dtype=np.float32).reshape(-1)
-        matrix = self.matrix[: self.size]
-        if self.sketch is None or self.projection is None or self.size <= CANDIDATES:
-            found = top_k_similar(q, matrix, k=k)
+        mask: np.ndarray | None = None
+        if language is not None:
+            codes = self.languages[: self.size]
+            if other_languages:
+                mask = (codes != language) & (codes != UNKNOWN_LANGUAGE)
+            else:
+                mask = (codes == language) | (codes == UNKNOWN_LANGUAGE)
+        if mask is None and (self.sketch is None or self.size <= CANDIDATES):
+            found = top_k_similar(q, self.matrix[: self.size], k=k)
             return [
                 (int(self.ids[i]), float(s))
                 for i, s in zip(found.indices, found.scores, strict=True)
             ]
-        rough = self.sketch[: self.size] @ (q @ self.projection)
-        pool = np.argpartition(-rough, CANDIDATES - 1)[:CANDIDATES]
-        found = top_k_similar(q, matrix[pool], k=k)
+        if self.sketch is None or self.projection is None or self.size <= CANDIDATES:
+            pool = np.flatnonzero(mask) if mask is not None else np.arange(self.size)
+        else:
+            rough = self.sketch[: self.size] @ (q @ self.projection)
+            if mask is not None:
+                rough[~mask] = -np.inf
+            pool = np.argpartition(-rough, CANDIDATES - 1)[:CANDIDATES]
+            pool = pool[np.isfinite(rough[pool])]
+        if pool.size == 0:
+            return []
+        found = top_k_similar(q, self.matrix[pool], k=k)
         rows = pool[found.indices]
         # Ties broken on the id, so equal scores come back in the same order every time.
         order = np.lexsort((self.ids[rows], -found.scores))

@@ -67,3 +67,36 @@ def test_a_small_index_scans_every_vector():
     assert [pk for pk, _ in index.search(rows[1], k=5)] == full_scan(
         {10: rows[0], 30: rows[2]}, rows[1], 5
     )
+
+
+def test_a_search_limited_to_a_language_finds_what_a_scan_of_that_language_finds():
+    rng = np.random.default_rng(5)
+    dim = 600  # the sketch is used
+    index = VectorIndex(dim, capacity=16)
+    ids = list(range(1, 2 * CANDIDATES + 201))
+    vectors = unit_rows(rng, len(ids), dim)
+    codes = [1 + pk % 2 for pk in ids]  # odd ids language 2, even ids language 1
+    codes[:10] = [0] * 10  # unknown language: kept with the query's own language
+    index.upsert(ids, vectors, codes)
+    index.upsert([2], unit_rows(rng, 1, dim), [2])  # an edit that changes the language
+    codes[1] = 2
+    index.remove([3, 4])
+    held = {pk: index.matrix[index.rows[pk]] for pk in index.rows}
+    language = {pk: codes[pk - 1] for pk in index.rows}
+    for code in (1, 2):
+        members = [pk for pk in held if language[pk] == code]
+        centroid, count = index.centroid(code)
+        assert count == len(members)
+        assert centroid is not None
+        assert np.allclose(centroid, np.mean([held[pk] for pk in members], axis=0), atol=1e-5)
+    for pk in (50, 51, 120, 121):  # even ids in language 1, odd ones in language 2
+        query = held[pk] + 0.3 * unit_rows(rng, 1, dim)[0]
+        query /= np.linalg.norm(query)
+        own = index.search(query, k=5, language=1)
+        other = index.search(query, k=5, language=1, other_languages=True)
+        assert all(language[i] in (0, 1) for i, _ in own)
+        assert all(language[i] == 2 for i, _ in other)
+        # The idea the query is near comes first in its own language's list, with its cosine.
+        first = own[0] if language[pk] == 1 else other[0]
+        assert first[0] == pk
+        assert abs(first[1] - float(held[pk] @ query)) < 1e-5
