@@ -31,8 +31,13 @@ _CONTRACTION_RE = re.compile(
     r"|would|should|ai|need|must)n[’'`]?t\b"
 )
 _CANNOT_RE = re.compile(r"(?i)\bcan(?:[’'`]t|not)\b")
-_EMOTICON_RE = re.compile(r"(?<!\S)(?:[:;=][-']?[()dDpP/]|>:\(|<3|:'\()(?!\S)")
-_BUTS = frozenset({"but", "mais", "however", "cependant", "pourtant", "though"})
+_EMOTICON_RE = re.compile(r"(?<!\S)(?:[:;=][-']?[()dDpP/]|>:\(|<3|:'\(|\^\^|[xX]D)(?!\S)")
+_BUTS = frozenset(
+    {"but", "mais", "however", "cependant", "pourtant", "though", "toutefois", "neanmoins"}
+)
+# Tweets stretch words for emphasis ("trooop bien", "nuuul", "sooo good").
+_ELONGATED_RE = re.compile(r"(\w)\1{2,}")
+_LISTED = frozenset(POLARITY) | frozenset(BOOSTERS) | NEGATORS
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,15 @@ def _prepare(text: str) -> tuple[list[str], float]:
     emoji += sum(EMOJI.get(m.lower(), 0.0) for m in _EMOTICON_RE.findall(text))
     text = _CANNOT_RE.sub("can not", text)
     text = _CONTRACTION_RE.sub(lambda m: f"{m.group(1)} not", text)
-    return normalise(text).split(), emoji
+    return [_unstretch(t) for t in normalise(text).split()], emoji
+
+
+def _unstretch(token: str) -> str:
+    """ "trooop" -> "trop", "coool" -> "cool": the listed one of the two ways to shorten."""
+    if not _ELONGATED_RE.search(token):
+        return token
+    twice = _ELONGATED_RE.sub(r"\1\1", token)
+    return twice if twice in _LISTED else _ELONGATED_RE.sub(r"\1", token)
 
 
 def _emphasis(text: str) -> float:
@@ -129,7 +142,8 @@ def score_lexicon(text: str, language: Language | None = None) -> LexiconScore:
         i += 1
     # The clause after "but" carries the writer's conclusion ("slow, but it works").
     for i, token in enumerate(tokens):
-        if token in _BUTS and i < len(values):
+        contrast = token in _BUTS or (i > 0 and (tokens[i - 1], token) == ("par", "contre"))
+        if contrast and i < len(values):
             values = [v * BUT_BEFORE for v in values[:i]] + [v * BUT_AFTER for v in values[i:]]
             break
     total = (sum(values) + emoji) * _emphasis(text)

@@ -42,6 +42,20 @@ NEGATIVE = [
     "Franchement c'est lamentable",
     "Quelle galère pour faire un simple virement",
     "Ça ne marche jamais, c'est nul",
+    # General and news-style French and English (tweets, headlines, reviews), so that posts
+    # outside banking are not all pulled towards the neutral questions above.
+    "Encore une mauvaise nouvelle pour les salariés, des centaines d'emplois menacés",
+    "Quelle catastrophe, rien ne fonctionne comme promis",
+    "Scandale : ils reculent encore une fois, c'est une honte",
+    "Franchement ça me déprime, rien ne change",
+    "Grosse déception, le projet est abandonné",
+    "Les prix explosent et personne ne fait rien",
+    "Je suis dégoûté par cette décision absurde",
+    "Ils ont tout raté, quel gâchis",
+    "N'importe quoi, c'est ridicule",
+    "Histoire creuse, acteurs mauvais, je me suis ennuyé du début à la fin",
+    "Another bad news story: the plant is closing and jobs are lost",
+    "What a disaster, a waste of time and money",
 ]
 NEUTRAL = [
     "How do I change my password?",
@@ -68,6 +82,19 @@ NEUTRAL = [
     "L'agence se trouve dans le centre-ville",
     "Pouvez-vous m'envoyer un nouveau RIB ?",
     "Je souhaite modifier mon adresse postale",
+    # General and news-style French and English: announcements, events, links.
+    "Le rapport annuel est disponible sur le site",
+    "Conférence sur l'avenir des transports jeudi à Lyon",
+    "Le ministre présentera le projet de loi la semaine prochaine",
+    "Retrouvez le programme complet de la journée ici",
+    "Réunion publique prévue le 12 mars à la mairie",
+    "Nouvel article sur notre blog : les chiffres du mois",
+    "Le dossier sera examiné par le conseil municipal",
+    "Interview du directeur à lire ce matin",
+    "Les résultats de l'enquête seront publiés demain",
+    "Quelle est la différence entre ces deux offres ?",
+    "The annual report will be published next week",
+    "Read the full interview with the director here",
 ]
 POSITIVE = [
     "Thanks, great app!",
@@ -94,6 +121,19 @@ POSITIVE = [
     "Top, tout fonctionne très bien maintenant",
     "Conseiller au top, je recommande",
     "Super initiative, vraiment utile",
+    # General and news-style French and English (tweets, headlines, reviews).
+    "Bonne nouvelle : le projet est enfin lancé",
+    "Une belle initiative qui va créer des emplois dans la région",
+    "Bravo à toute l'équipe pour ce prix bien mérité",
+    "Une solution innovante et prometteuse",
+    "Félicitations pour cette belle réussite !",
+    "Trop bien, j'ai adoré cette journée",
+    "Un grand pas en avant pour tout le monde",
+    "Quel plaisir de voir ce projet aboutir",
+    "Une histoire captivante et des personnages attachants, à voir absolument",
+    "Record battu, une très belle performance",
+    "Good news: the new project is finally under way",
+    "Congratulations on a well-deserved award",
 ]
 COMPLAINT = [
     "I was charged twice and nobody answers",
@@ -120,6 +160,16 @@ COMPLAINT = [
     "Ma carte est encore refusée, pourquoi ?",
     "Mon conseiller ne me rappelle jamais",
     "Paiement refusé alors que j'ai de l'argent sur mon compte",
+    # Complaints outside banking (deliveries, travel, shops, devices), as customers write them.
+    "My package was due yesterday and it is still not here",
+    "The flight was delayed four hours and nobody told us anything",
+    "I have been on hold for an hour, this is a joke",
+    "The phone you sold me broke after two days and you refuse to replace it",
+    "Wrong order again and customer service ignores my emails",
+    "No internet at home since Monday and still no technician",
+    "Colis toujours pas livré alors qu'il devait arriver hier",
+    "Train encore supprimé sans la moindre information",
+    "Produit cassé au bout de deux jours et le SAV ne répond pas",
 ]
 NOT_COMPLAINT = [
     "How do I change my password?",
@@ -146,6 +196,22 @@ NOT_COMPLAINT = [
     "Idée : pouvoir choisir le visuel de sa carte",
     "Quel est le meilleur moyen d'épargner pour un achat immobilier ?",
     "Bonne idée, je vote pour",
+    # Requests for something new: an ideas portal is full of them, often with a past
+    # annoyance as the reason, and they are not complaints.
+    "It would be great to split a restaurant bill with friends in the app",
+    "Let me choose my own PIN code in the app",
+    "Add a chart showing how my savings grow over the year",
+    "Offer cashback at partner shops",
+    "I lost an hour looking for my IBAN last week, a share button would help",
+    "When my phone battery is dead I cannot pay, a backup option would be useful",
+    "Ce serait pratique de pouvoir partager une dépense entre amis",
+    "Pouvoir choisir son code PIN depuis l'appli",
+    "Ajouter un graphique de l'évolution de mon épargne",
+    "Proposer du cashback chez les commerçants partenaires",
+    "J'ai perdu du temps à chercher mon RIB, un bouton pour le partager serait utile",
+    "Quand mon téléphone est déchargé je ne peux plus payer, il faudrait une solution de secours",
+    "Can't wait for the weekend with friends",
+    "Vivement les vacances !",
 ]
 
 

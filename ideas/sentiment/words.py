@@ -57,6 +57,18 @@ POLARITY: dict[str, float] = {
     **_scored("triste dommage pire frais cher chere chers cheres ennuyeux nullite", -1.5),
     **_scored("plainte reclamation mal", -1.0),
     **_scored("terrible", -2.0),
+    # --- French, general and tweet vocabulary (news, opinions, reviews; accents folded)
+    **_scored("succes reussite victoire gagne heureux heureuse plaisir bonheur joie espoir", 1.8),
+    **_scored("beau belle beaux belles fier fiere bienvenue bienvenu progres prometteur", 1.6),
+    **_scored("innovant innovante impeccable nickel kiffe merveille vive", 1.6),
+    **_scored("felicite soutien encourageant passionnant captivant drole emouvant", 1.8),
+    **_scored("mdr lol ptdr", 1.0),
+    **_scored("menace menaces menace danger dangereux grave inquietant inquiete peur", -1.6),
+    **_scored("crise mort morts victime victimes accident perte chomage licenciement", -1.6),
+    **_scored("fermeture gaspillage destruction detruit pollution polemique conflit", -1.3),
+    **_scored("violence absurde ridicule stupide malheureusement helas mensonge", -1.8),
+    **_scored("mediocre navrant insupportable bacle galere gachis chiant relou", -2.0),
+    **_scored("degoute deprime ennui ennuie decevoir merde bof", -2.0),
 }
 
 # Words that flip (and soften) the polarity of the next few words.
@@ -109,6 +121,11 @@ IDIOMS: dict[tuple[str, str], float] = {
     ("well", "done"): 2.0,
     ("top", "notch"): 2.5,
     ("ras", "le"): -2.0,
+    ("stopped", "working"): -2.0,
+    ("stopped", "work"): -2.0,
+    ("stops", "working"): -2.0,
+    ("marche", "jamais"): -2.0,
+    ("marche", "mal"): -2.0,
 }
 
 # Words that suggest a breach of expectations (a complaint), whatever the tone.
@@ -121,7 +138,7 @@ COMPLAINT_CUES: frozenset[str] = _words(
     toujours encore attends attente attendre rembourse remboursement rembourser preleve
     prelevement deux personne inadmissible inacceptable scandale scandaleux plainte reclamation
     bloque bloquee perdu panne plante erreur refuse refusee depuis jamais heures jours semaines
-    marre honte arnaque
+    marre honte arnaque retard retards
     """
 )
 
@@ -129,6 +146,6 @@ COMPLAINT_CUES: frozenset[str] = _words(
 EMOJI: dict[str, float] = {
     **_scored("😀 😃 😄 😁 😊 🙂 😍 🥰 😘 👍 👌 🎉 💯 🙏 👏 ✨ 💪 😎 🤩 ❤ ♥ 💙 💚 😂 🤗 ☺", 2.0),
     **_scored("😡 😠 🤬 😤 😢 😭 😞 😒 🙄 👎 💩 😩 😫 😣 😖 😔 😕 🙁 ☹ 😱 🤮 😑", -2.0),
-    **_scored(":) :-) :d :-d ;) ;-) <3 =) :p", 1.8),
+    **_scored(":) :-) :d :-d ;) ;-) <3 =) :p ^^ xd", 1.8),
     **_scored(":( :-( :'( >:( :/ :-/ =(", -1.8),
 }
