@@ -22,12 +22,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import AuditAction, AuditEntry
 from accounts.models import ApiToken, Consent, ConsentDocument, User
 from accounts.roles import user_holds_staff_role
 from accounts.sanctions import end_sessions
 from community.models import (
-    AuditAction,
-    AuditEntry,
     BadgeAward,
     Comment,
     ComplaintCase,

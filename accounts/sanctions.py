@@ -8,23 +8,24 @@ ids it hid in the member's audit entry, so reinstating restores exactly those it
 that a moderator had hidden before, or hid again afterwards, for another reason.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import AuditAction, AuditEntry, audit_record
 from accounts.events import MemberSanctioned
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT, user_holds_staff_role
-from community.models import AuditAction, AuditEntry, Comment, Flag
-from community.moderation.audit import audit_record
+from community.models import Comment, Flag
 from config.outbox.events import record
 from ideas.models import Idea
 
@@ -168,10 +169,32 @@ def _recorded(
 # --- Hiding and restoring the member's content ---------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ContentModeration:
+    """How an item is hidden and shown again: moderation's own actions, which keep counts, flags,
+    notifications and the audit log right. They live in the community app, above this one, which
+    hands them over from its AppConfig.ready (`content_moderation_register`)."""
+
+    hide: Callable[..., bool]  # (actor, idea, reason, comment=None) -> whether it changed
+    restore: Callable[..., bool]
+
+
+_content_moderation: list[ContentModeration] = []
+
+
+def content_moderation_register(moderation: ContentModeration) -> None:
+    _content_moderation[:] = [moderation]
+
+
+def _moderation() -> ContentModeration:
+    if not _content_moderation:
+        raise ImproperlyConfigured("no content moderation registered (community app missing?)")
+    return _content_moderation[0]
+
+
 def _hide_content(*, actor: User, member: User, reason: str) -> dict[str, list[int]]:
     """Hide the member's ideas and shown comments; returns the ids this call hid."""
-    from community.moderation.services import content_hide
-
+    content_hide = _moderation().hide
     hidden: dict[str, list[int]] = {"hidden_ideas": [], "hidden_comments": []}
     # Posts waiting for a moderator are not public: they stay waiting (hiding them would clear
     # pending_at, and reinstating would then publish them without approval).
@@ -200,8 +223,7 @@ def _sanction_entries(member: User) -> QuerySet[AuditEntry]:
 def _restore_content(*, actor: User, member: User, reason: str) -> dict[str, list[int]]:
     """Show again what the sanctions since the last reinstatement hid, and only that: an item
     hidden after the sanction (hidden_at later than its entry) was hidden for another reason."""
-    from community.moderation.services import content_restore
-
+    content_restore = _moderation().restore
     restored: dict[str, list[int]] = {"restored_ideas": [], "restored_comments": []}
     for entry in _sanction_entries(member).order_by("pk"):
         ideas = Idea.objects.filter(

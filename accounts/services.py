@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.profile_texts import ensure_profile_texts_allowed
 
@@ -90,9 +91,6 @@ def role_change_record(
 ) -> bool:
     """Write a ROLE_CHANGE audit entry when `before` and `after` differ; returns whether it did.
     Written by the Django admin's user form (accounts.admin)."""
-    from community.models import AuditAction
-    from community.moderation.audit import audit_record
-
     if before == after:
         return False
     audit_record(

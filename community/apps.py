@@ -24,5 +24,11 @@ class CommunityConfig(AppConfig):
         # Names on cards and the leaderboard; not a sign-in (last_login) nor a password change.
         watch(get_user_model(), quiet_fields=("last_login", "password"))
 
+        # A sanction hides and restores a member's posts with moderation's own actions.
+        from accounts.sanctions import ContentModeration, content_moderation_register
+        from community.moderation.services import content_hide, content_restore
+
+        content_moderation_register(ContentModeration(hide=content_hide, restore=content_restore))
+
         # Subscribes this app's consumers of events (config.outbox), after the ideas app's.
         from community import consumers  # noqa: F401

@@ -2,18 +2,13 @@
 ideas, votes and comments is a consumer of their events (community/consumers.py)."""
 
 from celery import shared_task
-from django.db import OperationalError
 
 from community.models import Campaign
 from community.notifications import emailing
+
+# Registered under its first name, community.tasks.email_notification (queued tasks keep it).
+from community.notifications.tasks import TRANSIENT, email_notification  # noqa: F401
 from community.recognition import services as recognition
-
-TRANSIENT = (OperationalError, OSError)
-
-
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
-def email_notification(notification_id: int) -> bool:
-    return emailing.email_notification_now(notification_id=notification_id)
 
 
 @shared_task

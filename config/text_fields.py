@@ -108,7 +108,7 @@ EXEMPT = {
     "community.Flag.note": "a report's note to the moderators, " + _STAFF_ONLY,
     "community.AuditEntry.target_type": _CODE,
     "community.AuditEntry.summary": "ids, lengths and staff's reasons, never members' text "
-    "(community.moderation.audit); admins only",
+    "(accounts.audit); admins only",
     "community.VoteRing.fingerprint": _CODE,
     "community.Notification.key": _CODE,
     "community.Notification.title": "written by the code from masked texts (titles of ideas)",

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.roles import user_answers_officially
 from accounts.sanctions import ensure_can_participate
@@ -69,7 +70,7 @@ def idea_create(
             campaign=campaign,
         )
     )
-    from community.moderation.premoderation import needs_premoderation
+    from community.moderation.waiting import needs_premoderation
 
     with transaction.atomic():
         if needs_premoderation(author=author, category=category, campaign=campaign):
@@ -105,7 +106,7 @@ def idea_update(
     ensure_can_participate(editor)  # suspended and banned members cannot edit either
     if not idea_can_edit(idea=idea, user=editor):
         raise PermissionDenied(_("This idea can no longer be edited."))
-    from community.moderation.premoderation import edit_needs_premoderation
+    from community.moderation.waiting import edit_needs_premoderation
 
     masked = mask_texts(model=Idea, language=language, title=title, body=body)
     idea.title, idea.body, idea.category, idea.language = (
@@ -224,9 +225,6 @@ def idea_change_status(*, idea: Idea, actor: User, to_status: str, response: str
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
         # Imported here: the community app builds on ideas, not the other way round.
-        from community.models import AuditAction
-        from community.moderation.audit import audit_record
-
         audit_record(
             actor=actor,
             action=AuditAction.STATUS_CHANGE,

@@ -17,7 +17,8 @@ from community.campaigns.selectors import campaigns_open
 from community.comments.forms import CommentForm
 from community.comments.selectors import comment_position, comments_for_idea
 from community.complaints.views import idea_or_complaint
-from community.moderation.forms import RESTORE_ACTIONS, FlagForm
+from community.moderation.actions import HIDDEN, buttons
+from community.moderation.forms import FlagForm
 from community.notifications.follows import follows_idea
 from config.network import client_network
 from config.page_cache import anonymous_page
@@ -123,7 +124,7 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "idea": idea,
             "comments": _comments_page(request, idea),
             "flag_form": FlagForm(auto_id=False) if request.user.is_authenticated else None,
-            "restore_actions": RESTORE_ACTIONS,
+            "restore_actions": buttons(HIDDEN),
         }
         response = render(request, "ideas/_comments_page.html", context)
     else:
@@ -156,7 +157,7 @@ def _detail_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[s
         "can_answer": is_staff,
         "following": follows_idea(user=user, idea=idea),
         "flag_form": FlagForm(auto_id=False) if user.is_authenticated else None,
-        "restore_actions": RESTORE_ACTIONS,
+        "restore_actions": buttons(HIDDEN),
         "merged_from": selectors.ideas_merged_into(idea=idea),
     }
     if is_staff:

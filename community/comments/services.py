@@ -7,11 +7,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.roles import MODERATE_COMMENTS
 from accounts.sanctions import ensure_can_participate
 from community.events import CommentPosted, CommentRemoved
 from community.models import Comment
+from community.moderation.waiting import comment_needs_premoderation, edit_needs_premoderation
+from community.notifications.follows import idea_followed_by
+from community.notifications.services import notifications_withdraw_for_comment
+from community.recognition.services import forget_comment
 from config.outbox.events import record
 from ideas.models import Idea
 from ideas.pii_services import mask_texts, masked_record
@@ -19,21 +24,21 @@ from ideas.ranking import trending_score_after
 from ideas.rendering import render_markdown
 
 
-def _count(idea_id: int, delta: int) -> None:
+def comment_count_add(idea_id: int, delta: int) -> None:
+    """Move the idea's count of shown comments (and its trending score) by `delta`; also called
+    by moderation when it restores or approves a comment."""
     Idea.objects.filter(pk=idea_id).update(
         comment_count=F("comment_count") + delta,
         trending_score=trending_score_after(comment_delta=delta),
     )
 
 
-def _take_down(comment: Comment, actor: User) -> str:
+def comment_take_down(comment: Comment, actor: User) -> str:
     """Mark a comment removed, once even if two people click at the same time, keeping
     comment_count right: a comment still waiting for a moderator was never counted, and it
     leaves the waiting list, and the notifications quoting it go with it
     (community.notifications.services). Returns "pending" or "shown" (what it was), or "" if it was
     already removed."""
-    from community.notifications.services import notifications_withdraw_for_comment
-
     now = timezone.now()
     shown = Comment.objects.filter(pk=comment.pk, removed_at__isnull=True)
     if shown.filter(pending_at__isnull=False).update(
@@ -41,7 +46,7 @@ def _take_down(comment: Comment, actor: User) -> str:
     ):
         was = "pending"
     elif shown.update(removed_at=now, removed_by=actor):
-        _count(comment.idea_id, -1)
+        comment_count_add(comment.idea_id, -1)
         was = "shown"
     else:
         return ""
@@ -83,9 +88,6 @@ def comment_create(
     The idea's row is locked before the check, so a moderator hiding it at the same moment
     either comes first (and the comment is refused) or waits for it (and then withdraws its
     notifications, community.notifications.services)."""
-    from community.moderation.premoderation import comment_needs_premoderation
-    from community.notifications.follows import idea_followed_by
-
     ensure_can_participate(author)  # suspended and banned members cannot comment
     refusal = comment_refusal(idea=Idea.objects.select_for_update().get(pk=idea.pk))
     if refusal:
@@ -112,7 +114,7 @@ def comment_create(
     masked_record(masked=masked, idea=idea, comment=comment)
     idea_followed_by(user=author, idea=idea)
     if not comment.is_pending:
-        _count(idea.pk, +1)
+        comment_count_add(idea.pk, +1)
         record(CommentPosted(comment_id=comment.pk, idea_id=idea.pk))
     return comment
 
@@ -135,8 +137,6 @@ def comment_update(*, comment: Comment, editor: User, body: str) -> Comment:
 
     The row is locked first, so a moderator approving or removing it at the same moment either
     finishes before (and the edit sees it) or waits for the edit."""
-    from community.moderation.premoderation import edit_needs_premoderation
-
     ensure_can_participate(editor)  # suspended and banned members cannot edit either
     locked = Comment.objects.select_for_update().filter(pk=comment.pk)
     state = locked.values("pending_at", "removed_at").first()
@@ -153,7 +153,7 @@ def comment_update(*, comment: Comment, editor: User, body: str) -> Comment:
         # (comment_approve counts it again and runs what a new comment triggers).
         comment.pending_at = timezone.now()
         fields.append("pending_at")
-        _count(comment.idea_id, -1)
+        comment_count_add(comment.idea_id, -1)
     comment.save(update_fields=fields)
     masked_record(masked=masked, idea=comment.idea, comment=comment)
     return comment
@@ -163,9 +163,6 @@ def comment_update(*, comment: Comment, editor: User, body: str) -> Comment:
 def comment_remove(*, comment: Comment, actor: User) -> None:
     """Authors delete their own comments; moderators remove anyone's, leaving a trace. Either
     way, notifications quoting it go (`notifications_withdraw_for_comment`)."""
-    from community.notifications.services import notifications_withdraw_for_comment
-    from community.recognition.services import forget_comment
-
     if not comment_can_remove(comment=comment, user=actor):
         raise PermissionDenied(_("You cannot remove this comment."))
     comment_id = comment.pk
@@ -176,19 +173,16 @@ def comment_remove(*, comment: Comment, actor: User) -> None:
         rows = Comment.objects.select_for_update().filter(pk=comment.pk)
         counted = rows.filter(pending_at__isnull=True, removed_at__isnull=True).exists()
         if rows.delete()[0] and counted:
-            _count(comment.idea_id, -1)
+            comment_count_add(comment.idea_id, -1)
         forget_comment(comment_id=comment_id)
         notifications_withdraw_for_comment(comment_id=comment_id)
         record(CommentRemoved(comment_id=comment_id, idea_id=comment.idea_id))
         return
     # Removed (by a moderator, or by its author when others replied to it): the row stays so
     # the thread holds together, the text is hidden.
-    if _take_down(comment, actor):
+    if comment_take_down(comment, actor):
         forget_comment(comment_id=comment_id)
         if comment.author_id != actor.pk:
-            from community.models import AuditAction
-            from community.moderation.audit import audit_record
-
             audit_record(
                 actor=actor,
                 action=AuditAction.COMMENT_REMOVE,

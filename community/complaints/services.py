@@ -21,19 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require_permission
+from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT, users_with_permission
 from community.complaints import deadlines as complaint_deadlines
 from community.events import ComplaintOpened
-from community.models import (
-    AuditAction,
-    ComplaintCase,
-    ComplaintStatus,
-    ContentSentiment,
-    NotificationKind,
-)
+from community.models import ComplaintCase, ComplaintStatus, ContentSentiment, NotificationKind
 from community.models.complaints import REFERENCE_PREFIX
-from community.moderation.audit import audit_record
+from community.moderation.services import content_hide
 from community.notifications import services as notifications
 from config.outbox.events import record
 from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Idea, Language
@@ -200,8 +195,6 @@ def complaint_from_idea(*, actor: User, idea: Idea, note: str = "") -> Complaint
     """A moderator finds that a public idea is a personal complaint: a private case opens for its
     author (deadlines from when the idea was posted, when the member first complained), the idea
     is hidden with the case's reference as reason, and the author is told where it went."""
-    from community.moderation.services import content_hide
-
     require_permission(actor, MODERATE_CONTENT)
     idea = Idea.objects.select_for_update(of=("self",)).select_related("author").get(pk=idea.pk)
     if ComplaintCase.objects.filter(origin_idea=idea).exists():

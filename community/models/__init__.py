@@ -1,13 +1,13 @@
 """Community: comments, follows, notifications, campaigns and recognition."""
 
+# The audit log's code is in accounts (every app writes it); its table is this app's.
+from accounts.audit import AuditEntry
 from community.models.campaigns import Campaign, CampaignResults
 from community.models.comments import COMMENT_MAX_LENGTH, Comment
 from community.models.complaints import ComplaintCase, ComplaintStatus
 from community.models.follows import Follow
 from community.models.moderation import (
     FLAG_NOTE_MAX_LENGTH,
-    AuditAction,
-    AuditEntry,
     Flag,
     FlagReason,
     FlagResolution,
@@ -26,7 +26,6 @@ from community.models.sentiment import ContentSentiment, SentimentLabel
 __all__ = [
     "COMMENT_MAX_LENGTH",
     "FLAG_NOTE_MAX_LENGTH",
-    "AuditAction",
     "AuditEntry",
     "BadgeAward",
     "BadgeCode",

@@ -1,4 +1,4 @@
-"""Flags raised by members, and the audit log of what staff did."""
+"""Flags raised by members, and vote rings the worker found. The audit log is accounts.audit."""
 
 from django.conf import settings
 from django.db import models
@@ -67,54 +67,6 @@ class Flag(models.Model):
     def __str__(self) -> str:
         target = f"comment {self.comment_id}" if self.comment_id else f"idea {self.idea_id}"
         return f"{self.reporter_id} flags {target}: {self.reason}"
-
-
-class AuditAction(models.TextChoices):
-    STATUS_CHANGE = "status_change", _("Status changed")
-    IDEA_HIDE = "idea_hide", _("Idea hidden")
-    IDEA_RESTORE = "idea_restore", _("Idea restored")
-    COMMENT_HIDE = "comment_hide", _("Comment hidden")
-    COMMENT_RESTORE = "comment_restore", _("Comment restored")
-    COMMENT_REMOVE = "comment_remove", _("Comment removed by a moderator")
-    FLAGS_DISMISS = "flags_dismiss", _("Flags dismissed")
-    THEME_UPDATE = "theme_update", _("Theme edited")
-    IDEA_APPROVE = "idea_approve", _("Idea approved")
-    COMMENT_APPROVE = "comment_approve", _("Comment approved")
-    IDEA_MERGE = "idea_merge", _("Ideas merged")
-    MEMBER_SUSPEND = "member_suspend", _("Member suspended")
-    MEMBER_BAN = "member_ban", _("Member banned")
-    MEMBER_REINSTATE = "member_reinstate", _("Member reinstated")
-    VOTES_DISCOUNT = "votes_discount", _("Votes discounted")
-    VOTES_RESTORE = "votes_restore", _("Discounted votes restored")
-    VOTE_RING_DISMISS = "vote_ring_dismiss", _("Vote ring dismissed")
-    ROLE_CHANGE = "role_change", _("Roles changed")
-    COMPLAINT_ACKNOWLEDGE = "complaint_acknowledge", _("Complaint acknowledged")
-    COMPLAINT_ANSWER = "complaint_answer", _("Complaint answered")
-    COMPLAINT_CONVERT = "complaint_convert", _("Idea turned into a complaint")
-
-
-class AuditEntry(models.Model):
-    """What a staff member did, kept as written: the site offers no way to edit or delete it."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    action = models.CharField(_("action"), max_length=24, choices=AuditAction.choices)
-    target_type = models.CharField(_("target type"), max_length=20)
-    target_id = models.PositiveBigIntegerField(_("target id"))
-    summary = models.CharField(_("summary"), max_length=300)
-    before = models.JSONField(_("before"), default=dict, blank=True)
-    after = models.JSONField(_("after"), default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit entries")
-        indexes = [models.Index(fields=["action", "-created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
 
 
 class VoteRingStatus(models.TextChoices):

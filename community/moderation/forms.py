@@ -1,13 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from community.models import FLAG_NOTE_MAX_LENGTH, AuditAction, FlagReason
-
-# The buttons offered for an item: (action in the URL, label).
-QUEUE_ACTIONS = [("hide", _("Hide")), ("dismiss", _("Dismiss the reports"))]
-RESTORE_ACTIONS = [("restore", _("Restore"))]
-# For an item waiting for a moderator (pre-moderation); rejecting hides it, with a reason.
-PENDING_ACTIONS = [("approve", _("Approve")), ("reject", _("Reject"))]
+from accounts.audit import audit_type_choices
+from community.models import FLAG_NOTE_MAX_LENGTH, FlagReason
 
 
 class FlagForm(forms.Form):
@@ -42,4 +37,4 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["action"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("All actions")), *AuditAction.choices]
+        field.choices = [("", _("All actions")), *audit_type_choices()]

@@ -21,18 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require_permission
+from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT
-from community.models import (
-    AuditAction,
-    Comment,
-    ContentSentiment,
-    Flag,
-    FlagResolution,
-    Follow,
-    VoteRing,
-)
-from community.moderation.audit import audit_record
+from community.models import Comment, ContentSentiment, Flag, FlagResolution, Follow, VoteRing
 from community.notifications.services import notify_merged
 from config.outbox.events import record
 from ideas.events import IdeaMerged

@@ -10,7 +10,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from community.models import Comment, Flag, FlagReason
-from community.moderation.premoderation import authors_with_approved_posts, published_by_a_moderator
+from community.moderation.waiting import authors_with_approved_posts, published_by_a_moderator
 from ideas.models import Idea
 
 

@@ -10,11 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require_permission
+from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT
 from accounts.sanctions import ensure_can_report
-from community.models import AuditAction, Comment, Flag, FlagResolution
-from community.moderation.audit import audit_record
+from community.comments.services import comment_count_add, comment_take_down
+from community.models import Comment, Flag, FlagResolution
+from community.notifications.services import notifications_withdraw_for_idea
+from community.recognition.services import forget_comment
 from config.outbox.events import record
 from ideas.events import IdeaHidden, IdeaRestored
 from ideas.models import Idea
@@ -93,10 +96,6 @@ def content_hide_outcome(
     """`content_hide`, also saying whether the item was waiting for a moderator when this very
     update hid it: (hidden, was_pending). Decided by the conditional update itself, so a
     moderator approving at the same moment cannot make it wrong."""
-    from community.comments.services import _take_down
-    from community.notifications.services import notifications_withdraw_for_idea
-    from community.recognition.services import forget_comment
-
     reason = _check(actor=actor, idea=idea, comment=comment, reason=reason)
     target: models.Model
     now = timezone.now()
@@ -118,7 +117,7 @@ def content_hide_outcome(
             record(IdeaHidden(idea_id=idea.pk))
         action, target = AuditAction.IDEA_HIDE, idea
     else:
-        was = _take_down(comment, actor)
+        was = comment_take_down(comment, actor)
         changed, was_pending = bool(was), was == "pending"
         if changed:
             forget_comment(comment_id=comment.pk)
@@ -146,8 +145,6 @@ def content_restore(
 ) -> bool:
     """Show a hidden idea, or a comment a moderator removed, again. Returns whether it changed.
     Points for a restored comment are not given back."""
-    from community.comments.services import _count
-
     reason = _check(actor=actor, idea=idea, comment=comment, reason=reason)
     target: models.Model
     if comment is None:
@@ -168,7 +165,7 @@ def content_restore(
             .update(removed_at=None, removed_by=None)
         )
         if changed:
-            _count(idea.pk, +1)
+            comment_count_add(idea.pk, +1)
             comment.removed_at = comment.removed_by = None
         action, target = AuditAction.COMMENT_RESTORE, comment
     if changed:

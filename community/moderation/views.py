@@ -1,7 +1,5 @@
 """Flags from members, the moderators' queue, and the admins' audit log."""
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,25 +8,18 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts import audit
 from accounts.access import authenticated_user, require_permission
 from accounts.roles import CHANGE_IDEA_STATUS, MODERATE_CONTENT, VIEW_AUDIT
 from community.comments import selectors
 from community.models import Comment
-from community.moderation import audit, premoderation
 from community.moderation import needs_answer as needs_answer_selectors
 from community.moderation import selectors as moderation_selectors
 from community.moderation import services as moderation_services
-from community.moderation.forms import (
-    PENDING_ACTIONS,
-    QUEUE_ACTIONS,
-    ApproveForm,
-    AuditFilterForm,
-    FlagForm,
-    ModerationActionForm,
-)
+from community.moderation.actions import ACTIONS, PENDING, QUEUE, buttons
+from community.moderation.forms import AuditFilterForm, FlagForm
 from config.ratelimit import rate_limit
 from ideas.models import Idea
 from ideas.selectors import idea_get_for_user
@@ -38,25 +29,6 @@ QUEUE_PAGE_SIZE = 25
 PENDING_SHOWN = 25
 NEEDS_ANSWER_PAGE_SIZE = 25
 AUDIT_PAGE_SIZE = 50
-
-ACTIONS: dict[str, Callable[..., object]] = {
-    "hide": moderation_services.content_hide,
-    "restore": moderation_services.content_restore,
-    "dismiss": moderation_services.flags_dismiss,
-    "approve": premoderation.content_approve,
-    # Rejecting a waiting item hides it and tells its author why
-    # (community.moderation.premoderation).
-    "reject": premoderation.content_reject,
-}
-# Every action asks for a reason, except approving (an optional note).
-ACTION_FORMS: dict[str, type[ModerationActionForm]] = {"approve": ApproveForm}
-DONE_MESSAGES = {
-    "hide": gettext_lazy("The item is hidden."),
-    "restore": gettext_lazy("The item is shown again."),
-    "dismiss": gettext_lazy("The flags were dismissed."),
-    "approve": gettext_lazy("Approved: it is public now."),
-    "reject": gettext_lazy("Rejected: it is hidden."),
-}
 
 
 def _flag(request: HttpRequest, idea: Idea, comment: Comment | None) -> HttpResponse:
@@ -105,9 +77,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "items": items,
-        "item_actions": QUEUE_ACTIONS,
+        "item_actions": buttons(QUEUE),
         "pending": moderation_selectors.pending_queue(limit=PENDING_SHOWN),
-        "pending_actions": PENDING_ACTIONS,
+        "pending_actions": buttons(PENDING),
     }
     return render(request, "moderation/queue.html", context)
 
@@ -128,10 +100,11 @@ def needs_answer(request: HttpRequest) -> HttpResponse:
 def _act(request: HttpRequest, action: str, idea: Idea, comment: Comment | None) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
-    form = ACTION_FORMS.get(action, ModerationActionForm)(request.POST)
+    entry = ACTIONS[action]
+    form = entry.form(request.POST)
     if form.is_valid():
         try:
-            ACTIONS[action](
+            entry.service(
                 actor=authenticated_user(request),
                 idea=idea,
                 comment=comment,
@@ -140,7 +113,7 @@ def _act(request: HttpRequest, action: str, idea: Idea, comment: Comment | None)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, str(DONE_MESSAGES[action]))
+            messages.success(request, str(entry.done))
             target = request.POST.get("next", "")
             if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
                 target = "moderation:queue"

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from community.models import Delivery, Notification
-from community.notifications.services import delivery_for, preferences_for, unsubscribe_url
+from community.notifications.preferences import delivery_for, preferences_for, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 

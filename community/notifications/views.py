@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import authenticated_user
 from community.models import Notification, NotificationKind
-from community.notifications import follows
+from community.notifications import follows, preferences
 from community.notifications import services as notifications
 from community.notifications.forms import PreferencesForm
 from ideas.models import Category
@@ -79,16 +79,16 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     if request.method == "POST":
-        form = PreferencesForm(request.POST, kinds=notifications.kinds_for(user=user))
+        form = PreferencesForm(request.POST, kinds=preferences.kinds_for(user=user))
         if form.is_valid():
-            notifications.preferences_update(user=user, choices=form.cleaned_data)
+            preferences.preferences_update(user=user, choices=form.cleaned_data)
             messages.success(request, _("Your notification settings were saved."))
             return redirect("community:preferences")
         status = 400
     else:
         form = PreferencesForm(
-            initial=notifications.preferences_for(user=user),
-            kinds=notifications.kinds_for(user=user),
+            initial=preferences.preferences_for(user=user),
+            kinds=preferences.kinds_for(user=user),
         )
         status = 200
     return render(request, "community/preferences.html", {"form": form}, status=status)
@@ -98,7 +98,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """No login needed: the signed token says who and what. GET asks, POST does it."""
     if request.method == "POST":
-        done = notifications.unsubscribe_with_token(token)
+        done = preferences.unsubscribe_with_token(token)
         if done is None:
             return render(request, "community/unsubscribe.html", {"invalid": True}, status=400)
         _user, kind = done

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext
 
+from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from ideas.clustering import assign_to_themes
 from ideas.models import Idea, Theme, ThemeMembership
@@ -56,9 +57,6 @@ def idea_embed_and_assign(*, idea: Idea) -> ThemeMembership | None:
 def theme_update(*, theme: Theme, editor: User, name: str, note: str, status: str) -> Theme:
     """Product managers rename, annotate and set the status of a theme; runs keep these."""
     # Imported here: the community app builds on ideas, not the other way round.
-    from community.models import AuditAction
-    from community.moderation.audit import audit_record
-
     before = {"name": theme.name, "note": theme.note, "status": theme.status}
     theme.name, theme.note, theme.status = name.strip(), note.strip(), status
     theme.full_clean(exclude=["first_run", "last_run", "representative_idea", "centroid"])

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.adapters import SocialAccountAdapter
+from accounts.audit import AuditAction, audit_record
 from accounts.mfa import mfa_enrol
 from accounts.models import Consent, User
 from accounts.privacy import (
@@ -33,7 +34,6 @@ from accounts.tokens import token_create
 from community.comments.services import comment_create
 from community.complaints.services import complaint_open
 from community.models import (
-    AuditAction,
     BadgeAward,
     Comment,
     FlagReason,
@@ -43,10 +43,10 @@ from community.models import (
     NotificationPreference,
     PointsEntry,
 )
-from community.moderation.audit import audit_record
 from community.moderation.services import flag_create
 from community.notifications.follows import category_followed_by
-from community.notifications.services import notify_comment, preferences_update
+from community.notifications.preferences import preferences_update
+from community.notifications.services import notify_comment
 from community.recognition.services import recognise_idea
 from ideas.models import Idea, Vote
 from ideas.services import idea_create, vote_set

@@ -4,8 +4,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts import roles
+from accounts.audit import AuditAction, AuditEntry
 from accounts.models import User
-from community.models import AuditAction, AuditEntry
 
 
 def fresh(user: User) -> User:

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import sanctions
+from accounts.audit import AuditAction, AuditEntry
 from accounts.models import User
 from community.comments import services
-from community.models import AuditAction, AuditEntry, Comment, Flag
+from community.models import Comment, Flag
 from community.moderation import services as moderation_services
 from ideas.models import Idea, Vote
 from ideas.services import idea_create, vote_set

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require_permission
+from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT
-from community.models import AuditAction, VoteRing, VoteRingStatus
-from community.moderation.audit import audit_record
+from community.models import VoteRing, VoteRingStatus
 from community.moderation.vote_rings import detector as vote_rings
 from config.outbox.events import record
 from ideas.events import VotesChanged

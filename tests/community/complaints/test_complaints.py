@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from accounts.audit import AuditAction, AuditEntry
 from community.campaigns.demo import seed_complaints
 from community.comments import services
 from community.complaints import services as complaints
@@ -23,8 +24,6 @@ from community.complaints.deadlines import (
     reminder_horizon,
 )
 from community.models import (
-    AuditAction,
-    AuditEntry,
     ComplaintCase,
     ComplaintStatus,
     ContentSentiment,
@@ -579,7 +578,7 @@ def test_answering_needs_a_text_is_audited_and_tells_the_member(
 def test_the_email_follows_the_members_preference(
     case, alice, moderator, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from community.notifications.services import preferences_update
+    from community.notifications.preferences import preferences_update
 
     preferences_update(user=alice, choices={NotificationKind.COMPLAINT_ANSWERED: "off"})
     with django_capture_on_commit_callbacks(execute=True):

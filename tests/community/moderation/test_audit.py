@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import AuditAction, AuditEntry
 from community.comments import services
-from community.models import AuditAction, AuditEntry, VoteRing
+from community.models import VoteRing
 from community.moderation import services as moderation_services
 from ideas.models import Status
 from ideas.services import idea_change_status

@@ -6,10 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import AuditAction, AuditEntry
 from community.comments.services import comment_create
 from community.models import (
-    AuditAction,
-    AuditEntry,
     Comment,
     Delivery,
     Flag,

@@ -6,11 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import AuditAction, AuditEntry
 from community.comments import services
 from community.comments.selectors import comments_by_author
 from community.models import (
-    AuditAction,
-    AuditEntry,
     Campaign,
     Comment,
     ContentSentiment,

@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from community.models import AuditAction, AuditEntry, PointsEntry, VoteRing, VoteRingStatus
+from accounts.audit import AuditAction, AuditEntry
+from community.models import PointsEntry, VoteRing, VoteRingStatus
 from community.moderation.vote_rings import services as vote_ring_services
 from community.moderation.vote_rings.detector import VoteRecord, find_vote_rings
 from community.recognition import services as recognition

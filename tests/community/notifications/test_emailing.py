@@ -80,7 +80,7 @@ def test_the_sweep_sends_an_owed_email_that_was_never_queued_but_not_a_fresh_one
 
 
 def test_an_email_the_person_no_longer_wants_is_no_longer_owed(owed):
-    from community.notifications.services import preferences_update
+    from community.notifications.preferences import preferences_update
 
     preferences_update(user=owed.recipient, choices={"status_change": "off"})
     assert emailing.emails_owed_send() == 0

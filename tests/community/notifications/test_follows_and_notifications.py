@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from community.comments.services import comment_create
 from community.models import Delivery, Follow, Notification, NotificationPreference
-from community.notifications import emailing
+from community.notifications import emailing, preferences
 from community.notifications import services as notifications
 from community.notifications.follows import follows_category, follows_idea
 from ideas.models import Status
@@ -156,7 +156,7 @@ def test_nobody_opens_someone_elses_notification(
 def test_preferences_accept_only_known_values(client, bob):
     client.force_login(bob)
     url = reverse("community:preferences")
-    good = {kind: "off" for kind in notifications.preferences_for(user=bob)}
+    good = {kind: "off" for kind in preferences.preferences_for(user=bob)}
     assert client.post(url, good).status_code == 302
     assert set(
         NotificationPreference.objects.filter(user=bob).values_list("delivery", flat=True)
@@ -166,13 +166,13 @@ def test_preferences_accept_only_known_values(client, bob):
     assert response.status_code == 400
     assert response.context["form"].errors["comment"]
     with pytest.raises(ValueError, match="Unknown notification preference"):
-        notifications.preferences_update(user=bob, choices={"weekly_news": "daily"})
+        preferences.preferences_update(user=bob, choices={"weekly_news": "daily"})
 
 
 def test_turning_a_kind_off_sends_no_email(
     posted, bob, moderator, django_capture_on_commit_callbacks
 ):
-    notifications.preferences_update(user=posted.author, choices={"status_change": Delivery.OFF})
+    preferences.preferences_update(user=posted.author, choices={"status_change": Delivery.OFF})
     with django_capture_on_commit_callbacks(execute=True):
         idea_change_status(idea=posted, actor=moderator, to_status=Status.PLANNED, response="Yes")
     assert Notification.objects.filter(kind="status_change").count() == 1
@@ -187,10 +187,10 @@ def test_one_click_unsubscribe_needs_no_login(
     link = re.search(r"http://\S+/unsubscribe/\S+/", mail.outbox[0].body).group(0)
     path = link.split("8000", 1)[1] if "8000" in link else link
     assert "Unsubscribe" in client.get(path).text  # GET only asks (mail scanners follow links)
-    assert notifications.delivery_for(user=posted.author, kind="status_change") == "immediate"
+    assert preferences.delivery_for(user=posted.author, kind="status_change") == "immediate"
     response = client.post(path)  # the button, or the mail client's RFC 8058 one-click POST
     assert response.status_code == 200
-    assert notifications.delivery_for(user=posted.author, kind="status_change") == "off"
+    assert preferences.delivery_for(user=posted.author, kind="status_change") == "off"
 
 
 @pytest.mark.parametrize(
@@ -198,7 +198,7 @@ def test_one_click_unsubscribe_needs_no_login(
     [
         "forged:token",
         TimestampSigner(salt="another.salt").sign("1:status_change"),
-        TimestampSigner(salt=notifications.UNSUBSCRIBE_SALT).sign("999999:status_change"),
+        TimestampSigner(salt=preferences.UNSUBSCRIBE_SALT).sign("999999:status_change"),
     ],
 )
 def test_a_forged_or_unknown_unsubscribe_token_is_refused_without_saying_why(client, db, token):
@@ -210,10 +210,10 @@ def test_a_forged_or_unknown_unsubscribe_token_is_refused_without_saying_why(cli
 def test_an_expired_unsubscribe_token_is_refused(client, bob, monkeypatch):
     from datetime import timedelta
 
-    token = notifications.unsubscribe_token(user=bob, kind="comment")
-    monkeypatch.setattr(notifications, "UNSUBSCRIBE_MAX_AGE", timedelta(seconds=-1))
+    token = preferences.unsubscribe_token(user=bob, kind="comment")
+    monkeypatch.setattr(preferences, "UNSUBSCRIBE_MAX_AGE", timedelta(seconds=-1))
     assert client.post(reverse("community:unsubscribe", args=[token])).status_code == 400
-    assert notifications.delivery_for(user=bob, kind="comment") == "daily"
+    assert preferences.delivery_for(user=bob, kind="comment") == "daily"
 
 
 def test_only_moderators_are_offered_the_moderators_notifications(client, bob, moderator):

@@ -14,10 +14,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from accounts.audit import AuditAction, AuditEntry
 from accounts.models import RetentionRun, User
 from accounts.retention_schedule import SCHEDULE, retention_days
 from community.complaints import services as complaints
-from community.models import AuditAction, AuditEntry, ComplaintCase, Notification
+from community.models import ComplaintCase, Notification
 from community.retention.purge import retention_counts, retention_purge
 from community.retention.record import processing_record_markdown
 from community.retention.tasks import retention_purge_daily
