@@ -61,6 +61,7 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	$(PIP_INSTALL) -r requirements-bench.txt
 	$(PY) -m bench.clustering_bench --output var/benchmarks-latest.md
+	nice -n 10 $(PY) -m bench.clustering_sizes --output var/benchmarks-sizes.md
 	$(PY) -m bench.sentiment_bench
 
 messages: $(STAMP)

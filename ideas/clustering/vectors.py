@@ -45,6 +45,9 @@ PROGRESS_CHUNK = 512
 E5_DIM = 384
 # Sentence encoders of the ensemble, in the order their blocks appear in a stored vector.
 ENSEMBLE = ("e5", "use", "minilm")
+# Encoders that put a French text and its English translation close together (MiniLM is
+# English-only: a French text and its English twin are far apart in its space).
+CROSS_LINGUAL = frozenset({"e5", "use"})
 
 
 def l2_normalise(matrix: np.ndarray) -> np.ndarray:
@@ -184,6 +187,23 @@ def component(vectors: np.ndarray, backend: str, part: str) -> np.ndarray | None
     start = sum(_ENCODERS[name].dim for name in names[: names.index(part)])
     block = np.atleast_2d(vectors)[:, start : start + _ENCODERS[part].dim]
     return l2_normalise(block)
+
+
+def cross_lingual_view(vectors: np.ndarray, backend: str) -> np.ndarray | None:
+    """The cross-lingual blocks of ensemble vectors, side by side (cosine = mean of theirs).
+
+    None when every block is cross-lingual already (nothing to drop), when none is, or when
+    the backend is not an ensemble of known encoders. Stored vectors are not changed: this is
+    a view for comparing texts across languages (see cluster.cluster_vectors).
+    """
+    names = backend.split("+")
+    if any(name not in _ENCODERS for name in names):
+        return None
+    keep = [name for name in names if name in CROSS_LINGUAL]
+    if not keep or len(keep) == len(names):
+        return None
+    parts = [component(vectors, backend, name) for name in keep]
+    return side_by_side([part for part in parts if part is not None])
 
 
 def _word_analyzer(text: str) -> list[str]:

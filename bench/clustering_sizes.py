@@ -1,0 +1,422 @@
+"""Themes engine at several corpus sizes on every development set (issue #14).
+
+For each development set listed in ../shared/data/README.md, stratified subsamples of 300,
+1,000, 3,000 texts and the full set (capped, see FULL_CAP), three seeds each: the engine, the
+BERTopic default pipeline on the same vectors and k-means told the true k, in one run. Parallel
+French/English sets are clustered with both languages mixed, and the share of twins (same id)
+that land in the same theme is reported.
+
+    python -m bench.clustering_sizes                  # everything, markdown on stdout
+    python -m bench.clustering_sizes --embed-only     # fill the embedding cache only
+    python -m bench.clustering_sizes --sets mtop_fr_en --sizes 1000 --methods engine
+
+Embeddings are cached in var/bench-cache/ (never committed): the first run embeds about 30,000
+texts with three encoders (about ten minutes on two cores); later runs only cluster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+# Before numpy loads OpenBLAS: spinning OpenBLAS threads starve e5's (see ideas/clustering).
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("RUCHE_BENCH_DATA", ROOT.parent / "shared" / "data"))
+CACHE = Path(os.environ.get("RUCHE_BENCH_CACHE", ROOT / "var" / "bench-cache"))
+
+
+@dataclass(frozen=True)
+class DataSet:
+    name: str
+    path: str
+    text: str
+    label: str
+    twin: str | None = None  # column naming the parallel pair (same value = same sentence)
+
+
+DATASETS = (
+    DataSet("banking77", "banking77/train.csv", "text", "category"),
+    DataSet("wikit_nlu_fr", "wikit_nlu_fr/train.csv", "utterance", "intent"),
+    DataSet("clinc150_en", "clinc150_en/dev.csv", "text", "label"),
+    DataSet("slurp_en", "slurp_en/dev.csv", "text", "label"),
+    DataSet("mtop_fr_en", "mtop_fr_en/dev.csv", "text", "label", twin="id"),
+    DataSet("mintaka_fr_en", "mintaka_fr_en/dev.csv", "text", "label", twin="id"),
+    DataSet("sib200_fr_en", "sib200_fr_en/dev.csv", "text", "label", twin="index_id"),
+)
+
+
+@dataclass
+class Loaded:
+    texts: list[str]
+    labels: np.ndarray  # str
+    twins: np.ndarray | None  # str, the pair key of each row (parallel sets)
+    languages: np.ndarray | None
+
+
+def load(ds: DataSet) -> Loaded | None:
+    path = DATA / ds.path
+    if not path.is_file():
+        return None
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return Loaded(
+        texts=[r[ds.text] for r in rows],
+        labels=np.asarray([r[ds.label] for r in rows]),
+        twins=np.asarray([r[ds.twin] for r in rows]) if ds.twin else None,
+        languages=np.asarray([r["lang"] for r in rows]) if "lang" in rows[0] else None,
+    )
+
+
+def pool(data: Loaded, cap: int) -> Loaded:
+    """The rows a set is measured on: all of them, or a stratified sample of `cap` (seed 0)."""
+    if len(data.texts) <= cap:
+        return data
+    rows = stratified_sample(data, cap, seed=0)
+    return Loaded(
+        texts=[data.texts[i] for i in rows],
+        labels=data.labels[rows],
+        twins=data.twins[rows] if data.twins is not None else None,
+        languages=data.languages[rows] if data.languages is not None else None,
+    )
+
+
+def cached_block(name: str, texts: list[str], encoder: str) -> np.ndarray:
+    """One encoder's vectors of a data set, embedded once and kept in CACHE."""
+    from ideas.clustering.vectors import get_embedder
+
+    digest = hashlib.sha256("\n\x00".join(texts).encode("utf-8")).hexdigest()[:12]
+    path = CACHE / f"{name}-{digest}-{encoder}.npy"
+    if path.is_file():
+        return np.load(path)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    matrix = get_embedder(encoder).embed(texts)  # type: ignore[arg-type]
+    print(
+        f"embedded {name} with {encoder}: {len(texts)} texts in "
+        f"{time.perf_counter() - start:.0f} s",
+        file=sys.stderr,
+        flush=True,
+    )
+    tmp = path.with_suffix(".tmp.npy")
+    np.save(tmp, matrix)
+    tmp.replace(path)
+    return matrix
+
+
+def blocks(name: str, texts: list[str]) -> dict[str, np.ndarray]:
+    from ideas.clustering.vectors import ENSEMBLE
+
+    return {encoder: cached_block(name, texts, encoder) for encoder in ENSEMBLE}
+
+
+SIZES = (300, 1_000, 3_000, 0)  # 0 = the full set, capped at FULL_CAP
+SEEDS = (0, 1, 2)
+# Embedding 12,000 texts with the three encoders takes over ten minutes on two shared cores, and
+# BERTopic's UMAP a minute per seed: a set larger than this is first cut to a stratified sample
+# of this many rows (seed 0, the "pool"), which is the "full" size and what smaller sizes are
+# drawn from. Only banking77 (10,003) and clinc150 (12,000) are cut.
+FULL_CAP = int(os.environ.get("RUCHE_BENCH_FULL_CAP", "2000"))
+METHODS = ("engine", "bertopic", "kmeans")
+METHOD_LABELS = {
+    "engine": "engine (default)",
+    "bertopic": "BERTopic default, same vectors",
+    "kmeans": "k-means, true k given",
+}
+
+
+def stratified_sample(data: Loaded, size: int, seed: int) -> np.ndarray:
+    """Row indices of a label-stratified sample of `size` rows (all rows if size >= n).
+
+    Parallel sets are sampled by pair, so every French row keeps its English twin."""
+    rng = np.random.default_rng(seed)
+    n = len(data.texts)
+    if size >= n:
+        return np.arange(n)
+    if data.twins is not None:
+        keys, first = np.unique(data.twins, return_index=True)
+        unit_labels = data.labels[first]
+        members = {k: np.flatnonzero(data.twins == k) for k in keys}
+        per_unit = n / keys.size
+        chosen = _allocate(unit_labels, round(size / per_unit), rng)
+        return np.sort(np.concatenate([members[k] for k in keys[chosen]]))
+    return np.sort(_allocate(data.labels, size, rng))
+
+
+def _allocate(labels: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """`size` indices with each label's share kept (largest remainders), random within labels."""
+    classes, counts = np.unique(labels, return_counts=True)
+    quota = counts * size / counts.sum()
+    take = np.floor(quota).astype(int)
+    order = np.argsort(-(quota - take), kind="stable")
+    take[order[: size - int(take.sum())]] += 1
+    picked = [
+        rng.choice(np.flatnonzero(labels == c), size=t, replace=False)
+        for c, t in zip(classes, take, strict=True)
+        if t > 0
+    ]
+    return np.concatenate(picked)
+
+
+def scores(truth: np.ndarray, labels: np.ndarray, twins: np.ndarray | None) -> dict[str, float]:
+    """NMI / ARI with every unthemed row its own singleton (strict), coverage, themes, twins."""
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    themed = labels >= 0
+    strict = labels.copy()
+    strict[~themed] = labels.max(initial=0) + 1 + np.arange(int((~themed).sum()))
+    out = {
+        "nmi": float(normalized_mutual_info_score(truth, strict)),
+        "ari": float(adjusted_rand_score(truth, strict)),
+        "themed": float(themed.mean()),
+        "themes": float(np.unique(labels[themed]).size),
+        "true": float(np.unique(truth).size),
+    }
+    if twins is not None:
+        order = np.argsort(twins, kind="stable")
+        keys = twins[order]
+        pair = np.flatnonzero(keys[:-1] == keys[1:])  # both rows of a pair are adjacent
+        a, b = labels[order[pair]], labels[order[pair + 1]]
+        out["twins"] = float(np.mean((a == b) & (a >= 0))) if pair.size else float("nan")
+    return out
+
+
+def run_engine(texts: list[str], vectors: np.ndarray, seed: int, backend: str) -> np.ndarray:
+    from ideas.clustering import build_themes
+    from ideas.clustering.vectors import BackendName
+
+    # With vectors given, build_themes only reads the backend's name (the block layout), as
+    # the portal passes its embedder: a layout name such as "e5+use+minilm" stands for it.
+    model, _ = build_themes(texts, vectors=vectors, backend=cast("BackendName", backend), seed=seed)
+    return model.labels
+
+
+def run_bertopic(texts: list[str], vectors: np.ndarray, seed: int) -> np.ndarray | None:
+    """BERTopic's default pipeline (UMAP 5-d, HDBSCAN min_cluster_size 10) on our vectors;
+    UMAP seeded so a figure can be reproduced."""
+    try:
+        from bertopic import BERTopic
+        from hdbscan import HDBSCAN
+        from umap import UMAP
+    except ImportError:
+        return None
+    umap = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
+    hdb = HDBSCAN(min_cluster_size=10, metric="euclidean", prediction_data=True)
+    model = BERTopic(umap_model=umap, hdbscan_model=hdb, min_topic_size=10)
+    topics, _ = model.fit_transform(texts, vectors)
+    return np.asarray(topics, dtype=np.int64)
+
+
+def run_kmeans(vectors: np.ndarray, k: int, seed: int) -> np.ndarray:
+    from sklearn.cluster import KMeans
+
+    return KMeans(k, n_init=3, random_state=seed).fit_predict(vectors).astype(np.int64)
+
+
+@dataclass
+class Result:
+    dataset: str
+    size: int
+    method: str
+    seed: int
+    seconds: float
+    s: dict[str, float]
+
+
+def measure(
+    ds: DataSet, data: Loaded, sizes: list[int], seeds: list[int], methods: list[str]
+) -> list[Result]:
+    from ideas.clustering.vectors import ENSEMBLE, side_by_side
+
+    parts = blocks(ds.name, data.texts)
+    ensemble = side_by_side([parts[e] for e in ENSEMBLE])
+    backend = "+".join(ENSEMBLE)
+    n = len(data.texts)
+    out: list[Result] = []
+    done_sizes: set[int] = set()
+    for size in sizes:
+        target = min(size or n, n)
+        if target in done_sizes:  # e.g. "full" = 330 rows after the 300 sample of wikit
+            continue
+        if size and size > n:
+            continue
+        done_sizes.add(target)
+        for seed in seeds:
+            rows = stratified_sample(data, target, seed)
+            texts = [data.texts[i] for i in rows]
+            vecs = ensemble[rows]
+            truth = data.labels[rows]
+            twins = data.twins[rows] if data.twins is not None else None
+            k = int(np.unique(truth).size)
+            for method in methods:
+                start = time.perf_counter()
+                if method == "engine":
+                    labels: np.ndarray | None = run_engine(texts, vecs, seed, backend)
+                elif method == "bertopic":
+                    labels = run_bertopic(texts, vecs, seed)
+                else:
+                    labels = run_kmeans(vecs, k, seed)
+                secs = time.perf_counter() - start
+                if labels is None:
+                    continue
+                result = Result(
+                    ds.name, rows.size, method, seed, secs, scores(truth, labels, twins)
+                )
+                out.append(result)
+                print(_progress_line(result), file=sys.stderr, flush=True)
+    return out
+
+
+def _progress_line(r: Result) -> str:
+    s = r.s
+    twins = f" twins {s['twins']:.2f}" if "twins" in s else ""
+    return (
+        f"{r.dataset} n={r.size} {r.method} seed {r.seed}: NMI {s['nmi']:.3f} ARI {s['ari']:.3f} "
+        f"themed {s['themed']:.0%} themes {s['themes']:.0f}/{s['true']:.0f}{twins} "
+        f"{r.seconds:.1f}s"
+    )
+
+
+def _spread(values: list[float], digits: int = 3) -> str:
+    """mean (min-max) over seeds."""
+    if not values:
+        return ""
+    arr = np.asarray(values, dtype=float)
+    if arr.size == 1:
+        return f"{arr[0]:.{digits}f}"
+    return f"{arr.mean():.{digits}f} ({arr.min():.{digits}f}–{arr.max():.{digits}f})"
+
+
+def table(results: list[Result]) -> list[str]:
+    lines = [
+        "| data set | texts | method | themes / true | themed | NMI | ARI | twins together "
+        "| time s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    keys = sorted(
+        {(r.dataset, r.size, r.method) for r in results},
+        key=lambda k: (
+            [d.name for d in DATASETS].index(k[0]),
+            k[1],
+            METHODS.index(k[2]),
+        ),
+    )
+    for dataset, size, method in keys:
+        group = [r for r in results if (r.dataset, r.size, r.method) == (dataset, size, method)]
+        themes = [r.s["themes"] for r in group]
+        twins = [r.s["twins"] for r in group if "twins" in r.s]
+        lines.append(
+            f"| {dataset} | {size:,} | {METHOD_LABELS[method]} "
+            f"| {min(themes):.0f}–{max(themes):.0f} / {group[0].s['true']:.0f} "
+            f"| {_spread([100 * r.s['themed'] for r in group], 0)}% "
+            f"| {_spread([r.s['nmi'] for r in group])} | {_spread([r.s['ari'] for r in group])} "
+            f"| {_spread(twins, 2) if twins else ''} "
+            f"| {_spread([r.seconds for r in group], 1)} |"
+        )
+    return lines
+
+
+def verdict(results: list[Result]) -> list[str]:
+    """Targets of issue #14 at every size >= 1,000: engine NMI and ARI >= BERTopic's (mean over
+    seeds), coverage >= 90%, twins >= 90% on parallel sets."""
+    lines = [
+        "| data set | texts | NMI engine − BERTopic | ARI engine − BERTopic | themed | twins "
+        "| verdict |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for ds in DATASETS:
+        for size in sorted({r.size for r in results if r.dataset == ds.name}):
+            if size < 1_000:
+                continue
+            eng = [r for r in results if (r.dataset, r.size, r.method) == (ds.name, size, "engine")]
+            bt = [
+                r for r in results if (r.dataset, r.size, r.method) == (ds.name, size, "bertopic")
+            ]
+            if not eng:
+                continue
+            missed = []
+            d_nmi = d_ari = ""
+            if bt:
+                dn = np.mean([r.s["nmi"] for r in eng]) - np.mean([r.s["nmi"] for r in bt])
+                da = np.mean([r.s["ari"] for r in eng]) - np.mean([r.s["ari"] for r in bt])
+                d_nmi, d_ari = f"{dn:+.3f}", f"{da:+.3f}"
+                if dn < 0:
+                    missed.append(f"NMI {dn:+.3f}")
+                if da < 0:
+                    missed.append(f"ARI {da:+.3f}")
+            themed = min(r.s["themed"] for r in eng)
+            if themed < 0.9:
+                missed.append(f"themed {themed:.0%}")
+            twins_txt = ""
+            if ds.twin:
+                tw = float(np.mean([r.s["twins"] for r in eng]))
+                twins_txt = f"{tw:.2f}"
+                if tw < 0.9:
+                    missed.append(f"twins {tw:.2f}")
+            lines.append(
+                f"| {ds.name} | {size:,} | {d_nmi} | {d_ari} | ≥ {themed:.0%} | {twins_txt} "
+                f"| {'met' if not missed else 'missed: ' + ', '.join(missed)} |"
+            )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--embed-only", action="store_true", help="fill the cache and stop")
+    parser.add_argument("--sets", default=",".join(d.name for d in DATASETS))
+    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES), help="0 = full")
+    parser.add_argument("--seeds", default=",".join(str(s) for s in SEEDS))
+    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--output", default=None, help="also write the markdown here")
+    args = parser.parse_args(argv)
+    wanted = args.sets.split(",")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    seeds = [int(s) for s in args.seeds.split(",")]
+    methods = [m for m in args.methods.split(",") if m in METHODS]
+    report = [
+        "### Themes at several corpus sizes (issue #14 protocol)\n",
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load at start: "
+        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}. Stratified subsamples (parallel sets "
+        f"by pair, both languages mixed in one run), seeds {', '.join(map(str, seeds))}; "
+        f"full sets above {FULL_CAP:,} rows are capped to a stratified {FULL_CAP:,}. NMI and "
+        "ARI count each unthemed text as its own singleton. Figures: mean (min–max) over "
+        "seeds.\n",
+    ]
+    results: list[Result] = []
+    for ds in DATASETS:
+        if ds.name not in wanted:
+            continue
+        loaded = load(ds)
+        if loaded is None:
+            report.append(f"* {ds.name}: **not found** under {DATA}; skipped.")
+            print(f"{ds.name}: not found under {DATA}", file=sys.stderr)
+            continue
+        data = pool(loaded, FULL_CAP)
+        if args.embed_only:
+            blocks(ds.name, data.texts)
+            continue
+        results += measure(ds, data, sizes, seeds, methods)
+    if args.embed_only:
+        return 0
+    report += ["", *table(results), "", "Targets at sizes ≥ 1,000 (means over seeds):\n"]
+    report += verdict(results)
+    text = "\n".join(report)
+    print(text)
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
