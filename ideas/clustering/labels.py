@@ -57,7 +57,7 @@ def _words(block: str) -> frozenset[str]:
 # General French and English words, compared without accents; not chosen on any data set.
 _EDGE_WORDS = _words(
     """
-    afin ainsi apres aucun aucune autre autres avant certaines certains chaque contre deja
+    afin ainsi apres aucun aucune autre autres avant certaines certains chaque contre deja il ils
     depuis dont durant enfin entre hors jamais jusqu jusque lors lorsque mal malgre parmi
     pendant plusieurs plutot puis puisque quelques selon sous tant toujours trop vers via
     vraiment devrait devraient devrais pourrait pourraient pourrais must might may across
