@@ -326,7 +326,7 @@ PRIVACY_NOTICE_VERSION = "2026-11"
 # smtp+tls://user:password@mail.example.com:587, consolemail://, filemail:///path/to/dir
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Ruche <no-reply@ruche.localhost>")
-# Notification emails (community.emailing): a claim older than this is taken to be from a worker
+# Notification emails (community.notifications.emailing): a claim older than this is taken to be from a worker
 # that died, and the email is sent again; the sweep leaves an owed email this long to its task.
 EMAIL_CLAIM_STALE_SECONDS = env.int("EMAIL_CLAIM_STALE_SECONDS", default=10 * 60)
 EMAIL_SWEEP_GRACE_SECONDS = env.int("EMAIL_SWEEP_GRACE_SECONDS", default=60)
@@ -394,10 +394,10 @@ CONTENT_SECURITY_POLICY = {
 IDEA_EDIT_WINDOW_MINUTES = env.int("IDEA_EDIT_WINDOW_MINUTES", default=60)
 IDEAS_PER_PAGE = 20
 COMMENTS_PER_PAGE = 50  # top-level comments per page of an idea, each with its replies
-# A member's first post waits for a moderator (community.premoderation). The test suite turns
+# A member's first post waits for a moderator (community.moderation.waiting). The test suite turns
 # it off by default (tests/conftest.py), so tests posting as fresh members get public posts.
 RUCHE_PREMODERATE_FIRST_POST = True
-# Complaints handled privately (community.complaints): acknowledge within this many business
+# Complaints handled privately (community.complaints.services): acknowledge within this many business
 # days and answer within this many calendar months of receipt (the French regulator's practice:
 # 10 business days, two months); moderators are reminded this many business days before each.
 COMPLAINT_ACK_BUSINESS_DAYS = env.int("COMPLAINT_ACK_BUSINESS_DAYS", default=10)
