@@ -326,8 +326,9 @@ PRIVACY_NOTICE_VERSION = "2026-11"
 # smtp+tls://user:password@mail.example.com:587, consolemail://, filemail:///path/to/dir
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Ruche <no-reply@ruche.localhost>")
-# Notification emails (community.notifications.emailing): a claim older than this is taken to be from a worker
-# that died, and the email is sent again; the sweep leaves an owed email this long to its task.
+# Notification emails (community.notifications.emailing): a claim older than this is taken to be
+# from a worker that died, and the email is sent again; the sweep leaves an owed email this long
+# to its task.
 EMAIL_CLAIM_STALE_SECONDS = env.int("EMAIL_CLAIM_STALE_SECONDS", default=10 * 60)
 EMAIL_SWEEP_GRACE_SECONDS = env.int("EMAIL_SWEEP_GRACE_SECONDS", default=60)
 # Test hook: after this many emails, a worker pauses before the next send (lets a test kill it).
@@ -397,9 +398,10 @@ COMMENTS_PER_PAGE = 50  # top-level comments per page of an idea, each with its 
 # A member's first post waits for a moderator (community.moderation.waiting). The test suite turns
 # it off by default (tests/conftest.py), so tests posting as fresh members get public posts.
 RUCHE_PREMODERATE_FIRST_POST = True
-# Complaints handled privately (community.complaints.services): acknowledge within this many business
-# days and answer within this many calendar months of receipt (the French regulator's practice:
-# 10 business days, two months); moderators are reminded this many business days before each.
+# Complaints handled privately (community.complaints.services): acknowledge within this many
+# business days and answer within this many calendar months of receipt (the French regulator's
+# practice: 10 business days, two months); moderators are reminded this many business days before
+# each.
 COMPLAINT_ACK_BUSINESS_DAYS = env.int("COMPLAINT_ACK_BUSINESS_DAYS", default=10)
 COMPLAINT_ANSWER_MONTHS = env.int("COMPLAINT_ANSWER_MONTHS", default=2)
 COMPLAINT_REMINDER_BUSINESS_DAYS = env.int("COMPLAINT_REMINDER_BUSINESS_DAYS", default=2)
