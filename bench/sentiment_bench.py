@@ -2,7 +2,8 @@
 
 Usage (from the project root):
 
-    python -m bench.sentiment_bench [--output report.md] [--limit N] [--no-reference]
+    python -m bench.sentiment_bench [--output report.md] [--limit N] [--sets a,b]
+        [--no-reference] [--no-speed]
 
 Data are read from ../shared/data (or $RUCHE_BENCH_DATA) and never copied into the repository;
 the e5 vectors of those sets are cached in $RUCHE_BENCH_CACHE (default var/bench-cache).
@@ -169,7 +170,11 @@ def _machine() -> str:
 
 
 def run(
-    tasks: list[Task], limit: int | None, emit: Callable[[str], None], reference: bool = True
+    tasks: list[Task],
+    limit: int | None,
+    emit: Callable[[str], None],
+    reference: bool = True,
+    speed: bool = True,
 ) -> None:
     from ideas.sentiment import score_texts
 
@@ -220,6 +225,8 @@ def run(
         f"| 210 ideas, `tests/data/demo_idea_complaints.csv` | {complaints} | {flagged} | {right} "
         f"| {right / max(flagged, 1):.3f} | {right / max(complaints, 1):.3f} |\n"
     )
+    if not speed:
+        return
     emit("| backend | texts/s (score_texts, embedding included, 1,000 mixed texts) |")
     emit("|---|---|")
     for backend, rate in _throughput(sample[:1000]):
@@ -233,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sets", default=None, help="comma-separated set names (default: all four)"
     )
+    parser.add_argument("--no-speed", action="store_true", help="skip the throughput table")
     parser.add_argument(
         "--no-reference", action="store_true", help="skip the in-domain TF-IDF + LR reference"
     )
@@ -248,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line, flush=True)
         lines.append(line)
 
-    run(tasks, args.limit, emit, reference=not args.no_reference)
+    run(tasks, args.limit, emit, reference=not args.no_reference, speed=not args.no_speed)
     if args.output:
         Path(args.output).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0

@@ -28,6 +28,9 @@ Label = Literal["negative", "neutral", "positive"]
 # is precise but misses what it does not list; e5 sees paraphrases but is blunter.
 LEXICON_WEIGHT = 0.5
 NEUTRAL_BAND = 0.2  # |score| below this is "neutral"
+# A text in which the lexicon found two opinion words or more is rarely neutral (a review, a
+# rant): its band is narrower. Allocine dev, 800 rows: macro-F1 0.79 -> 0.82 on both halves.
+OPINIONATED_HITS, OPINIONATED_BAND = 2, 0.05
 COMPLAINT_THRESHOLD = 0.5
 # Share of the prototypes in the complaint evidence, the rest from cue words and a negative
 # score. 0.6 before 2026-12-02; 0.8 chosen on one half of complaints_en/dev (macro-F1 0.763
@@ -51,10 +54,11 @@ class Sentiment:
     complaint: bool
 
 
-def _label(score: float) -> Label:
-    if score >= NEUTRAL_BAND:
+def _label(score: float, hits: int = 0) -> Label:
+    band = OPINIONATED_BAND if hits >= OPINIONATED_HITS else NEUTRAL_BAND
+    if score >= band:
         return "positive"
-    if score <= -NEUTRAL_BAND:
+    if score <= -band:
         return "negative"
     return "neutral"
 
@@ -158,11 +162,13 @@ def score_texts(
     complaint_p = complaint_p - REQUEST_WEIGHT * requests
 
     out: list[Sentiment] = []
-    for score, c_p, has_text in zip(scores.tolist(), complaint_p.tolist(), content, strict=True):
+    for score, c_p, has_text, lx in zip(
+        scores.tolist(), complaint_p.tolist(), content, lexical, strict=True
+    ):
         score = float(np.clip(score, -1.0, 1.0))
         out.append(
             Sentiment(
-                label=_label(score),
+                label=_label(score, lx.hits),
                 score=round(score, 4),
                 complaint=bool(has_text and c_p >= COMPLAINT_THRESHOLD),
             )
