@@ -44,7 +44,8 @@ DEFAULT_MIN_SIMILARITY = 0.50
 # 1. without the English-only encoders: the cosine is the mean of the cross-lingual ones';
 # 2. with the query moved towards its CROSS_FEEDBACK nearest ideas in its own language
 #    (pseudo-relevance feedback): a typed title is short, while stored ideas have a body in
-#    their language that says more, which is what a twin in the other language also says.
+#    their language that says more, which is what a twin in the other language also says;
+# 3. each list ranked by its score minus the query's mean score over its language (below).
 # Chosen on the pairs' tuning half only (docs/benchmarks.md, "Cross-language suggestions").
 ENGLISH_ONLY = frozenset({"minilm"})
 CROSS_FEEDBACK = 2
@@ -204,22 +205,43 @@ class SimilarSearch:
             if self.index is None:
                 return []
             found = self._search(self.index, query, text, k=k + 1, exclude=exclude)
-        found.sort(key=lambda hit: (-hit[1], hit[0]))
-        return [(pk, s) for pk, s in found if s >= threshold and pk != exclude][:k]
+        found.sort(key=lambda hit: (-hit[2], hit[0]))
+        return [(pk, s) for pk, s, _rank in found if s >= threshold and pk != exclude][:k]
 
     def _search(
         self, index: VectorIndex, query: np.ndarray, text: str, *, k: int, exclude: int | None
-    ) -> list[tuple[int, float]]:
-        """Ideas in the query's language (and of unknown language) by the plain cosine, and
-        ideas in the other languages by the cross-language score (see ENGLISH_ONLY)."""
+    ) -> list[tuple[int, float, float]]:
+        """(id, score, rank score): ideas in the query's language (and of unknown language) by
+        the plain cosine, ideas in the other language by the cross-language score (see
+        ENGLISH_ONLY). The two scores have different scales (the cross-language one runs
+        higher: merged as they are, the other language took 85% of the places on the demo
+        titles), so each list is ranked by its score minus the query's mean score over its
+        language (the dot product with that language's centroid)."""
         language = self._query_language(index, query, text)
         if language is None or not self.cross_language:
-            return index.search(query, k=k)
+            return [(pk, s, s) for pk, s in index.search(query, k=k)]
         own = index.search(query, k=k + CROSS_FEEDBACK, language=language)
         neighbours = [pk for pk, _ in own if pk != exclude][:CROSS_FEEDBACK]
         cross_query = self._cross_query(index, query, neighbours)
         other = index.search(cross_query, k=k, language=language, other_languages=True)
-        return own[: k + 1] + other
+        own_mean = self._mean_score(index, query, [language])
+        other_mean = self._mean_score(
+            index, cross_query, [c for c in LANGUAGE_CODES.values() if c != language]
+        )
+        return [(pk, s, s - own_mean) for pk, s in own[: k + 1]] + [
+            (pk, s, s - other_mean) for pk, s in other
+        ]
+
+    @staticmethod
+    def _mean_score(index: VectorIndex, query: np.ndarray, codes: list[int]) -> float:
+        """The mean of the query's scores over the stored ideas in these languages."""
+        total, count = 0.0, 0
+        for code in codes:
+            centroid, n = index.centroid(code)
+            if centroid is not None:
+                total += float(centroid @ query) * n
+                count += n
+        return total / count if count else 0.0
 
     def _query_language(self, index: VectorIndex, query: np.ndarray, text: str) -> int | None:
         """The code of the query's language; None when no stored idea has a known language."""
