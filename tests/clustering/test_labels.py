@@ -104,8 +104,9 @@ def test_two_themes_never_share_a_name_in_one_language() -> None:
 
 
 def test_a_text_with_no_sign_of_its_language_never_names_the_theme_in_the_other_one() -> None:
-    """"Mortgage loan rate simulation" has no accent and no function word: on its own it would
-    be guessed French (the tie-break), and name the theme in French in English words."""
+    """A title like "Mortgage loan rate simulation" has no accent and no function word: on its
+    own it would be guessed French (the tie-break), and name the theme in French in English
+    words."""
     texts = [
         "Mortgage loan rate simulation",
         "Mortgage loan rate comparison tool",

@@ -8,7 +8,6 @@ from django.urls import reverse
 from community.comments.services import comment_create
 from community.models import Delivery, Follow, Notification, NotificationPreference
 from community.notifications import emailing, preferences
-from community.notifications import services as notifications
 from community.notifications.follows import follows_category, follows_idea
 from ideas.models import Status
 from ideas.services import idea_change_status, idea_create, vote_set
