@@ -158,6 +158,7 @@ def test_a_member_votes_submits_and_comments_with_the_keyboard_only(page, live_s
 
 
 def test_a_moderator_approves_a_waiting_idea_with_the_keyboard_only(page, live_server, scene):
+    page.context.set_default_timeout(120_000)  # approving publishes: consumers as above
     sign_in(page, live_server.url, scene["people"]["moderator"])
     pending = scene["pending"]
     page.goto(f"{live_server.url}/moderation/")
