@@ -106,6 +106,7 @@ EXEMPT = {
     "community.Comment.body_html": _DERIVED,
     "community.ComplaintCase.reference": _CODE,
     "community.Flag.note": "a report's note to the moderators, " + _STAFF_ONLY,
+    "community.AuditEntry.action": _CODE + " (an audit type of accounts.audit's registry)",
     "community.AuditEntry.target_type": _CODE,
     "community.AuditEntry.summary": "ids, lengths and staff's reasons, never members' text "
     "(accounts.audit); admins only",

@@ -41,9 +41,13 @@ def test_theme_records_carry_labels_terms_and_a_central_member(
     for theme in model.themes:
         assert theme.size == int(np.sum(model.labels == theme.id))
         assert theme.label
-        assert theme.top_terms
         assert model.labels[theme.representative_index] == theme.id
         assert np.isclose(np.linalg.norm(theme.centroid), 1.0, atol=1e-4)
+    # Key terms add what the name does not say: a theme whose every recurring word is in its name
+    # ("Mobile application crash") has none (labels.py), and no term repeats its theme's name.
+    assert any(t.top_terms for t in model.themes)
+    for theme in model.themes:
+        assert not any(term.lower() in theme.label.lower() for term in theme.top_terms)
     labels = " ".join(t.label for t in model.themes)
     assert any(word in labels for word in ("carte", "card", "bloquée", "blocked"))
 

@@ -45,6 +45,8 @@ def pages_for(role: str, scene: dict[str, Any]) -> dict[str, str]:
         "campaign-ended": reverse("campaigns:detail", args=["students"]),
         "leaderboard": reverse("community:leaderboard"),
         "privacy": reverse("privacy:notice"),
+        "roadmap": reverse("roadmap:roadmap"),
+        "changelog": reverse("roadmap:changelog"),
     }
     if role == "anonymous":
         return {
@@ -67,6 +69,7 @@ def pages_for(role: str, scene: dict[str, Any]) -> dict[str, str]:
             "complaint": reverse("complaints:create"),
             "my-complaints": reverse("complaints:mine"),
             "password-change": reverse("account_change_password"),
+            "api-tokens": reverse("accounts:tokens"),
         }
     staff = {"home": reverse("ideas:home"), "idea": main.get_absolute_url()}
     if role == "moderator":
@@ -86,6 +89,7 @@ def pages_for(role: str, scene: dict[str, Any]) -> dict[str, str]:
             "theme-map": reverse("themes:map"),
             "needs-answer": reverse("moderation:needs_answer"),
             "campaign-new": reverse("campaigns:create"),
+            "analytics": reverse("analytics:dashboard"),
         }
     return {  # admin
         **staff,

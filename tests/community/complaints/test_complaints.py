@@ -37,7 +37,7 @@ from ideas.models import Idea
 from ideas.sentiment.complaints import is_personal_complaint
 from tests.factories import IdeaFactory, UserFactory
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CREATE = reverse("ideas:create")
 QUEUE = reverse("moderation:complaints")
 

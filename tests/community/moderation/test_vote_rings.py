@@ -26,7 +26,7 @@ from tests.factories import IdeaFactory, UserFactory
 from tests.helpers import queries_to_get
 from tests.themes.data import GROUPS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def cast(user, idea, *, at: datetime, ip: str) -> None:  # type: ignore[no-untyped-def]
