@@ -22,7 +22,9 @@ def test_seed_demo_refuses_to_run_where_debug_is_off(db, settings):
 
 
 @pytest.mark.usefixtures("debug_on")
-def test_seed_demo_loads_a_living_portal_once(db, capsys, settings):
+def test_seed_demo_loads_a_living_portal_once_whose_logins_work(client, db, capsys, settings):
+    """One load (about 45 s: the demo's texts go through the encoders) checked three ways: the
+    portal it builds, every demo login, and staff signing in with the code `demo_code` prints."""
     settings.RUCHE_PREMODERATE_FIRST_POST = True  # as in `make run`
     call_command("seed_demo")
     ideas = Idea.objects.count()
@@ -72,26 +74,25 @@ def test_seed_demo_loads_a_living_portal_once(db, capsys, settings):
     assert Idea.objects.count() == ideas
     assert "already loaded" in capsys.readouterr().out
 
+    _every_demo_login_logs_in(client)
+    _staff_sign_in_with_the_code_that_demo_code_prints(client)
 
-@pytest.mark.usefixtures("debug_on")
-def test_demo_logins_can_log_in(client, db):
+
+def _every_demo_login_logs_in(client):  # type: ignore[no-untyped-def]
     from ideas.demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 
-    call_command("seed_demo")
     for login in DEMO_LOGINS:
         assert client.login(email=login.email, password=DEMO_PASSWORD), login.email
         client.logout()
 
 
-@pytest.mark.usefixtures("debug_on")
-def test_demo_staff_sign_in_with_the_code_that_demo_code_prints(client, db):
+def _staff_sign_in_with_the_code_that_demo_code_prints(client):  # type: ignore[no-untyped-def]
     from io import StringIO
 
     from django.urls import reverse
 
     from ideas.demo.seed import DEMO_PASSWORD
 
-    call_command("seed_demo")
     login = {"login": "moderator@example.com", "password": DEMO_PASSWORD}
     assert client.post(reverse("account_login"), login)["Location"] == reverse("mfa_authenticate")
     out = StringIO()
