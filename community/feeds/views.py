@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from community.campaigns.selectors import campaign_get
 from community.models import Campaign
-from ideas.models import Category, Idea, Status, StatusChange, public_q
+from ideas.models import Category, Idea, StatusChange, public_q
+from ideas.roadmap.feeds import OfficialAnswersFeed
 
 FEED_LENGTH = 30
 
@@ -94,8 +95,7 @@ class CampaignIdeasFeed(NewIdeasFeed):
         return _recent_ideas().filter(campaign=obj)[:FEED_LENGTH]
 
 
-class StatusUpdatesFeed(Feed):
-    feed_type = Atom1Feed
+class StatusUpdatesFeed(OfficialAnswersFeed):
     title = gettext_lazy("Ruche: answers from our teams")
     subtitle = gettext_lazy("Official responses from the bank's staff as ideas change status.")
 
@@ -108,34 +108,3 @@ class StatusUpdatesFeed(Feed):
             .select_related("idea__category", "changed_by")
             .order_by("-created_at", "-pk")[:FEED_LENGTH]
         )
-
-    def item_title(self, item: StatusChange) -> str:
-        return _("%(title)s: %(status)s") % {
-            "title": item.idea.title,
-            "status": Status(item.to_status).label,
-        }
-
-    def item_description(self, item: StatusChange) -> str:
-        return item.response_html
-
-    def item_link(self, item: StatusChange) -> str:
-        return item.idea.get_absolute_url() + "#history"
-
-    def item_guid(self, item: StatusChange) -> str:
-        # One idea has several responses: the link alone would not tell them apart.
-        return f"{item.idea.get_absolute_url()}#status-{item.pk}"
-
-    def get_feed(self, obj: Any, request: HttpRequest) -> Any:
-        feed = super().get_feed(obj, request)
-        for entry in feed.items:  # Atom ids must be absolute; Feed only completes the links
-            entry["unique_id"] = request.build_absolute_uri(entry["unique_id"])
-        return feed
-
-    def item_pubdate(self, item: StatusChange) -> datetime:
-        return item.created_at
-
-    def item_author_name(self, item: StatusChange) -> str | None:
-        return item.changed_by.display_name or None
-
-    def item_categories(self, item: StatusChange) -> list[str]:
-        return [item.idea.category.name]

@@ -1,5 +1,6 @@
-"""Atom feeds of the roadmap (ideas moved to Planned, In progress or Done) and of the changelog
-(ideas adopted). Authors appear by display name only."""
+"""Atom feeds of official answers: the roadmap's (ideas moved to Planned, In progress or Done),
+the changelog's (ideas adopted), and the base of community's feed of every answer
+(community.feeds.views.StatusUpdatesFeed). Authors appear by display name only."""
 
 from datetime import datetime
 from typing import Any
@@ -17,27 +18,25 @@ from ideas.roadmap.selectors import ROADMAP_STATUSES, adopted_ideas, current_ans
 FEED_LENGTH = 30
 
 
-class AdoptedIdeasFeed(Feed):
+class OfficialAnswersFeed(Feed):
+    """One entry per official answer (StatusChange): "<idea>: <status>", the answer as content."""
+
     feed_type = Atom1Feed
-    title = gettext_lazy("Ruche: you asked, we did")
-    subtitle = gettext_lazy("Ideas from members that the bank has delivered, with its answer.")
-
-    def link(self, obj: Any = None) -> str:
-        return reverse("roadmap:changelog")
-
-    def items(self, obj: Any = None) -> list[StatusChange]:
-        return list(adopted_ideas()[:FEED_LENGTH])
 
     def item_title(self, item: StatusChange) -> str:
-        return item.idea.title
+        return _("%(title)s: %(status)s") % {
+            "title": item.idea.title,
+            "status": Status(item.to_status).label,
+        }
 
     def item_description(self, item: StatusChange) -> str:
         return item.response_html  # sanitised when the answer was saved
 
     def item_link(self, item: StatusChange) -> str:
-        return item.idea.get_absolute_url()
+        return item.idea.get_absolute_url() + "#history"
 
     def item_guid(self, item: StatusChange) -> str:
+        # One idea has several answers: the link alone would not tell them apart.
         return f"{item.idea.get_absolute_url()}#status-{item.pk}"
 
     def get_feed(self, obj: Any, request: HttpRequest) -> Any:
@@ -56,7 +55,7 @@ class AdoptedIdeasFeed(Feed):
         return [item.idea.category.name]
 
 
-class RoadmapFeed(AdoptedIdeasFeed):
+class RoadmapFeed(OfficialAnswersFeed):
     title = gettext_lazy("Ruche: roadmap")
     subtitle = gettext_lazy("Ideas the bank has planned, started or delivered.")
 
@@ -67,8 +66,16 @@ class RoadmapFeed(AdoptedIdeasFeed):
         answers = [a for s in ROADMAP_STATUSES for a in current_answers(s)[:FEED_LENGTH]]
         return sorted(answers, key=lambda a: (a.created_at, a.pk), reverse=True)[:FEED_LENGTH]
 
+
+class AdoptedIdeasFeed(OfficialAnswersFeed):
+    title = gettext_lazy("Ruche: you asked, we did")
+    subtitle = gettext_lazy("Ideas from members that the bank has delivered, with its answer.")
+
+    def link(self, obj: Any = None) -> str:
+        return reverse("roadmap:changelog")
+
+    def items(self, obj: Any = None) -> list[StatusChange]:
+        return list(adopted_ideas()[:FEED_LENGTH])
+
     def item_title(self, item: StatusChange) -> str:
-        return _("%(title)s: %(status)s") % {
-            "title": item.idea.title,
-            "status": Status(item.to_status).label,
-        }
+        return item.idea.title
