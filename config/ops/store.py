@@ -82,21 +82,26 @@ class SqliteStore:
     def __init__(self, path: str) -> None:
         self.path = path
         self.local = threading.local()
+        # One writer at a time within a process: SQLite's busy handler sleeps and retries, and
+        # under load a thread could lose to its siblings for longer than the timeout ("database
+        # is locked"). Other processes still wait on the file lock, with the timeout.
+        self.write_lock = threading.Lock()
 
     def connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self.local, "conn", None)
         if conn is None:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=OFF")  # counters, not records: speed over durability
-            conn.executescript(self.SCHEMA)
+            with self.write_lock:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=OFF")  # counters, not records: speed first
+                conn.executescript(self.SCHEMA)
             self.local.conn = conn
         return conn
 
     def add(self, table: str, amounts: Mapping[str, float]) -> None:
         conn = self.connection()
-        with conn:
+        with self.write_lock, conn:
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany(
                 "INSERT INTO counters (tab, field, value) VALUES (?, ?, ?) "
@@ -111,11 +116,13 @@ class SqliteStore:
         return dict(rows.fetchall())
 
     def put(self, key: str, value: float) -> None:
-        self.connection().execute(
-            "INSERT INTO vals (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        conn = self.connection()
+        with self.write_lock:
+            conn.execute(
+                "INSERT INTO vals (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     def get(self, key: str) -> float | None:
         row = self.connection().execute("SELECT value FROM vals WHERE key = ?", (key,)).fetchone()
