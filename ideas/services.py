@@ -27,13 +27,6 @@ if TYPE_CHECKING:
     from community.models import Campaign
 
 
-def idea_followed_by(*, user: User, idea: Idea) -> bool:
-    # Imported here: the community app builds on ideas, not the other way round.
-    from community.notifications.follows import idea_followed_by as follow
-
-    return follow(user=user, idea=idea)
-
-
 def _validated(idea: Idea) -> Idea:
     idea.title = idea.title.strip()
     idea.body = idea.body.strip()
@@ -79,7 +72,7 @@ def idea_create(
         idea.save()
         trending_score_set(Idea.objects.filter(pk=idea.pk))
         masked_record(masked=masked, idea=idea)
-        idea_followed_by(user=author, idea=idea)
+        # Its author follows it: community.consumers.follow_ones_own_idea.
         record(IdeaSubmitted(idea_id=idea.pk))
         if not idea.is_pending:
             record(IdeaPublished(idea_id=idea.pk))
@@ -157,7 +150,6 @@ def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
             except IntegrityError:
                 return False
             delta = 1
-            idea_followed_by(user=user, idea=idea)
         else:
             mine = Vote.objects.filter(user=user, idea=idea)
             deleted, _detail = mine.filter(discounted_at__isnull=True).delete()
@@ -176,7 +168,8 @@ def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
             )
             if not counted:
                 raise ValidationError(_("This idea was merged into another one: vote there."))
-        record(VotesChanged(idea_id=idea.pk))
+        # A new voter follows the idea: community.consumers.follow_what_they_voted_for.
+        record(VotesChanged(idea_id=idea.pk, new_voter_id=user.pk if voted else None))
     idea.refresh_from_db(fields=["vote_count"])
     return True
 

@@ -53,7 +53,6 @@ ALLOWED_UPWARD: set[tuple[str, str]] = {
     ("ideas.services", "community.campaigns.services"),
     ("ideas.services", "community.models"),
     ("ideas.services", "community.moderation.waiting"),
-    ("ideas.services", "community.notifications.follows"),
     ("ideas.themes.selectors", "community.models"),
     ("ideas.views", "community.campaigns.selectors"),
     ("ideas.views", "community.comments.forms"),

@@ -28,10 +28,9 @@ from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT
 from community.comments.services import comment_count_add
-from community.events import CommentPosted
+from community.events import CommentPosted, PostReviewed
 from community.models import Comment
 from community.moderation.services import content_hide_outcome
-from community.notifications.services import notify_post_reviewed
 from config.outbox.events import record
 from ideas.events import IdeaPublished
 from ideas.models import Idea
@@ -77,7 +76,11 @@ def idea_approve(*, actor: User, idea: Idea, reason: str = "") -> bool:
         summary=_("Approved idea #%(pk)s%(note)s") % {"pk": idea.pk, "note": _note(reason)},
         reason=reason,
     )
-    notify_post_reviewed(idea=idea, actor=actor, approved=True, reason=reason)
+    record(
+        PostReviewed(
+            idea_id=idea.pk, comment_id=None, actor_id=actor.pk, approved=True, reason=reason
+        )
+    )
     record(IdeaPublished(idea_id=idea.pk))
     return True
 
@@ -105,8 +108,14 @@ def comment_approve(*, actor: User, comment: Comment, reason: str = "") -> bool:
         % {"pk": comment.pk, "idea": comment.idea_id, "note": _note(reason)},
         reason=reason,
     )
-    notify_post_reviewed(
-        idea=comment.idea, comment=comment, actor=actor, approved=True, reason=reason
+    record(
+        PostReviewed(
+            idea_id=comment.idea_id,
+            comment_id=comment.pk,
+            actor_id=actor.pk,
+            approved=True,
+            reason=reason,
+        )
     )
     record(CommentPosted(comment_id=comment.pk, idea_id=comment.idea_id))
     return True
@@ -116,10 +125,19 @@ def comment_approve(*, actor: User, comment: Comment, reason: str = "") -> bool:
 def content_reject(*, actor: User, idea: Idea, reason: str, comment: Comment | None = None) -> bool:
     """The queue's "reject" action: hide the waiting item with its reason
     (`moderation_services.content_hide`) and tell its author why. Returns whether it changed;
-    an item that was not waiting is only hidden, and its author is not told here."""
+    an item that was not waiting is only hidden, and its author is not told here (the author
+    hears of a review through PostReviewed's consumer, community.consumers)."""
     hidden, waiting = content_hide_outcome(actor=actor, idea=idea, reason=reason, comment=comment)
     if waiting:
-        notify_post_reviewed(idea=idea, comment=comment, actor=actor, approved=False, reason=reason)
+        record(
+            PostReviewed(
+                idea_id=idea.pk,
+                comment_id=comment.pk if comment is not None else None,
+                actor_id=actor.pk,
+                approved=False,
+                reason=reason,
+            )
+        )
     return hidden
 
 
