@@ -80,6 +80,21 @@ def ensure_can_report(user: Any) -> None:
     )
 
 
+def ensure_can_rename(user: Any) -> None:
+    """Raise PermissionDenied, with a message for the member, unless they may change their
+    display name: it is shown to everyone beside their posts, so changing it reaches other
+    people (a suspended member could take an insulting or impersonating name). Their private
+    settings (profile visibility, statistics segments) stay theirs to change."""
+    _ensure_not_sanctioned(
+        user,
+        suspended=_(
+            "Your account is suspended until %(until)s: you cannot change your display name "
+            "meanwhile."
+        ),
+        closed=_("Your account is closed: you cannot change your display name."),
+    )
+
+
 def _ensure_not_sanctioned(user: Any, *, suspended: str, closed: str) -> None:
     """PermissionDenied with the message that fits, unless `user` may take part."""
     if can_participate(user):

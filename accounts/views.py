@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -42,14 +43,19 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=user)
         if form.is_valid():
-            user_update_profile(
-                user=user,
-                display_name=form.cleaned_data["display_name"],
-                profile_public=form.cleaned_data["profile_public"],
-                segments={name: form.cleaned_data[name] for name in SEGMENT_FIELDS},
-            )
-            messages.success(request, _("Your profile was updated."))
-            return redirect("accounts:profile")
+            try:
+                user_update_profile(
+                    user=user,
+                    display_name=form.cleaned_data["display_name"],
+                    profile_public=form.cleaned_data["profile_public"],
+                    segments={name: form.cleaned_data[name] for name in SEGMENT_FIELDS},
+                )
+            except PermissionDenied as refusal:  # a sanctioned member's new name
+                user.refresh_from_db()  # the form had set the refused values on it
+                form.add_error("display_name", str(refusal))
+            else:
+                messages.success(request, _("Your profile was updated."))
+                return redirect("accounts:profile")
     else:
         form = ProfileForm(instance=user)
     context = {
