@@ -30,5 +30,12 @@ class CommunityConfig(AppConfig):
 
         content_moderation_register(ContentModeration(hide=content_hide, restore=content_restore))
 
+        # A member's comments, badges and points on their profile pages.
+        from accounts.profile_sections import OWN, PUBLIC, profile_section_register
+        from community.profile import member_page_recognition, own_profile_comments
+
+        profile_section_register(OWN, own_profile_comments)
+        profile_section_register(PUBLIC, member_page_recognition)
+
         # Subscribes this app's consumers of events (config.outbox), after the ideas app's.
         from community import consumers  # noqa: F401
