@@ -30,6 +30,19 @@ class CommunityConfig(AppConfig):
 
         content_moderation_register(ContentModeration(hide=content_hide, restore=content_restore))
 
+        # What an idea goes through when posted or edited: campaigns, pre-moderation.
+        from community.campaigns.services import campaign_check_submission
+        from community.moderation.waiting import edit_needs_premoderation, needs_premoderation
+        from ideas.submission import SubmissionRules, submission_rules_register
+
+        submission_rules_register(
+            SubmissionRules(
+                check_campaign=campaign_check_submission,
+                needs_premoderation=needs_premoderation,
+                edit_needs_premoderation=edit_needs_premoderation,
+            )
+        )
+
         # A member's comments, badges and points on their profile pages.
         from accounts.profile_sections import OWN, PUBLIC, profile_section_register
         from community.profile import member_page_recognition, own_profile_comments

@@ -22,6 +22,7 @@ from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChang
 from ideas.pii_services import mask_texts, masked_record
 from ideas.ranking import trending_score_after, trending_score_set
 from ideas.rendering import render_markdown
+from ideas.submission import submission_rules
 
 if TYPE_CHECKING:
     from community.models import Campaign
@@ -46,11 +47,9 @@ def idea_create(
 ) -> Idea:
     """Publish an idea, optionally into a campaign that is open to this author."""
     ensure_can_participate(author)  # suspended and banned members cannot post
+    rules = submission_rules()  # the community's: campaigns, pre-moderation
     if campaign is not None:
-        # Imported here: the community app builds on ideas, not the other way round.
-        from community.campaigns.services import campaign_check_submission
-
-        campaign_check_submission(campaign=campaign, author=author)
+        rules.check_campaign(campaign=campaign, author=author)
     # Card numbers, phones... are hidden before anything is stored, rendered or analysed.
     masked = mask_texts(model=Idea, language=language, title=title, body=body)
     idea = _validated(
@@ -63,10 +62,8 @@ def idea_create(
             campaign=campaign,
         )
     )
-    from community.moderation.waiting import needs_premoderation
-
     with transaction.atomic():
-        if needs_premoderation(author=author, category=category, campaign=campaign):
+        if rules.needs_premoderation(author=author, category=category, campaign=campaign):
             # Waits for a moderator; approval (community.moderation.premoderation) publishes it.
             idea.pending_at = timezone.now()
         idea.save()
@@ -94,13 +91,11 @@ def idea_update(
 ) -> Idea:
     """Change an idea within its edit window. When pre-moderation covers the edit (a
     pre-moderated category or campaign, the first-post rule, or an idea a moderator approved:
-    `community.moderation.premoderation.edit_needs_premoderation`) the idea waits for a moderator
-    again, seen only by its author and moderators, until approved."""
+    `community.moderation.waiting.edit_needs_premoderation`, via ideas.submission) the idea
+    waits for a moderator again, seen only by its author and moderators, until approved."""
     ensure_can_participate(editor)  # suspended and banned members cannot edit either
     if not idea_can_edit(idea=idea, user=editor):
         raise PermissionDenied(_("This idea can no longer be edited."))
-    from community.moderation.waiting import edit_needs_premoderation
-
     masked = mask_texts(model=Idea, language=language, title=title, body=body)
     idea.title, idea.body, idea.category, idea.language = (
         masked["title"],
@@ -116,7 +111,7 @@ def idea_update(
             Idea.objects.select_for_update().values_list("pending_at", flat=True).get(pk=idea.pk)
         )
         _validated(idea)
-        if edit_needs_premoderation(post=idea):
+        if submission_rules().edit_needs_premoderation(post=idea):
             idea.pending_at = idea.pending_at or timezone.now()
             fields.append("pending_at")
         idea.save(update_fields=fields)
