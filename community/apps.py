@@ -43,6 +43,22 @@ class CommunityConfig(AppConfig):
             )
         )
 
+        # The community's parts of the ideas app's pages.
+        from community import idea_page
+        from community.complaints.views import idea_or_complaint
+        from ideas.page_sections import (
+            COMMENTS,
+            DETAIL,
+            HOME,
+            page_route_register,
+            page_section_register,
+        )
+
+        page_section_register(HOME, idea_page.home_campaigns)
+        page_section_register(DETAIL, idea_page.idea_conversation)
+        page_section_register(COMMENTS, idea_page.idea_comments)
+        page_route_register(idea_or_complaint)  # a personal complaint, sent privately instead
+
         # A member's comments, badges and points on their profile pages.
         from accounts.profile_sections import OWN, PUBLIC, profile_section_register
         from community.profile import member_page_recognition, own_profile_comments
