@@ -26,9 +26,11 @@ class CommunityConfig(AppConfig):
 
         # A sanction hides and restores a member's posts with moderation's own actions.
         from accounts.sanctions import ContentModeration, content_moderation_register
-        from community.moderation.services import content_hide, content_restore
+        from community.moderation.member_content import member_posts_hide, member_posts_restore
 
-        content_moderation_register(ContentModeration(hide=content_hide, restore=content_restore))
+        content_moderation_register(
+            ContentModeration(hide_posts=member_posts_hide, restore_posts=member_posts_restore)
+        )
 
         # What an idea goes through when posted or edited: campaigns, pre-moderation.
         from community.campaigns.services import campaign_check_submission

@@ -34,8 +34,6 @@ ALLOWED_UPWARD: set[tuple[str, str]] = {
     ("accounts.privacy", "ideas.models"),
     ("accounts.privacy", "ideas.pii_services"),
     ("accounts.privacy", "ideas.services"),
-    ("accounts.sanctions", "community.models"),
-    ("accounts.sanctions", "ideas.models"),
     ("ideas.forms", "community.models"),
     ("ideas.pii_services", "community.models"),
     ("ideas.selectors", "community.models"),
