@@ -1,9 +1,10 @@
 """Sanctions by moderators: suspend a member until a date (they read, complain and use their data
-rights, but cannot post, edit, comment, vote or report) or ban them (they cannot log in at all),
-and reinstate them.
+rights, but cannot post, edit, comment, vote, report or rename themselves) or ban them (they
+cannot log in at all), and reinstate them.
 
 A sanction may hide the member's content. It hides each item through the moderation service
-(`content_hide`, which keeps comment counts and flags right and audits the item) and lists the
+(`content_hide`, which keeps comment counts and flags right and audits the item; handed over by
+the community app as ContentModeration, community.moderation.member_content) and lists the
 ids it hid in the member's audit entry, so reinstating restores exactly those items: never one
 that a moderator had hidden before, or hid again afterwards, for another reason.
 """
@@ -17,7 +18,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -25,9 +26,7 @@ from accounts.audit import AuditAction, AuditEntry, audit_record
 from accounts.events import MemberSanctioned
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT, user_holds_staff_role
-from community.models import Comment, Flag
 from config.outbox.events import record
-from ideas.models import Idea
 
 SANCTION_ACTIONS = (AuditAction.MEMBER_SUSPEND, AuditAction.MEMBER_BAN)
 MEMBER_ACTIONS = (*SANCTION_ACTIONS, AuditAction.MEMBER_REINSTATE, AuditAction.ROLE_CHANGE)
@@ -77,6 +76,21 @@ def ensure_can_report(user: Any) -> None:
             "You can still make a complaint and download or delete your data."
         ),
         closed=_("Your account is closed: you cannot report content."),
+    )
+
+
+def ensure_can_rename(user: Any) -> None:
+    """Raise PermissionDenied, with a message for the member, unless they may change their
+    display name: it is shown to everyone beside their posts, so changing it reaches other
+    people (a suspended member could take an insulting or impersonating name). Their private
+    settings (profile visibility, statistics segments) stay theirs to change."""
+    _ensure_not_sanctioned(
+        user,
+        suspended=_(
+            "Your account is suspended until %(until)s: you cannot change your display name "
+            "meanwhile."
+        ),
+        closed=_("Your account is closed: you cannot change your display name."),
     )
 
 
@@ -171,12 +185,15 @@ def _recorded(
 
 @dataclass(frozen=True)
 class ContentModeration:
-    """How an item is hidden and shown again: moderation's own actions, which keep counts, flags,
-    notifications and the audit log right. They live in the community app, above this one, which
-    hands them over from its AppConfig.ready (`content_moderation_register`)."""
+    """How a member's posts are hidden and shown again: with moderation's own actions, which keep
+    counts, flags, notifications and the audit log right. They live in the community app, above
+    this one, which hands them over from its AppConfig.ready (`content_moderation_register`):
+    community.moderation.member_content."""
 
-    hide: Callable[..., bool]  # (actor, idea, reason, comment=None) -> whether it changed
-    restore: Callable[..., bool]
+    # (actor=, member=, reason=) -> {"hidden_ideas": [...], "hidden_comments": [...]}
+    hide_posts: Callable[..., dict[str, list[int]]]
+    # (actor=, member=, reason=, entries=the sanctions' audit entries) -> {"restored_ideas": ...}
+    restore_posts: Callable[..., dict[str, list[int]]]
 
 
 _content_moderation: list[ContentModeration] = []
@@ -193,23 +210,9 @@ def _moderation() -> ContentModeration:
 
 
 def _hide_content(*, actor: User, member: User, reason: str) -> dict[str, list[int]]:
-    """Hide the member's ideas and shown comments; returns the ids this call hid."""
-    content_hide = _moderation().hide
-    hidden: dict[str, list[int]] = {"hidden_ideas": [], "hidden_comments": []}
-    # Posts waiting for a moderator are not public: they stay waiting (hiding them would clear
-    # pending_at, and reinstating would then publish them without approval).
-    ideas = Idea.objects.filter(author=member, hidden_at__isnull=True, pending_at__isnull=True)
-    for idea in ideas.order_by("pk"):
-        if content_hide(actor=actor, idea=idea, reason=reason):
-            hidden["hidden_ideas"].append(idea.pk)
-    # Pending comments are not shown (nor counted) yet: they wait for a moderator as they are.
-    comments = Comment.objects.filter(
-        author=member, removed_at__isnull=True, pending_at__isnull=True
-    ).select_related("idea")
-    for comment in comments.order_by("pk"):
-        if content_hide(actor=actor, idea=comment.idea, comment=comment, reason=reason):
-            hidden["hidden_comments"].append(comment.pk)
-    return hidden
+    """Hide the member's shown posts; returns the ids this call hid (`hidden_ideas`,
+    `hidden_comments`, kept in the sanction's audit entry)."""
+    return _moderation().hide_posts(actor=actor, member=member, reason=reason)
 
 
 def _sanction_entries(member: User) -> QuerySet[AuditEntry]:
@@ -221,28 +224,10 @@ def _sanction_entries(member: User) -> QuerySet[AuditEntry]:
 
 
 def _restore_content(*, actor: User, member: User, reason: str) -> dict[str, list[int]]:
-    """Show again what the sanctions since the last reinstatement hid, and only that: an item
-    hidden after the sanction (hidden_at later than its entry) was hidden for another reason."""
-    content_restore = _moderation().restore
-    restored: dict[str, list[int]] = {"restored_ideas": [], "restored_comments": []}
-    for entry in _sanction_entries(member).order_by("pk"):
-        ideas = Idea.objects.filter(
-            pk__in=entry.after.get("hidden_ideas", []),
-            author=member,
-            hidden_at__lte=entry.created_at,
-        )
-        for idea in ideas.order_by("pk"):
-            if content_restore(actor=actor, idea=idea, reason=reason):
-                restored["restored_ideas"].append(idea.pk)
-        comments = Comment.objects.filter(
-            pk__in=entry.after.get("hidden_comments", []),
-            author=member,
-            removed_at__lte=entry.created_at,
-        ).select_related("idea")
-        for comment in comments.order_by("pk"):
-            if content_restore(actor=actor, idea=comment.idea, comment=comment, reason=reason):
-                restored["restored_comments"].append(comment.pk)
-    return restored
+    """Show again what the sanctions since the last reinstatement hid, and only that
+    (`restored_ideas`, `restored_comments`)."""
+    entries = list(_sanction_entries(member).order_by("pk"))
+    return _moderation().restore_posts(actor=actor, member=member, reason=reason, entries=entries)
 
 
 def end_sessions(*, user: User) -> int:
@@ -345,38 +330,4 @@ def member_reinstate(*, actor: User, member: User, reason: str, restore_content:
         summary=_("Reinstated member #%(pk)s: %(reason)s") % {"pk": fresh.pk, "reason": reason},
         before=before,
         after={"reason": reason, "restore_content": restore_content, **restored},
-    )
-
-
-# --- What the moderator's page shows --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MemberRecord:
-    member: User
-    idea_count: int
-    comment_count: int
-    flag_count: int
-    open_flag_count: int
-    history: list[AuditEntry]
-
-
-def member_record(*, member: User) -> MemberRecord:
-    """A member seen by a moderator: their activity, the flags against them, their sanctions."""
-    against = Q(comment__isnull=True, idea__author=member) | Q(comment__author=member)
-    flags = Flag.objects.filter(against)
-    history = (
-        AuditEntry.objects.filter(
-            target_type="user", target_id=member.pk, action__in=MEMBER_ACTIONS
-        )
-        .select_related("actor")
-        .order_by("-created_at", "-pk")[:20]
-    )
-    return MemberRecord(
-        member=member,
-        idea_count=Idea.objects.filter(author=member).count(),
-        comment_count=Comment.objects.filter(author=member).count(),
-        flag_count=flags.count(),
-        open_flag_count=flags.filter(resolved_at__isnull=True).count(),
-        history=list(history),
     )

@@ -1,14 +1,12 @@
-"""Reads for members' public profile pages."""
+"""Reads for members' profile pages (what other apps show on them: accounts.profile_sections)."""
 
 from typing import Any
 
-from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.roles import PARTNER, user_answers_officially
-from community.models import BadgeAward, Comment, PointsEntry
 
 
 def member_get_for_viewer(*, viewer: Any, pk: int) -> User:
@@ -22,16 +20,3 @@ def member_get_for_viewer(*, viewer: Any, pk: int) -> User:
 
 def member_is_partner(member: User) -> bool:
     return any(group.name == PARTNER for group in member.groups.all())  # prefetched
-
-
-def member_points(*, member: User) -> int:
-    total = PointsEntry.objects.filter(user=member).aggregate(total=Sum("points"))["total"]
-    return int(total or 0)
-
-
-def member_badges(*, member: User) -> QuerySet[BadgeAward]:
-    return BadgeAward.objects.filter(user=member).select_related("campaign").order_by("awarded_at")
-
-
-def member_comment_count(*, member: User) -> int:
-    return Comment.objects.filter(author=member, removed_at__isnull=True).count()

@@ -8,6 +8,7 @@ from accounts import roles
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.profile_texts import ensure_profile_texts_allowed
+from accounts.sanctions import ensure_can_rename
 
 
 def user_join_as_member(*, user: User) -> None:
@@ -56,7 +57,12 @@ def user_update_profile(
 ) -> User:
     """Change the display name and, when given, whether the public profile page is shown and
     the segments the member shares for anonymous statistics (SEGMENT_FIELDS, "" = not shared).
-    A name holding personal data (an email, a phone...) is refused, not masked."""
+    A name holding personal data (an email, a phone...) is refused, not masked. A sanctioned
+    member keeps their name (PermissionDenied): others see it (`ensure_can_rename`)."""
+    # Compared with the stored name: a ModelForm has already set the new one on `user`.
+    stored = User.objects.filter(pk=user.pk).values_list("display_name", flat=True).first()
+    if display_name.strip() != stored:
+        ensure_can_rename(user)
     ensure_profile_texts_allowed(display_name=display_name)
     user.display_name = display_name.strip()
     fields = ["display_name"]

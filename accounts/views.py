@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,18 +22,11 @@ from accounts.privacy import (
     consents_record,
     personal_data_export,
 )
+from accounts.profile_sections import OWN, PUBLIC, profile_context
 from accounts.retention_schedule import SCHEDULE
-from accounts.selectors import (
-    member_badges,
-    member_comment_count,
-    member_get_for_viewer,
-    member_is_partner,
-    member_points,
-)
+from accounts.selectors import member_get_for_viewer, member_is_partner
 from accounts.services import SEGMENT_FIELDS, user_update_profile
-from community.comments.selectors import comments_by_author
 from config.ratelimit import is_rate_limited, rate_limit, too_many_requests
-from ideas.selectors import ideas_by_author, ideas_voted_by
 
 
 @login_required
@@ -42,22 +35,23 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=user)
         if form.is_valid():
-            user_update_profile(
-                user=user,
-                display_name=form.cleaned_data["display_name"],
-                profile_public=form.cleaned_data["profile_public"],
-                segments={name: form.cleaned_data[name] for name in SEGMENT_FIELDS},
-            )
-            messages.success(request, _("Your profile was updated."))
-            return redirect("accounts:profile")
+            try:
+                user_update_profile(
+                    user=user,
+                    display_name=form.cleaned_data["display_name"],
+                    profile_public=form.cleaned_data["profile_public"],
+                    segments={name: form.cleaned_data[name] for name in SEGMENT_FIELDS},
+                )
+            except PermissionDenied as refusal:  # a sanctioned member's new name
+                user.refresh_from_db()  # the form had set the refused values on it
+                form.add_error("display_name", str(refusal))
+            else:
+                messages.success(request, _("Your profile was updated."))
+                return redirect("accounts:profile")
     else:
         form = ProfileForm(instance=user)
-    context = {
-        "form": form,
-        "ideas": ideas_by_author(author=user, viewer=user)[:50],
-        "voted_ideas": ideas_voted_by(user=user)[:50],
-        "comments": comments_by_author(author=user)[:50],
-    }
+    # Their ideas, votes and comments: the sections the apps above register.
+    context = {"form": form, **profile_context(OWN, member=user, viewer=user, request=request)}
     return render(request, "accounts/profile.html", context)
 
 
@@ -65,15 +59,12 @@ def profile(request: HttpRequest) -> HttpResponse:
 def member_profile(request: HttpRequest, pk: int) -> HttpResponse:
     """A member's public page: name, badges, points, ideas (404 when private to this viewer)."""
     member = member_get_for_viewer(viewer=request.user, pk=pk)
-    ideas = ideas_by_author(author=member, viewer=request.user)
     context = {
         "member": member,
         "is_partner": member_is_partner(member),
         "is_private": not member.profile_public,
-        "badges": member_badges(member=member),
-        "points": member_points(member=member),
-        "comment_count": member_comment_count(member=member),
-        "page": Paginator(ideas, settings.IDEAS_PER_PAGE).get_page(request.GET.get("page")),
+        # Ideas (`page`), badges, points, comment count: the sections the apps above register.
+        **profile_context(PUBLIC, member=member, viewer=request.user, request=request),
     }
     return render(request, "accounts/member.html", context)
 

@@ -26,9 +26,47 @@ class CommunityConfig(AppConfig):
 
         # A sanction hides and restores a member's posts with moderation's own actions.
         from accounts.sanctions import ContentModeration, content_moderation_register
-        from community.moderation.services import content_hide, content_restore
+        from community.moderation.member_content import member_posts_hide, member_posts_restore
 
-        content_moderation_register(ContentModeration(hide=content_hide, restore=content_restore))
+        content_moderation_register(
+            ContentModeration(hide_posts=member_posts_hide, restore_posts=member_posts_restore)
+        )
+
+        # What an idea goes through when posted or edited: campaigns, pre-moderation.
+        from community.campaigns.services import campaign_check_submission
+        from community.moderation.waiting import edit_needs_premoderation, needs_premoderation
+        from ideas.submission import SubmissionRules, submission_rules_register
+
+        submission_rules_register(
+            SubmissionRules(
+                check_campaign=campaign_check_submission,
+                needs_premoderation=needs_premoderation,
+                edit_needs_premoderation=edit_needs_premoderation,
+            )
+        )
+
+        # The community's parts of the ideas app's pages.
+        from community import idea_page
+        from community.complaints.views import idea_or_complaint
+        from ideas.page_sections import (
+            COMMENTS,
+            DETAIL,
+            HOME,
+            page_route_register,
+            page_section_register,
+        )
+
+        page_section_register(HOME, idea_page.home_campaigns)
+        page_section_register(DETAIL, idea_page.idea_conversation)
+        page_section_register(COMMENTS, idea_page.idea_comments)
+        page_route_register(idea_or_complaint)  # a personal complaint, sent privately instead
+
+        # A member's comments, badges and points on their profile pages.
+        from accounts.profile_sections import OWN, PUBLIC, profile_section_register
+        from community.profile import member_page_recognition, own_profile_comments
+
+        profile_section_register(OWN, own_profile_comments)
+        profile_section_register(PUBLIC, member_page_recognition)
 
         # Subscribes this app's consumers of events (config.outbox), after the ideas app's.
         from community import consumers  # noqa: F401

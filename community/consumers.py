@@ -1,17 +1,25 @@
-"""What the community does when ideas and comments change: notifications, points and badges,
-sentiment (loaded by CommunityConfig.ready, after the ideas app's consumers, so an idea's
-sentiment reuses the vector its theme placement just stored).
+"""What the community does when ideas, votes, comments, waiting posts and complaints change:
+follows, notifications, points and badges, sentiment (loaded by CommunityConfig.ready, after the
+ideas app's consumers, so an idea's sentiment reuses the vector its theme placement just stored).
 
-One consumer per effect, so that one failing is retried alone. Each is idempotent: points and
-notifications have unique keys, sentiment is one row per item, and a status change is marked
-notified in the same transaction as its notifications."""
+One consumer per effect, so that one failing is retried alone. Each is idempotent: follows,
+points and notifications have unique keys, sentiment is one row per item, and a status change is
+marked notified in the same transaction as its notifications."""
 
 from django.utils import timezone
 
-from community.events import CommentPosted
-from community.models import Comment
+from accounts.models import User
+from community.events import (
+    CommentPosted,
+    ComplaintAcknowledged,
+    ComplaintAnswered,
+    ComplaintOpened,
+    PostReviewed,
+)
+from community.models import Comment, ComplaintCase, NotificationKind
 from community.moderation import sentiment
 from community.notifications import services as notifications
+from community.notifications.follows import idea_followed_by
 from community.recognition import services as recognition
 from config.outbox.events import subscribe
 from ideas.events import (
@@ -19,17 +27,29 @@ from ideas.events import (
     IdeaMerged,
     IdeaPublished,
     IdeaRestored,
+    IdeaSubmitted,
     StatusChanged,
     VotesChanged,
 )
-from ideas.models import Idea, StatusChange
+from ideas.models import Idea, StatusChange, Vote
 
 
 def _idea(idea_id: int) -> Idea | None:
     return Idea.objects.filter(pk=idea_id).select_related("author").first()
 
 
+def _user(user_id: int | None) -> User | None:
+    return None if user_id is None else User.objects.filter(pk=user_id).first()
+
+
 # --- ideas --------------------------------------------------------------------------------------
+
+
+@subscribe(IdeaSubmitted)
+def follow_ones_own_idea(event: IdeaSubmitted) -> None:
+    """Authors follow their ideas, public or waiting (a follow is unique per person and idea)."""
+    if idea := _idea(event.idea_id):
+        idea_followed_by(user=idea.author, idea=idea)
 
 
 @subscribe(IdeaPublished)
@@ -57,6 +77,32 @@ def award_vote_points(event: VotesChanged) -> None:
 def tell_vote_milestones(event: VotesChanged) -> None:
     if idea := _idea(event.idea_id):
         notifications.notify_vote_milestones(idea=idea)
+
+
+@subscribe(VotesChanged)
+def follow_what_they_voted_for(event: VotesChanged) -> None:
+    """Voters follow the idea (a follow is unique per person and idea). Not if the vote is gone
+    by now: the member took it back, and did not ask to follow."""
+    if event.new_voter_id is None:
+        return
+    vote = Vote.objects.filter(user_id=event.new_voter_id, idea_id=event.idea_id)
+    idea, voter = _idea(event.idea_id), _user(event.new_voter_id)
+    if idea and voter and vote.exists():
+        idea_followed_by(user=voter, idea=idea)
+
+
+@subscribe(IdeaMerged)
+def tell_of_the_merge(event: IdeaMerged) -> None:
+    """Both authors and the duplicate's followers (as they were before the merge)."""
+    duplicate, kept = _idea(event.duplicate_id), _idea(event.into_id)
+    if duplicate and kept:
+        notifications.notify_merged(
+            duplicate=duplicate,
+            into=kept,
+            follower_ids=event.follower_ids,
+            actor=_user(event.actor_id),
+            note=event.note,
+        )
 
 
 @subscribe(IdeaMerged)
@@ -120,3 +166,51 @@ def award_comment_points(event: CommentPosted) -> None:
 def score_comment_sentiment(event: CommentPosted) -> None:
     if comment := _comment(event.comment_id):
         sentiment.sentiment_refresh_for_comment(comment=comment)
+
+
+@subscribe(PostReviewed)
+def tell_the_author_of_the_review(event: PostReviewed) -> None:
+    """The author of a waiting idea or comment hears that a moderator published or rejected it."""
+    idea = _idea(event.idea_id)
+    comment = _comment(event.comment_id) if event.comment_id is not None else None
+    actor = _user(event.actor_id)
+    if idea is None or actor is None or (event.comment_id is not None and comment is None):
+        return
+    notifications.notify_post_reviewed(
+        idea=idea, comment=comment, actor=actor, approved=event.approved, reason=event.reason
+    )
+
+
+# --- complaints ---------------------------------------------------------------------------------
+
+
+def _case(case_id: int) -> ComplaintCase | None:
+    return ComplaintCase.objects.filter(pk=case_id).select_related("member").first()
+
+
+@subscribe(ComplaintOpened)
+def tell_the_member_of_the_case(event: ComplaintOpened) -> None:
+    """Only a case a moderator opened from the member's idea: the member knows of their own."""
+    actor = _user(event.opened_by_id)
+    if actor is not None and (case := _case(event.case_id)):
+        notifications.notify_complaint(
+            case=case, kind=NotificationKind.COMPLAINT_OPENED, actor=actor
+        )
+
+
+@subscribe(ComplaintAcknowledged)
+def tell_the_member_of_the_acknowledgement(event: ComplaintAcknowledged) -> None:
+    actor = _user(event.actor_id)
+    if actor is not None and (case := _case(event.case_id)):
+        notifications.notify_complaint(
+            case=case, kind=NotificationKind.COMPLAINT_ACKNOWLEDGED, actor=actor
+        )
+
+
+@subscribe(ComplaintAnswered)
+def tell_the_member_of_the_answer(event: ComplaintAnswered) -> None:
+    actor = _user(event.actor_id)
+    if actor is not None and (case := _case(event.case_id)):
+        notifications.notify_complaint(
+            case=case, kind=NotificationKind.COMPLAINT_ANSWERED, actor=actor
+        )

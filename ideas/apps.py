@@ -7,4 +7,10 @@ class IdeasConfig(AppConfig):
 
     def ready(self) -> None:
         # Subscribes this app's consumers of events (config.outbox).
+        # A member's ideas on their profile pages (accounts knows no idea).
+        from accounts.profile_sections import OWN, PUBLIC, profile_section_register
         from ideas import consumers  # noqa: F401
+        from ideas.profile import member_page_ideas, own_profile_ideas
+
+        profile_section_register(OWN, own_profile_ideas)
+        profile_section_register(PUBLIC, member_page_ideas)

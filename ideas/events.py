@@ -53,10 +53,16 @@ class IdeaRestored(Event):
 @event("idea.merged")
 @dataclass(frozen=True)
 class IdeaMerged(Event):
-    """A duplicate was merged into another idea (its votes, comments and followers moved)."""
+    """A duplicate was merged into another idea (its votes, comments and followers moved).
+
+    Who followed the duplicate is gone from the rows once the followers move, so the merge
+    carries their ids for the consumer that tells them; the moderator and their note too."""
 
     duplicate_id: int
     into_id: int
+    actor_id: int | None = None
+    note: str = ""
+    follower_ids: tuple[int, ...] = ()
 
 
 @event("idea.status_changed")
@@ -72,9 +78,14 @@ class StatusChanged(Event):
 @dataclass(frozen=True)
 class VotesChanged(Event):
     """The votes counted for an idea changed: a vote, an unvote, a merge, a vote ring discounted
-    or restored. Consumers read the votes, not a delta."""
+    or restored. Consumers read the votes, not a delta.
+
+    `new_voter_id` is the member whose new vote this is (None for an unvote, a merge or a vote
+    ring): they follow the idea they voted for. A field rather than an event of its own, so a
+    vote still writes one outbox row."""
 
     idea_id: int
+    new_voter_id: int | None = None
 
 
 @event("themes.run_published")

@@ -22,16 +22,10 @@ from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChang
 from ideas.pii_services import mask_texts, masked_record
 from ideas.ranking import trending_score_after, trending_score_set
 from ideas.rendering import render_markdown
+from ideas.submission import submission_rules
 
 if TYPE_CHECKING:
     from community.models import Campaign
-
-
-def idea_followed_by(*, user: User, idea: Idea) -> bool:
-    # Imported here: the community app builds on ideas, not the other way round.
-    from community.notifications.follows import idea_followed_by as follow
-
-    return follow(user=user, idea=idea)
 
 
 def _validated(idea: Idea) -> Idea:
@@ -53,11 +47,9 @@ def idea_create(
 ) -> Idea:
     """Publish an idea, optionally into a campaign that is open to this author."""
     ensure_can_participate(author)  # suspended and banned members cannot post
+    rules = submission_rules()  # the community's: campaigns, pre-moderation
     if campaign is not None:
-        # Imported here: the community app builds on ideas, not the other way round.
-        from community.campaigns.services import campaign_check_submission
-
-        campaign_check_submission(campaign=campaign, author=author)
+        rules.check_campaign(campaign=campaign, author=author)
     # Card numbers, phones... are hidden before anything is stored, rendered or analysed.
     masked = mask_texts(model=Idea, language=language, title=title, body=body)
     idea = _validated(
@@ -70,16 +62,14 @@ def idea_create(
             campaign=campaign,
         )
     )
-    from community.moderation.waiting import needs_premoderation
-
     with transaction.atomic():
-        if needs_premoderation(author=author, category=category, campaign=campaign):
+        if rules.needs_premoderation(author=author, category=category, campaign=campaign):
             # Waits for a moderator; approval (community.moderation.premoderation) publishes it.
             idea.pending_at = timezone.now()
         idea.save()
         trending_score_set(Idea.objects.filter(pk=idea.pk))
         masked_record(masked=masked, idea=idea)
-        idea_followed_by(user=author, idea=idea)
+        # Its author follows it: community.consumers.follow_ones_own_idea.
         record(IdeaSubmitted(idea_id=idea.pk))
         if not idea.is_pending:
             record(IdeaPublished(idea_id=idea.pk))
@@ -101,13 +91,11 @@ def idea_update(
 ) -> Idea:
     """Change an idea within its edit window. When pre-moderation covers the edit (a
     pre-moderated category or campaign, the first-post rule, or an idea a moderator approved:
-    `community.moderation.premoderation.edit_needs_premoderation`) the idea waits for a moderator
-    again, seen only by its author and moderators, until approved."""
+    `community.moderation.waiting.edit_needs_premoderation`, via ideas.submission) the idea
+    waits for a moderator again, seen only by its author and moderators, until approved."""
     ensure_can_participate(editor)  # suspended and banned members cannot edit either
     if not idea_can_edit(idea=idea, user=editor):
         raise PermissionDenied(_("This idea can no longer be edited."))
-    from community.moderation.waiting import edit_needs_premoderation
-
     masked = mask_texts(model=Idea, language=language, title=title, body=body)
     idea.title, idea.body, idea.category, idea.language = (
         masked["title"],
@@ -123,7 +111,7 @@ def idea_update(
             Idea.objects.select_for_update().values_list("pending_at", flat=True).get(pk=idea.pk)
         )
         _validated(idea)
-        if edit_needs_premoderation(post=idea):
+        if submission_rules().edit_needs_premoderation(post=idea):
             idea.pending_at = idea.pending_at or timezone.now()
             fields.append("pending_at")
         idea.save(update_fields=fields)
@@ -157,7 +145,6 @@ def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
             except IntegrityError:
                 return False
             delta = 1
-            idea_followed_by(user=user, idea=idea)
         else:
             mine = Vote.objects.filter(user=user, idea=idea)
             deleted, _detail = mine.filter(discounted_at__isnull=True).delete()
@@ -176,7 +163,8 @@ def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
             )
             if not counted:
                 raise ValidationError(_("This idea was merged into another one: vote there."))
-        record(VotesChanged(idea_id=idea.pk))
+        # A new voter follows the idea: community.consumers.follow_what_they_voted_for.
+        record(VotesChanged(idea_id=idea.pk, new_voter_id=user.pk if voted else None))
     idea.refresh_from_db(fields=["vote_count"])
     return True
 

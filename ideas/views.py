@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.forms import ChoiceField, Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,19 +13,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import authenticated_user
 from accounts.roles import user_answers_officially
-from community.campaigns.selectors import campaigns_open
-from community.comments.forms import CommentForm
-from community.comments.selectors import comment_position, comments_for_idea
-from community.complaints.views import idea_or_complaint
-from community.moderation.actions import HIDDEN, buttons
-from community.moderation.forms import FlagForm
-from community.notifications.follows import follows_idea
 from config.network import client_network
 from config.page_cache import anonymous_page
 from config.ratelimit import rate_limit
 from ideas import selectors, services
 from ideas.forms import IdeaCreateForm, IdeaFilterForm, IdeaForm, StatusChangeForm
 from ideas.models import STATUS_TRANSITIONS, Idea, Status
+from ideas.page_sections import COMMENTS, DETAIL, HOME, page_context, page_route
 from ideas.pagination import keyset_page
 from ideas.pii_services import masked_notice
 from ideas.search import full_text_available, highlighted
@@ -40,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "trending": selectors.idea_list(viewer=request.user, sort="trending")[:6],
         "categories": selectors.categories_with_counts(),
         "status_updates": selectors.recent_status_changes(limit=5),
-        "campaigns": campaigns_open()[:3],
+        **page_context(HOME, request=request),  # open campaigns
     }
     return render(request, "ideas/home.html", context)
 
@@ -120,29 +114,12 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
     idea = selectors.idea_get_for_user(user=request.user, pk=pk)
     if request.htmx and "comments" in request.GET:  # type: ignore[attr-defined]
         # "More comments": the next page of comments only, appended under the ones shown.
-        context = {
-            "idea": idea,
-            "comments": _comments_page(request, idea),
-            "flag_form": FlagForm(auto_id=False) if request.user.is_authenticated else None,
-            "restore_actions": buttons(HIDDEN),
-        }
+        context = {"idea": idea, **page_context(COMMENTS, request=request, idea=idea)}
         response = render(request, "ideas/_comments_page.html", context)
     else:
         response = render(request, "ideas/detail.html", _detail_context(request, idea))
     patch_vary_headers(response, ("HX-Request",))
     return response
-
-
-def _comments_page(request: HttpRequest, idea: Idea) -> Page:  # type: ignore[type-arg]
-    """A page of top-level comments (each with its replies). `?comment=<id>` opens the page
-    holding that comment, so links to #comment-<id> land on it; else `?comments=<number>`."""
-    comments = comments_for_idea(idea=idea, viewer=request.user)
-    number: int | str | None = request.GET.get("comments")
-    if (wanted := request.GET.get("comment", "")).isdigit():
-        position = comment_position(comments=comments, comment_id=int(wanted))
-        if position is not None:
-            number = position // settings.COMMENTS_PER_PAGE + 1
-    return Paginator(comments, settings.COMMENTS_PER_PAGE).get_page(number)
 
 
 def _detail_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[str, object]:
@@ -151,14 +128,11 @@ def _detail_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[s
     context: dict[str, object] = {
         "idea": idea,
         "history": selectors.idea_status_history(idea=idea),
-        "comments": _comments_page(request, idea),
-        "comment_form": CommentForm(),
         "can_edit": services.idea_can_edit(idea=idea, user=user),
         "can_answer": is_staff,
-        "following": follows_idea(user=user, idea=idea),
-        "flag_form": FlagForm(auto_id=False) if user.is_authenticated else None,
-        "restore_actions": buttons(HIDDEN),
         "merged_from": selectors.ideas_merged_into(idea=idea),
+        # Comments, their forms, following: the sections the apps above register.
+        **page_context(DETAIL, request=request, idea=idea),
     }
     if is_staff:
         allowed = STATUS_TRANSITIONS[idea.status]
@@ -178,7 +152,7 @@ def idea_create(request: HttpRequest) -> HttpResponse:
         form = IdeaCreateForm(request.POST)
         if form.is_valid():
             # A complaint about one's own account is offered the complaints team instead.
-            if (routed := idea_or_complaint(request, form)) is not None:
+            if (routed := page_route(request, form)) is not None:
                 return routed
             try:
                 idea = services.idea_create(author=authenticated_user(request), **form.cleaned_data)

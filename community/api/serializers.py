@@ -127,8 +127,15 @@ class VoteSerializer(serializers.Serializer):
     vote_count = serializers.IntegerField()
 
 
+def _text_hidden(comment: Comment) -> bool:
+    """Removed, or held for a moderator and listed only for the replies under it
+    (community.comments.selectors.comments_for_idea)."""
+    return comment.is_removed or getattr(comment, "held", False)
+
+
 class ReplySerializer(serializers.Serializer):
-    """A comment; a removed one keeps its place in the thread without its text or author."""
+    """A comment; a removed one, or one held for a moderator above visible replies, keeps its
+    place in the thread without its text or author."""
 
     id = serializers.IntegerField()
     author = serializers.SerializerMethodField()
@@ -141,13 +148,13 @@ class ReplySerializer(serializers.Serializer):
 
     @extend_schema_field(PersonSerializer(allow_null=True))
     def get_author(self, comment: Comment) -> dict[str, Any] | None:
-        return None if comment.is_removed else PersonSerializer(comment.author).data
+        return None if _text_hidden(comment) else PersonSerializer(comment.author).data
 
     def get_body(self, comment: Comment) -> str:
-        return "" if comment.is_removed else comment.body
+        return "" if _text_hidden(comment) else comment.body
 
     def get_body_html(self, comment: Comment) -> str:
-        return "" if comment.is_removed else comment.body_html
+        return "" if _text_hidden(comment) else comment.body_html
 
 
 class CommentSerializer(ReplySerializer):

@@ -1,6 +1,17 @@
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -20,15 +31,27 @@ def _comments_visible_to(viewer: Any) -> Q:
 
 def comments_for_idea(*, idea: Idea, viewer: Any = None) -> QuerySet[Comment]:
     """Top-level comments this viewer may see, each with its replies, authors and their groups
-    prefetched."""
+    prefetched.
+
+    A top-level comment held for a moderator (an approved comment its author edited since) keeps
+    its thread: when replies this viewer may see hang from it, it is listed with `held` True and
+    the page shows a placeholder instead of its text, as for a removed comment. The replies were
+    public, and hiding them with the edit would punish their authors for someone else's text."""
     visible = _comments_visible_to(viewer)
     replies = (
         Comment.objects.filter(visible)
         .select_related("author")
         .prefetch_related("author__groups", "author__badges")
     )
+    held: Case | Value
+    if visible:
+        shown_replies = Exists(Comment.objects.filter(visible, parent=OuterRef("pk")))
+        top = idea.comments.filter(visible | shown_replies, parent__isnull=True)
+        held = Case(When(visible, then=Value(False)), default=Value(True))
+    else:  # moderators see everything
+        top, held = idea.comments.filter(parent__isnull=True), Value(False)
     return (
-        idea.comments.filter(visible, parent__isnull=True)
+        top.annotate(held=ExpressionWrapper(held, output_field=BooleanField()))
         .select_related("author")
         .prefetch_related("author__groups", "author__badges", Prefetch("replies", queryset=replies))
         .order_by("created_at", "pk")

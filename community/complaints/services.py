@@ -2,8 +2,9 @@
 the complaints team (moderators), with an acknowledgement and an answer deadline.
 
 A case is seen only by its member and by moderators. Its text is never published, clustered,
-scored or put in an email. Every staff action is audited in the same transaction and the member
-is told (in the app, and by email as they chose). Deadlines: community.complaints.deadlines.
+scored or put in an email. Every staff action is audited in the same transaction and records an
+event whose consumer tells the member (in the app, and by email as they chose). Deadlines:
+community.complaints.deadlines.
 """
 
 import secrets
@@ -25,8 +26,8 @@ from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT, users_with_permission
 from community.complaints import deadlines as complaint_deadlines
-from community.events import ComplaintOpened
-from community.models import ComplaintCase, ComplaintStatus, ContentSentiment, NotificationKind
+from community.events import ComplaintAcknowledged, ComplaintAnswered, ComplaintOpened
+from community.models import ComplaintCase, ComplaintStatus, ContentSentiment
 from community.models.complaints import REFERENCE_PREFIX
 from community.moderation.services import content_hide
 from community.notifications import services as notifications
@@ -71,9 +72,12 @@ def complaint_open(
     language: str,
     origin_idea: Idea | None = None,
     received: datetime | None = None,
+    opened_by: User | None = None,
 ) -> ComplaintCase:
     """Open a case for `member`. Its deadlines run from `received` (default now), in the site's
-    time zone. The reference needs the row's id, so it is set right after the insert."""
+    time zone. The reference needs the row's id, so it is set right after the insert.
+    `opened_by` is the moderator who opened it for the member (who is then told), if not the
+    member."""
     subject, body = subject.strip(), body.strip()
     errors: dict[str, str] = {}
     if not subject:
@@ -105,7 +109,7 @@ def complaint_open(
     year = timezone.localdate(case.created_at).year
     case.reference = f"{REFERENCE_PREFIX}-{year}-{case.pk:05d}"
     case.save(update_fields=["reference"])
-    record(ComplaintOpened(case_id=case.pk))
+    record(ComplaintOpened(case_id=case.pk, opened_by_id=opened_by.pk if opened_by else None))
     return case
 
 
@@ -136,9 +140,7 @@ def complaint_acknowledge(*, actor: User, case: ComplaintCase) -> bool:
         before={"status": ComplaintStatus.OPEN, "acknowledge_by": fresh.acknowledge_by.isoformat()},
         after={"status": fresh.status, "late": timezone.localdate() > fresh.acknowledge_by},
     )
-    notifications.notify_complaint(
-        case=fresh, kind=NotificationKind.COMPLAINT_ACKNOWLEDGED, actor=actor
-    )
+    record(ComplaintAcknowledged(case_id=fresh.pk, actor_id=actor.pk))
     return True
 
 
@@ -184,9 +186,7 @@ def complaint_answer(*, actor: User, case: ComplaintCase, answer: str) -> bool:
             "answer_length": len(answer),
         },
     )
-    notifications.notify_complaint(
-        case=fresh, kind=NotificationKind.COMPLAINT_ANSWERED, actor=actor
-    )
+    record(ComplaintAnswered(case_id=fresh.pk, actor_id=actor.pk))
     return True
 
 
@@ -206,6 +206,7 @@ def complaint_from_idea(*, actor: User, idea: Idea, note: str = "") -> Complaint
         language=idea.language,
         origin_idea=idea,
         received=idea.created_at,
+        opened_by=actor,  # the member is told (ComplaintOpened's consumer)
     )
     before = {"idea": idea.pk, "hidden": idea.is_hidden, "pending": idea.is_pending}
     reason = _("Personal complaint, handled privately by the complaints team as %(ref)s") % {
@@ -222,7 +223,6 @@ def complaint_from_idea(*, actor: User, idea: Idea, note: str = "") -> Complaint
         before=before,
         after={"idea": idea.pk, "hidden": True, "case": case.reference, "note": note},
     )
-    notifications.notify_complaint(case=case, kind=NotificationKind.COMPLAINT_OPENED, actor=actor)
     return case
 
 

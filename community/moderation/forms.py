@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +20,10 @@ class FlagForm(forms.Form):
 class ModerationActionForm(forms.Form):
     reason = forms.CharField(label=_("Reason (kept in the audit log)"), max_length=250, strip=True)
 
+    def service_arguments(self) -> dict[str, Any]:
+        """What the action's service takes besides actor, idea, comment and reason."""
+        return {}
+
 
 class ApproveForm(ModerationActionForm):
     """Approving needs no reason; a note, if given, is kept in the audit log."""
@@ -28,6 +34,12 @@ class ApproveForm(ModerationActionForm):
         strip=True,
         required=False,
     )
+    # The version the moderator read (the item's `updated_at` when the page was drawn): an
+    # approval covers that text, so the service refuses if the author edited it since.
+    seen = forms.DateTimeField(widget=forms.HiddenInput)
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {"seen": self.cleaned_data["seen"]}
 
 
 class AuditFilterForm(forms.Form):

@@ -16,6 +16,7 @@ from accounts import sanctions
 from accounts.access import authenticated_user, require_permission
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT
+from community.moderation.member_content import member_record
 from community.moderation.member_forms import BanForm, ReinstateForm, SuspendForm
 
 FORMS: dict[str, type[forms.Form]] = {
@@ -38,7 +39,7 @@ def _render(
     if bound is not None:
         page_forms[bound.prefix or ""] = bound
     context = {
-        "record": sanctions.member_record(member=member),
+        "record": member_record(member=member),
         "member": member,
         "suspended": sanctions.is_suspended(member),
         "refusal": sanctions.sanction_refusal(actor=actor, member=member),

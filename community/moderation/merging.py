@@ -25,7 +25,6 @@ from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT
 from community.models import Comment, ContentSentiment, Flag, FlagResolution, Follow, VoteRing
-from community.notifications.services import notify_merged
 from config.outbox.events import record
 from ideas.events import IdeaMerged
 from ideas.models import Idea, Vote
@@ -179,9 +178,9 @@ def idea_merge(*, actor: User, source: Idea, target: Idea, note: str = "") -> Me
        deleted before the rest move, so the unique constraints on (user, idea) hold. A moved vote
        keeps its `discounted_at`.
     3. The counts are recomputed from the rows (`ideas_recount`), not adjusted.
-    4. Notifications are created before the followers move (the duplicate's followers are told
-       too), inside the transaction: they exist exactly when the merge does. Emails and the
-       points recount go out on commit.
+    4. The duplicate's followers are read before they move and carried by the IdeaMerged
+       event, whose consumers tell them and both authors and recount the points: none of it
+       is lost if the broker is down, and none of it happens unless the merge commits.
     """
     require_permission(actor, MODERATE_CONTENT, _("Only moderators can merge ideas."))
     note = note.strip()
@@ -205,7 +204,9 @@ def idea_merge(*, actor: User, source: Idea, target: Idea, note: str = "") -> Me
         if refusal:
             raise ValidationError(refusal)
         before = {"source": _counts(duplicate), "target": _counts(kept)}
-        notify_merged(duplicate=duplicate, into=kept, actor=actor, note=note)
+        follower_ids = tuple(
+            Follow.objects.filter(idea=duplicate).values_list("user_id", flat=True)
+        )
 
         votes_dropped, _detail = Vote.objects.filter(
             idea=duplicate, user__in=_voters(kept)
@@ -259,7 +260,15 @@ def idea_merge(*, actor: User, source: Idea, target: Idea, note: str = "") -> Me
                 "note": note,
             },
         )
-        record(IdeaMerged(duplicate_id=duplicate.pk, into_id=kept.pk))
+        record(
+            IdeaMerged(
+                duplicate_id=duplicate.pk,
+                into_id=kept.pk,
+                actor_id=actor.pk,
+                note=note,
+                follower_ids=follower_ids,
+            )
+        )
     source.merged_into, source.merged_at = kept, now
     source.vote_count, source.comment_count = duplicate.vote_count, duplicate.comment_count
     target.vote_count, target.comment_count = kept.vote_count, kept.comment_count

@@ -20,6 +20,9 @@ edited, it would wait if it were posted now, or when it is public only because a
 it through (an approval covers the text the moderator read, not the next one).
 """
 
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -28,13 +31,27 @@ from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT
 from community.comments.services import comment_count_add
-from community.events import CommentPosted
+from community.events import CommentPosted, PostReviewed
 from community.models import Comment
 from community.moderation.services import content_hide_outcome
-from community.notifications.services import notify_post_reviewed
 from config.outbox.events import record
 from ideas.events import IdeaPublished
 from ideas.models import Idea
+
+
+def _refuse_unseen(model: type[Idea] | type[Comment], pk: int, seen: datetime | None) -> None:
+    """ValidationError when the moderator read another version than the one waiting now (its
+    `updated_at` moved since the page showed `seen`): the approval would publish a text nobody
+    read."""
+    if seen is not None and (
+        model.objects.filter(pk=pk, pending_at__isnull=False).exclude(updated_at=seen).exists()
+    ):
+        raise ValidationError(
+            _(
+                "The author edited this post after you opened the page: read it again before "
+                "approving."
+            )
+        )
 
 
 def _note(reason: str) -> str:
@@ -60,15 +77,23 @@ def _record_approval(
 
 
 @transaction.atomic
-def idea_approve(*, actor: User, idea: Idea, reason: str = "") -> bool:
+def idea_approve(
+    *, actor: User, idea: Idea, reason: str = "", seen: datetime | None = None
+) -> bool:
     """Make a waiting idea public, then let the worker do what a new idea triggers (its vector
     and theme, sentiment, the author's points and badges). Returns whether it changed.
 
-    The conditional update clears `pending_at` only if it is still set, so two moderators
-    approving at once approve (and audit, and queue the tasks) once.
+    1. The conditional update clears `pending_at` only if it is still set, so two moderators
+       approving at once approve (and audit, and queue the tasks) once.
+    2. With `seen` (the `updated_at` of the version the moderator's page showed), it also
+       matches that version only: an edit committed since (ideas.services.idea_update locks the
+       row and moves `updated_at`) makes it refuse with ValidationError, so an old page never
+       publishes a text its moderator did not read.
     """
     require_permission(actor, MODERATE_CONTENT)
-    if not Idea.objects.filter(pk=idea.pk, pending_at__isnull=False).update(pending_at=None):
+    waiting = Idea.objects.filter(pk=idea.pk, pending_at__isnull=False)
+    if not waiting.filter(**({"updated_at": seen} if seen else {})).update(pending_at=None):
+        _refuse_unseen(Idea, idea.pk, seen)
         return False
     _record_approval(
         actor=actor,
@@ -77,24 +102,34 @@ def idea_approve(*, actor: User, idea: Idea, reason: str = "") -> bool:
         summary=_("Approved idea #%(pk)s%(note)s") % {"pk": idea.pk, "note": _note(reason)},
         reason=reason,
     )
-    notify_post_reviewed(idea=idea, actor=actor, approved=True, reason=reason)
+    record(
+        PostReviewed(
+            idea_id=idea.pk, comment_id=None, actor_id=actor.pk, approved=True, reason=reason
+        )
+    )
     record(IdeaPublished(idea_id=idea.pk))
     return True
 
 
 @transaction.atomic
-def comment_approve(*, actor: User, comment: Comment, reason: str = "") -> bool:
+def comment_approve(
+    *, actor: User, comment: Comment, reason: str = "", seen: datetime | None = None
+) -> bool:
     """Make a waiting comment public: count it on its idea, then let the worker notify
     followers and mentioned people and award points. Returns whether it changed.
 
-    As for ideas, the conditional update lets only one of two simultaneous approvals count.
-    A comment removed meanwhile (by its author) stays removed and is not approved.
+    As for ideas, the conditional update lets only one of two simultaneous approvals count, and
+    with `seen` it approves only the version the moderator read. A comment removed meanwhile (by
+    its author) stays removed and is not approved.
     """
     require_permission(actor, MODERATE_CONTENT)
-    approved = Comment.objects.filter(
-        pk=comment.pk, pending_at__isnull=False, removed_at__isnull=True
-    ).update(pending_at=None)
+    approved = (
+        Comment.objects.filter(pk=comment.pk, pending_at__isnull=False, removed_at__isnull=True)
+        .filter(**({"updated_at": seen} if seen else {}))
+        .update(pending_at=None)
+    )
     if not approved:
+        _refuse_unseen(Comment, comment.pk, seen)
         return False
     comment_count_add(comment.idea_id, +1)
     _record_approval(
@@ -105,8 +140,14 @@ def comment_approve(*, actor: User, comment: Comment, reason: str = "") -> bool:
         % {"pk": comment.pk, "idea": comment.idea_id, "note": _note(reason)},
         reason=reason,
     )
-    notify_post_reviewed(
-        idea=comment.idea, comment=comment, actor=actor, approved=True, reason=reason
+    record(
+        PostReviewed(
+            idea_id=comment.idea_id,
+            comment_id=comment.pk,
+            actor_id=actor.pk,
+            approved=True,
+            reason=reason,
+        )
     )
     record(CommentPosted(comment_id=comment.pk, idea_id=comment.idea_id))
     return True
@@ -116,17 +157,32 @@ def comment_approve(*, actor: User, comment: Comment, reason: str = "") -> bool:
 def content_reject(*, actor: User, idea: Idea, reason: str, comment: Comment | None = None) -> bool:
     """The queue's "reject" action: hide the waiting item with its reason
     (`moderation_services.content_hide`) and tell its author why. Returns whether it changed;
-    an item that was not waiting is only hidden, and its author is not told here."""
+    an item that was not waiting is only hidden, and its author is not told here (the author
+    hears of a review through PostReviewed's consumer, community.consumers)."""
     hidden, waiting = content_hide_outcome(actor=actor, idea=idea, reason=reason, comment=comment)
     if waiting:
-        notify_post_reviewed(idea=idea, comment=comment, actor=actor, approved=False, reason=reason)
+        record(
+            PostReviewed(
+                idea_id=idea.pk,
+                comment_id=comment.pk if comment is not None else None,
+                actor_id=actor.pk,
+                approved=False,
+                reason=reason,
+            )
+        )
     return hidden
 
 
 def content_approve(
-    *, actor: User, idea: Idea, reason: str = "", comment: Comment | None = None
+    *,
+    actor: User,
+    idea: Idea,
+    reason: str = "",
+    comment: Comment | None = None,
+    seen: datetime | None = None,
 ) -> bool:
-    """The queue's "approve" action: the comment if one is given, else the idea."""
+    """The queue's "approve" action: the comment if one is given, else the idea; `seen` is the
+    version the moderator read (refused if it changed since)."""
     if comment is not None:
-        return comment_approve(actor=actor, comment=comment, reason=reason)
-    return idea_approve(actor=actor, idea=idea, reason=reason)
+        return comment_approve(actor=actor, comment=comment, reason=reason, seen=seen)
+    return idea_approve(actor=actor, idea=idea, reason=reason, seen=seen)

@@ -109,6 +109,7 @@ def _act(request: HttpRequest, action: str, idea: Idea, comment: Comment | None)
                 idea=idea,
                 comment=comment,
                 reason=form.cleaned_data["reason"],
+                **form.service_arguments(),
             )
         except ValidationError as error:
             form.add_error(None, error)

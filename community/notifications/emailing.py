@@ -20,7 +20,6 @@ docs/operations.md has the timeline.
 """
 
 import logging
-import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -39,9 +38,6 @@ from community.models import Delivery, Notification
 from community.notifications.preferences import delivery_for, preferences_for, unsubscribe_url
 
 logger = logging.getLogger(__name__)
-
-_sent_here = 0  # emails this process sent (for the fault tests' pause, EMAIL_TEST_PAUSE_AFTER)
-
 
 # --- owed ---------------------------------------------------------------------------------------
 
@@ -95,17 +91,11 @@ def _claim(ids: Iterable[int]) -> tuple[datetime, list[int]]:
 def _send_claimed(message: EmailMultiAlternatives, *, ids: list[int], claimed_at: datetime) -> None:
     """Send, then mark sent what we still hold. A failed send gives the claim back (the task is
     retried), so nothing waits for the claim to grow stale."""
-    global _sent_here
-    pause_after = settings.EMAIL_TEST_PAUSE_AFTER
-    if pause_after and _sent_here == pause_after:  # only set by the test that kills a worker here
-        logger.warning("Pausing 60 s before sending email %s (claimed, not sent)", ids)
-        time.sleep(60)
     try:
         message.send()
     except Exception:
         _held(ids, claimed_at).update(email_claimed_at=None)
         raise
-    _sent_here += 1
     _held(ids, claimed_at).update(emailed_at=timezone.now())
 
 

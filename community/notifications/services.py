@@ -312,13 +312,19 @@ def notify_vote_milestones(*, idea: Idea, email: bool = True) -> list[Notificati
 
 
 def notify_merged(
-    *, duplicate: Idea, into: Idea, actor: User | None = None, note: str = ""
+    *,
+    duplicate: Idea,
+    into: Idea,
+    follower_ids: Iterable[int],
+    actor: User | None = None,
+    note: str = "",
 ) -> list[Notification]:
-    """A merge (community.moderation.merging): both authors, and the duplicate's followers, hear
-    where it went; only the duplicate's author and moderators when it was hidden or waiting (the
-    kept idea is public: `merging.merge_refusal`). Call it with both rows locked, before the
-    followers move to the kept idea."""
-    followers = set(idea_followers(idea=duplicate)) | {duplicate.author, into.author}
+    """A merge (community.moderation.merging): both authors, and the duplicate's followers
+    (`follower_ids`, read by the merge before they moved to the kept idea), hear where it went;
+    only the duplicate's author and moderators when it was hidden or waiting (the kept idea is
+    public: `merging.merge_refusal`)."""
+    followers = set(User.objects.filter(pk__in=list(follower_ids), is_active=True))
+    followers |= {duplicate.author, into.author}
     # Merging is what happens here: the duplicate counts as it was just before.
     private_to = {duplicate.author_id} if duplicate.is_hidden or duplicate.is_pending else None
     with translation.override(duplicate.language):

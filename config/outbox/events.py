@@ -125,13 +125,25 @@ def record(happened: Event) -> OutboxEvent:
     return row
 
 
+# How `nudge` queues a delivery: `config.outbox.tasks.deliver_event.delay`, set by
+# OutboxConfig.ready (the tasks import the delivery, which imports this module: a hook, not an
+# import, keeps the seam's modules free of a cycle).
+_queue_delivery: Callable[[int], object] | None = None
+
+
+def deliver_with(queue: Callable[[int], object]) -> None:
+    """Set how an event's delivery is queued once its transaction commits."""
+    global _queue_delivery
+    _queue_delivery = queue
+
+
 def nudge(event_id: int) -> None:
     """Queue the delivery of one event. Never raises: a broker error is logged, and the sweep
     delivers the event later."""
-    from config.outbox.tasks import deliver_event
-
     try:
-        deliver_event.delay(event_id)
+        if _queue_delivery is None:
+            raise ImproperlyConfigured("config.outbox is not in INSTALLED_APPS")
+        _queue_delivery(event_id)
     except Exception:
         logger.warning(
             "Could not queue event %s for delivery; the outbox sweep will deliver it",

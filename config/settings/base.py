@@ -331,8 +331,6 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Ruche <no-reply@ruche.lo
 # to its task.
 EMAIL_CLAIM_STALE_SECONDS = env.int("EMAIL_CLAIM_STALE_SECONDS", default=10 * 60)
 EMAIL_SWEEP_GRACE_SECONDS = env.int("EMAIL_SWEEP_GRACE_SECONDS", default=60)
-# Test hook: after this many emails, a worker pauses before the next send (lets a test kill it).
-EMAIL_TEST_PAUSE_AFTER = env.int("EMAIL_TEST_PAUSE_AFTER", default=0)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation ---------------------------------------------------------------------
@@ -453,8 +451,6 @@ THEMES_RERUN_AFTER_NEW_IDEAS = env.int("THEMES_RERUN_AFTER_NEW_IDEAS", default=2
 # its worker, and the next run (or "Re-run now") takes over (ideas.themes.runs).
 THEMES_RUN_HEARTBEAT_SECONDS = env.float("THEMES_RUN_HEARTBEAT_SECONDS", default=30.0)
 THEMES_RUN_STALE_SECONDS = env.float("THEMES_RUN_STALE_SECONDS", default=180.0)
-# Test hook: seconds a run waits inside its publishing transaction (lets a test kill it there).
-THEMES_PUBLISH_PAUSE_SECONDS = env.float("THEMES_PUBLISH_PAUSE_SECONDS", default=0.0)
 
 # Similar ideas: one search process (`manage.py serve_similar`) holds the encoders and every
 # stored vector, so web workers do not. unix:///path.sock or http://host:port; `make run` and

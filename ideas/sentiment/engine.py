@@ -14,8 +14,8 @@ from typing import Literal
 
 import numpy as np
 
+import ideas.sentiment.prototypes as prototypes
 from ideas.clustering.text import detect_language, has_content
-from ideas.sentiment import prototypes
 from ideas.sentiment.lexicon import LexiconScore, score_lexicon
 from ideas.sentiment.requests import request_strength
 

@@ -208,11 +208,6 @@ def run_publish(
     )
     ThemeEvent.objects.bulk_create(_events(run, matching, themes))
 
-    pause = settings.THEMES_PUBLISH_PAUSE_SECONDS
-    if pause:  # only set by the test that kills a worker mid-publish
-        logger.warning("Pausing %s s before publishing run %s", pause, run.pk)
-        time.sleep(pause)
-
     now = timezone.now()
     if previous is not None:
         previous.state = RunState.SUPERSEDED

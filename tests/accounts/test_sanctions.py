@@ -77,6 +77,25 @@ def test_a_suspended_member_cannot_edit_what_they_wrote_before(bob, moderator, i
     assert own_comment.body != "Edited"
 
 
+def test_a_suspended_member_cannot_change_their_display_name(client, bob, moderator):
+    """The name is shown to everyone beside their posts: changing it reaches other people, as
+    posting does. The service refuses (whatever calls it), the profile page says why; keeping
+    the name while changing the private settings still works."""
+    from accounts.services import user_update_profile
+
+    suspend(moderator, bob)
+    with pytest.raises(PermissionDenied, match="suspended until"):
+        user_update_profile(user=bob, display_name="Not Bob")
+    assert refreshed(bob).display_name == "Bob"
+    user_update_profile(user=bob, display_name="Bob", profile_public=False)
+    assert not refreshed(bob).profile_public
+    client.force_login(bob)
+    response = client.post(reverse("accounts:profile"), {"display_name": "Not Bob"})
+    assert response.status_code == 200
+    assert "suspended until" in response.content.decode()
+    assert refreshed(bob).display_name == "Bob"
+
+
 def test_a_suspension_ends_by_itself_at_its_date(bob, moderator, idea):
     suspend(moderator, bob)
     User.objects.filter(pk=bob.pk).update(suspended_until=timezone.now() - timedelta(seconds=1))

@@ -346,7 +346,7 @@ def test_only_superusers_read_the_originals_in_the_admin(
 
 
 def test_the_demo_idea_is_published_with_its_card_and_phone_masked(alice, category):
-    from ideas.demo.seed import MASKED_IDEA, seed_masked_idea
+    from community.demo.seed import MASKED_IDEA, seed_masked_idea
 
     typed = MASKED_IDEA[1]
     assert luhn_valid("4970101234567893")

@@ -67,7 +67,9 @@ def start_worker(transactional_db, tmp_path) -> Iterator[Callable[..., Worker]]:
             **extra_env,
         }
         command = [
-            sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
+            # The project's app with the pauses tests ask for (tests/integration/worker_hooks.py).
+            sys.executable, "-m", "celery", "-A", "tests.integration.worker_hooks", "worker",
+            "-Q", queue,
             "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
             "--loglevel=INFO",
         ]  # fmt: skip

@@ -18,7 +18,7 @@ def test_the_same_worker_consumes_again_after_redis_comes_back(start_worker, own
         THEMES_BACKEND="tfidf",
         # Keep a task in flight (acknowledged late) while Redis goes away: the moment kombu
         # restores unacknowledged messages, where #13's worker crashed.
-        THEMES_PUBLISH_PAUSE_SECONDS="8",
+        RUCHE_TEST_PUBLISH_PAUSE_SECONDS="8",  # tests/integration/worker_hooks.py
     )
     pid = worker.process.pid
     wait_until(lambda: "ready." in worker.output(), seconds=120, worker=worker)

@@ -47,7 +47,7 @@ def test_a_worker_killed_while_emailing_leaves_each_follower_exactly_one_email(
         "BROKER_VISIBILITY_TIMEOUT": "10",  # production: 20 minutes
         "EMAIL_CLAIM_STALE_SECONDS": "5",  # production: 10 minutes
     }
-    first = start_worker(EMAIL_TEST_PAUSE_AFTER="100", **timing)
+    first = start_worker(RUCHE_TEST_EMAIL_PAUSE_AFTER="100", **timing)
     with transaction.atomic():  # 300 emails queued on commit
         assert len(notify_status_change(change=change)) == FOLLOWERS
     wait_until(

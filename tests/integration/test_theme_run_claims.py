@@ -26,7 +26,9 @@ def test_a_killed_run_gives_way_to_a_new_one_once_its_heartbeat_is_stale(
     # An earlier run, so the worker's start does not queue one of its own.
     ClusteringRun.objects.create(trigger="startup", state=RunState.FAILED)
     worker = start_worker(
-        THEMES_PUBLISH_PAUSE_SECONDS="120", THEMES_RUN_HEARTBEAT_SECONDS="1", THEMES_BACKEND="tfidf"
+        RUCHE_TEST_PUBLISH_PAUSE_SECONDS="120",  # tests/integration/worker_hooks.py
+        THEMES_RUN_HEARTBEAT_SECONDS="1",
+        THEMES_BACKEND="tfidf",
     )
     recluster.delay(trigger="manual")
     wait_until(

@@ -42,7 +42,7 @@ def test_a_worker_killed_while_publishing_leaves_the_previous_themes_intact(
 
     # The worker pauses inside its publishing transaction, after writing the new themes and
     # memberships: the moment a crash would do the most harm.
-    worker = start_worker(THEMES_PUBLISH_PAUSE_SECONDS="60")
+    worker = start_worker(RUCHE_TEST_PUBLISH_PAUSE_SECONDS="60")
     recluster.delay(trigger="manual")
     wait_until(
         lambda: "Pausing 60.0 s before publishing" in worker.output(), seconds=120, worker=worker

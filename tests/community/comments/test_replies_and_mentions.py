@@ -81,3 +81,43 @@ def test_staff_comments_carry_the_staff_badge(client, idea, moderator):
     page = client.get(idea.get_absolute_url()).text
     comment_html = page.split("Official word")[0].rsplit('id="comment-', 1)[1]
     assert "badge-staff" in comment_html
+
+
+def test_replies_stay_visible_under_a_comment_held_for_a_moderator(
+    client, idea, alice, bob, partner, moderator
+):
+    """An approved comment its author edited waits for a moderator again; the replies others
+    wrote to it were public and stay so, under a placeholder (as under a removed comment). The
+    held text reaches nobody but its author and moderators, on the page and through the API."""
+    from django.utils import timezone
+
+    top = comment_create(idea=idea, author=alice, body="Held words after an edit")
+    comment_create(idea=idea, author=bob, body="A reply that was public", parent=top)
+    Comment.objects.filter(pk=top.pk).update(pending_at=timezone.now())  # as an edit does
+
+    client.force_login(partner)
+    page = client.get(idea.get_absolute_url()).content.decode()
+    assert "A reply that was public" in page
+    assert "waiting for a moderator" in page
+    assert "Held words" not in page
+    api = client.get(f"/api/v1/ideas/{idea.pk}/comments/").json()
+    [held] = api["results"]
+    assert (held["body"], held["author"], held["pending"]) == ("", None, True)
+    assert [reply["body"] for reply in held["replies"]] == ["A reply that was public"]
+
+    for reader in (alice, moderator):
+        client.force_login(reader)
+        page = client.get(idea.get_absolute_url()).content.decode()
+        assert "Held words after an edit" in page
+        assert "A reply that was public" in page
+
+
+def test_a_held_comment_without_visible_replies_stays_out_of_sight(client, idea, alice, bob):
+    from django.utils import timezone
+
+    top = comment_create(idea=idea, author=alice, body="Held words after an edit")
+    Comment.objects.filter(pk=top.pk).update(pending_at=timezone.now())
+    client.force_login(bob)
+    page = client.get(idea.get_absolute_url()).content.decode()
+    assert "Held words" not in page
+    assert "waiting for a moderator" not in page

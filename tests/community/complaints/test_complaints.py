@@ -658,12 +658,13 @@ def complaint_idea(alice, category):  # type: ignore[no-untyped-def]
 
 
 def test_a_moderator_turns_a_public_idea_into_a_case_for_its_author(
-    client, complaint_idea, alice, moderator
+    client, complaint_idea, alice, moderator, django_capture_on_commit_callbacks
 ):
     client.force_login(moderator)
     url = reverse("moderation:complaint_convert", args=[complaint_idea.pk])
     assert "This is a personal complaint" in client.get(url).content.decode()
-    response = client.post(url, {"note": "account question"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"note": "account question"})
     case = ComplaintCase.objects.get()
     assert response["Location"] == reverse("moderation:complaint", args=[case.pk])
     assert (case.member, case.origin_idea, case.subject) == (alice, complaint_idea, "Charged twice")
@@ -782,33 +783,38 @@ def _waiting_idea(author, category):  # type: ignore[no-untyped-def]
     )
 
 
-def test_approving_a_waiting_idea_tells_its_author(first_posts_wait, alice, moderator, category):
+def test_approving_a_waiting_idea_tells_its_author(
+    first_posts_wait, alice, moderator, category, django_capture_on_commit_callbacks
+):
     idea = _waiting_idea(alice, category)
-    assert premoderation.idea_approve(actor=moderator, idea=idea)
-    notification = Notification.objects.get(recipient=alice)
-    assert notification.kind == NotificationKind.POST_APPROVED
+    with django_capture_on_commit_callbacks(execute=True):
+        assert premoderation.idea_approve(actor=moderator, idea=idea)
+    # (Publishing also earns the first-idea badge, told in a notification of its own.)
+    notification = Notification.objects.get(recipient=alice, kind=NotificationKind.POST_APPROVED)
     assert notification.url == idea.get_absolute_url()
-    assert not premoderation.idea_approve(actor=moderator, idea=idea)
-    assert Notification.objects.filter(recipient=alice).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not premoderation.idea_approve(actor=moderator, idea=idea)
+    assert Notification.objects.filter(recipient=alice, kind="post_approved").count() == 1
 
 
 def test_approving_a_waiting_comment_tells_its_author(
-    first_posts_wait, alice, bob, moderator, category
+    first_posts_wait, alice, bob, moderator, category, django_capture_on_commit_callbacks
 ):
     idea = IdeaFactory(author=bob, category=category)
     comment = services.comment_create(idea=idea, author=alice, body="Yes!")
     assert comment.pending_at is not None
-    assert premoderation.comment_approve(actor=moderator, comment=comment)
-    notification = Notification.objects.get(recipient=alice)
-    assert notification.kind == NotificationKind.POST_APPROVED
+    with django_capture_on_commit_callbacks(execute=True):
+        assert premoderation.comment_approve(actor=moderator, comment=comment)
+    notification = Notification.objects.get(recipient=alice, kind=NotificationKind.POST_APPROVED)
     assert notification.url.endswith(f"#comment-{comment.pk}")
 
 
 def test_rejecting_a_waiting_post_tells_its_author_why(
-    first_posts_wait, alice, bob, moderator, category
+    first_posts_wait, alice, bob, moderator, category, django_capture_on_commit_callbacks
 ):
     idea = _waiting_idea(alice, category)
-    assert premoderation.content_reject(actor=moderator, idea=idea, reason="Advertising")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert premoderation.content_reject(actor=moderator, idea=idea, reason="Advertising")
     notification = Notification.objects.get(recipient=alice)
     assert (notification.kind, notification.body) == (NotificationKind.POST_REJECTED, "Advertising")
     idea.refresh_from_db()
@@ -816,7 +822,8 @@ def test_rejecting_a_waiting_post_tells_its_author_why(
     assert not idea.is_pending
     # Hiding a post that was public is not a rejection: no such notification.
     public = IdeaFactory(author=bob, category=category)
-    assert premoderation.content_reject(actor=moderator, idea=public, reason="Spam")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert premoderation.content_reject(actor=moderator, idea=public, reason="Spam")
     assert not Notification.objects.filter(recipient=bob).exists()
 
 

@@ -39,14 +39,16 @@ def duplicate(bob, category):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def voters(kept, duplicate):  # type: ignore[no-untyped-def]
-    """The kept idea has 3 votes, the duplicate 2; `both` voted on each."""
+def voters(kept, duplicate, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """The kept idea has 3 votes, the duplicate 2; `both` voted on each (and voters follow what
+    they vote for, through the outbox)."""
     only_kept = UserFactory.create_batch(2)
     both, only_duplicate = UserFactory(), UserFactory()
-    for user in [*only_kept, both]:
-        vote_set(user=user, idea=kept, voted=True)
-    for user in [both, only_duplicate]:
-        vote_set(user=user, idea=duplicate, voted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        for user in [*only_kept, both]:
+            vote_set(user=user, idea=kept, voted=True)
+        for user in [both, only_duplicate]:
+            vote_set(user=user, idea=duplicate, voted=True)
     return {"only_kept": only_kept, "both": both, "only_duplicate": only_duplicate}
 
 
@@ -230,10 +232,13 @@ def test_both_authors_and_the_duplicates_followers_are_notified_by_their_prefere
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.com", "follower@example.com"]
 
 
-def test_a_hidden_duplicates_title_is_not_sent_to_others(alice, moderator, kept, duplicate):
+def test_a_hidden_duplicates_title_is_not_sent_to_others(
+    alice, moderator, kept, duplicate, django_capture_on_commit_callbacks
+):
     moderation_services.content_hide(actor=moderator, idea=duplicate, reason="Card number inside")
     duplicate.refresh_from_db()
-    merge(moderator, duplicate, kept)
+    with django_capture_on_commit_callbacks(execute=True):
+        merge(moderator, duplicate, kept)
     titles = set(
         Notification.objects.filter(kind=NotificationKind.MERGED).values_list("title", flat=True)
     )

@@ -176,13 +176,22 @@ def test_a_status_change_on_a_hidden_idea_reaches_only_its_author_and_staff(
 
 
 def test_merging_a_hidden_idea_tells_only_its_author_and_staff(
-    client, alice, bob, mallory, moderator, other_moderator, mallorys_idea, idea
+    client,
+    alice,
+    bob,
+    mallory,
+    moderator,
+    other_moderator,
+    mallorys_idea,
+    idea,
+    django_capture_on_commit_callbacks,
 ):
     follow(client, other_moderator, mallorys_idea)
     _hide(client, moderator, mallorys_idea)
     client.force_login(moderator)
     url = reverse("moderation:merge_confirm", args=[mallorys_idea.pk, idea.pk])
-    assert client.post(url, {"note": "Same request"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"note": "Same request"}).status_code == 302
     told = set(
         Notification.objects.filter(kind=NotificationKind.MERGED).values_list(
             "recipient__email", flat=True

@@ -317,7 +317,8 @@ def test_the_waiting_list_makes_the_same_number_of_queries_for_more_items(
 
 
 def approve(client, idea):  # type: ignore[no-untyped-def]
-    return client.post(reverse("moderation:idea_action", args=[idea.pk, "approve"]))
+    seen = Idea.objects.get(pk=idea.pk).updated_at.isoformat()  # the version the page shows
+    return client.post(reverse("moderation:idea_action", args=[idea.pk, "approve"]), {"seen": seen})
 
 
 def test_a_moderator_approves_from_the_queue(client, alice, moderator, category):
@@ -342,7 +343,8 @@ def test_a_moderator_approves_a_comment_with_an_optional_note(
     comment = services.comment_create(idea=public_idea, author=alice, body="Yes")
     client.force_login(moderator)
     url = reverse("moderation:comment_action", args=[comment.pk, "approve"])
-    assert client.post(url, {"reason": "Looks fine"}).status_code == 302
+    seen = comment.updated_at.isoformat()
+    assert client.post(url, {"reason": "Looks fine", "seen": seen}).status_code == 302
     comment.refresh_from_db()
     assert not comment.is_pending
     entry = AuditEntry.objects.get(action=AuditAction.COMMENT_APPROVE)

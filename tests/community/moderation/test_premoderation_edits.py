@@ -2,9 +2,13 @@
 would wait if it were posted now, or when it is public only because a moderator let it through
 (issue #11, finding 4). Every step goes through the pages a member and a moderator use."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
+from accounts.audit import AuditAction, AuditEntry
 from community.comments import services
 from community.models import Comment
 from ideas.models import Idea
@@ -38,12 +42,59 @@ def edit_comment(client, comment, body):  # type: ignore[no-untyped-def]
     )
 
 
-def approve(client, *, idea=None, comment=None):  # type: ignore[no-untyped-def]
-    if comment is not None:
-        url = reverse("moderation:comment_action", args=[comment.pk, "approve"])
-    else:
-        url = reverse("moderation:idea_action", args=[idea.pk, "approve"])
-    assert client.post(url).status_code == 302
+def seen(item):  # type: ignore[no-untyped-def]
+    """The version a moderator's page shows now (the approve form's hidden `seen`)."""
+    return type(item).objects.get(pk=item.pk).updated_at.isoformat()
+
+
+def approve(client, *, idea=None, comment=None, version=None):  # type: ignore[no-untyped-def]
+    item = comment if comment is not None else idea
+    code = "comment_action" if comment is not None else "idea_action"
+    url = reverse(f"moderation:{code}", args=[item.pk, "approve"])
+    response = client.post(url, {"seen": version or seen(item)})
+    assert response.status_code == 302, response.content
+    return response
+
+
+def test_an_approval_from_a_page_drawn_before_an_edit_is_refused(
+    client, alice, moderator, public_idea
+):
+    """The moderator opened the queue and read the comment; its author then edited it. The old
+    page's Approve button must not publish a text the moderator never saw."""
+    client.force_login(alice)
+    comment = comment_via_page(client, public_idea, "Great idea, I would use it daily.")
+    _waiting, page = waiting_in_queue(client, moderator)
+    read = re.search(r'name="seen" value="([^"]+)"', page.text)
+    assert read is not None
+    version = html.unescape(read.group(1))
+
+    client.force_login(alice)
+    edit_comment(client, comment, SPAM)
+    client.force_login(moderator)
+    url = reverse("moderation:comment_action", args=[comment.pk, "approve"])
+    response = client.post(url, {"seen": version})
+    assert response.status_code == 400
+    assert "edited this post after you opened the page" in response.text
+    comment.refresh_from_db()
+    assert comment.is_pending
+    assert not AuditEntry.objects.filter(action=AuditAction.COMMENT_APPROVE).exists()
+
+    # Read again (a fresh page), the edit can be approved.
+    _waiting, page = waiting_in_queue(client, moderator)
+    assert SPAM in page.text
+    approve(client, comment=comment)
+    comment.refresh_from_db()
+    assert not comment.is_pending
+
+
+def test_an_approval_without_the_version_read_is_refused(client, alice, moderator, public_idea):
+    client.force_login(alice)
+    comment = comment_via_page(client, public_idea, "Great idea, I would use it daily.")
+    client.force_login(moderator)
+    url = reverse("moderation:comment_action", args=[comment.pk, "approve"])
+    assert client.post(url).status_code == 400
+    comment.refresh_from_db()
+    assert comment.is_pending
 
 
 def idea_form(idea, **changes):  # type: ignore[no-untyped-def]

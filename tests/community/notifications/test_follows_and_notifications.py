@@ -26,11 +26,39 @@ def posted(alice, category, django_capture_on_commit_callbacks):  # type: ignore
 
 
 def test_people_follow_their_own_ideas_and_those_they_vote_or_comment_on(
-    posted, alice, bob, partner
+    posted, alice, bob, partner, django_capture_on_commit_callbacks
 ):
-    vote_set(user=bob, idea=posted, voted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        vote_set(user=bob, idea=posted, voted=True)
     comment_create(idea=posted, author=partner, body="Yes")
     assert {f.user for f in Follow.objects.filter(idea=posted)} == {alice, bob, partner}
+
+
+def test_a_vote_follows_once_through_the_outbox_even_delivered_twice(posted, bob):
+    from config.outbox.delivery import deliver
+    from config.outbox.models import OutboxDelivery, OutboxEvent
+
+    vote_set(user=bob, idea=posted, voted=True)
+    assert not follows_idea(user=bob, idea=posted), "nothing happens before the commit"
+    event = OutboxEvent.objects.get(name="idea.votes_changed")
+    assert event.payload == {"idea_id": posted.pk, "new_voter_id": bob.pk}
+    assert deliver(event.pk)
+    assert Follow.objects.filter(user=bob, idea=posted).count() == 1
+    OutboxDelivery.objects.filter(event=event).delete()
+    OutboxEvent.objects.filter(pk=event.pk).update(delivered_at=None)
+    assert deliver(event.pk)
+    assert Follow.objects.filter(user=bob, idea=posted).count() == 1
+
+
+def test_a_vote_taken_back_before_delivery_follows_nothing(posted, bob):
+    from config.outbox.delivery import deliver
+    from config.outbox.models import OutboxEvent
+
+    vote_set(user=bob, idea=posted, voted=True)
+    vote_set(user=bob, idea=posted, voted=False)
+    for pk in OutboxEvent.objects.filter(name="idea.votes_changed").values_list("pk", flat=True):
+        deliver(pk)
+    assert not follows_idea(user=bob, idea=posted)
 
 
 def test_unfollow_in_one_click_with_htmx(client, posted, bob):
@@ -62,7 +90,8 @@ def test_follow_a_category(client, bob, category):
 def test_followers_hear_of_a_status_change_with_the_official_response(
     posted, bob, moderator, django_capture_on_commit_callbacks
 ):
-    vote_set(user=bob, idea=posted, voted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        vote_set(user=bob, idea=posted, voted=True)
     with django_capture_on_commit_callbacks(execute=True):
         idea_change_status(
             idea=posted, actor=moderator, to_status=Status.PLANNED, response="Next quarter"

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from ideas.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
+from community.demo.seed import seed_demo
+from ideas.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):

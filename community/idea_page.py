@@ -1,0 +1,52 @@
+"""The community's sections of the ideas app's pages (ideas.page_sections, registered by
+CommunityConfig.ready): open campaigns on the home page; an idea's comments (a page of them,
+`?comment=<id>` opening the one holding it), the comment and report forms, whether the viewer
+follows it and the moderators' restore buttons. (The offer to send a personal complaint to the
+complaints team instead of publishing it is community.complaints.views.idea_or_complaint.)"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+from community.campaigns.selectors import campaigns_open
+from community.comments.forms import CommentForm
+from community.comments.selectors import comment_position, comments_for_idea
+from community.moderation.actions import HIDDEN, buttons
+from community.moderation.forms import FlagForm
+from community.notifications.follows import follows_idea
+from ideas.models import Idea
+
+
+def home_campaigns(*, request: HttpRequest, idea: None) -> dict[str, Any]:
+    return {"campaigns": campaigns_open()[:3]}
+
+
+def _comments_page(request: HttpRequest, idea: Idea) -> Page:  # type: ignore[type-arg]
+    """A page of top-level comments (each with its replies). `?comment=<id>` opens the page
+    holding that comment, so links to #comment-<id> land on it; else `?comments=<number>`."""
+    comments = comments_for_idea(idea=idea, viewer=request.user)
+    number: int | str | None = request.GET.get("comments")
+    if (wanted := request.GET.get("comment", "")).isdigit():
+        position = comment_position(comments=comments, comment_id=int(wanted))
+        if position is not None:
+            number = position // settings.COMMENTS_PER_PAGE + 1
+    return Paginator(comments, settings.COMMENTS_PER_PAGE).get_page(number)
+
+
+def idea_comments(*, request: HttpRequest, idea: Idea) -> dict[str, Any]:
+    """The comments and what each offers (the htmx "more comments" page, and the idea page)."""
+    return {
+        "comments": _comments_page(request, idea),
+        "flag_form": FlagForm(auto_id=False) if request.user.is_authenticated else None,
+        "restore_actions": buttons(HIDDEN),
+    }
+
+
+def idea_conversation(*, request: HttpRequest, idea: Idea) -> dict[str, Any]:
+    return {
+        **idea_comments(request=request, idea=idea),
+        "comment_form": CommentForm(),
+        "following": follows_idea(user=request.user, idea=idea),
+    }
