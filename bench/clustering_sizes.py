@@ -114,10 +114,10 @@ def cached_block(name: str, texts: list[str], encoder: str) -> np.ndarray:
     return matrix
 
 
-def blocks(name: str, texts: list[str]) -> dict[str, np.ndarray]:
+def blocks(name: str, texts: list[str], encoders: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     from ideas.clustering.vectors import ENSEMBLE
 
-    return {encoder: cached_block(name, texts, encoder) for encoder in ENSEMBLE}
+    return {encoder: cached_block(name, texts, encoder) for encoder in encoders or ENSEMBLE}
 
 
 SIZES = (300, 1_000, 3_000, 0)  # 0 = the full set, capped at FULL_CAP
@@ -127,9 +127,10 @@ SEEDS = (0, 1, 2)
 # of this many rows (seed 0, the "pool"), which is the "full" size and what smaller sizes are
 # drawn from. Only banking77 (10,003) and clinc150 (12,000) are cut.
 FULL_CAP = int(os.environ.get("RUCHE_BENCH_FULL_CAP", "2000"))
-METHODS = ("engine", "bertopic", "kmeans")
+METHODS = ("engine", "engine-auto", "bertopic", "kmeans")
 METHOD_LABELS = {
     "engine": "engine (default)",
+    "engine-auto": "engine, resolution chosen per corpus",
     "bertopic": "BERTopic default, same vectors",
     "kmeans": "k-means, true k given",
 }
@@ -191,13 +192,23 @@ def scores(truth: np.ndarray, labels: np.ndarray, twins: np.ndarray | None) -> d
     return out
 
 
-def run_engine(texts: list[str], vectors: np.ndarray, seed: int, backend: str) -> np.ndarray:
+# The resolutions the engine chooses among ("engine-auto", cluster.choose_resolution).
+AUTO_GRID = (1.0, 2.0, 4.0, 8.0)
+
+
+def run_engine(
+    texts: list[str], vectors: np.ndarray, seed: int, backend: str, auto: bool = False
+) -> np.ndarray:
     from ideas.clustering import build_themes
+    from ideas.clustering.cluster import ClusteringParams
     from ideas.clustering.vectors import BackendName
 
+    params = ClusteringParams(resolution_grid=AUTO_GRID) if auto else None
     # With vectors given, build_themes only reads the backend's name (the block layout), as
     # the portal passes its embedder: a layout name such as "e5+use+minilm" stands for it.
-    model, _ = build_themes(texts, vectors=vectors, backend=cast("BackendName", backend), seed=seed)
+    model, _ = build_themes(
+        texts, vectors=vectors, backend=cast("BackendName", backend), seed=seed, params=params
+    )
     return model.labels
 
 
@@ -234,13 +245,19 @@ class Result:
 
 
 def measure(
-    ds: DataSet, data: Loaded, sizes: list[int], seeds: list[int], methods: list[str]
+    ds: DataSet,
+    data: Loaded,
+    sizes: list[int],
+    seeds: list[int],
+    methods: list[str],
+    encoders: tuple[str, ...] = (),
 ) -> list[Result]:
     from ideas.clustering.vectors import ENSEMBLE, side_by_side
 
-    parts = blocks(ds.name, data.texts)
-    ensemble = side_by_side([parts[e] for e in ENSEMBLE])
-    backend = "+".join(ENSEMBLE)
+    encoders = encoders or ENSEMBLE
+    parts = blocks(ds.name, data.texts, encoders)
+    ensemble = side_by_side([parts[e] for e in encoders])
+    backend = "+".join(encoders)
     n = len(data.texts)
     out: list[Result] = []
     done_sizes: set[int] = set()
@@ -260,8 +277,10 @@ def measure(
             k = int(np.unique(truth).size)
             for method in methods:
                 start = time.perf_counter()
-                if method == "engine":
-                    labels: np.ndarray | None = run_engine(texts, vecs, seed, backend)
+                if method in ("engine", "engine-auto"):
+                    labels: np.ndarray | None = run_engine(
+                        texts, vecs, seed, backend, auto=method == "engine-auto"
+                    )
                 elif method == "bertopic":
                     labels = run_bertopic(texts, vecs, seed)
                 else:
@@ -378,6 +397,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default=",".join(str(s) for s in SEEDS))
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--output", default=None, help="also write the markdown here")
+    parser.add_argument(
+        "--encoders", default="", help="e.g. e5,use (default: the engine's ensemble)"
+    )
     args = parser.parse_args(argv)
     wanted = args.sets.split(",")
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -403,9 +425,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         data = pool(loaded, FULL_CAP)
         if args.embed_only:
-            blocks(ds.name, data.texts)
+            blocks(ds.name, data.texts, tuple(e for e in args.encoders.split(",") if e))
             continue
-        results += measure(ds, data, sizes, seeds, methods)
+        encoders = tuple(e for e in args.encoders.split(",") if e)
+        results += measure(ds, data, sizes, seeds, methods, encoders)
     if args.embed_only:
         return 0
     report += ["", *table(results), "", "Targets at sizes ≥ 1,000 (means over seeds):\n"]

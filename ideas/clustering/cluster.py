@@ -40,6 +40,8 @@ class ClusteringParams:
     # limit (issue #14): a constant does not follow the corpus size (55 themes for BANKING77's
     # 77 intents on 3,080 texts, 110 on 10,003); see docs/clustering.md for what was tried.
     resolution: float = 2.0
+    # When set, the resolution is chosen per corpus among these (choose_resolution) instead.
+    resolution_grid: tuple[float, ...] | None = None
     smoothing: bool = True
     exact_limit: int = 20_000
     micro_clusters: int | None = None
@@ -144,6 +146,25 @@ def _louvain(graph: Any, resolution: float, seed: int) -> np.ndarray:
     for cid, members in enumerate(ordered):
         labels[members] = cid
     return labels
+
+
+def choose_resolution(graph: Any, grid: tuple[float, ...], seed: int) -> tuple[float, np.ndarray]:
+    """The resolution of the grid whose partition the graph itself supports best, and that
+    partition: at each resolution Louvain runs from two seeds, and the one whose two partitions
+    agree most (adjusted Rand index) wins; ties go to the lower resolution. A resolution finer
+    than the data's structure splits themes arbitrarily, so two seeds disagree; one coarser
+    merges themes in whichever order the seed visits them."""
+    from sklearn.metrics import adjusted_rand_score
+
+    best: tuple[float, float, np.ndarray] | None = None
+    for resolution in sorted(grid):
+        first = _louvain(graph, resolution, seed)
+        second = _louvain(graph, resolution, seed + 1)
+        agreement = float(adjusted_rand_score(first, second))
+        if best is None or agreement > best[0] + 1e-9:
+            best = (agreement, resolution, first)
+    assert best is not None
+    return best[1], best[2]
 
 
 def _units(
@@ -310,8 +331,11 @@ def cluster_vectors(
         resolution, unit_labels = 0.0, np.zeros(units.shape[0], dtype=np.int64)
     else:
         graph = _graph(units, params.n_neighbors)
-        resolution = params.resolution
-        unit_labels = _louvain(graph, resolution, seed)
+        if params.resolution_grid:
+            resolution, unit_labels = choose_resolution(graph, params.resolution_grid, seed)
+        else:
+            resolution = params.resolution
+            unit_labels = _louvain(graph, resolution, seed)
     labels[valid] = unit_labels[unit_of_row]
     logger.debug("%d units -> %d communities", units.shape[0], int(unit_labels.max()) + 1)
     return replace(_finalise(vectors, labels, params, min_size, seed), resolution=resolution)

@@ -40,16 +40,21 @@ DEFAULT_MIN_SIMILARITY = 0.50
 # the vector, while two unrelated French texts sharing words are close. On 64 hand-written
 # FR/EN pairs (tests/data/crosslang_pairs.json) among the demo ideas, the English twin of a
 # French title was in the top 5 for 55% of them (English to French: 73%). So ideas in the
-# other language are ranked apart, then merged by score:
+# other language are ranked apart, then merged:
 # 1. without the English-only encoders: the cosine is the mean of the cross-lingual ones';
-# 2. with the query moved towards its CROSS_FEEDBACK nearest ideas in its own language
-#    (pseudo-relevance feedback): a typed title is short, while stored ideas have a body in
-#    their language that says more, which is what a twin in the other language also says;
-# 3. each list ranked by its score minus the query's mean score over its language (below).
-# Chosen on the pairs' tuning half only (docs/benchmarks.md, "Cross-language suggestions").
+# 2. each list ranked by its score standardised over the query's scores for that language
+#    (a z-score, mean and spread over a sample of its ideas): the two scores have different
+#    scales and spreads (MiniLM spreads an English query's scores over English ideas wider),
+#    and centring on the mean alone left English queries' English neighbours ahead of their
+#    French twin (EN->FR 0.83 against FR->EN 0.89).
+# Chosen on the pairs' tuning half, then checked on 10 random splits and on MTOP's parallel
+# commands (docs/benchmarks.md, "Cross-language suggestions"). Moving the query towards its
+# nearest same-language ideas first (pseudo-relevance feedback, used until 2026-12-03) did not
+# help once the lists were standardised, and cost one more search.
 ENGLISH_ONLY = frozenset({"minilm"})
-CROSS_FEEDBACK = 2
-CROSS_FEEDBACK_WEIGHT = 1.0
+# Rows of each language a query is scored on to standardise its scores (a fixed, evenly spaced
+# sample: 512 x 1,280 floats, well under a millisecond).
+SPREAD_SAMPLE = 512
 # Idea languages as the index stores them (0: unknown, compared as the query's own language).
 LANGUAGE_CODES = {"fr": 1, "en": 2}
 # Below this many stored ideas in each language, the query's language is read from its words
@@ -212,36 +217,32 @@ class SimilarSearch:
         self, index: VectorIndex, query: np.ndarray, text: str, *, k: int, exclude: int | None
     ) -> list[tuple[int, float, float]]:
         """(id, score, rank score): ideas in the query's language (and of unknown language) by
-        the plain cosine, ideas in the other language by the cross-language score (see
-        ENGLISH_ONLY). The two scores have different scales (the cross-language one runs
-        higher: merged as they are, the other language took 85% of the places on the demo
-        titles), so each list is ranked by its score minus the query's mean score over its
-        language (the dot product with that language's centroid)."""
+        the plain cosine, ideas in the other language by the mean cosine of the cross-lingual
+        encoders (ENGLISH_ONLY). The two scores have different scales, so each list is ranked by
+        its score standardised over the query's scores for that language (`_spread`)."""
         language = self._query_language(index, query, text)
         if language is None or not self.cross_language:
             return [(pk, s, s) for pk, s in index.search(query, k=k)]
-        own = index.search(query, k=k + CROSS_FEEDBACK, language=language)
-        neighbours = [pk for pk, _ in own if pk != exclude][:CROSS_FEEDBACK]
-        cross_query = self._cross_query(index, query, neighbours)
+        own = index.search(query, k=k, language=language)
+        cross_query = self._cross_query(index, query)
         other = index.search(cross_query, k=k, language=language, other_languages=True)
-        own_mean = self._mean_score(index, query, [language])
-        other_mean = self._mean_score(
-            index, cross_query, [c for c in LANGUAGE_CODES.values() if c != language]
-        )
-        return [(pk, s, s - own_mean) for pk, s in own[: k + 1]] + [
-            (pk, s, s - other_mean) for pk, s in other
+        own_mean, own_spread = self._spread(index, query, [language])
+        others = [c for c in LANGUAGE_CODES.values() if c != language]
+        other_mean, other_spread = self._spread(index, cross_query, others)
+        return [(pk, s, (s - own_mean) / own_spread) for pk, s in own] + [
+            (pk, s, (s - other_mean) / other_spread) for pk, s in other
         ]
 
     @staticmethod
-    def _mean_score(index: VectorIndex, query: np.ndarray, codes: list[int]) -> float:
-        """The mean of the query's scores over the stored ideas in these languages."""
-        total, count = 0.0, 0
-        for code in codes:
-            centroid, n = index.centroid(code)
-            if centroid is not None:
-                total += float(centroid @ query) * n
-                count += n
-        return total / count if count else 0.0
+    def _spread(index: VectorIndex, query: np.ndarray, codes: list[int]) -> tuple[float, float]:
+        """Mean and standard deviation of the query's scores over a sample of the stored ideas
+        in these languages ((0, 1) when there are too few to tell)."""
+        sample = [index.language_sample(code, SPREAD_SAMPLE) for code in codes]
+        scores = np.concatenate([rows @ query for rows in sample]) if sample else np.empty(0)
+        if scores.size < 2:
+            return 0.0, 1.0
+        spread = float(scores.std())
+        return float(scores.mean()), spread if spread > 1e-6 else 1.0
 
     def _query_language(self, index: VectorIndex, query: np.ndarray, text: str) -> int | None:
         """The code of the query's language; None when no stored idea has a known language."""
@@ -265,23 +266,17 @@ class SimilarSearch:
             start += part.dim
         return blocks
 
-    def _cross_query(
-        self, index: VectorIndex, query: np.ndarray, neighbours: list[int]
-    ) -> np.ndarray:
+    def _cross_query(self, index: VectorIndex, query: np.ndarray) -> np.ndarray:
         """A query vector whose dot product with a stored vector is the mean cosine of the
-        cross-lingual blocks, after moving each block towards the neighbours' (ENGLISH_ONLY)."""
+        cross-lingual blocks (ENGLISH_ONLY)."""
         blocks = self._blocks()
         cross = [(name, columns) for name, columns in blocks if name not in ENGLISH_ONLY]
         if not cross:
             cross = blocks
-        near = index.vectors(neighbours) if neighbours else None
         sample = index.matrix[: min(len(index), 256)]
         out = np.zeros_like(query, dtype=np.float32)
         for _name, columns in cross:
             block = _unit(query[columns])
-            if near is not None:
-                feedback = np.mean([_unit(row) for row in near[:, columns]], axis=0)
-                block = _unit(block + CROSS_FEEDBACK_WEIGHT * feedback)
             # A stored block's length is its weight in the ensemble: divide it out, so that the
             # score is the mean of the blocks' cosines whatever the weights.
             lengths = np.linalg.norm(sample[:, columns], axis=1)

@@ -8,10 +8,11 @@ from ideas.themes.embedding import stable_embedder
 from tests.themes.crosslang import create_ideas, load_pairs, recall_at_5
 
 # Issue #14 asks 0.95 both ways: not met. `python -m bench.similar_bench --recall` (the search
-# object, these pairs plus 20 more twins in the index) measured 57/64 French to English and
-# 53/64 English to French (0.89 and 0.83; the plain cosine: 0.55 and 0.69). The floor pinned
-# here is 0.80, under what is reached and far above the plain cosine.
-FLOOR = 0.80
+# object, these pairs plus 20 more twins in the index) measured 60/64 French to English and
+# 59/64 English to French on 2026-12-03 (0.94 and 0.92; before the standardised merge 0.89 and
+# 0.83, the plain cosine 0.55 and 0.69). The floor pinned here is 0.85: under what is reached,
+# above what the previous ranking got English to French.
+FLOOR = 0.85
 
 
 @pytest.mark.django_db
@@ -29,4 +30,5 @@ def test_french_and_english_twins_are_suggested_both_ways():
         f"(missed {missed_en})"
     )
     # The title typed in issue #14 ("Recevoir une alerte quand mon salaire arrive") is one of the
-    # pairs; in this index it is still missed French -> English (closing note of 2026-12-02).
+    # pairs; in this index it is still missed French -> English (its English twin is a demo idea
+    # whose body dilutes its title: docs/benchmarks.md, "Cross-language suggestions").

@@ -100,3 +100,15 @@ def test_a_search_limited_to_a_language_finds_what_a_scan_of_that_language_finds
         first = own[0] if language[pk] == 1 else other[0]
         assert first[0] == pk
         assert abs(first[1] - float(held[pk] @ query)) < 1e-5
+
+
+def test_a_language_sample_holds_only_that_languages_rows_and_at_most_the_size_asked():
+    rng = np.random.default_rng(5)
+    index = VectorIndex(8)
+    vectors = unit_rows(rng, 30, 8)
+    index.upsert(list(range(1, 31)), vectors, [1 if pk % 3 else 2 for pk in range(1, 31)])
+    english = index.language_sample(2, 100)
+    assert english.shape == (10, 8)
+    expected = {tuple(vectors[pk - 1]) for pk in range(1, 31) if pk % 3 == 0}
+    assert {tuple(row) for row in english} == expected
+    assert index.language_sample(1, 5).shape == (5, 8)
