@@ -72,6 +72,17 @@ def _queries() -> list[tuple[str, Callable[[], tuple[str, tuple[Any, ...]]]]]:
 
         return _sql_of(monthly_leaderboard(year=now.year, month=now.month))
 
+    def ledger_sum() -> tuple[str, tuple[Any, ...]]:
+        """What the leaderboard ran before the stored monthly totals: the month's ledger summed
+        by member, over a date range of the indexed created_at."""
+        from datetime import timedelta
+
+        from community.recognition.services import _ranked
+
+        end = (month_start + timedelta(days=32)).replace(day=1)
+        month = PointsEntry.objects.filter(created_at__gte=month_start, created_at__lt=end)
+        return _sql_of(_ranked(month)[:20])
+
     epoch = now.timestamp()
     old_trending = (
         "SELECT id, title, body, body_html, vote_count, comment_count, "
@@ -99,7 +110,8 @@ def _queries() -> list[tuple[str, Callable[[], tuple[str, tuple[Any, ...]]]]]:
             lambda: _sql_of(selectors.idea_list(sort="relevance", query="carte").order_by()[:1001]),
         ),
         ("categories with counts (tallies)", categories),
-        ("monthly leaderboard (date range)", leaderboard),
+        ("monthly leaderboard (stored totals)", leaderboard),
+        ("leaderboard as the month's ledger summed (replaced)", ledger_sum),
         ("before: trending computed per row", lambda: (old_trending, (epoch, 0))),
         ("before: trending page 500 (OFFSET)", lambda: (old_trending, (epoch, 10_000))),
         (
