@@ -55,6 +55,9 @@ def _queries() -> list[tuple[str, Callable[[], tuple[str, tuple[Any, ...]]]]]:
 
     def page(sort: str, **filters: Any) -> tuple[str, tuple[Any, ...]]:
         keys = selectors.list_ordering(sort, query=filters.get("query", ""))
+        if filters.get("query"):  # as the list view asks: counted first (ideas.views.idea_list)
+            count = selectors.idea_search_count(query=filters["query"])
+            filters["many_matches"] = count > selectors.SEARCH_COUNT_LIMIT
         return _sql_of(listed(sort, **filters)[:21]) if keys else ("", ())
 
     def deep(sort: str) -> tuple[str, tuple[Any, ...]]:
@@ -107,7 +110,7 @@ def _queries() -> list[tuple[str, Callable[[], tuple[str, tuple[Any, ...]]]]]:
         ("search 'mobile app' (relevance)", lambda: page("relevance", query="mobile app")),
         (
             "search 'carte', count (capped at 1,001)",
-            lambda: _sql_of(selectors.idea_list(sort="relevance", query="carte").order_by()[:1001]),
+            lambda: _sql_of(selectors.idea_list(sort="new", query="carte").order_by()[:1001]),
         ),
         ("categories with counts (tallies)", categories),
         ("monthly leaderboard (stored totals)", leaderboard),
