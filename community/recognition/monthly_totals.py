@@ -13,7 +13,8 @@ in `community_monthlypoints`: an INSERT adds its rows' points, a DELETE (cascade
 takes them away, an UPDATE does both. Each statement touches each (member, month) once,
 whatever the number of its rows (`recognise_votes` writes an idea's vote points in one
 statement), in member order so that two workers never lock two members' rows in opposite
-orders. A total that falls to zero stays as a row of 0 (the leaderboard leaves those out).
+orders. A total that falls to zero is deleted (a member whose points are all gone, by an
+unvote or an erasure, leaves no row behind).
 
 The month is cut in settings.TIME_ZONE as of the migration that installs the triggers (the
 leaderboard's months are the site's): after changing TIME_ZONE, run `install(...)` again and
@@ -73,16 +74,30 @@ def _take_away(rows: str, time_zone: str) -> str:
     )
 
 
+def _drop_zeros(rows: str, time_zone: str) -> str:
+    # A separate statement: in the UPDATE's own statement the DELETE would not see its result.
+    return (
+        f"DELETE FROM {TABLE} AS total USING ({_sums(rows, time_zone)}) AS gone "  # noqa: S608 - constants and a checked zone name
+        "WHERE total.user_id = gone.user_id AND total.month = gone.month AND total.points = 0"
+    )
+
+
 def install_sql(time_zone: str) -> list[str]:
     """The functions and triggers, for the site's time zone (PostgreSQL)."""
     function = "CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body}; RETURN NULL; END $$"  # noqa: E501
     return [
         *uninstall_sql(),
         function.format(name=TRIGGERS[0], body=_add("new_rows", time_zone)),
-        function.format(name=TRIGGERS[1], body=_take_away("old_rows", time_zone)),
+        function.format(
+            name=TRIGGERS[1],
+            body=f"{_take_away('old_rows', time_zone)}; {_drop_zeros('old_rows', time_zone)}",
+        ),
         function.format(
             name=TRIGGERS[2],
-            body=f"{_take_away('old_rows', time_zone)}; {_add('new_rows', time_zone)}",
+            body=(
+                f"{_take_away('old_rows', time_zone)}; {_drop_zeros('old_rows', time_zone)}; "
+                f"{_add('new_rows', time_zone)}"
+            ),
         ),
         f"CREATE TRIGGER {TRIGGERS[0]} AFTER INSERT ON {LEDGER} REFERENCING NEW TABLE AS "
         f"new_rows FOR EACH STATEMENT EXECUTE FUNCTION {TRIGGERS[0]}()",
