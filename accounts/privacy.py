@@ -93,6 +93,10 @@ NOT_EXPORTED_RELATIONS: dict[tuple[str, str], str] = {
         "evidence gathered against vote fraud, for moderators; showing it would defeat the "
         "detector. The member's votes are exported, marked when a moderator discounted one"
     ),
+    ("community.MonthlyPoints", "user"): (
+        "derived: the member's points ledger summed by month for the leaderboard; the ledger "
+        "itself is exported under 'points'"
+    ),
     ("community.Notification", "actor"): (
         "someone else's notification about what this member did; what the member wrote is "
         "exported under 'comments'"

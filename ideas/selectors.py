@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from community.models import Campaign
 
 SORTS = ("trending", "top", "new", "relevance")
+# A search shows "more than 1,000 ideas" rather than counting every match of a common word, and
+# ranks by relevance only the 1,001 most trending matches (ideas.search.ideas_matching).
+SEARCH_COUNT_LIMIT = 1000
 # Each sort's keys, all descending, the pk last so the order is total (keyset pagination,
 # ideas/pagination.py). Each has its index (ideas.models.Idea.Meta.indexes), read backwards.
 LIST_ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -62,10 +65,14 @@ def idea_list(
     status: str | None = None,
     query: str = "",
     campaign: "Campaign | None" = None,
+    many_matches: bool = False,
 ) -> QuerySet[Idea]:
     """The ideas of a list page, in the order of LIST_ORDERINGS[sort], with only what the cards
     show (not the body). With a query, each has `rank` and `headline` (ideas/search.py); the
-    "relevance" sort needs a query and full-text search, and falls back to trending otherwise."""
+    "relevance" sort needs a query and full-text search, and falls back to trending otherwise.
+    `many_matches`: the query matches more than SEARCH_COUNT_LIMIT ideas (`idea_search_count`),
+    so relevance ranks only the SEARCH_COUNT_LIMIT + 1 most trending of them, which is all a
+    list shows of a query."""
     ideas = ideas_for_listing(viewer=viewer).defer("body", "body_html")
     if campaign is not None:
         ideas = ideas.filter(campaign=campaign)
@@ -74,8 +81,19 @@ def idea_list(
     if status:
         ideas = ideas.filter(status=status)
     if query:
-        ideas = ideas_matching(ideas, query)
+        ranked = list_ordering(sort, query=query) == LIST_ORDERINGS["relevance"]
+        best_of = SEARCH_COUNT_LIMIT + 1 if ranked and many_matches else None
+        ideas = ideas_matching(ideas, query, best_of=best_of)
     return ideas.order_by(*(f"-{key}" for key in list_ordering(sort, query=query)))
+
+
+def idea_search_count(
+    *, viewer: Any = None, category: Category | None = None, status: str | None = None, query: str
+) -> int:
+    """How many ideas this viewer finds for `query`, counted up to SEARCH_COUNT_LIMIT + 1 only:
+    counting every match of a common word costs more than ranking the page."""
+    ideas = idea_list(viewer=viewer, sort="new", category=category, status=status, query=query)
+    return ideas.order_by().values("pk")[: SEARCH_COUNT_LIMIT + 1].count()
 
 
 def list_ordering(sort: str, *, query: str = "") -> tuple[str, ...]:

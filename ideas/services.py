@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -16,6 +16,7 @@ from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.roles import user_answers_officially
 from accounts.sanctions import ensure_can_participate
+from config.db import insert_unless_present, update_returning
 from config.outbox.events import record
 from ideas.events import IdeaEdited, IdeaPublished, IdeaSubmitted, StatusChanged, VotesChanged
 from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChange, Vote
@@ -122,27 +123,31 @@ def idea_update(
 
 
 def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
-    """Make the user's vote on the idea be `voted`. Returns True if anything changed.
+    """Make the user's vote on the idea be `voted`. Returns True if anything changed; then
+    `idea.vote_count` is the count this vote left (read back by the counter's UPDATE).
 
     `network` is the keyed hash of the voter's network (config.network), kept for the vote-ring
     detector.
 
     Safe under concurrency, and idempotent so a double click cannot undo itself:
-    1. The Vote row and the counter change in one transaction.
-    2. The unique constraint on (user, idea) decides between two concurrent inserts; the loser
-       gets IntegrityError inside its savepoint and changes nothing.
-    3. The counter moves with an F() expression, so concurrent voters never overwrite each other.
-    4. A vote a moderator discounted is not in the counter, so removing it leaves the counter
+    1. The Vote row, its event and the counter change in one transaction.
+    2. A vote is one `INSERT ... ON CONFLICT DO NOTHING`: the unique constraint on (user, idea)
+       decides between two concurrent inserts; the second waits for the first to commit, then
+       inserts nothing and changes nothing (no savepoint, no error to roll back).
+    3. The counter moves in one conditional `UPDATE ... SET vote_count = vote_count ± 1 WHERE
+       not merged RETURNING vote_count`: no SELECT FOR UPDATE and no read-modify-write, so
+       concurrent voters never overwrite each other and the count stays exact.
+    4. That UPDATE is the transaction's last statement (the event row is written before it):
+       a popular idea's row is locked only from it to COMMIT, so its voters queue as briefly as
+       possible.
+    5. A vote a moderator discounted is not in the counter, so removing it leaves the counter
        alone. The counted row is deleted first with a conditional DELETE: if a moderator
        discounts it meanwhile, that DELETE finds nothing and the second one removes it uncounted.
     """
     ensure_can_participate(user)  # suspended and banned members cannot vote
     with transaction.atomic():
         if voted:
-            try:
-                with transaction.atomic():
-                    Vote.objects.create(user=user, idea=idea, network=network[:16])
-            except IntegrityError:
+            if not insert_unless_present(Vote(user=user, idea=idea, network=network[:16])):
                 return False
             delta = 1
         else:
@@ -154,18 +159,21 @@ def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
                 delta = 0
             if not deleted:
                 return False
+        # A new voter follows the idea: community.consumers.follow_what_they_voted_for.
+        record(VotesChanged(idea_id=idea.pk, new_voter_id=user.pk if voted else None))
         if delta:
             # The row lock of this UPDATE waits for a merge in progress; once the idea is
-            # merged away its votes live on the other idea, so this vote is undone.
-            counted = Idea.objects.filter(pk=idea.pk, merged_into__isnull=True).update(
+            # merged away its votes live on the other idea, so this vote is undone. Only
+            # counters change (page_cache_quiet_fields): no page-cache generation to move.
+            counted = update_returning(
+                Idea.objects.filter(pk=idea.pk, merged_into__isnull=True),
+                ["vote_count"],
                 vote_count=F("vote_count") + delta,
                 trending_score=trending_score_after(vote_delta=delta),
             )
             if not counted:
                 raise ValidationError(_("This idea was merged into another one: vote there."))
-        # A new voter follows the idea: community.consumers.follow_what_they_voted_for.
-        record(VotesChanged(idea_id=idea.pk, new_voter_id=user.pk if voted else None))
-    idea.refresh_from_db(fields=["vote_count"])
+            (idea.vote_count,) = counted[0]
     return True
 
 

@@ -24,9 +24,6 @@ from ideas.pagination import keyset_page
 from ideas.pii_services import masked_notice
 from ideas.search import full_text_available, highlighted
 
-# A search shows "more than 1,000 ideas" rather than counting every match of a common word.
-SEARCH_COUNT_LIMIT = 1000
-
 
 @anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
@@ -53,8 +50,19 @@ def idea_list(request: HttpRequest) -> HttpResponse:
     if not query and sort == "relevance":
         sort = "trending"
     category, status = chosen.get("category"), chosen.get("status") or None
+    if query:  # counted first: a query with many matches is ranked among the most trending
+        total = selectors.idea_search_count(
+            viewer=request.user, category=category, status=status, query=query
+        )
+    else:
+        total = selectors.idea_count(viewer=request.user, category=category, status=status)
     ideas = selectors.idea_list(
-        viewer=request.user, sort=sort, category=category, status=status, query=query
+        viewer=request.user,
+        sort=sort,
+        category=category,
+        status=status,
+        query=query,
+        many_matches=total > selectors.SEARCH_COUNT_LIMIT,
     )
     page = keyset_page(
         ideas,
@@ -66,11 +74,6 @@ def idea_list(request: HttpRequest) -> HttpResponse:
     if query:
         for idea in page:
             idea.snippet = highlighted(idea.headline)  # type: ignore[attr-defined]
-        # Counting every match of a common word costs more than ranking the first page: past
-        # SEARCH_COUNT_LIMIT the page says "more than".
-        total = ideas.order_by().values("pk")[: SEARCH_COUNT_LIMIT + 1].count()
-    else:
-        total = selectors.idea_count(viewer=request.user, category=category, status=status)
     params = request.GET.copy()
     for key in ("after", "before", "page"):
         params.pop(key, None)
@@ -80,8 +83,9 @@ def idea_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "chosen": chosen,
         "query_string": params.urlencode(),
-        "total": min(total, SEARCH_COUNT_LIMIT),
-        "more_than_total": total > SEARCH_COUNT_LIMIT,
+        # A search says "more than 1,000 ideas" rather than count every match of a common word.
+        "total": min(total, selectors.SEARCH_COUNT_LIMIT),
+        "more_than_total": total > selectors.SEARCH_COUNT_LIMIT,
         "full_text": full_text_available(),
         "categories": selectors.categories_with_counts(),
         "statuses": Status.choices,

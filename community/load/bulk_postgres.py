@@ -26,7 +26,15 @@ from dataclasses import dataclass, field
 from django.db import connection, models
 
 # Triggers whose work the caller redoes after the load, by table.
-KNOWN_TRIGGERS = {"ideas_idea": {"ideas_tally_insert_delete", "ideas_tally_update"}}
+KNOWN_TRIGGERS = {
+    "ideas_idea": {"ideas_tally_insert_delete", "ideas_tally_update"},
+    # community.recognition.monthly_totals: the loader calls its rebuild().
+    "community_pointsentry": {
+        "community_monthly_points_insert",
+        "community_monthly_points_delete",
+        "community_monthly_points_update",
+    },
+}
 
 
 @dataclass

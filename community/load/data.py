@@ -5,7 +5,8 @@ On PostgreSQL the load runs with foreign keys, secondary indexes, unique constra
 idea tallies' triggers set aside and rebuilt at the end in the same transaction
 (community.load.bulk_postgres): 100,000 ideas, 1,000,000 votes and 200,000 comments took 1,106 s
 row by row and 320 s this way, on the same busy machine (docs/benchmarks.md). The tallies are
-then recounted in one statement (`IdeaTally.rebuild`), and each idea's trending score is
+then recounted in one statement (`IdeaTally.rebuild`, and the monthly points totals with
+`monthly_totals.rebuild`), and each idea's trending score is
 written with the row for the clock's moment, so the final refresh rewrites nothing.
 
 Everything the site keeps denormalised is written exact, as the services would have left it:
@@ -43,6 +44,7 @@ from accounts.models import Consent, User
 from accounts.privacy import consent_versions
 from community.load import bulk_postgres
 from community.models import BadgeAward, BadgeCode, Comment, Follow, PointsEntry
+from community.recognition import monthly_totals
 from community.recognition.services import ADOPTED, POINTS
 from ideas.demo.seed import CONTENT, MEMBER_NAMES, STATUS_PATHS, demo_categories
 from ideas.models import Idea, IdeaTally, Status, StatusChange, Vote
@@ -509,6 +511,7 @@ def generate_load_data(*, sizes: Sizes, progress: Progress = _silent) -> dict[st
         )
 
     counts["tally_groups"] = IdeaTally.rebuild()
+    counts["monthly_totals"] = monthly_totals.rebuild()
     models_with_ids = [User, Idea, Comment, Vote, StatusChange, PointsEntry, Follow, BadgeAward]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models_with_ids):

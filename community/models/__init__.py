@@ -20,7 +20,7 @@ from community.models.notifications import (
     NotificationKind,
     NotificationPreference,
 )
-from community.models.recognition import BadgeAward, BadgeCode, PointsEntry
+from community.models.recognition import BadgeAward, BadgeCode, MonthlyPoints, PointsEntry
 from community.models.sentiment import ContentSentiment, SentimentLabel
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "FlagReason",
     "FlagResolution",
     "Follow",
+    "MonthlyPoints",
     "Notification",
     "NotificationKind",
     "NotificationPreference",

@@ -40,6 +40,28 @@ class PointsEntry(models.Model):
         return f"{self.user_id} +{self.points} ({self.reason})"
 
 
+class MonthlyPoints(models.Model):
+    """A member's points for one month, the ledger's sum kept on write: on PostgreSQL, triggers on
+    the ledger add and take away each entry's points in the same transaction (inserts, deletes,
+    updates, cascades), so the monthly leaderboard reads the month's top rows from an index
+    instead of summing a month of the ledger (community.recognition.monthly_totals). `month` is
+    the first day of the entry's month in the site's time zone. SQLite sums the ledger instead
+    and leaves this table empty."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    points = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "month"], name="monthly_points_once")
+        ]
+        indexes = [models.Index(fields=["month", "-points", "user"], name="monthly_points_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.month:%Y-%m}: {self.points}"
+
+
 class BadgeCode(models.TextChoices):
     FIRST_IDEA = "first_idea", _("First idea")
     FIRST_COMMENT = "first_comment", _("First comment")

@@ -2,21 +2,17 @@
 comment on automatically; they unfollow in one click."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from accounts.models import User
 from community.models import Follow
+from config.db import insert_unless_present
 from ideas.models import Category, Idea
 
 
 def _follow(**target: object) -> bool:
-    try:
-        with transaction.atomic():
-            Follow.objects.create(**target)
-    except IntegrityError:  # already following: nothing to do
-        return False
-    return True
+    # Already following: the unique constraint skips the row (one statement, no savepoint).
+    return insert_unless_present(Follow(**target))
 
 
 def idea_followed_by(*, user: User, idea: Idea) -> bool:

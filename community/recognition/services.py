@@ -7,10 +7,10 @@ voting again leaves exactly one point, so points cannot be farmed.
     idea posted 10 · comment 2 · vote received 1 · idea planned 15 · idea done 25
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -20,9 +20,11 @@ from community.models import (
     Campaign,
     CampaignResults,
     Comment,
+    MonthlyPoints,
     PointsEntry,
 )
 from community.notifications.services import notify_badge
+from community.recognition import monthly_totals
 from ideas.models import Idea, Status, Vote
 
 POINTS: dict[str, int] = {
@@ -212,9 +214,23 @@ def _ranked(entries: QuerySet[PointsEntry], *, shown: bool = True) -> QuerySet: 
 
 
 def monthly_leaderboard(*, year: int, month: int, limit: int = 20) -> QuerySet:  # type: ignore[type-arg]
-    """The month's top members. The month is a range of the indexed `created_at` (midnight on
-    the 1st to midnight on the next 1st, in the site's time zone), which an index serves;
-    `created_at__month` would compute the month of every row of the ledger."""
+    """The month's top members (rows of `user`, `user__display_name`, `user__organisation`,
+    `total`). On PostgreSQL read from the stored monthly totals (MonthlyPoints, kept by triggers
+    on the ledger: community.recognition.monthly_totals), the month's first rows of an index in
+    points order, whatever the size of the ledger. On SQLite the month's ledger entries are
+    summed: a range of the indexed `created_at` (midnight on the 1st to midnight on the next 1st,
+    in the site's time zone)."""
+    if monthly_totals.available():
+        return (
+            MonthlyPoints.objects.filter(
+                month=date(year, month, 1),
+                points__gt=0,
+                user__profile_public=True,
+                user__is_active=True,
+            )
+            .order_by("-points", "user")
+            .values("user", "user__display_name", "user__organisation", total=F("points"))[:limit]
+        )
     start = timezone.make_aware(datetime(year, month, 1))
     end = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
     return _ranked(PointsEntry.objects.filter(created_at__gte=start, created_at__lt=end))[:limit]

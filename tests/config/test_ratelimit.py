@@ -1,3 +1,7 @@
+import os
+import uuid
+
+import pytest
 from django.urls import reverse
 
 from community.models import Comment
@@ -73,3 +77,51 @@ def test_behind_a_proxy_the_address_it_saw_is_the_client(rf, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     other = rf.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="198.51.100.4")
     assert network_key(client_ip(request)) != network_key(client_ip(other))
+
+
+@pytest.fixture
+def shared_redis_cache(monkeypatch):  # type: ignore[no-untyped-def]
+    """config.ratelimit on the real shared cache (tests otherwise run on a local-memory one),
+    under a key prefix of its own; its keys are deleted afterwards (never the whole database)."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("needs Redis (REDIS_URL)")
+    from config import ratelimit
+    from config.cache import ResilientRedisCache
+
+    shared = ResilientRedisCache(
+        url, {"KEY_PREFIX": f"test-ratelimit-{uuid.uuid4().hex}", "OPTIONS": {}}
+    )
+    monkeypatch.setattr(ratelimit, "cache", shared)
+    made: list[str] = []
+    yield shared, made
+    shared.primary.delete_many(made)
+
+
+def test_on_redis_each_request_is_counted_in_one_round_trip_within_its_window(
+    rf, alice, settings, monkeypatch, shared_redis_cache
+):
+    import redis
+
+    from config.ratelimit import is_rate_limited
+
+    shared, made = shared_redis_cache
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote": (2, 60)}
+    request = rf.post("/", REMOTE_ADDR="10.9.8.7")
+    request.user = alice
+    keys = ["ratelimit:vote:ip:10.9.8.7", f"ratelimit:vote:user:{alice.pk}"]
+    made += keys
+    round_trips = []
+    real = redis.Redis.execute_command
+
+    def counted(self, *args, **options):  # type: ignore[no-untyped-def]
+        round_trips.append(args[0])
+        return real(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    assert [is_rate_limited(request, "vote") for _ in range(3)] == [False, False, True]
+    assert round_trips == ["EVAL"] * 3  # both keys, counted and given their expiry at once
+    monkeypatch.setattr(redis.Redis, "execute_command", real)
+    assert [shared.get(key) for key in keys] == [3, 3]  # what the cache reads back
+    client = shared.primary._cache.get_client(write=True)
+    assert all(0 < client.ttl(shared.primary.make_and_validate_key(k)) <= 60 for k in keys)

@@ -130,3 +130,36 @@ def test_every_main_page_keeps_its_query_budget_with_5_or_50_rows(
     # A budget above what the page makes would let a new query slip in unnoticed.
     slack = {page: (n, BUDGETS[page]) for page, n in few.items() if n < BUDGETS[page]}
     assert slack == {}, f"(queries, budget) of pages under their budget: lower it: {slack}"
+
+
+# A signed-in vote (the htmx button's POST) and the vote taken back: the session, the user, his
+# permissions, the idea with the viewer's vote, then the write: the vote (INSERT ... ON CONFLICT
+# DO NOTHING) and the follow, or the DELETE; the event row; the counter's UPDATE ... RETURNING.
+# The transaction adds its SAVEPOINT and RELEASE inside the test's own transaction (BEGIN and
+# COMMIT on a live site). Before (issue #12): 14 and 8, with two savepoints around the INSERTs,
+# a failing INSERT of the follow rolled back, and the count read back by a SELECT.
+VOTE_BUDGETS = {"vote": 10, "unvote": 9}
+
+
+def test_a_vote_and_its_undo_keep_their_query_budget_and_lock_the_idea_last(
+    client, idea, bob, django_assert_num_queries
+):
+    url = reverse("ideas:vote", args=[idea.pk])
+    client.force_login(bob)
+    for _warm_up in range(2):  # content types and permissions cached; back to no vote
+        client.post(url, HTTP_HX_REQUEST="true")
+    for action, expected_count in (("vote", 1), ("unvote", 0)):
+        with django_assert_num_queries(VOTE_BUDGETS[action]) as captured:
+            response = client.post(url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        statements = [q["sql"] for q in captured.captured_queries]
+        # The idea's row is locked by the counter's UPDATE only, just before the commit, and
+        # nothing reads it again afterwards.
+        assert statements[-2].startswith('UPDATE "ideas_idea" SET "vote_count"')
+        assert "RETURNING" in statements[-2]
+        assert statements[-1].startswith("RELEASE SAVEPOINT")
+        assert not [s for s in statements if "FOR UPDATE" in s]
+        assert sum(s.startswith("SAVEPOINT") for s in statements) == 1  # the transaction's own
+        idea.refresh_from_db()
+        assert idea.vote_count == expected_count
+        assert f">{expected_count}<" in response.content.decode().replace(" ", "")

@@ -125,3 +125,32 @@ def test_search_results_are_paginated_by_relevance(client, db, settings):
     ranks = [i.rank for i in first.context["page"]]
     assert ranks == sorted(ranks, reverse=True)
     assert "7 ideas" in first.text
+
+
+def test_a_query_with_more_matches_than_a_list_shows_is_ranked_among_the_most_trending(
+    client, db, monkeypatch
+):
+    """Past SEARCH_COUNT_LIMIT matches only the most trending LIMIT + 1 are ranked (the walk
+    down the trending index is bounded whatever the number of ideas); below it, all are."""
+    from ideas import selectors
+    from ideas.models import Idea
+
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_LIMIT", 3)
+    budget = [
+        IdeaFactory(title=f"Budget {i}", body="budget " * (9 - i), language="en") for i in range(6)
+    ]
+    for n, idea in enumerate(budget):  # the ideas with the fewest "budget" trend the most
+        Idea.objects.filter(pk=idea.pk).update(trending_score=float(n))
+    page = client.get(reverse("ideas:list"), {"q": "budget"})
+    shown = [i.pk for i in page.context["page"]]
+    most_trending = {i.pk for i in budget[2:]}  # 4 = SEARCH_COUNT_LIMIT + 1
+    assert set(shown) <= most_trending
+    assert budget[0].pk not in shown
+    assert page.context["more_than_total"]
+    ranks = [i.rank for i in page.context["page"]]
+    assert ranks == sorted(ranks, reverse=True)
+
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_LIMIT", 10)  # all six ranked
+    page = client.get(reverse("ideas:list"), {"q": "budget"})
+    best = next(iter(page.context["page"]))
+    assert best.pk == budget[0].pk  # the best match, not the most trending
