@@ -90,6 +90,12 @@ MEMBER_NAMES = [
     "Theo Baker",
 ]
 
+# The demo members write in French or English; their emails follow (accounts.languages).
+ENGLISH_SURNAMES = {
+    "Wilson", "Johnson", "Brown", "Clark", "Taylor", "Walker", "Thompson", "White", "Harris",
+    "Lewis", "Young", "King", "Scott", "Green", "Hall", "Adams", "Baker",
+}  # fmt: skip
+
 # status path per answered idea: the workflow steps walked through, in order
 STATUS_PATHS = [
     [Status.UNDER_REVIEW],
@@ -154,6 +160,11 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
         )
         for n, name in enumerate(MEMBER_NAMES, start=1)
     ]
+    for member in members[2:]:
+        member.preferred_language = (
+            "en" if member.display_name.split()[-1] in ENGLISH_SURNAMES else "fr"
+        )
+    User.objects.bulk_update(members[2:], ["preferred_language"])
 
     # Some themes are far more popular than others, as on any real portal.
     themes = sorted({i["theme"] for i in content["ideas"]})  # sorted: sets vary between runs
