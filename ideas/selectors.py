@@ -118,8 +118,9 @@ def idea_count(
 
 
 def idea_get_for_user(*, user: Any, pk: int) -> Idea:
-    """The one access rule for reading an idea (404 when it is not there for this user)."""
-    return get_object_or_404(ideas_for_listing(viewer=user), pk=pk)
+    """The one access rule for reading an idea (404 when it is not there for this user), with
+    its campaign (the idea page names it)."""
+    return get_object_or_404(ideas_for_listing(viewer=user).select_related("campaign"), pk=pk)
 
 
 def idea_get_for_vote(*, user: Any, pk: int) -> Idea:

@@ -19,7 +19,7 @@ from community.comments.selectors import comment_position, comments_for_idea
 from community.complaints.views import idea_or_complaint
 from community.moderation.actions import HIDDEN, buttons
 from community.moderation.forms import FlagForm
-from community.notifications.follows import follows_idea
+from community.notifications.follows import idea_follow_summary
 from config.network import client_network
 from config.page_cache import anonymous_page
 from config.ratelimit import rate_limit
@@ -148,14 +148,17 @@ def _comments_page(request: HttpRequest, idea: Idea) -> Page:  # type: ignore[ty
 def _detail_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[str, object]:
     user = request.user
     is_staff = user_answers_officially(user)
+    follower_count, following = idea_follow_summary(user=user, idea=idea)
     context: dict[str, object] = {
         "idea": idea,
+        "following": following,
+        "follower_count": follower_count,
+        "new_label": Status.NEW.label,
         "history": selectors.idea_status_history(idea=idea),
         "comments": _comments_page(request, idea),
         "comment_form": CommentForm(),
         "can_edit": services.idea_can_edit(idea=idea, user=user),
         "can_answer": is_staff,
-        "following": follows_idea(user=user, idea=idea),
         "flag_form": FlagForm(auto_id=False) if user.is_authenticated else None,
         "restore_actions": buttons(HIDDEN),
         "merged_from": selectors.ideas_merged_into(idea=idea),
