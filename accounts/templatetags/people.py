@@ -55,4 +55,5 @@ def avatar(user: Any, size: str = "") -> str:
     always written beside it. The colour follows the account, not the name."""
     colour = (user.pk or 0) % AVATAR_COLOURS
     classes = f"avatar avatar-{colour}" + (f" avatar-{size}" if size else "")
-    return format_html('<span class="{}" aria-hidden="true">{}</span>', classes, initials(str(user)))
+    letters = initials(str(user))
+    return format_html('<span class="{}" aria-hidden="true">{}</span>', classes, letters)

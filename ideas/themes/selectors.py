@@ -128,8 +128,7 @@ class ThemeSummary:
         peak = max(self.daily) or 1
         step = 116 / max(1, len(self.daily) - 1)
         return " ".join(
-            f"{2 + i * step:.1f},{30 - 26 * value / peak:.1f}"
-            for i, value in enumerate(self.daily)
+            f"{2 + i * step:.1f},{30 - 26 * value / peak:.1f}" for i, value in enumerate(self.daily)
         )
 
     @property

@@ -84,15 +84,14 @@ def test_the_map_keeps_bubbles_apart_and_labels_inside(client, product_manager, 
     client.force_login(product_manager)
     bubbles = client.get(reverse("themes:map")).context["bubbles"]
     for i, a in enumerate(bubbles):
-        assert a["r"] <= a["x"] <= 1000 - a["r"] and a["r"] <= a["y"] <= 600 - a["r"]
+        assert a["r"] <= a["x"] <= 1000 - a["r"]
+        assert a["r"] <= a["y"] <= 600 - a["r"]
         for b in bubbles[i + 1 :]:
             distance = ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5
             assert distance >= a["r"] + b["r"], (a["summary"].theme, b["summary"].theme)
 
 
-def test_new_and_trending_badges_only_where_they_mean_something(
-    client, product_manager, published
-):
+def test_new_and_trending_badges_only_where_they_mean_something(client, product_manager, published):
     """After a single run no theme is "New" (new against what?), and the status every theme
     starts with is not shown as a badge; a theme that appears in a later run is New."""
     client.force_login(product_manager)
