@@ -215,8 +215,8 @@ def theme_summaries(
     mixes = theme_sentiment_mix(run, theme_ids=list(stats), category=category)
     pace = trending.portal_pace(list(daily.values()))
     # "New" only means something once there was an earlier run to be new against.
-    first_run = (
-        ClusteringRun.objects.filter(state=RunState.PUBLISHED)
+    first_run = (  # a published run is superseded by the next: published_at stays
+        ClusteringRun.objects.filter(published_at__isnull=False)
         .order_by("published_at", "pk")
         .values_list("pk", flat=True)
         .first()
