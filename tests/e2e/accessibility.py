@@ -107,7 +107,8 @@ def build_scene() -> dict[str, Any]:
     CommentFactory(idea=main, author=member, body="Same for me.", parent=first)
     CommentFactory(idea=main, author=people["moderator"], body="Noted, thanks.")
     main.comment_count = 3
-    main.save(update_fields=["comment_count"])
+    main.status = "planned"  # as its last official answer says (below)
+    main.save(update_fields=["comment_count", "status"])
     pending = IdeaFactory(
         title="Cheaper transfers abroad", author=partner, category=cards, pending_at=now
     )
