@@ -5,8 +5,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.http import HttpRequest
+from django.utils import translation
 
 from accounts import encryption
+from accounts.languages import language_for
 from accounts.models import User
 from accounts.services import user_join_as_member
 
@@ -19,9 +21,25 @@ class AccountAdapter(DefaultAccountAdapter):
         login = credentials.get("email", credentials.get("username", ""))
         return normalise_login(str(login))
 
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's emails (confirm your address, reset your password, security notices) in
+        the recipient's language (accounts.languages), subject included; an address with no
+        account (a reset asked for an unknown address) gets the language of the page."""
+        user = context.get("user")
+        if not isinstance(user, User):  # security notices name the address, not the account
+            from allauth.account.models import EmailAddress
+
+            address = EmailAddress.objects.filter(email__iexact=email).select_related("user")
+            found = address.first()
+            user = found.user if found else User.objects.filter(email__iexact=email).first()
+        with translation.override(language_for(user)):
+            super().send_mail(template_prefix, email, context)
+
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         user = super().save_user(request, user, form, commit=False)
         user.display_name = form.cleaned_data.get("display_name") or user.email.split("@")[0]
+        # Emails follow the language the person signed up in (accounts.languages).
+        user.preferred_language = language_for(None)
         if commit:
             user.save()
             user_join_as_member(user=user)
@@ -42,10 +60,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> User:
         user: User = super().save_user(request, sociallogin, form)
+        fields = ["preferred_language"]
+        user.preferred_language = language_for(None)  # the language they signed up in
         if not user.display_name:
             extra = sociallogin.account.extra_data or {}
             user.display_name = (extra.get("name") or user.email.split("@")[0])[:60]
-            user.save(update_fields=["display_name"])
+            fields.append("display_name")
+        user.save(update_fields=fields)
         user_join_as_member(user=user)
         return user
 

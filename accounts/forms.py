@@ -1,12 +1,14 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.languages import language_for
 from accounts.models import User
 from accounts.privacy import consents_record
 from accounts.profile_texts import profile_text_refusal
@@ -57,7 +59,24 @@ class SignupForm(forms.Form):
         return name
 
 
+# Each language named in itself, so that someone who cannot read the page's language still
+# finds their own (WCAG 3.1.2: the template marks each option with its `lang`).
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, LANGUAGE_NAMES.get(code, str(name))) for code, name in settings.LANGUAGES]
+
+
 class ProfileForm(forms.ModelForm):
+    # Not a model field of the form: left out of a post (an older page, a script), it keeps the
+    # member's language instead of clearing it.
+    preferred_language = forms.ChoiceField(
+        label=_("Language of your emails"),
+        choices=_language_choices,
+        required=False,
+    )
+
     class Meta:
         model = User
         # The three segments are optional (blank = not shared), counted only in anonymous
@@ -67,6 +86,8 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["display_name"].required = True
+        if self.instance.pk:
+            self.initial["preferred_language"] = language_for(self.instance)
 
     def clean_display_name(self) -> str:
         name: str = self.cleaned_data["display_name"]

@@ -1,5 +1,6 @@
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -107,6 +108,17 @@ class User(AbstractUser):
     )
     region = models.CharField(
         _("region"), max_length=8, choices=Region.choices, blank=True, help_text=SEGMENT_HELP
+    )
+    # The language of every email Ruche sends this member (accounts.languages), whatever the
+    # language of the idea or of the page that caused it. Set at sign-up from the language the
+    # page was in, then from the profile page or the site's language switcher; "" on accounts
+    # older than the setting, which get the site's LANGUAGE_CODE.
+    preferred_language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the emails we send you."),
     )
     # Sanctions by moderators (accounts.sanctions): a suspended member can read but not post or
     # vote until the date; a banned member cannot log in (is_active is cleared as well).

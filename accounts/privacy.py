@@ -502,6 +502,7 @@ def account_delete(*, user: User, keep_content: bool) -> User:
     fresh.display_name = fresh.organisation = fresh.first_name = fresh.last_name = ""
     fresh.sanction_reason = ""
     fresh.age_band = fresh.customer_type = fresh.region = ""  # segments shared for statistics
+    fresh.preferred_language = ""
     fresh.suspended_until = fresh.banned_at = fresh.last_login = None
     fresh.profile_public = fresh.is_active = False
     fresh.set_unusable_password()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.audit import AuditAction, audit_record
+from accounts.languages import supported_language
 from accounts.models import User
 from accounts.profile_texts import ensure_profile_texts_allowed
 from accounts.sanctions import ensure_can_rename
@@ -54,11 +55,13 @@ def user_update_profile(
     display_name: str,
     profile_public: bool | None = None,
     segments: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> User:
-    """Change the display name and, when given, whether the public profile page is shown and
-    the segments the member shares for anonymous statistics (SEGMENT_FIELDS, "" = not shared).
-    A name holding personal data (an email, a phone...) is refused, not masked. A sanctioned
-    member keeps their name (PermissionDenied): others see it (`ensure_can_rename`)."""
+    """Change the display name and, when given, whether the public profile page is shown, the
+    segments the member shares for anonymous statistics (SEGMENT_FIELDS, "" = not shared) and
+    the language of their emails. A name holding personal data (an email, a phone...) is
+    refused, not masked. A sanctioned member keeps their name (PermissionDenied): others see
+    it (`ensure_can_rename`)."""
     # Compared with the stored name: a ModelForm has already set the new one on `user`.
     stored = User.objects.filter(pk=user.pk).values_list("display_name", flat=True).first()
     if display_name.strip() != stored:
@@ -74,9 +77,27 @@ def user_update_profile(
             raise ValueError(f"not a segment field: {name}")
         setattr(user, name, value)
         fields.append(name)
+    if language is not None:
+        if not (chosen := supported_language(language)):
+            raise ValueError(f"not a language of settings.LANGUAGES: {language!r}")
+        user.preferred_language = chosen
+        fields.append("preferred_language")
     user.full_clean(exclude=["password"])
     user.save(update_fields=fields)
     return user
+
+
+def user_set_language(*, user: User, language: str) -> bool:
+    """Write to this member in `language` from now on (accounts.languages). Returns whether it
+    changed; a code Ruche does not speak is refused."""
+    chosen = supported_language(language)
+    if not chosen:
+        raise ValueError(f"not a language of settings.LANGUAGES: {language!r}")
+    if user.preferred_language == chosen:
+        return False
+    user.preferred_language = chosen
+    user.save(update_fields=["preferred_language"])
+    return True
 
 
 # --- Role changes (audited) ----------------------------------------------------------------------

@@ -10,9 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from accounts.access import authenticated_user
 from accounts.forms import AccountDeleteForm, ProfileForm
+from accounts.languages import supported_language
 from accounts.privacy import (
     CONSENT_SESSION_KEY,
     account_delete,
@@ -25,7 +27,7 @@ from accounts.privacy import (
 from accounts.profile_sections import OWN, PUBLIC, profile_context
 from accounts.retention_schedule import SCHEDULE
 from accounts.selectors import member_get_for_viewer, member_is_partner
-from accounts.services import SEGMENT_FIELDS, user_update_profile
+from accounts.services import SEGMENT_FIELDS, user_set_language, user_update_profile
 from config.ratelimit import is_rate_limited, rate_limit, too_many_requests
 
 
@@ -41,6 +43,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                     display_name=form.cleaned_data["display_name"],
                     profile_public=form.cleaned_data["profile_public"],
                     segments={name: form.cleaned_data[name] for name in SEGMENT_FIELDS},
+                    language=form.cleaned_data["preferred_language"] or None,
                 )
             except PermissionDenied as refusal:  # a sanctioned member's new name
                 user.refresh_from_db()  # the form had set the refused values on it
@@ -53,6 +56,18 @@ def profile(request: HttpRequest) -> HttpResponse:
     # Their ideas, votes and comments: the sections the apps above register.
     context = {"form": form, **profile_context(OWN, member=user, viewer=user, request=request)}
     return render(request, "accounts/profile.html", context)
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The header's EN/FR switcher: Django's set_language (the cookie, back to `next`). Signed
+    in, the choice also becomes the language of the member's emails (accounts.languages), as
+    the profile page says: one "my language", not two settings that drift apart."""
+    response = set_language(request)
+    language = supported_language(request.POST.get("language"))
+    if request.user.is_authenticated and language and response.status_code < 400:
+        user_set_language(user=authenticated_user(request), language=language)
+    return response
 
 
 @require_GET

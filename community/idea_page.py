@@ -15,7 +15,7 @@ from community.comments.forms import CommentForm
 from community.comments.selectors import comment_position, comments_for_idea
 from community.moderation.actions import HIDDEN, buttons
 from community.moderation.forms import FlagForm
-from community.notifications.follows import follows_idea
+from community.notifications.follows import idea_follow_summary
 from ideas.models import Idea
 
 
@@ -45,8 +45,10 @@ def idea_comments(*, request: HttpRequest, idea: Idea) -> dict[str, Any]:
 
 
 def idea_conversation(*, request: HttpRequest, idea: Idea) -> dict[str, Any]:
+    follower_count, following = idea_follow_summary(user=request.user, idea=idea)
     return {
         **idea_comments(request=request, idea=idea),
         "comment_form": CommentForm(),
-        "following": follows_idea(user=request.user, idea=idea),
+        "following": following,
+        "follower_count": follower_count,
     }

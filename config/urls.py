@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from accounts.views import language_switch
 from config.branding import brand_css
 
 # /health/live, /health/ready (and the old /healthz) and /metrics are answered by
@@ -24,7 +25,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("profile/", include("accounts.urls")),
     path("", include("accounts.privacy_urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also sets a signed-in member's email language
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", include("community.api.urls")),  # REST API, schema, docs (docs/api.md)
 ]

@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -136,8 +136,9 @@ def idea_count(
 
 
 def idea_get_for_user(*, user: Any, pk: int) -> Idea:
-    """The one access rule for reading an idea (404 when it is not there for this user)."""
-    return get_object_or_404(ideas_for_listing(viewer=user), pk=pk)
+    """The one access rule for reading an idea (404 when it is not there for this user), with
+    its campaign (the idea page names it)."""
+    return get_object_or_404(ideas_for_listing(viewer=user).select_related("campaign"), pk=pk)
 
 
 def idea_get_for_vote(*, user: Any, pk: int) -> Idea:
@@ -185,8 +186,15 @@ def categories_with_counts() -> QuerySet[Category]:
 
 
 def recent_status_changes(*, limit: int = 5) -> QuerySet[StatusChange]:
+    """The latest official answers, one per idea (its newest): an idea answered twice in a
+    week was listed twice under "Latest answers"."""
+    newest_of_its_idea = (
+        StatusChange.objects.filter(idea=OuterRef("idea"))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
     return (
-        StatusChange.objects.filter(public_q("idea__"))
+        StatusChange.objects.filter(public_q("idea__"), pk=Subquery(newest_of_its_idea))
         .select_related("idea", "changed_by")
-        .order_by("-created_at")[:limit]
+        .order_by("-created_at", "-pk")[:limit]
     )

@@ -131,6 +131,7 @@ def _detail_context(request: HttpRequest, idea: Idea, **extra: object) -> dict[s
     is_staff = user_answers_officially(user)
     context: dict[str, object] = {
         "idea": idea,
+        "new_label": Status.NEW.label,
         "history": selectors.idea_status_history(idea=idea),
         "can_edit": services.idea_can_edit(idea=idea, user=user),
         "can_answer": is_staff,

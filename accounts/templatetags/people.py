@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 from django.apps import apps
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from accounts.roles import STAFF_ROLES
@@ -35,3 +36,24 @@ def person(user: Any) -> dict[str, Any]:
         labels = _badge_labels(get_language(), awarded[0]._meta.label)
         badges = [labels.get(badge.code, badge.code) for badge in awarded]
     return {"person": user, "staff": is_staff_member(user), "badges": badges}
+
+
+# Dark enough for white initials at 4.5:1 or more (WCAG 1.4.3), distinct from one another.
+AVATAR_COLOURS = 8  # .avatar-0 … .avatar-7 in static/css/ruche.css
+
+
+def initials(name: str) -> str:
+    """Up to two letters: "Alice Martin" → "AM", "Inès (modération)" → "IM", "Ada" → "A"."""
+    words = [w for w in "".join(c if c.isalnum() else " " for c in name).split() if w]
+    letters = [w[0] for w in words[:1] + words[1:][-1:]]
+    return "".join(letters).upper() or "?"
+
+
+@register.simple_tag
+def avatar(user: Any, size: str = "") -> str:
+    """A member's initials in a coloured circle, hidden from screen readers: the name is
+    always written beside it. The colour follows the account, not the name."""
+    colour = (user.pk or 0) % AVATAR_COLOURS
+    classes = f"avatar avatar-{colour}" + (f" avatar-{size}" if size else "")
+    letters = initials(str(user))
+    return format_html('<span class="{}" aria-hidden="true">{}</span>', classes, letters)

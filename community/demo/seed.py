@@ -30,6 +30,7 @@ from ideas.demo.seed import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
+    ENGLISH_SURNAMES,
     MEMBER_NAMES,
     STATUS_PATHS,
     demo_categories,
@@ -74,6 +75,11 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
         )
         for n, name in enumerate(MEMBER_NAMES, start=1)
     ]
+    for member in members[2:]:
+        member.preferred_language = (
+            "en" if member.display_name.split()[-1] in ENGLISH_SURNAMES else "fr"
+        )
+    User.objects.bulk_update(members[2:], ["preferred_language"])
 
     # Some themes are far more popular than others, as on any real portal.
     themes = sorted({i["theme"] for i in content["ideas"]})  # sorted: sets vary between runs

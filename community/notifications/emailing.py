@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.languages import language_for
 from accounts.models import User
 from community.models import Delivery, Notification
 from community.notifications.preferences import delivery_for, preferences_for, unsubscribe_url
@@ -119,8 +120,9 @@ def _message(
         "unsubscribe_url": unsubscribe,
         "digest": digest,
     }
-    language = notifications[0].idea.language if notifications[0].idea else settings.LANGUAGE_CODE
-    with translation.override(language):
+    # The recipient's language, not the idea's (accounts.languages). A notification's title,
+    # the subject of a single email, was written in that language when it was created.
+    with translation.override(language_for(user)):
         if digest:
             subject = _("Your Ruche digest: %(count)s updates") % {"count": len(notifications)}
         else:

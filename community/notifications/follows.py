@@ -2,7 +2,7 @@
 comment on automatically; they unfollow in one click."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from community.models import Follow
@@ -38,6 +38,16 @@ def follows_idea(*, user: User | AnonymousUser, idea: Idea) -> bool:
     if not user.is_authenticated:
         return False
     return Follow.objects.filter(user_id=user.pk, idea=idea).exists()
+
+
+def idea_follow_summary(*, user: User | AnonymousUser, idea: Idea) -> tuple[int, bool]:
+    """(how many active members follow the idea, whether `user` does), in one query: the idea
+    page's side panel shows both."""
+    mine = Q(user_id=user.pk) if user.is_authenticated else Q(pk__in=[])
+    row = Follow.objects.filter(idea=idea, user__is_active=True).aggregate(
+        count=Count("pk"), mine=Count("pk", filter=mine)
+    )
+    return row["count"], bool(row["mine"])
 
 
 def follows_category(*, user: User | AnonymousUser, category: Category) -> bool:

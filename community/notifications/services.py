@@ -13,7 +13,7 @@ down takes its copies with it (`notifications_withdraw_for_comment`, `..._for_id
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
 from typing import Any
@@ -22,8 +22,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from accounts.languages import language_for
 from accounts.models import User
 from community.models import (
     Comment,
@@ -125,7 +127,7 @@ def _notify(
     recipients: Iterable[User],
     kind: str,
     event: str,
-    title: str,
+    title: Callable[[], str],
     body: str,
     url: str,
     idea: Idea | None = None,
@@ -135,10 +137,21 @@ def _notify(
 ) -> list[Notification]:
     """Create one notification per recipient (once per event), then queue immediate emails.
 
+    `title` is called once per language, under the recipient's (accounts.languages): the title
+    is the email's subject, and a French member reads it in French whatever the idea's language.
     `private_to` (from `_private_to`) names the authors of content concerned that is not public:
     then only they and moderators are told."""
     if private_to is not None:
         recipients = _audience(recipients, private_to=private_to)
+    titles: dict[str, str] = {}
+
+    def title_for(user: User) -> str:
+        language = language_for(user)
+        if language not in titles:
+            with translation.override(language):
+                titles[language] = str(title())[:200]
+        return titles[language]
+
     rows = [
         Notification(
             recipient=user,
@@ -146,7 +159,7 @@ def _notify(
             key=f"{event}:{user.pk}"[:120],
             actor=actor,
             idea=idea,
-            title=title[:200],
+            title=title_for(user),
             body=body,
             url=url,
         )
@@ -191,16 +204,14 @@ def notify_status_change(*, change: StatusChange, email: bool = True) -> list[No
     not public."""
     idea = _idea_locked(change.idea)
     followers = set(idea_followers(idea=idea)) | set(category_followers(category=idea.category))
-    with translation.override(idea.language):
-        title = _("“%(title)s” is now %(status)s") % {
-            "title": idea.title[:80],
-            "status": Status(change.to_status).label,
-        }
     return _notify(
         recipients=followers,
         kind=NotificationKind.STATUS_CHANGE,
         event=f"status:{change.pk}",
-        title=title,
+        title=lambda: (
+            _("“%(title)s” is now %(status)s")
+            % {"title": idea.title[:80], "status": Status(change.to_status).label}
+        ),
         body=change.response,
         url=idea.get_absolute_url() + "#history",
         idea=idea,
@@ -256,17 +267,14 @@ def notify_comment(*, comment: Comment) -> list[Notification]:
     mention_event, comment_event = _comment_events(comment.pk)
     url = comment.get_absolute_url()
     mentioned = mentioned_people(comment=comment)
-    with translation.override(idea.language):
-        mention_title = _("%(name)s mentioned you on “%(title)s”") % {
-            "name": comment.author,
-            "title": idea.title[:80],
-        }
-        comment_title = _("New comment on “%(title)s”") % {"title": idea.title[:80]}
     notified = _notify(
         recipients=mentioned,
         kind=NotificationKind.MENTION,
         event=mention_event,
-        title=mention_title,
+        title=lambda: (
+            _("%(name)s mentioned you on “%(title)s”")
+            % {"name": comment.author, "title": idea.title[:80]}
+        ),
         body=comment.body[:500],
         url=url,
         idea=idea,
@@ -278,7 +286,7 @@ def notify_comment(*, comment: Comment) -> list[Notification]:
         recipients=[u for u in idea_followers(idea=idea) if u.pk not in already],
         kind=NotificationKind.COMMENT,
         event=comment_event,
-        title=comment_title,
+        title=lambda: _("New comment on “%(title)s”") % {"title": idea.title[:80]},
         body=comment.body[:500],
         url=url,
         idea=idea,
@@ -288,21 +296,23 @@ def notify_comment(*, comment: Comment) -> list[Notification]:
     return notified
 
 
+def _milestone_title(*, idea: Idea, count: int) -> str:
+    return _("Your idea “%(title)s” passed %(count)s votes") % {
+        "title": idea.title[:80],
+        "count": count,
+    }
+
+
 def notify_vote_milestones(*, idea: Idea, email: bool = True) -> list[Notification]:
     notified: list[Notification] = []
     for milestone in VOTE_MILESTONES:
         if idea.vote_count < milestone:
             break
-        with translation.override(idea.language):
-            title = _("Your idea “%(title)s” passed %(count)s votes") % {
-                "title": idea.title[:80],
-                "count": milestone,
-            }
         notified += _notify(
             recipients=[idea.author],
             kind=NotificationKind.MILESTONE,
             event=f"milestone:{idea.pk}:{milestone}",
-            title=title,
+            title=partial(_milestone_title, idea=idea, count=milestone),
             body="",
             url=idea.get_absolute_url(),
             idea=idea,
@@ -327,14 +337,16 @@ def notify_merged(
     followers |= {duplicate.author, into.author}
     # Merging is what happens here: the duplicate counts as it was just before.
     private_to = {duplicate.author_id} if duplicate.is_hidden or duplicate.is_pending else None
-    with translation.override(duplicate.language):
+
+    def title() -> str:
         if not duplicate.is_hidden and not duplicate.is_pending:
-            title = _("“%(old)s” was merged into “%(new)s”") % {
+            return _("“%(old)s” was merged into “%(new)s”") % {
                 "old": duplicate.title[:60],
                 "new": into.title[:60],
             }
-        else:  # a hidden or waiting idea's title is not for other people's eyes
-            title = _("An idea you follow was merged into “%(new)s”") % {"new": into.title[:60]}
+        # A hidden or waiting idea's title is not for other people's eyes.
+        return _("An idea you follow was merged into “%(new)s”") % {"new": into.title[:60]}
+
     return _notify(
         recipients=followers,
         kind=NotificationKind.MERGED,
@@ -348,12 +360,13 @@ def notify_merged(
     )
 
 
-def notify_badge(*, user: User, badge_label: str, event: str) -> list[Notification]:
+def notify_badge(*, user: User, badge_label: "str | Promise", event: str) -> list[Notification]:
+    """`badge_label` lazy (gettext_lazy, format_lazy), so it is read in the member's language."""
     return _notify(
         recipients=[user],
         kind=NotificationKind.BADGE,
         event=event,
-        title=_("You earned a badge: %(badge)s") % {"badge": badge_label},
+        title=lambda: _("You earned a badge: %(badge)s") % {"badge": badge_label},
         body="",
         url=reverse("accounts:profile"),
     )
@@ -367,15 +380,17 @@ def notify_post_reviewed(
 ) -> list[Notification]:
     """A moderator approved (now public) or rejected (hidden) a post that was waiting."""
     author = comment.author if comment is not None else idea.author
-    with translation.override(idea.language):
+
+    def title() -> str:
+        values = {"title": idea.title[:80]}
         if comment is not None and approved:
-            title = _("Your comment on “%(title)s” is public") % {"title": idea.title[:80]}
-        elif comment is not None:
-            title = _("Your comment on “%(title)s” was not published") % {"title": idea.title[:80]}
-        elif approved:
-            title = _("Your idea “%(title)s” is public") % {"title": idea.title[:80]}
-        else:
-            title = _("Your idea “%(title)s” was not published") % {"title": idea.title[:80]}
+            return _("Your comment on “%(title)s” is public") % values
+        if comment is not None:
+            return _("Your comment on “%(title)s” was not published") % values
+        if approved:
+            return _("Your idea “%(title)s” is public") % values
+        return _("Your idea “%(title)s” was not published") % values
+
     target = f"comment:{comment.pk}" if comment is not None else f"idea:{idea.pk}"
 
     return _notify(
@@ -393,7 +408,8 @@ def notify_post_reviewed(
 def notify_complaint(*, case: ComplaintCase, kind: str, actor: User) -> list[Notification]:
     """Tell a member what happened to their complaint. The text stays on the site: neither the
     complaint nor the answer goes into an email."""
-    with translation.override(case.language):
+
+    def title() -> str:
         titles = {
             NotificationKind.COMPLAINT_OPENED: _(
                 "Your post is now complaint %(reference)s, handled privately by our complaints team"
@@ -403,7 +419,8 @@ def notify_complaint(*, case: ComplaintCase, kind: str, actor: User) -> list[Not
             ),
             NotificationKind.COMPLAINT_ANSWERED: _("Your complaint %(reference)s has an answer"),
         }
-        title = titles[NotificationKind(kind)] % {"reference": case.reference}
+        return titles[NotificationKind(kind)] % {"reference": case.reference}
+
     return _notify(
         recipients=[case.member],
         kind=kind,
@@ -420,11 +437,13 @@ def notify_complaint_deadline(
 ) -> list[Notification]:
     """Remind moderators that a complaint must be acknowledged (`step="ack"`) or answered
     (`step="answer"`) by `deadline`. Once per case and step."""
-    values = {"reference": case.reference, "date": formats.date_format(deadline)}
-    if step == "ack":
-        title = _("Complaint %(reference)s must be acknowledged by %(date)s") % values
-    else:
-        title = _("Complaint %(reference)s must be answered by %(date)s") % values
+
+    def title() -> str:  # the date too in each moderator's language
+        values = {"reference": case.reference, "date": formats.date_format(deadline)}
+        if step == "ack":
+            return _("Complaint %(reference)s must be acknowledged by %(date)s") % values
+        return _("Complaint %(reference)s must be answered by %(date)s") % values
+
     return _notify(
         recipients=recipients,
         kind=NotificationKind.COMPLAINT_DEADLINE,

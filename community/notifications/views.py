@@ -28,9 +28,10 @@ def idea_follow(request: HttpRequest, idea_pk: int) -> HttpResponse:
         follows.idea_unfollowed_by(user=user, idea=idea)
     else:
         follows.idea_followed_by(user=user, idea=idea)
-    following = follows.follows_idea(user=user, idea=idea)
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "community/_follow.html", {"idea": idea, "following": following})
+        follower_count, following = follows.idea_follow_summary(user=user, idea=idea)
+        context = {"idea": idea, "following": following, "follower_count": follower_count}
+        return render(request, "community/_follow.html", context)
     return redirect(idea)
 
 

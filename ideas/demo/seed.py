@@ -76,6 +76,18 @@ MEMBER_NAMES = [
     "Theo Baker",
 ]
 
+# The demo members write in French or English; their emails follow (accounts.languages).
+ENGLISH_SURNAMES = {
+    "Wilson", "Johnson", "Brown", "Clark", "Taylor", "Walker", "Thompson", "White", "Harris",
+    "Lewis", "Young", "King", "Scott", "Green", "Hall", "Adams", "Baker",
+}  # fmt: skip
+
+# The demo members write in French or English; their emails follow (accounts.languages).
+ENGLISH_SURNAMES = {
+    "Wilson", "Johnson", "Brown", "Clark", "Taylor", "Walker", "Thompson", "White", "Harris",
+    "Lewis", "Young", "King", "Scott", "Green", "Hall", "Adams", "Baker",
+}  # fmt: skip
+
 # status path per answered idea: the workflow steps walked through, in order
 STATUS_PATHS = [
     [Status.UNDER_REVIEW],

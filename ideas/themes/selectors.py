@@ -120,15 +120,32 @@ class ThemeSummary:
     trend: trending.Trend
     top_ideas: list[Idea] = field(default_factory=list)
     mix: SentimentMix = field(default_factory=SentimentMix)
+    is_new: bool = False  # appeared in the published run, after an earlier one
 
     @property
     def sparkline_points(self) -> str:
-        """SVG polyline points for a 100×24 sparkline."""
+        """SVG polyline points for a 120×32 line chart (2 px margins)."""
         peak = max(self.daily) or 1
-        step = 100 / max(1, len(self.daily) - 1)
+        step = 116 / max(1, len(self.daily) - 1)
         return " ".join(
-            f"{i * step:.1f},{24 - 22 * value / peak:.1f}" for i, value in enumerate(self.daily)
+            f"{2 + i * step:.1f},{30 - 26 * value / peak:.1f}" for i, value in enumerate(self.daily)
         )
+
+    @property
+    def sparkline_end(self) -> tuple[float, float]:
+        """Where the line ends (today), marked with a dot."""
+        peak = max(self.daily) or 1
+        return 118.0, 30 - 26 * (self.daily[-1] if self.daily else 0) / peak
+
+    @property
+    def recent_band_x(self) -> float:
+        """Left edge of the shaded band of the last RECENT_DAYS days the trend looks at."""
+        step = 116 / max(1, len(self.daily) - 1)
+        return max(0.0, 2 + (len(self.daily) - trending.RECENT_DAYS) * step - step / 2)
+
+    @property
+    def recent_band_width(self) -> float:
+        return 120 - self.recent_band_x
 
 
 def _daily_activity(
@@ -196,14 +213,23 @@ def theme_summaries(
     window = max(days, trending.RECENT_DAYS + trending.BASELINE_DAYS)
     daily = _daily_activity(run, days=window, theme_ids=list(stats))
     mixes = theme_sentiment_mix(run, theme_ids=list(stats), category=category)
+    pace = trending.portal_pace(list(daily.values()))
+    # "New" only means something once there was an earlier run to be new against.
+    first_run = (  # a published run is superseded by the next: published_at stays
+        ClusteringRun.objects.filter(published_at__isnull=False)
+        .order_by("published_at", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
     summaries = [
         ThemeSummary(
             theme=theme,
             size=stats[theme.pk]["size"],
             votes=stats[theme.pk]["votes"] or 0,
             daily=daily.get(theme.pk, [0] * window)[-days:],
-            trend=trending.trend(daily.get(theme.pk, [])),
+            trend=trending.trend(daily.get(theme.pk, []), pace=pace),
             mix=mixes.get(theme.pk, SentimentMix()),
+            is_new=theme.first_run_id == run.pk and run.pk != first_run,
         )
         for theme in themes
     ]

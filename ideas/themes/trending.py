@@ -11,6 +11,11 @@ PRIOR (5 units of activity) is a pseudo-count: it pulls small numbers towards "n
 tiny theme going from 0 to 2 votes (ratio 1.4, z 0.9) is not news, while a theme going from
 one event a day to twenty in a week (ratio 2.1, z 3.8) is. A theme is *trending* when
 ratio ≥ 1.5 and z ≥ 2; the dashboard ranks by z. See docs/themes.md.
+
+`expected` is scaled by the portal's own pace (`portal_pace`: all themes' recent activity
+against their baseline, smoothed the same way): when the whole portal is twice as busy this
+week (a newsletter, a campaign, a growing member base), a theme that merely follows is not
+news. Without it, 7 of the demo's 10 themes were badged "Trending".
 """
 
 import math
@@ -50,16 +55,31 @@ def activity(ideas: int, comments: int, votes: int) -> int:
     return WEIGHTS["ideas"] * ideas + WEIGHTS["comments"] * comments + WEIGHTS["votes"] * votes
 
 
-def trend(daily: Sequence[float]) -> Trend:
-    """Trend of a daily activity series, oldest first, the last item being today.
+def _split(daily: Sequence[float]) -> tuple[float, float]:
+    """(baseline, recent) sums of the last RECENT_DAYS + BASELINE_DAYS days, padded with zeros."""
+    window = list(daily)[-(RECENT_DAYS + BASELINE_DAYS) :]
+    window = [0.0] * (RECENT_DAYS + BASELINE_DAYS - len(window)) + window
+    return sum(window[:BASELINE_DAYS]), sum(window[BASELINE_DAYS:])
+
+
+def portal_pace(series: Sequence[Sequence[float]]) -> float:
+    """How much busier the portal as a whole is in the recent days than in its baseline (1.0:
+    the same pace), from every theme's daily series; smoothed by PRIOR like `trend`."""
+    baseline = recent = 0.0
+    for daily in series:
+        b, r = _split(daily)
+        baseline, recent = baseline + b, recent + r
+    return (recent + PRIOR) / (baseline * RECENT_DAYS / BASELINE_DAYS + PRIOR)
+
+
+def trend(daily: Sequence[float], *, pace: float = 1.0) -> Trend:
+    """Trend of a daily activity series, oldest first, the last item being today, against what
+    the theme's baseline gives at the portal's `pace` (`portal_pace`; 1.0 alone).
 
     Uses the last RECENT_DAYS + BASELINE_DAYS days; a shorter series is padded with zeros.
     """
-    window = list(daily)[-(RECENT_DAYS + BASELINE_DAYS) :]
-    window = [0.0] * (RECENT_DAYS + BASELINE_DAYS - len(window)) + window
-    baseline = sum(window[:BASELINE_DAYS])
-    recent = sum(window[BASELINE_DAYS:])
-    expected = baseline * RECENT_DAYS / BASELINE_DAYS
+    baseline, recent = _split(daily)
+    expected = baseline * RECENT_DAYS / BASELINE_DAYS * pace
     return Trend(
         recent=recent,
         expected=expected,

@@ -60,6 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "summaries": summaries,
         "chosen": chosen,
         "categories": Category.objects.all(),
+        "rank_label": {"size": _("size"), "votes": _("votes")}.get(chosen["sort"], _("trend")),
         "recent_days": RECENT_DAYS,
         "baseline_days": BASELINE_DAYS,
         "running": RunState.RUNNING,
@@ -76,8 +77,76 @@ def theme_map(request: HttpRequest) -> HttpResponse:
     return render(request, "themes/map.html", {"run": run, "bubbles": bubbles, "chosen": chosen})
 
 
+# Trend as colour AND as shape, so the map reads without colour: rising bubbles have a solid
+# thick outline, falling ones a dashed one, steady ones a thin one; the label starts with ▲ ▼ ▶.
+# Fills are light (text on them stays above 7:1); outlines 3:1 or more on white (WCAG 1.4.11).
+MAP_STYLES = {
+    "up": {"fill": "#fbd9c4", "stroke": "#b93a0a", "dash": "", "width": 3, "arrow": "▲"},
+    "down": {"fill": "#d3e3fb", "stroke": "#1a56b0", "dash": "6 4", "width": 2.5, "arrow": "▼"},
+    "flat": {"fill": "#e4e7ec", "stroke": "#6b7585", "dash": "", "width": 1.5, "arrow": "▶"},
+}
+MAP_WIDTH, MAP_HEIGHT, LABEL_SIZE = 1000, 600, 13
+
+
+def _label_box(x: float, y: float, text: str, anchor: str) -> tuple[float, float, float, float]:
+    width = 0.58 * LABEL_SIZE * len(text)  # about the width of a sans-serif character
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return left, y - LABEL_SIZE, left + width, y + 4
+
+
+def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _place_label(
+    x: float, y: float, r: float, text: str, taken: list[tuple[float, float, float, float]]
+) -> tuple[float, float, str]:
+    """A spot for a bubble's label that no other label covers and the map does not clip:
+    below the bubble, above it, right or left of it, else below and lower still."""
+    candidates = [
+        (x, y + r + LABEL_SIZE + 2, "middle"),
+        (x, y - r - 6, "middle"),
+        (x + r + 4, y + 4, "start"),
+        (x - r - 4, y + 4, "end"),
+        *((x, y + r + LABEL_SIZE * (2 + n), "middle") for n in range(1, 6)),
+    ]
+    for cx, cy, anchor in candidates:
+        box = _label_box(cx, cy, text, anchor)
+        inside = box[0] >= 4 and box[2] <= MAP_WIDTH - 4 and box[1] >= 4 and box[3] <= MAP_HEIGHT
+        if inside and not any(_overlaps(box, other) for other in taken):
+            taken.append(box)
+            return cx, cy, anchor
+    # Nowhere free: below, pulled inside the map (the list under the map names every theme).
+    box = _label_box(x, y + r + LABEL_SIZE + 2, text, "middle")
+    shift = max(0.0, 4 - box[0]) - max(0.0, box[2] - (MAP_WIDTH - 4))
+    return x + shift, min(y + r + LABEL_SIZE + 2, MAP_HEIGHT - 6), "middle"
+
+
+def _separate(circles: list[list[float]], *, rounds: int = 60) -> None:
+    """Push overlapping bubbles apart (x, y, r lists, in place), a few pixels at a time, keeping
+    them inside the map: the projection puts close themes on top of each other."""
+    for _round in range(rounds):
+        moved = False
+        for i, a in enumerate(circles):
+            for b in circles[i + 1 :]:
+                dx, dy = b[0] - a[0], b[1] - a[1]
+                distance = (dx * dx + dy * dy) ** 0.5 or 0.01
+                gap = a[2] + b[2] + 6 - distance
+                if gap > 0:
+                    ux, uy = dx / distance, dy / distance
+                    a[0], a[1] = a[0] - ux * gap / 2, a[1] - uy * gap / 2
+                    b[0], b[1] = b[0] + ux * gap / 2, b[1] + uy * gap / 2
+                    moved = True
+        for c in circles:
+            c[0] = min(max(c[0], c[2] + 4), MAP_WIDTH - c[2] - 4)
+            c[1] = min(max(c[1], c[2] + 4), MAP_HEIGHT - c[2] - 4)
+        if not moved:
+            return
+
+
 def _bubbles(summaries: list[selectors.ThemeSummary]) -> list[dict[str, Any]]:
-    """Scale the 2-D projection into a 1000×600 SVG, bubble area proportional to size."""
+    """Scale the 2-D projection into a 1000×600 SVG, bubble area proportional to size, bubbles
+    kept apart and inside the map, each label where no other label or bubble is."""
     if not summaries:
         return []
     xs = [s.theme.map_x for s in summaries]
@@ -85,17 +154,36 @@ def _bubbles(summaries: list[selectors.ThemeSummary]) -> list[dict[str, Any]]:
     span_x = (max(xs) - min(xs)) or 1.0
     span_y = (max(ys) - min(ys)) or 1.0
     biggest = max(s.size for s in summaries) or 1
+    ordered = sorted(summaries, key=lambda s: (-s.size, s.theme.pk))
+    circles = [
+        [
+            110 + 780 * (s.theme.map_x - min(xs)) / span_x,
+            70 + 420 * (s.theme.map_y - min(ys)) / span_y,
+            8 + 42 * (s.size / biggest) ** 0.5,
+        ]
+        for s in ordered
+    ]
+    _separate(circles)
+    taken: list[tuple[float, float, float, float]] = [
+        (x - r, y - r, x + r, y + r) for x, y, r in circles
+    ]
     bubbles = []
-    for s in sorted(summaries, key=lambda s: -s.size):  # small bubbles drawn on top
+    for s, (x, y, r) in zip(ordered, circles, strict=True):
+        style = MAP_STYLES[s.trend.direction]
+        # Whole, not cut: a link's name must contain its visible text (WCAG 2.5.3).
+        text = f"{style['arrow']} {s.theme.display_name}"
+        lx, ly, anchor = _place_label(x, y, r, text, taken)
         bubbles.append(
             {
                 "summary": s,
-                "x": 60 + 880 * (s.theme.map_x - min(xs)) / span_x,
-                "y": 50 + 500 * (s.theme.map_y - min(ys)) / span_y,
-                "r": 8 + 42 * (s.size / biggest) ** 0.5,
-                "colour": {"up": "#d9480f", "down": "#1c7ed6", "flat": "#868e96"}[
-                    s.trend.direction
-                ],
+                "x": x,
+                "y": y,
+                "r": r,
+                "style": style,
+                "arrow": style["arrow"],
+                "label_x": lx,
+                "label_y": ly,
+                "anchor": anchor,
             }
         )
     return bubbles

@@ -14,7 +14,7 @@ from accounts import roles
 from accounts.mfa import mfa_enrol, totp_code
 from accounts.privacy import consents_record
 from community.models import Campaign, Flag
-from ideas.models import StatusChange
+from ideas.models import ClusteringRun, RunState, StatusChange, Theme, ThemeMembership, Vote
 from ideas.rendering import render_markdown
 from tests.factories import CategoryFactory, CommentFactory, IdeaFactory, UserFactory
 
@@ -107,12 +107,63 @@ def build_scene() -> dict[str, Any]:
     CommentFactory(idea=main, author=member, body="Same for me.", parent=first)
     CommentFactory(idea=main, author=people["moderator"], body="Noted, thanks.")
     main.comment_count = 3
-    main.save(update_fields=["comment_count"])
+    main.status = "planned"  # as its last official answer says (below)
+    main.save(update_fields=["comment_count", "status"])
     pending = IdeaFactory(
         title="Cheaper transfers abroad", author=partner, category=cards, pending_at=now
     )
     Flag.objects.create(reporter=member, idea=ideas[3], reason="spam", note="Looks like an ad")
+    StatusChange.objects.create(  # a second step on the main idea's timeline
+        idea=main,
+        changed_by=people["moderator"],
+        from_status="under_review",
+        to_status="planned",
+        response="Planned for the spring release.",
+        response_html=render_markdown("Planned for the spring release."),
+    )
+    build_themes(ideas, voters=[partner, people["moderator"], people["admin"]])
     return {"people": people, "ideas": ideas, "main": main, "pending": pending}
+
+
+def build_themes(ideas: list[Any], *, voters: list[Any]) -> None:
+    """Two published runs of themes, written as rows (a real run needs the sentence encoders,
+    minutes on a busy machine): the themes pages are checked with data, a trending theme, a
+    theme new in the latest run, a triaged one and one that merely exists."""
+    now = timezone.now()
+    before = ClusteringRun.objects.create(
+        state=RunState.SUPERSEDED, trigger="startup", published_at=now - timedelta(days=1)
+    )
+    run = ClusteringRun.objects.create(
+        state=RunState.PUBLISHED,
+        trigger="nightly",
+        published_at=now,
+        backend="e5+use+minilm",
+        idea_count=len(ideas),
+        theme_count=3,
+        themed_count=len(ideas),
+    )
+    groups = [  # (names, terms, ideas, first run, status, map position)
+        (("Card controls in the app", "Contrôle de la carte dans l'appli"), ["card", "app"],
+         [0, 4, 3], before, "investigating", (0.1, 0.2)),
+        (("Saving automatically", "Épargner automatiquement"), ["savings", "round-up"],
+         [1, 6], before, "new", (0.8, 0.3)),
+        (("Alerts and statements", "Alertes et relevés"), ["salary", "paper"],
+         [2, 5], run, "new", (0.5, 0.9)),
+    ]  # fmt: skip
+    for (english, french), terms, members, first, status, (x, y) in groups:
+        theme = Theme.objects.create(
+            label=english, label_en=english, label_fr=french, terms=terms, terms_en=terms,
+            status=status, first_run=first, last_run=run, is_active=True, size=len(members),
+            map_x=x, map_y=y, representative_idea=ideas[members[0]],
+        )  # fmt: skip
+        for n in members:
+            ThemeMembership.objects.create(run=run, theme=theme, idea=ideas[n], similarity=0.8)
+    # Old, quiet votes on every theme; a burst this week on the first one only: it trends.
+    for n, idea in enumerate(ideas):
+        for voter in voters:
+            vote = Vote.objects.create(user=voter, idea=idea)
+            days = 3 if n in (0, 4, 3) else 20 + n
+            Vote.objects.filter(pk=vote.pk).update(created_at=now - timedelta(days=days))
 
 
 def sign_in(page: Any, base: str, user: Any) -> None:

@@ -32,7 +32,7 @@ BUDGETS = {
     ("list-next-page", False): 5,
     ("search", False): 5,
     ("search", True): 10,
-    ("detail", False): 13,
+    ("detail", False): 14,  # + the followers count of the side panel (1 query with "mine")
     ("detail", True): 19,
     ("leaderboard", False): 1,
     ("leaderboard", True): 6,
@@ -44,8 +44,9 @@ BUDGETS = {
 
 def _populate(size: int, *, category=None, busy=None):  # type: ignore[no-untyped-def]
     """Add `size` ideas by `size` members (each with a badge) to the category, `size` comments
-    and replies on the `busy` idea, `size` official answers, and points for every member this
-    month. Returns the category and the busy idea (made on the first call)."""
+    and replies on the `busy` idea, `size` official answers (and `size` more on the busy idea's
+    timeline), and points for every member this month. Returns the category and the busy idea
+    (made on the first call)."""
     category = category or CategoryFactory(slug="budget", name_en="Budget")
     members = UserFactory.create_batch(size)
     staff = UserFactory(role="product_manager")
@@ -66,7 +67,7 @@ def _populate(size: int, *, category=None, busy=None):  # type: ignore[no-untype
             key=f"budget:{member.pk}",
             created_at=timezone.now() - timedelta(minutes=1),
         )
-    for idea in ideas:
+    for idea in [*ideas, *[busy] * size]:  # the busy idea's status history grows as well
         StatusChange.objects.create(
             idea=idea,
             changed_by=staff,

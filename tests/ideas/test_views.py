@@ -298,3 +298,17 @@ def test_status_change_outside_the_workflow_shows_an_error(client, moderator, id
 def test_partner_organisation_is_shown_beside_their_idea(client, partner, category):
     idea = IdeaFactory(author=partner, category=category)
     assert "Fintech Partners SAS" in client.get(idea.get_absolute_url()).text
+
+
+def test_latest_answers_name_each_idea_once(client, idea, moderator):
+    other = IdeaFactory(title="Another answered idea")
+    for step, (before, after) in enumerate([("new", "under_review"), ("under_review", "planned")]):
+        StatusChange.objects.create(
+            idea=idea, changed_by=moderator, from_status=before, to_status=after, response=f"{step}"
+        )
+    StatusChange.objects.create(
+        idea=other, changed_by=moderator, from_status="new", to_status="declined", response="No"
+    )
+    updates = list(client.get(reverse("ideas:home")).context["status_updates"])
+    assert [u.idea for u in updates] == [other, idea]
+    assert updates[1].to_status == "planned"  # the idea's newest answer

@@ -1,6 +1,6 @@
 """Hand-built activity series with a known answer: which themes are trending."""
 
-from ideas.themes.trending import BASELINE_DAYS, RECENT_DAYS, activity, trend
+from ideas.themes.trending import BASELINE_DAYS, RECENT_DAYS, activity, portal_pace, trend
 
 
 def series(baseline_per_day: float, recent_per_day: float) -> list[float]:
@@ -50,3 +50,20 @@ def test_short_series_are_padded_with_quiet_days():
 
 def test_activity_weighs_ideas_comments_and_votes():
     assert activity(ideas=1, comments=1, votes=1) == 6
+
+
+def test_a_theme_that_only_keeps_pace_with_a_busier_portal_is_not_trending():
+    """The whole portal is three times busier this week: a theme three times busier is merely
+    following it, one nine times busier is news."""
+    follower, leader = series(3, 9), series(3, 27)
+    pace = portal_pace([follower, leader, series(3, 9), series(3, 9)])
+    assert pace > 2
+    assert trend(follower).is_trending  # alone, it would be
+    assert not trend(follower, pace=pace).is_trending
+    assert trend(leader, pace=pace).is_trending
+
+
+def test_at_a_steady_pace_the_portal_changes_nothing():
+    steady = [series(5, 5), series(2, 2)]
+    assert abs(portal_pace(steady) - 1.0) < 0.01
+    assert trend(series(3, 9), pace=portal_pace(steady)).is_trending

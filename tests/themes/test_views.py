@@ -75,8 +75,40 @@ def test_the_map_draws_one_clickable_bubble_per_theme(client, product_manager, p
     active = Theme.objects.filter(is_active=True)
     theme_map = response.text.split('<svg class="theme-map"', 1)[1].split("</svg>", 1)[0]
     assert theme_map.count("<circle") == active.count()  # the icons' circles are elsewhere
+    assert 'role="img"' not in theme_map.split(">", 1)[0]  # an image may not hold links
     for theme in active:
         assert reverse("themes:detail", args=[theme.pk]) in response.text
+
+
+def test_the_map_keeps_bubbles_apart_and_labels_inside(client, product_manager, published):
+    client.force_login(product_manager)
+    bubbles = client.get(reverse("themes:map")).context["bubbles"]
+    for i, a in enumerate(bubbles):
+        assert a["r"] <= a["x"] <= 1000 - a["r"]
+        assert a["r"] <= a["y"] <= 600 - a["r"]
+        for b in bubbles[i + 1 :]:
+            distance = ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5
+            assert distance >= a["r"] + b["r"], (a["summary"].theme, b["summary"].theme)
+
+
+def test_new_and_trending_badges_only_where_they_mean_something(client, product_manager, published):
+    """After a single run no theme is "New" (new against what?), and the status every theme
+    starts with is not shown as a badge; a theme that appears in a later run is New."""
+    client.force_login(product_manager)
+    response = client.get(reverse("themes:dashboard"))
+    assert not any(s.is_new for s in response.context["summaries"])
+    assert "badge-new" not in response.text
+    assert "status-theme" not in response.text
+    newest = Theme.objects.filter(is_active=True).first()
+    from ideas.models import ClusteringRun
+
+    published_before = response.context["run"].published_at.replace(year=2020)
+    ClusteringRun.objects.create(  # as runs.run_publish leaves the run before
+        state="superseded", trigger="manual", published_at=published_before
+    )
+    response = client.get(reverse("themes:dashboard"))
+    assert all(s.is_new for s in response.context["summaries"] if s.theme == newest)
+    assert "badge-new" in response.text
 
 
 def test_a_product_manager_renames_annotates_and_sets_the_status(
