@@ -47,16 +47,21 @@ class UserAdmin(DjangoUserAdmin):
     add_form = CheckedUserCreationForm
     ordering = ("email",)
     list_display = ("email", "display_name", "organisation", "is_active", "date_joined")
+    # Service accounts are made with `manage.py service_account` (accounts.service_accounts).
+    list_filter = ("is_service_account", "is_active", "groups")
     search_fields = ("email", "display_name", "organisation")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("display_name", "organisation")}),
-        (_("Roles"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (
+            _("Roles"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "is_service_account")},
+        ),
         (_("Sanction"), {"fields": ("suspended_until", "banned_at", "sanction_reason")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     # Sanctions are given and lifted on the moderators' member page, where they are audited.
-    readonly_fields = ("suspended_until", "banned_at", "sanction_reason")
+    readonly_fields = ("suspended_until", "banned_at", "sanction_reason", "is_service_account")
     add_fieldsets = (
         (
             None,

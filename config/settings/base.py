@@ -271,7 +271,7 @@ AUTH_USER_MODEL = "accounts.User"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.ModelBackendOneQuery",  # a member's permissions in one query, not two
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.AllauthBackend",  # allauth's, refusing service accounts as well
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
