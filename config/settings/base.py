@@ -492,7 +492,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ruche API",
-    "DESCRIPTION": "Ideas, votes, comments and categories of the Ruche portal (docs/api.md).",
+    "DESCRIPTION": "Ideas, votes, comments, categories, campaigns, notifications, themes and "
+    "the moderation queue of the Ruche portal (docs/api.md).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
