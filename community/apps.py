@@ -30,5 +30,7 @@ class CommunityConfig(AppConfig):
 
         content_moderation_register(ContentModeration(hide=content_hide, restore=content_restore))
 
-        # Subscribes this app's consumers of events (config.outbox), after the ideas app's.
+        # Subscribes this app's consumers of events (config.outbox), after the ideas app's; and
+        # the widget's allowed origins are checked at start-up (manage.py check, runserver).
         from community import consumers  # noqa: F401
+        from community.embed import checks  # noqa: F401

@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("community.api.urls")),  # REST API, schema, docs (docs/api.md)
+    path("embed/", include("community.embed.urls")),  # the framable widget (docs/widget.md)
 ]
 
 if settings.DEBUG:

@@ -389,6 +389,12 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'", "https:"],
 }
 
+# The "Suggest an idea" widget (/embed/, community.embed, docs/widget.md) may be framed by these
+# origins only, e.g. https://www.bank.example (scheme, host and port; no path, no wildcard): its
+# pages send `frame-ancestors` with them and no X-Frame-Options. Every other page keeps
+# frame-ancestors 'none'. Empty: the widget cannot be framed anywhere. Checked at start-up.
+EMBED_ALLOWED_ORIGINS: list[str] = env.list("EMBED_ALLOWED_ORIGINS", default=[])
+
 # --- Ruche ------------------------------------------------------------------------------------
 
 # How long an author may edit an idea after posting it (and only before any staff response).
