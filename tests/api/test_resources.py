@@ -91,9 +91,9 @@ def test_rejecting_a_waiting_comment_hides_it_and_tells_its_author(api, idea, bo
     )
     assert response.status_code == 200
     assert response.json()["changed"] is True
-    comment = Comment.objects.get(pk=comment.pk)
-    assert comment.removed_at is not None
-    assert comment.pending_at is None
+    rejected = Comment.objects.get(pk=comment.pk)
+    assert rejected.removed_at is not None
+    assert rejected.pending_at is None
     assert Notification.objects.filter(recipient=bob, kind="post_rejected").exists()
 
 
