@@ -147,6 +147,16 @@ class User(AbstractUser):
         return str(self)
 
 
+class ServiceAccount(User):
+    """The service accounts among the users (`is_service_account`), for their admin page
+    (accounts.admin, accounts.service_accounts)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("service account")
+        verbose_name_plural = _("service accounts")
+
+
 class ConsentDocument(models.TextChoices):
     TERMS = "terms", _("Terms of use")
     PRIVACY = "privacy", _("Privacy notice")

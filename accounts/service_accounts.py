@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import ApiToken, User
+from accounts.profile_texts import profile_text_refusal
 from accounts.roles import ROLE_PERMISSIONS
 from accounts.tokens import NewToken, token_create
 
@@ -48,6 +49,8 @@ def service_account_create(*, actor: User, name: str, role: str) -> User:
     slug = slugify(name)
     if not slug:
         errors["name"] = _("Give the system a name, e.g. “CRM”.")
+    elif refusal := profile_text_refusal(name):  # shown beside its posts, as a member's name
+        errors["name"] = refusal
     if role not in ROLE_PERMISSIONS:
         errors["role"] = _("Choose one of the site's roles.")
     email = f"{slug}@{EMAIL_DOMAIN}"

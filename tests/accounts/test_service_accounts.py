@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts import roles
 from accounts.audit import AuditEntry
-from accounts.models import ApiToken
+from accounts.models import ApiToken, User
 from accounts.service_accounts import (
     service_account_create,
     service_token_create,
@@ -118,3 +118,32 @@ def test_the_command_creates_an_account_and_prints_a_token_once(api, admin_user,
     assert api.get("/api/v1/me/", **bearer(secret)).json()["token_scope"] == "read"
     call_command("service_account", "--by", admin_user.email, "list")
     assert "Data lake [member]" in capsys.readouterr().out
+
+
+def test_an_admin_makes_a_service_account_and_its_token_in_the_admin(client, admin_user):
+    client.force_login(admin_user)  # with the second factor passed, as admins must
+    response = client.post(
+        "/admin/accounts/serviceaccount/add/", {"name": "Data lake", "role": roles.MEMBER}
+    )
+    account = User.objects.get(is_service_account=True)
+    assert response["Location"] == f"/admin/accounts/serviceaccount/{account.pk}/tokens/"
+    page = client.post(response["Location"], {"name": "nightly", "scope": "read", "days": "30"})
+    secret = page.context["secret"]
+    assert secret.startswith("ruche_")
+    assert ApiToken.objects.get(user=account).created_by == admin_user
+    assert secret not in client.get(response["Location"]).content.decode()  # shown once
+    token = ApiToken.objects.get(user=account)
+    client.post(response["Location"], {"revoke": token.pk})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert "Data lake" in client.get("/admin/accounts/serviceaccount/").content.decode()
+
+
+def test_the_admin_refuses_personal_data_as_a_service_accounts_name(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/accounts/serviceaccount/add/",
+        {"name": "CRM of jean.dupont@example.com", "role": roles.MEMBER},
+    )
+    assert response.status_code == 400
+    assert not User.objects.filter(is_service_account=True).exists()
