@@ -4,12 +4,24 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.access import authenticated_user
+from accounts.mfa import session_passed_second_factor
+from accounts.models import ApiToken, ApiTokenScope, ServiceAccount, User
 from accounts.profile_texts import profile_text_refusal
+from accounts.roles import ROLE_LABELS
+from accounts.service_accounts import (
+    service_account_create,
+    service_token_create,
+    service_token_revoke,
+)
 from accounts.services import role_change_record, user_role_names
 
 ADMIN_FLAGS = ("is_staff", "is_superuser")
@@ -47,16 +59,21 @@ class UserAdmin(DjangoUserAdmin):
     add_form = CheckedUserCreationForm
     ordering = ("email",)
     list_display = ("email", "display_name", "organisation", "is_active", "date_joined")
+    # Service accounts have their own page (ServiceAccountAdmin below).
+    list_filter = ("is_service_account", "is_active", "groups")
     search_fields = ("email", "display_name", "organisation")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("display_name", "organisation")}),
-        (_("Roles"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (
+            _("Roles"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "is_service_account")},
+        ),
         (_("Sanction"), {"fields": ("suspended_until", "banned_at", "sanction_reason")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     # Sanctions are given and lifted on the moderators' member page, where they are audited.
-    readonly_fields = ("suspended_until", "banned_at", "sanction_reason")
+    readonly_fields = ("suspended_until", "banned_at", "sanction_reason", "is_service_account")
     add_fieldsets = (
         (
             None,
@@ -82,3 +99,111 @@ class UserAdmin(DjangoUserAdmin):
         actor = request.user
         assert isinstance(actor, User)
         role_change_record(actor=actor, user=user, before=before, after=after)
+
+
+# --- Service accounts (accounts.service_accounts) ------------------------------------------------
+
+
+class ServiceAccountForm(forms.Form):
+    name = forms.CharField(label=_("Name of the system"), max_length=60)
+    role = forms.ChoiceField(label=_("Role"), choices=list(ROLE_LABELS.items()))
+
+
+class ServiceTokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=60, initial="API")
+    scope = forms.ChoiceField(label=_("Scope"), choices=ApiTokenScope.choices)
+    days = forms.IntegerField(label=_("Days"), min_value=1, initial=30)
+
+
+@admin.register(ServiceAccount)
+class ServiceAccountAdmin(admin.ModelAdmin):
+    """Admins make service accounts here and give them tokens (shown once); every change goes
+    through accounts.service_accounts, which checks the admin and writes the audit log."""
+
+    list_display = ("display_name", "email", "roles", "active_tokens", "is_active")
+    fields = ("display_name", "email", "is_active", "date_joined")
+    readonly_fields = ("display_name", "email", "date_joined")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceAccount]:
+        accounts = super().get_queryset(request).filter(is_service_account=True)
+        return accounts.prefetch_related("groups", "api_tokens")
+
+    @admin.display(description=_("roles"))
+    def roles(self, account: ServiceAccount) -> str:
+        return ", ".join(str(ROLE_LABELS.get(g.name, g.name)) for g in account.groups.all())
+
+    @admin.display(description=_("active tokens"))
+    def active_tokens(self, account: ServiceAccount) -> int:
+        return sum(token.is_active for token in account.api_tokens.all())
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # deactivate it (is_active) or revoke its tokens; its posts keep an author
+
+    def get_urls(self) -> list[URLPattern]:
+        token = path(
+            "<int:pk>/tokens/",
+            self.admin_site.admin_view(self.tokens_view),
+            name="accounts_serviceaccount_tokens",
+        )
+        return [token, *super().get_urls()]
+
+    def _render(self, request: HttpRequest, context: dict[str, Any], status: int) -> HttpResponse:
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, **context}
+        return render(request, "admin/accounts/serviceaccount/form.html", context, status=status)
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ServiceAccountForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                account = service_account_create(
+                    actor=authenticated_user(request), **form.cleaned_data
+                )
+            except ValidationError as error:
+                for field, messages_ in error.message_dict.items():
+                    for message in messages_:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                return redirect("admin:accounts_serviceaccount_tokens", account.pk)
+        title = _("Add a service account")
+        return self._render(request, {"form": form, "title": title}, 400 if form.errors else 200)
+
+    def tokens_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The account's tokens; POST makes one (shown on this answer only) or revokes one."""
+        account = get_object_or_404(self.get_queryset(request), pk=pk)
+        actor = authenticated_user(request)
+        form = ServiceTokenForm()
+        secret = ""
+        if request.method == "POST" and request.POST.get("revoke"):
+            service_token_revoke(actor=actor, token_id=int(request.POST["revoke"]))
+            return redirect("admin:accounts_serviceaccount_tokens", account.pk)
+        if request.method == "POST":
+            form = ServiceTokenForm(request.POST)
+            if form.is_valid():
+                try:
+                    secret = service_token_create(
+                        actor=actor,
+                        account=account,
+                        second_factor=session_passed_second_factor(request),
+                        **form.cleaned_data,
+                    ).secret
+                except ValidationError as error:
+                    for field, messages_ in error.message_dict.items():
+                        for message in messages_:
+                            form.add_error(field if field in form.fields else None, message)
+                else:
+                    form = ServiceTokenForm()
+        context = {
+            "form": form,
+            "account": account,
+            "secret": secret,
+            "tokens": ApiToken.objects.filter(user=account).order_by("-created_at"),
+            "title": _("Tokens of %(name)s") % {"name": account.display_name},
+        }
+        return self._render(request, context, 400 if form.errors else 200)

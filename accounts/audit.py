@@ -83,6 +83,9 @@ class AuditAction:
     COMPLAINT_ACKNOWLEDGE = audit_type("complaint_acknowledge", _("Complaint acknowledged"))
     COMPLAINT_ANSWER = audit_type("complaint_answer", _("Complaint answered"))
     COMPLAINT_CONVERT = audit_type("complaint_convert", _("Idea turned into a complaint"))
+    SERVICE_ACCOUNT_CREATE = audit_type("service_account_create", _("Service account created"))
+    SERVICE_TOKEN_CREATE = audit_type("service_token_create", _("Service token created"))
+    SERVICE_TOKEN_REVOKE = audit_type("service_token_revoke", _("Service token revoked"))
 
 
 class AuditEntry(models.Model):

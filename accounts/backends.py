@@ -11,12 +11,22 @@ is kept between requests: a role taken away applies to the very next request.
 
 from typing import Any
 
+from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Exists, OuterRef, Q
 
 
+def _may_sign_in(user: Any) -> bool:
+    """Service accounts (accounts.service_accounts) call the API with tokens and never sign in:
+    neither a password nor a session of theirs is accepted, whatever the door."""
+    return not getattr(user, "is_service_account", False)
+
+
 class ModelBackendOneQuery(ModelBackend):
+    def user_can_authenticate(self, user: Any) -> bool:
+        return _may_sign_in(user) and super().user_can_authenticate(user)
+
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
@@ -33,3 +43,10 @@ class ModelBackendOneQuery(ModelBackend):
             names = permissions.values_list("content_type__app_label", "codename").order_by()
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in names}
         return user_obj._perm_cache  # type: ignore[no-any-return]
+
+
+class AllauthBackend(AuthenticationBackend):
+    """allauth's backend (login by email), refusing service accounts as the one above does."""
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        return _may_sign_in(user) and super().user_can_authenticate(user)

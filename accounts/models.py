@@ -128,6 +128,10 @@ class User(AbstractUser):
     # Set when the member deleted their account (accounts.privacy.account_delete): the row stays
     # so their kept posts and votes still point somewhere, with every personal field erased.
     erased_at = models.DateTimeField(null=True, blank=True)
+    # A system (the bank's CRM, its app's back end) that calls the API with a role: an admin
+    # creates it (accounts.service_accounts), it owns API tokens, and it can never sign in to
+    # the site (no usable password, refused by the authentication backends).
+    is_service_account = models.BooleanField(_("service account"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["display_name"]
@@ -153,6 +157,16 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return str(self)
+
+
+class ServiceAccount(User):
+    """The service accounts among the users (`is_service_account`), for their admin page
+    (accounts.admin, accounts.service_accounts)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("service account")
+        verbose_name_plural = _("service accounts")
 
 
 class ConsentDocument(models.TextChoices):
@@ -223,6 +237,10 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12, unique=True)
     digest = models.CharField(max_length=64)
     second_factor = models.BooleanField(default=False)
+    # Who made it, when not its owner: the admin who made a service account's token.
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)

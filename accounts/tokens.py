@@ -125,7 +125,10 @@ def token_refusal(token: ApiToken) -> str:
     if not user.is_active or user.is_erased:
         return _("This account is closed.")
     staff = settings.STAFF_MFA_REQUIRED and user_needs_mfa(user)
-    if staff and not (token.second_factor and user_has_mfa(user)):
+    # A service account has no authenticator app: the admin who made its token passed the
+    # second factor for it (accounts.service_accounts).
+    second_factor_holds = user.is_service_account or user_has_mfa(user)
+    if staff and not (token.second_factor and second_factor_holds):
         return _("Staff tokens must be created after two-factor authentication: create a new one.")
     return ""
 

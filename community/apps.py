@@ -68,5 +68,7 @@ class CommunityConfig(AppConfig):
         profile_section_register(OWN, own_profile_comments)
         profile_section_register(PUBLIC, member_page_recognition)
 
-        # Subscribes this app's consumers of events (config.outbox), after the ideas app's.
+        # Subscribes this app's consumers of events (config.outbox), after the ideas app's; and
+        # the widget's allowed origins are checked at start-up (manage.py check, runserver).
         from community import consumers  # noqa: F401
+        from community.embed import checks  # noqa: F401

@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/setlang/", language_switch, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", include("community.api.urls")),  # REST API, schema, docs (docs/api.md)
+    path("embed/", include("community.embed.urls")),  # the framable widget (docs/widget.md)
 ]
 
 if settings.DEBUG:

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES
-from community.models import Comment
+from community.models import Campaign, Comment
 from community.models.comments import COMMENT_MAX_LENGTH
 from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Category, Language, Status
 from ideas.selectors import SORTS
@@ -90,6 +90,13 @@ class StatusChangeSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class StatusChangeCreateSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=Status.choices)
+    response = serializers.CharField(
+        max_length=BODY_MAX_LENGTH, help_text="The official response, in Markdown (public)."
+    )
+
+
 class IdeaDetailSerializer(IdeaSerializer):
     body = serializers.CharField()
     body_html = serializers.CharField()
@@ -107,6 +114,9 @@ class IdeaListQuerySerializer(serializers.Serializer):
     )
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     q = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    campaign = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Campaign.objects.all(), required=False
+    )
 
 
 class IdeaWriteSerializer(serializers.Serializer):
@@ -182,6 +192,7 @@ class MeSerializer(serializers.Serializer):
     token_scope = serializers.ChoiceField(
         choices=["read", "write"], allow_null=True, help_text="null when signed in by session."
     )
+    service_account = serializers.BooleanField(help_text="A system's account, not a person's.")
 
 
 def page_of(item: type[serializers.Serializer], *, numbered: bool) -> serializers.Serializer:

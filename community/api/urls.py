@@ -1,22 +1,66 @@
 """/api/v1/ (the resources), /api/schema/ (OpenAPI 3) and /api/docs/ (Swagger UI from the
-sidecar wheel, no CDN; its start-up script is a file of its own, so the site's CSP holds)."""
+sidecar wheel, no CDN; its start-up script is a file of its own, so the site's CSP holds).
+
+One block per concept, each view in the module of its concept; the JSON 404 stays last."""
 
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from community.api import views
+from community.api import campaigns, moderation, notifications, views
 
 app_name = "api"
-urlpatterns = [
+
+ideas = [
     path("v1/ideas/", views.IdeaListView.as_view(), name="ideas"),
     path("v1/ideas/<int:pk>/", views.IdeaDetailView.as_view(), name="idea"),
     path("v1/ideas/<int:pk>/vote/", views.IdeaVoteView.as_view(), name="idea_vote"),
+    path("v1/ideas/<int:pk>/status/", views.IdeaStatusView.as_view(), name="idea_status"),
     path("v1/ideas/<int:pk>/comments/", views.IdeaCommentsView.as_view(), name="idea_comments"),
     path("v1/categories/", views.CategoryListView.as_view(), name="categories"),
     path("v1/categories/<str:slug>/", views.CategoryDetailView.as_view(), name="category"),
+]
+campaign_urls = [
+    path("v1/campaigns/", campaigns.CampaignListView.as_view(), name="campaigns"),
+    path("v1/campaigns/<slug:slug>/", campaigns.CampaignDetailView.as_view(), name="campaign"),
+]
+member_urls = [
     path("v1/me/", views.MeView.as_view(), name="me"),
+    path(
+        "v1/notifications/",
+        notifications.NotificationListView.as_view(),
+        name="notifications",
+    ),
+    path(
+        "v1/notifications/read/",
+        notifications.NotificationReadView.as_view(),
+        name="notifications_read",
+    ),
+]
+staff = [
     path("v1/themes/", views.ThemeListView.as_view(), name="themes"),
     path("v1/themes/<int:pk>/", views.ThemeDetailView.as_view(), name="theme"),
+    path(
+        "v1/moderation/reported/",
+        moderation.ReportedListView.as_view(),
+        name="moderation_reported",
+    ),
+    path(
+        "v1/moderation/waiting/",
+        moderation.WaitingListView.as_view(),
+        name="moderation_waiting",
+    ),
+    path(
+        "v1/moderation/ideas/<int:pk>/<slug:action>/",
+        moderation.IdeaActionView.as_view(),
+        name="moderation_idea_action",
+    ),
+    path(
+        "v1/moderation/comments/<int:pk>/<slug:action>/",
+        moderation.CommentActionView.as_view(),
+        name="moderation_comment_action",
+    ),
+]
+schema = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",
@@ -25,5 +69,13 @@ urlpatterns = [
         ),
         name="docs",
     ),
+]
+
+urlpatterns = [
+    *ideas,
+    *campaign_urls,
+    *member_urls,
+    *staff,
+    *schema,
     re_path(r"^(?P<rest>.*)$", views.not_found),  # last: a JSON 404 for anything else
 ]

@@ -4,10 +4,9 @@ field), service, output serializer. The same selectors, services and write limit
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import NotFound
@@ -16,62 +15,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken
 from accounts.roles import MANAGE_THEMES
 from accounts.sanctions import can_participate
 from community.api import serializers
-from community.api.errors import RateLimited
+from community.api.common import errors, limit, member
 from community.api.pagination import KeysetPagination, PageNumberPagination
 from community.api.permissions import HasPermission, SignedIn
 from community.comments import services as comment_services
 from community.comments.selectors import comments_for_idea
 from community.models import Campaign, Comment
 from config.network import client_network
-from config.ratelimit import is_rate_limited
 from ideas import selectors
 from ideas import services as idea_services
 from ideas.models import Idea
 from ideas.search import highlighted
 from ideas.themes import selectors as theme_selectors
-
-_DETAIL = {
-    "type": "object",
-    "properties": {"detail": {"type": "string"}},
-    "required": ["detail"],
-}
-# A 400 names each wrong field with its messages ("non_field_errors" for the others), or has a
-# "detail" for a body that is not JSON.
-_FIELDS = {
-    "type": "object",
-    "properties": {"detail": {"type": "string"}},
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-}
-ERRORS = {
-    400: OpenApiResponse(_FIELDS, description="Bad input: the fields named, with why."),
-    401: OpenApiResponse(_DETAIL, description="No valid session or API token."),
-    403: OpenApiResponse(_DETAIL, description="Not allowed (role, sanction, token scope...)."),
-    404: OpenApiResponse(_DETAIL, description="Not there, or not visible to the caller."),
-    409: OpenApiResponse(_DETAIL, description="The idea was merged into another one."),
-    415: OpenApiResponse(_DETAIL, description="The body is not JSON."),
-    429: OpenApiResponse(_DETAIL, description="Too many requests: see Retry-After."),
-}
-
-
-def _errors(*codes: int) -> dict[int, Any]:
-    """The error answers of an operation; any may meet a bad token (401) or a budget (429)."""
-    return {code: ERRORS[code] for code in sorted({*codes, 401, 429})}
-
-
-def _limit(request: Request, scope: str) -> None:
-    """The site's write limit of this scope (config.ratelimit), per member and address."""
-    if is_rate_limited(request._request, scope):
-        raise RateLimited(wait=settings.RATE_LIMITS[scope][1])
-
-
-def _member(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User), "behind a permission that requires a signed-in member"
-    return user
 
 
 def _idea(request: Request, pk: int) -> Idea:
@@ -95,7 +54,7 @@ class IdeaListView(APIView):
         parameters=[serializers.IdeaListQuerySerializer],
         responses={
             200: serializers.page_of(serializers.IdeaSerializer, numbered=False),
-            **_errors(400, 429),
+            **errors(400, 429),
         },
     )
     def get(self, request: Request) -> Response:
@@ -110,6 +69,7 @@ class IdeaListView(APIView):
             category=chosen.get("category"),
             status=chosen.get("status") or None,
             query=text,
+            campaign=chosen.get("campaign"),
         )
         self.keyset_keys = selectors.list_ordering(sort, query=text)
         paginator = KeysetPagination()
@@ -123,10 +83,10 @@ class IdeaListView(APIView):
         operation_id="ideas_create",
         summary="Submit an idea (pre-moderation, masking, limits and sanctions apply)",
         request=serializers.IdeaCreateSerializer,
-        responses={201: serializers.IdeaDetailSerializer, **_errors(400, 415, 401, 403, 429)},
+        responses={201: serializers.IdeaDetailSerializer, **errors(400, 415, 401, 403, 429)},
     )
     def post(self, request: Request) -> Response:
-        _limit(request, "idea_create")
+        limit(request, "idea_create")
         entry = serializers.IdeaCreateSerializer(data=request.data)
         entry.is_valid(raise_exception=True)
         values = dict(entry.validated_data)
@@ -135,7 +95,7 @@ class IdeaListView(APIView):
             campaign = Campaign.objects.filter(slug=slug).first()
             if campaign is None:
                 raise ValidationError({"campaign": "No campaign has this slug."})
-        idea = idea_services.idea_create(author=_member(request), campaign=campaign, **values)
+        idea = idea_services.idea_create(author=member(request), campaign=campaign, **values)
         return Response(_detail(request, _idea(request, idea.pk)), status=status.HTTP_201_CREATED)
 
 
@@ -143,7 +103,7 @@ class IdeaDetailView(APIView):
     @extend_schema(
         operation_id="ideas_retrieve",
         summary="One idea with its description and official responses",
-        responses={200: serializers.IdeaDetailSerializer, **_errors(404, 429)},
+        responses={200: serializers.IdeaDetailSerializer, **errors(404, 429)},
     )
     def get(self, request: Request, pk: int) -> Response:
         return Response(_detail(request, _idea(request, pk)))
@@ -152,7 +112,7 @@ class IdeaDetailView(APIView):
         operation_id="ideas_partial_update",
         summary="Edit one's own idea within the edit window",
         request=serializers.IdeaWriteSerializer(partial=True),
-        responses={200: serializers.IdeaDetailSerializer, **_errors(400, 415, 401, 403, 404, 429)},
+        responses={200: serializers.IdeaDetailSerializer, **errors(400, 415, 401, 403, 404, 429)},
     )
     def patch(self, request: Request, pk: int) -> Response:
         idea = _idea(request, pk)
@@ -165,17 +125,17 @@ class IdeaDetailView(APIView):
             "language": idea.language,
             **entry.validated_data,
         }
-        idea_services.idea_update(idea=idea, editor=_member(request), **values)
+        idea_services.idea_update(idea=idea, editor=member(request), **values)
         return Response(_detail(request, _idea(request, pk)))
 
 
 class IdeaVoteView(APIView):
     def _set(self, request: Request, pk: int, voted: bool) -> Response:
-        _limit(request, "vote")
+        limit(request, "vote")
         idea = selectors.idea_get_for_vote(user=request.user, pk=pk)
         try:
             idea_services.vote_set(
-                user=_member(request),
+                user=member(request),
                 idea=idea,
                 voted=voted,
                 network=client_network(request._request),
@@ -188,7 +148,7 @@ class IdeaVoteView(APIView):
         operation_id="ideas_vote_cast",
         summary="Vote for an idea (twice is the same as once)",
         request=None,
-        responses={200: serializers.VoteSerializer, **_errors(401, 403, 404, 409, 429)},
+        responses={200: serializers.VoteSerializer, **errors(401, 403, 404, 409, 429)},
     )
     def post(self, request: Request, pk: int) -> Response:
         return self._set(request, pk, True)
@@ -197,10 +157,33 @@ class IdeaVoteView(APIView):
         operation_id="ideas_vote_withdraw",
         summary="Withdraw one's vote",
         request=None,
-        responses={200: serializers.VoteSerializer, **_errors(401, 403, 404, 409, 429)},
+        responses={200: serializers.VoteSerializer, **errors(401, 403, 404, 409, 429)},
     )
     def delete(self, request: Request, pk: int) -> Response:
         return self._set(request, pk, False)
+
+
+class IdeaStatusView(APIView):
+    @extend_schema(
+        operation_id="ideas_status_change",
+        summary="Change an idea's status with an official response (staff)",
+        request=serializers.StatusChangeCreateSerializer,
+        responses={
+            201: serializers.StatusChangeSerializer,
+            **errors(400, 415, 401, 403, 404, 429),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        limit(request, "status_change")
+        idea = _idea(request, pk)
+        entry = serializers.StatusChangeCreateSerializer(data=request.data)
+        entry.is_valid(raise_exception=True)
+        change = idea_services.idea_change_status(
+            idea=idea, actor=member(request), **entry.validated_data
+        )
+        return Response(
+            serializers.StatusChangeSerializer(change).data, status=status.HTTP_201_CREATED
+        )
 
 
 class IdeaCommentsView(APIView):
@@ -213,7 +196,7 @@ class IdeaCommentsView(APIView):
         ],
         responses={
             200: serializers.page_of(serializers.CommentSerializer, numbered=True),
-            **_errors(404, 429),
+            **errors(404, 429),
         },
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -228,10 +211,10 @@ class IdeaCommentsView(APIView):
         operation_id="ideas_comments_create",
         summary="Comment on a public idea, or reply to a comment",
         request=serializers.CommentCreateSerializer,
-        responses={201: serializers.CommentSerializer, **_errors(400, 415, 401, 403, 404, 429)},
+        responses={201: serializers.CommentSerializer, **errors(400, 415, 401, 403, 404, 429)},
     )
     def post(self, request: Request, pk: int) -> Response:
-        _limit(request, "comment_create")
+        limit(request, "comment_create")
         idea = _idea(request, pk)
         entry = serializers.CommentCreateSerializer(data=request.data)
         entry.is_valid(raise_exception=True)
@@ -241,7 +224,7 @@ class IdeaCommentsView(APIView):
             if parent is None:
                 raise ValidationError({"parent": "No comment of this idea has this id."})
         comment = comment_services.comment_create(
-            idea=idea, author=_member(request), body=entry.validated_data["body"], parent=parent
+            idea=idea, author=member(request), body=entry.validated_data["body"], parent=parent
         )
         return Response(serializers.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
@@ -252,7 +235,7 @@ class CategoryListView(APIView):
         summary="Categories with their public ideas counted",
         responses={
             200: serializers.page_of(serializers.CategorySerializer, numbered=True),
-            **_errors(404, 429),
+            **errors(404, 429),
         },
     )
     def get(self, request: Request) -> Response:
@@ -269,7 +252,7 @@ class CategoryDetailView(APIView):
     @extend_schema(
         operation_id="categories_retrieve",
         summary="One category",
-        responses={200: serializers.CategorySerializer, **_errors(404, 429)},
+        responses={200: serializers.CategorySerializer, **errors(404, 429)},
     )
     def get(self, request: Request, slug: str) -> Response:
         category = get_object_or_404(selectors.categories_with_counts(), slug=slug)
@@ -282,10 +265,10 @@ class MeView(APIView):
     @extend_schema(
         operation_id="me_retrieve",
         summary="The member calling: roles, permissions, whether they may take part",
-        responses={200: serializers.MeSerializer, **_errors(401, 403, 429)},
+        responses={200: serializers.MeSerializer, **errors(401, 403, 429)},
     )
     def get(self, request: Request) -> Response:
-        user = _member(request)
+        user = member(request)
         token = request.auth if isinstance(request.auth, ApiToken) else None
         data = {
             "id": user.pk,
@@ -298,6 +281,7 @@ class MeView(APIView):
             "can_participate": can_participate(user),
             "suspended_until": user.suspended_until,
             "token_scope": token.scope if token else None,
+            "service_account": user.is_service_account,
         }
         return Response(serializers.MeSerializer(data).data)
 
@@ -316,7 +300,7 @@ class ThemeListView(APIView):
         parameters=[serializers.ThemeListQuerySerializer],
         responses={
             200: serializers.page_of(serializers.ThemeSerializer, numbered=True),
-            **_errors(400, 403, 404),
+            **errors(400, 403, 404),
         },
     )
     def get(self, request: Request) -> Response:
@@ -337,7 +321,7 @@ class ThemeDetailView(APIView):
     @extend_schema(
         operation_id="themes_retrieve",
         summary="One theme of the published run with its figures (product managers)",
-        responses={200: serializers.ThemeSerializer, **_errors(403, 404)},
+        responses={200: serializers.ThemeSerializer, **errors(403, 404)},
     )
     def get(self, request: Request, pk: int) -> Response:
         _run, summaries = theme_selectors.theme_summaries(top_ideas=20)

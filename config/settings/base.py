@@ -271,7 +271,7 @@ AUTH_USER_MODEL = "accounts.User"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.ModelBackendOneQuery",  # a member's permissions in one query, not two
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.AllauthBackend",  # allauth's, refusing service accounts as well
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -387,6 +387,12 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'", "https:"],
 }
 
+# The "Suggest an idea" widget (/embed/, community.embed, docs/widget.md) may be framed by these
+# origins only, e.g. https://www.bank.example (scheme, host and port; no path, no wildcard): its
+# pages send `frame-ancestors` with them and no X-Frame-Options. Every other page keeps
+# frame-ancestors 'none'. Empty: the widget cannot be framed anywhere. Checked at start-up.
+EMBED_ALLOWED_ORIGINS: list[str] = env.list("EMBED_ALLOWED_ORIGINS", default=[])
+
 # --- Ruche ------------------------------------------------------------------------------------
 
 # How long an author may edit an idea after posting it (and only before any staff response).
@@ -488,7 +494,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Ruche API",
-    "DESCRIPTION": "Ideas, votes, comments and categories of the Ruche portal (docs/api.md).",
+    "DESCRIPTION": "Ideas, votes, comments, categories, campaigns, notifications, themes and "
+    "the moderation queue of the Ruche portal (docs/api.md).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

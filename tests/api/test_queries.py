@@ -1,8 +1,14 @@
 """API lists make a fixed number of queries, whatever the page size (as the site's pages)."""
 
+from datetime import timedelta
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from accounts import roles
+from community.models import Campaign, Flag
+from community.notifications.services import notify_badge
 from tests.api.conftest import bearer, token_for
 from tests.factories import CategoryFactory, CommentFactory, IdeaFactory, UserFactory
 
@@ -32,3 +38,35 @@ def test_the_comment_list_does_not_grow_with_the_page(api, idea):
     few = _queries(api, f"/api/v1/ideas/{idea.pk}/comments/?page_size=2")
     many = _queries(api, f"/api/v1/ideas/{idea.pk}/comments/?page_size=6")
     assert few == many
+
+
+def test_the_new_lists_do_not_grow_with_the_page(api, db):
+    """Campaigns, notifications, and the moderators' reported and waiting lists."""
+    now = timezone.now()
+    moderator = UserFactory(role=roles.MODERATOR)
+    category = CategoryFactory(slug="cards")
+    for n in range(6):
+        Campaign.objects.create(
+            title=f"Campaign {n}",
+            slug=f"c{n}",
+            description="Q?",
+            category=category,
+            starts_at=now - timedelta(days=n + 1),
+            ends_at=now + timedelta(days=n + 1),
+            created_by=moderator,
+        )
+        notify_badge(user=moderator, badge_label=f"Badge {n}", event=f"e{n}")
+        idea = IdeaFactory(category=category, author=UserFactory())
+        Flag.objects.create(reporter=UserFactory(), idea=idea, reason="spam")
+        waiting = IdeaFactory(category=category, author=UserFactory(), pending_at=now)
+        CommentFactory(idea=waiting, author=UserFactory(), pending_at=now)
+    headers = bearer(token_for(moderator, "read"))
+    for url in (
+        "/api/v1/campaigns/",
+        "/api/v1/notifications/",
+        "/api/v1/moderation/reported/",
+        "/api/v1/moderation/waiting/",
+    ):
+        few = _queries(api, f"{url}?page_size=2", **headers)
+        many = _queries(api, f"{url}?page_size=6", **headers)
+        assert few == many, url
