@@ -32,3 +32,4 @@ class CommunityConfig(AppConfig):
 
         # Subscribes this app's consumers of events (config.outbox), after the ideas app's.
         from community import consumers  # noqa: F401
+        from community.webhooks import consumers as webhook_consumers  # noqa: F401

@@ -30,3 +30,11 @@ class CommentRemoved(Event):
 @dataclass(frozen=True)
 class ComplaintOpened(Event):
     case_id: int
+
+
+@event("webhook.endpoint_disabled")
+@dataclass(frozen=True)
+class WebhookEndpointDisabled(Event):
+    """A webhook endpoint was disabled after failing too long, or by an administrator."""
+
+    endpoint_id: int
