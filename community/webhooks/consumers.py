@@ -138,7 +138,7 @@ def webhook_themes_of_the_run(event: ThemeRunPublished) -> None:
     for row in created:
         deliveries_create(
             event_type=catalog.THEME_CREATED,
-            source=_source("theme", row.theme_id),
+            source=_source(catalog.THEME_CREATED, row.theme_id),
             build=lambda role, theme=row.theme: payloads.theme_payload(theme),
             subject_type="theme",
             subject_id=row.theme_id,
@@ -153,7 +153,7 @@ def webhook_themes_of_the_run(event: ThemeRunPublished) -> None:
         WebhookTrendingTheme.objects.create(theme_id=theme_id)
         deliveries_create(
             event_type=catalog.THEME_TRENDING,
-            source=_source("theme", theme_id),
+            source=_source(catalog.THEME_TRENDING, theme_id),
             build=lambda role, s=summary: payloads.theme_payload(s.theme, s.trend),
             subject_type="theme",
             subject_id=theme_id,

@@ -137,9 +137,7 @@ def delivery_send(
             status_code=None, duration_ms=0, error=f"Secret unreadable: {error}"
         )
     else:
-        headers = signing.headers(
-            secret=secret, message_id=delivery.message_id, body=body, timestamp=int(now.timestamp())
-        )
+        headers = signing.headers(secret=secret, message_id=delivery.message_id, body=body)
         outcome = network.post(
             endpoint.url, body=body, headers=headers, policy=policy(), excerpt_chars=EXCERPT_CHARS
         )

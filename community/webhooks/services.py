@@ -51,6 +51,24 @@ def url_check(url: str) -> None:
         ) from None
 
 
+def _checked(url: str, events: Iterable[str], role: str) -> list[str]:
+    """The chosen events in the catalogue's order, once the URL and the events are checked
+    (ValidationError naming every field at fault)."""
+    errors: dict[str, list[str]] = {}
+    chosen: list[str] = []
+    try:
+        url_check(url)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        chosen = _events_check(events, role)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return chosen
+
+
 def _events_check(events: Iterable[str], role: str) -> list[str]:
     chosen = [code for code in EVENT_TYPES if code in set(events)]
     if not chosen:
@@ -84,8 +102,7 @@ def endpoint_create(
     *, actor: User, url: str, events: Iterable[str], role: str, description: str = ""
 ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint; returns it and its secret, the only time the secret is readable."""
-    url_check(url)
-    chosen = _events_check(events, role)
+    chosen = _checked(url, events, role)
     secret = signing.secret_generate()
     endpoint = WebhookEndpoint.objects.create(
         url=url.strip(),
@@ -115,8 +132,7 @@ def endpoint_update(
     role: str,
     description: str = "",
 ) -> WebhookEndpoint:
-    url_check(url)
-    chosen = _events_check(events, role)
+    chosen = _checked(url, events, role)
     before = _state(endpoint)
     endpoint.url = url.strip()
     endpoint.events = chosen
