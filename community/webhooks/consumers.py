@@ -19,7 +19,7 @@ from community.models import (
 )
 from community.notifications.services import notify_admins
 from community.webhooks import catalog, payloads
-from community.webhooks.services import deliveries_create
+from community.webhooks.services import Builder, deliveries_create
 from config.outbox.events import current_event_id, subscribe
 from ideas.events import IdeaMerged, IdeaPublished, IdeaSubmitted, StatusChanged, ThemeRunPublished
 from ideas.models import Idea, StatusChange, ThemeEvent
@@ -29,6 +29,11 @@ from ideas.themes import selectors as theme_selectors
 def _source(*parts: object) -> str:
     """The key of a delivery's cause: the outbox event (and a part of it), unique per endpoint."""
     return ":".join(["outbox", str(current_event_id()), *map(str, parts)])
+
+
+def _for_every_role(data: payloads.Payload) -> Builder:
+    """Themes and complaints: the event type's permission already chose the roles."""
+    return lambda role: data
 
 
 def _idea(idea_id: int) -> Idea | None:
@@ -117,7 +122,7 @@ def webhook_complaint_opened(event: ComplaintOpened) -> None:
     deliveries_create(
         event_type=catalog.COMPLAINT_OPENED,
         source=_source(),
-        build=lambda role: payloads.complaint_payload(case),
+        build=_for_every_role(payloads.complaint_payload(case)),
         subject_type="complaint",
         subject_id=case.pk,
     )
@@ -139,7 +144,7 @@ def webhook_themes_of_the_run(event: ThemeRunPublished) -> None:
         deliveries_create(
             event_type=catalog.THEME_CREATED,
             source=_source(catalog.THEME_CREATED, row.theme_id),
-            build=lambda role, theme=row.theme: payloads.theme_payload(theme),
+            build=_for_every_role(payloads.theme_payload(row.theme)),
             subject_type="theme",
             subject_id=row.theme_id,
         )
@@ -154,7 +159,7 @@ def webhook_themes_of_the_run(event: ThemeRunPublished) -> None:
         deliveries_create(
             event_type=catalog.THEME_TRENDING,
             source=_source(catalog.THEME_TRENDING, theme_id),
-            build=lambda role, s=summary: payloads.theme_payload(s.theme, s.trend),
+            build=_for_every_role(payloads.theme_payload(summary.theme, summary.trend)),
             subject_type="theme",
             subject_id=theme_id,
         )

@@ -99,7 +99,7 @@ def resolve(url: str, policy: Policy) -> Target:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise Refused(f"the host {host} cannot be resolved ({error})") from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
         raise Refused(f"the host {host} has no address")
     # Every address must be allowed: a name resolving to one public and one private address

@@ -174,6 +174,8 @@ def complaint_payload(case: ComplaintCase) -> Payload:
 def subject_visible(*, subject_type: str, subject_id: int | None, role: str) -> bool:
     """Whether what a delivery is about may still be told to this role (checked before each
     attempt: a post taken down after the event is not sent on)."""
+    if subject_id is None:
+        return True
     if subject_type == "idea":
         return idea_visible(Idea.objects.filter(pk=subject_id).first(), role)
     if subject_type == "comment":
