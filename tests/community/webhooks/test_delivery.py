@@ -18,35 +18,34 @@ from community.models import (
 )
 from community.webhooks import delivery, services
 from community.webhooks.catalog import EndpointRole
+from config.outbox.models import OutboxEvent
 from ideas.services import idea_change_status, idea_create
 
 T0 = timezone.now().replace(microsecond=0)
 
 
-def _post_idea(author, category, capture, title="Round-ups into savings"):  # type: ignore[no-untyped-def]
-    with capture(execute=True):
-        return idea_create(
-            author=author, title=title, body="Please", category=category, language="en"
-        )
-
-
-def test_an_idea_is_delivered_signed_to_the_receiver(
-    make_endpoint, receiver, alice, category, django_capture_on_commit_callbacks
+def test_a_status_change_goes_through_the_outbox_to_the_receiver_signed(
+    make_endpoint, receiver, idea, moderator, django_capture_on_commit_callbacks
 ):
-    endpoint = make_endpoint(events=["idea.created", "idea.published"])
-    idea = _post_idea(alice, category, django_capture_on_commit_callbacks)
+    """The whole path: the service records the event, the outbox delivers it to every consumer
+    (config.outbox.delivery.deliver), the webhooks' consumer makes the delivery, its task sends
+    it. (Ideas' own events would load the sentence encoders here: see deliver_to_webhooks.)"""
+    endpoint = make_endpoint(events=["idea.status_changed", "comment.posted"])
+    with django_capture_on_commit_callbacks(execute=True):
+        idea_change_status(idea=idea, actor=moderator, to_status="planned", response="On it.")
 
-    assert [r.verified for r in receiver.received] == [True, True]
-    types = sorted(r.json()["type"] for r in receiver.received)
-    assert types == ["idea.created", "idea.published"]
-    message = receiver.received[0]
+    (message,) = receiver.received
+    assert message.verified
     assert message.headers["webhook-id"].startswith("msg_")
     assert message.headers["webhook-signature"].startswith("v1,")
-    assert message.json()["data"]["idea"]["id"] == idea.pk
-    assert message.json()["data"]["idea"]["url"].endswith(idea.get_absolute_url())
-    sent = WebhookDelivery.objects.filter(endpoint=endpoint)
-    assert {d.state for d in sent} == {DeliveryState.DELIVERED}
-    assert all(d.attempt_log.get().status_code == 204 for d in sent)
+    body = message.json()
+    assert body["type"] == "idea.status_changed"
+    assert body["data"]["idea"]["id"] == idea.pk
+    assert body["data"]["idea"]["url"].endswith(idea.get_absolute_url())
+    sent = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert sent.state == DeliveryState.DELIVERED
+    assert sent.attempt_log.get().status_code == 204
+    assert OutboxEvent.objects.get(name="idea.status_changed").delivered_at is not None
 
 
 def test_an_event_delivered_twice_makes_one_delivery_per_endpoint(
@@ -280,3 +279,20 @@ def test_comments_are_delivered(role, make_endpoint, receiver, idea, bob, delive
     (message,) = receiver.received
     assert message.json()["data"]["comment"]["id"] == comment.pk
     assert message.json()["data"]["comment"]["author"]["name"] == "Bob"
+
+
+def test_an_address_refused_at_sending_time_is_a_failed_attempt_and_nothing_is_sent(
+    make_endpoint, receiver, settings
+):
+    make_endpoint(events=["idea.published"])  # registered while this machine was allowed
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
+    (made,) = services.deliveries_create(
+        event_type="idea.published", source="t", build=lambda role: {}, now=T0
+    )
+    attempt = delivery.delivery_send(delivery_id=made.pk, now=T0)
+    assert attempt is not None
+    assert attempt.status_code is None
+    assert attempt.error.startswith("Refused: 127.0.0.1 resolves to 127.0.0.1")
+    assert receiver.received == []
+    made.refresh_from_db()
+    assert made.state == DeliveryState.PENDING  # retried: the settings may be fixed
