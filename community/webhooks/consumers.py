@@ -132,7 +132,9 @@ def webhook_complaint_opened(event: ComplaintOpened) -> None:
 def webhook_themes_of_the_run(event: ThemeRunPublished) -> None:
     """`theme.created` for each theme the run created (or split off another), `theme.trending`
     for each theme that trends now and did not at the previous run (WebhookTrendingTheme keeps
-    which did; the consumer runs once per event, so the set moves once per run)."""
+    which did; the consumer runs once per event, so the set moves once per run). With no endpoint
+    wanting `theme.trending` the set is left as it is: an endpoint registered later hears of the
+    themes trending at the next run."""
     created = (
         ThemeEvent.objects.filter(
             run_id=event.run_id, kind__in=[ThemeEvent.Kind.CREATED, ThemeEvent.Kind.SPLIT]
@@ -148,6 +150,12 @@ def webhook_themes_of_the_run(event: ThemeRunPublished) -> None:
             subject_type="theme",
             subject_id=row.theme_id,
         )
+    wanted = any(
+        catalog.THEME_TRENDING in endpoint.events
+        for endpoint in WebhookEndpoint.objects.filter(is_active=True).only("events")
+    )
+    if not wanted:  # the dashboard's figures are not worth computing for nobody
+        return
     _run, summaries = theme_selectors.theme_summaries(top_ideas=0)
     trending = {s.theme.pk: s for s in summaries if s.trend.is_trending}
     WebhookTrendingTheme.objects.exclude(theme_id__in=list(trending)).delete()
