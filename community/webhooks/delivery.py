@@ -95,12 +95,13 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _claim(delivery_id: int, now: datetime, *, manual: bool) -> bool:
-    due = Q(state=DeliveryState.PENDING, next_attempt_at__lte=now)
-    if not manual:
-        due &= Q(endpoint__is_active=True)
-    stuck = Q(state=DeliveryState.SENDING, claimed_at__lt=now - STUCK_AFTER)
+    claimable = Q(state=DeliveryState.PENDING, next_attempt_at__lte=now) | Q(
+        state=DeliveryState.SENDING, claimed_at__lt=now - STUCK_AFTER
+    )
+    if not manual:  # an administrator may test or resend to a disabled endpoint; nobody else
+        claimable &= Q(endpoint__is_active=True)
     return bool(
-        WebhookDelivery.objects.filter(due | stuck, pk=delivery_id).update(
+        WebhookDelivery.objects.filter(claimable, pk=delivery_id).update(
             state=DeliveryState.SENDING, claimed_at=now
         )
     )
@@ -210,10 +211,10 @@ def _disable_if_failing(endpoint: WebhookEndpoint, now: datetime) -> None:
 
 
 def deliveries_due(*, now: datetime) -> list[int]:
-    due = Q(state=DeliveryState.PENDING, next_attempt_at__lte=now, endpoint__is_active=True)
+    due = Q(state=DeliveryState.PENDING, next_attempt_at__lte=now)
     stuck = Q(state=DeliveryState.SENDING, claimed_at__lt=now - STUCK_AFTER)
     return list(
-        WebhookDelivery.objects.filter(due | stuck)
+        WebhookDelivery.objects.filter(due | stuck, endpoint__is_active=True)
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:500]
     )
