@@ -30,6 +30,12 @@ class CommunityConfig(AppConfig):
 
         content_moderation_register(ContentModeration(hide=content_hide, restore=content_restore))
 
+        # Webhook secrets are re-encrypted with the two-factor ones when a key is rotated.
+        from accounts.encryption import reencryptor_register
+        from community.webhooks.services import secrets_reencrypt
+
+        reencryptor_register("webhook endpoint secrets", secrets_reencrypt)
+
         # Subscribes this app's consumers of events (config.outbox), after the ideas app's.
         from community import consumers  # noqa: F401
         from community.webhooks import consumers as webhook_consumers  # noqa: F401

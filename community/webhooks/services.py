@@ -195,6 +195,18 @@ def endpoint_enable(*, actor: User, endpoint: WebhookEndpoint) -> bool:
     return True
 
 
+def secrets_reencrypt() -> int:
+    """Every endpoint's secret encrypted with the first key (accounts.encryption: key rotation,
+    registered from CommunityConfig.ready for `manage.py rotate_encryption_keys`)."""
+    changed = 0
+    with transaction.atomic():
+        for endpoint in WebhookEndpoint.objects.select_for_update().only("pk", "secret"):
+            endpoint.secret = encryption.reencrypt(endpoint.secret)
+            endpoint.save(update_fields=["secret"])
+            changed += 1
+    return changed
+
+
 # --- deliveries: made -----------------------------------------------------------------------
 
 

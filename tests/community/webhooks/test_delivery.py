@@ -296,3 +296,19 @@ def test_an_address_refused_at_sending_time_is_a_failed_attempt_and_nothing_is_s
     assert receiver.received == []
     made.refresh_from_db()
     assert made.state == DeliveryState.PENDING  # retried: the settings may be fixed
+
+
+def test_rotating_the_encryption_keys_re_encrypts_the_secrets(make_endpoint, settings):
+    from django.core.management import call_command
+
+    from tests.accounts.test_encryption import NEW_KEY, OLD_KEY
+
+    before = list(settings.FIELD_ENCRYPTION_KEYS)  # the admin's two-factor secret's
+    settings.FIELD_ENCRYPTION_KEYS = [OLD_KEY, *before]
+    endpoint = make_endpoint()
+    settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY, *before]
+    call_command("rotate_encryption_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY]  # the old key removed
+    secret = endpoint.plain_secret
+    endpoint.refresh_from_db()
+    assert delivery.endpoint_secret(endpoint) == secret
