@@ -28,7 +28,6 @@ def delivery_for(*, user: User, kind: str) -> str:
 
 
 # Kinds only holders of a permission receive: others are not offered a choice about them.
-MODERATOR_KINDS = frozenset({NotificationKind.COMPLAINT_DEADLINE})
 KIND_PERMISSIONS = {
     NotificationKind.COMPLAINT_DEADLINE: MODERATE_CONTENT,
     NotificationKind.WEBHOOK_DISABLED: MANAGE_WEBHOOKS,
