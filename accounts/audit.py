@@ -125,13 +125,14 @@ class AuditEntry(models.Model):
 
 def audit_record(
     *,
-    actor: User,
+    actor: User | None,
     action: str,
     target: models.Model,
     summary: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
+    # actor None: the system did it (e.g. a webhook endpoint disabled after failing a day).
     if action not in AUDIT_TYPES:
         raise ValueError(f"unknown audit type {action!r}: declare it with audit_type()")
     return AuditEntry.objects.create(

@@ -10,7 +10,7 @@ HMAC-SHA256, so a value changed in the database is refused, not decrypted into g
 
 import base64
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -87,3 +87,13 @@ def reencrypt(stored: str) -> str:
 
 def is_encrypted(stored: str) -> bool:
     return isinstance(stored, str) and stored.startswith(PREFIX)
+
+
+# Other apps' encrypted fields (webhook secrets), re-encrypted by `manage.py
+# rotate_encryption_keys`: a label and a function that rewrites them and returns how many. Filled
+# from AppConfig.ready, so this lowest app imports none of them.
+REENCRYPTORS: dict[str, Callable[[], int]] = {}
+
+
+def reencryptor_register(label: str, rewrite: Callable[[], int]) -> None:
+    REENCRYPTORS[label] = rewrite

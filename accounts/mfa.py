@@ -29,7 +29,7 @@ from accounts.roles import user_holds_staff_role
 
 # Every page under these URL namespaces is a staff page, and so are these named pages (the staff
 # pages tests/test_staff_pages.py requests as every role).
-STAFF_NAMESPACES = frozenset({"moderation", "themes", "analytics", "admin"})
+STAFF_NAMESPACES = frozenset({"moderation", "themes", "analytics", "webhooks", "admin"})
 STAFF_URL_NAMES = frozenset({"campaigns:create", "campaigns:edit", "ideas:change_status"})
 
 

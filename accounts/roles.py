@@ -32,6 +32,7 @@ VIEW_AUDIT = "community.view_auditentry"
 MANAGE_THEMES = "ideas.manage_themes"
 ADD_CAMPAIGN = "community.add_campaign"
 CHANGE_CAMPAIGN = "community.change_campaign"
+MANAGE_WEBHOOKS = "community.change_webhookendpoint"
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     MEMBER: set(),
@@ -52,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         MANAGE_THEMES,
         ADD_CAMPAIGN,
         CHANGE_CAMPAIGN,
+        MANAGE_WEBHOOKS,
     },
 }
 

@@ -68,7 +68,14 @@ class CommunityConfig(AppConfig):
         profile_section_register(OWN, own_profile_comments)
         profile_section_register(PUBLIC, member_page_recognition)
 
+        # Webhook secrets are re-encrypted with the two-factor ones when a key is rotated.
+        from accounts.encryption import reencryptor_register
+        from community.webhooks.services import secrets_reencrypt
+
+        reencryptor_register("webhook endpoint secrets", secrets_reencrypt)
+
         # Subscribes this app's consumers of events (config.outbox), after the ideas app's; and
         # the widget's allowed origins are checked at start-up (manage.py check, runserver).
         from community import consumers  # noqa: F401
         from community.embed import checks  # noqa: F401
+        from community.webhooks import consumers as webhook_consumers  # noqa: F401

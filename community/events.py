@@ -63,3 +63,11 @@ class ComplaintAcknowledged(Event):
 class ComplaintAnswered(Event):
     case_id: int
     actor_id: int
+
+
+@event("webhook.endpoint_disabled")
+@dataclass(frozen=True)
+class WebhookEndpointDisabled(Event):
+    """A webhook endpoint was disabled after failing too long, or by an administrator."""
+
+    endpoint_id: int

@@ -9,6 +9,7 @@ from community.notifications import emailing
 # Registered under its first name, community.tasks.email_notification (queued tasks keep it).
 from community.notifications.tasks import TRANSIENT, email_notification  # noqa: F401
 from community.recognition import services as recognition
+from community.webhooks.tasks import send_webhook, sweep_webhooks  # noqa: F401 (registered)
 
 
 @shared_task

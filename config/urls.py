@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("complaints/", include("community.complaints.urls")),
     path("moderation/", include("community.moderation.urls")),
     path("analytics/", include("community.analytics.urls")),  # staff (docs/analytics.md)
+    path("webhooks/", include("community.webhooks.urls")),  # admins (docs/webhooks.md)
     path("members/", include("accounts.member_urls")),
     path("profile/", include("accounts.urls")),
     path("", include("accounts.privacy_urls")),

@@ -58,6 +58,9 @@ ENGINES = (
     "ideas.pii",
     "community.moderation.vote_rings.detector",
     "community.complaints.deadlines",
+    "community.webhooks.signing",
+    "community.webhooks.network",
+    "community.webhooks.receiver",
 )
 
 

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.encryption import encrypt
 from accounts.mfa import STAFF_NAMESPACES, STAFF_URL_NAMES
 from community.comments import services as comment_services
 from community.complaints.services import complaint_open
-from community.models import Flag, VoteRing
+from community.models import Flag, VoteRing, WebhookDelivery, WebhookEndpoint
 from ideas.models import ClusteringRun, RunState, Theme
 from tests.community.campaigns.helpers import make_campaign
 from tests.factories import IdeaFactory, UserFactory
@@ -74,6 +75,17 @@ ROWS: dict[str, Row] = {
     "campaigns:create": Row("GET", ANSWERERS),
     "campaigns:edit": Row("GET", ANSWERERS, ("campaign",)),
     "ideas:change_status": Row("POST", ANSWERERS, ("idea",)),
+    # Webhooks (administrators)
+    "webhooks:list": Row("GET", ADMINS),
+    "webhooks:create": Row("GET", ADMINS),
+    "webhooks:detail": Row("GET", ADMINS, ("endpoint",)),
+    "webhooks:edit": Row("GET", ADMINS, ("endpoint",)),
+    "webhooks:rotate": Row("POST", ADMINS, ("endpoint",)),
+    "webhooks:disable": Row("POST", ADMINS, ("endpoint",)),
+    "webhooks:enable": Row("POST", ADMINS, ("endpoint",)),
+    "webhooks:test": Row("POST", ADMINS, ("endpoint",)),
+    "webhooks:delivery": Row("GET", ADMINS, ("delivery",)),
+    "webhooks:resend": Row("POST", ADMINS, ("delivery",)),
 }
 
 
@@ -111,7 +123,15 @@ def world(db, alice, bob, moderator, category):  # type: ignore[no-untyped-def]
     case = complaint_open(
         member=alice, subject="Charged twice", body="I was charged twice.", language="en"
     )
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://hooks.example.com/", events=["idea.created"], secret=encrypt("whsec_AA==")
+    )
+    sent = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_type="idea.created", source="s", message_id="msg_1"
+    )
     return {
+        "endpoint": endpoint.pk,
+        "delivery": sent.pk,
         "idea": idea.pk,
         "other_idea": IdeaFactory(author=bob, category=category).pk,
         "flagged_idea": flagged.pk,

@@ -22,6 +22,13 @@ from community.models.notifications import (
 )
 from community.models.recognition import BadgeAward, BadgeCode, MonthlyPoints, PointsEntry
 from community.models.sentiment import ContentSentiment, SentimentLabel
+from community.models.webhooks import (
+    DeliveryState,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookTrendingTheme,
+)
 
 __all__ = [
     "COMMENT_MAX_LENGTH",
@@ -36,6 +43,7 @@ __all__ = [
     "ComplaintStatus",
     "ContentSentiment",
     "Delivery",
+    "DeliveryState",
     "Flag",
     "FlagReason",
     "FlagResolution",
@@ -48,4 +56,8 @@ __all__ = [
     "SentimentLabel",
     "VoteRing",
     "VoteRingStatus",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookTrendingTheme",
 ]

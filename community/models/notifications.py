@@ -18,6 +18,7 @@ class NotificationKind(models.TextChoices):
     COMPLAINT_ACKNOWLEDGED = "complaint_ack", _("My complaint is acknowledged")
     COMPLAINT_ANSWERED = "complaint_answer", _("My complaint is answered")
     COMPLAINT_DEADLINE = "complaint_due", _("A complaint deadline is near (moderators)")
+    WEBHOOK_DISABLED = "webhook_disabled", _("A webhook endpoint was disabled (administrators)")
 
 
 class Delivery(models.TextChoices):
@@ -40,6 +41,7 @@ DEFAULT_DELIVERY = {
     NotificationKind.COMPLAINT_ACKNOWLEDGED: Delivery.IMMEDIATE,
     NotificationKind.COMPLAINT_ANSWERED: Delivery.IMMEDIATE,
     NotificationKind.COMPLAINT_DEADLINE: Delivery.IMMEDIATE,
+    NotificationKind.WEBHOOK_DISABLED: Delivery.IMMEDIATE,
 }
 
 

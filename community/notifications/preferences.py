@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.roles import MODERATE_CONTENT
+from accounts.roles import MANAGE_WEBHOOKS, MODERATE_CONTENT
 from community.models import Delivery, NotificationKind, NotificationPreference
 from community.models.notifications import DEFAULT_DELIVERY
 
@@ -27,14 +27,20 @@ def delivery_for(*, user: User, kind: str) -> str:
     return saved.first() or DEFAULT_DELIVERY[NotificationKind(kind)]
 
 
-# Kinds only moderators receive: others are not offered a choice about them.
-MODERATOR_KINDS = frozenset({NotificationKind.COMPLAINT_DEADLINE})
+# Kinds only holders of a permission receive: others are not offered a choice about them.
+KIND_PERMISSIONS = {
+    NotificationKind.COMPLAINT_DEADLINE: MODERATE_CONTENT,
+    NotificationKind.WEBHOOK_DISABLED: MANAGE_WEBHOOKS,
+}
 
 
 def kinds_for(*, user: User) -> list[NotificationKind]:
     """The kinds of notification this person can receive, hence choose an email delivery for."""
-    moderator = user.has_perm(MODERATE_CONTENT)
-    return [kind for kind in NotificationKind if moderator or kind not in MODERATOR_KINDS]
+    return [
+        kind
+        for kind in NotificationKind
+        if kind not in KIND_PERMISSIONS or user.has_perm(KIND_PERMISSIONS[kind])
+    ]
 
 
 def preferences_for(*, user: User) -> dict[str, str]:

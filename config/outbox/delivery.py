@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
-from config.outbox.events import Consumer, consumers_of, event_class
+from config.outbox.events import Consumer, consumers_of, delivering, event_class
 from config.outbox.models import OutboxDelivery, OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def deliver(event_id: int) -> bool:
     errors: list[str] = []
     for consumer in consumers_of(row.name):
         try:
-            with transaction.atomic():
+            with transaction.atomic(), delivering(row.pk):
                 if _claim(row.pk, consumer):
                     consumer.handle(happened)
         except Exception as error:

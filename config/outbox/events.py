@@ -24,7 +24,9 @@ commit and the task's acknowledgement), and must then have one effect.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Any, ClassVar, TypeVar
@@ -104,6 +106,26 @@ def events() -> dict[str, type[Event]]:
 
 def consumers_of(name: str) -> list[Consumer]:
     return list(_CONSUMERS.get(name, ()))
+
+
+_delivering: ContextVar[int | None] = ContextVar("outbox_event_id", default=None)
+
+
+@contextmanager
+def delivering(event_id: int) -> Iterator[None]:
+    """While a consumer runs (config.outbox.delivery): the id of the outbox row it consumes."""
+    token = _delivering.set(event_id)
+    try:
+        yield
+    finally:
+        _delivering.reset(token)
+
+
+def current_event_id() -> int | None:
+    """The id of the outbox event being delivered to the running consumer (None outside one):
+    a consumer that needs one effect per event, not per object, keys its rows with it (two
+    events may name the same idea, e.g. published again after an edit was approved)."""
+    return _delivering.get()
 
 
 def record(happened: Event) -> OutboxEvent:

@@ -262,6 +262,11 @@ CELERY_BEAT_SCHEDULE = {
     "owed-emails": {"task": "community.tasks.send_owed_emails", "schedule": 60},
     # Events their on-commit nudge did not deliver (broker down, worker killed): config.outbox.
     "outbox-sweep": {"task": "config.outbox.tasks.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
+    # Webhook deliveries due (retries, and first attempts whose task was lost): community.webhooks.
+    "webhooks-sweep": {
+        "task": "community.webhooks.tasks.sweep_webhooks",
+        "schedule": env.float("WEBHOOK_SWEEP_SECONDS", default=30.0),
+    },
 }
 
 # --- Accounts ---------------------------------------------------------------------------------
@@ -510,6 +515,25 @@ SPECTACULAR_SETTINGS = {
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 API_TOKEN_STAFF_MAX_DAYS = env.int("API_TOKEN_STAFF_MAX_DAYS", default=30)
 API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
+
+# --- Webhooks (community.webhooks, docs/webhooks.md) --------------------------------------------
+# Outgoing requests: how long each socket operation may take, and where they may go. Private,
+# loopback, link-local and reserved addresses are refused unless allowed here (an intranet
+# receiver: list its networks rather than allowing them all); plain http only if allowed.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False)
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
+# Retries: first after WEBHOOK_RETRY_FIRST_SECONDS, doubling up to WEBHOOK_RETRY_MAX_SECONDS,
+# for WEBHOOK_RETRY_HOURS after the first attempt; then the delivery has failed.
+WEBHOOK_RETRY_FIRST_SECONDS = env.int("WEBHOOK_RETRY_FIRST_SECONDS", default=30)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=2 * 3600)
+WEBHOOK_RETRY_HOURS = env.float("WEBHOOK_RETRY_HOURS", default=24.0)
+# An endpoint is disabled (and admins told) when it has failed without a success for this long,
+# or (if set above 0) after this many failed attempts in a row.
+WEBHOOK_DISABLE_AFTER_HOURS = env.float("WEBHOOK_DISABLE_AFTER_HOURS", default=24.0)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=0)
+WEBHOOK_KEEP_DAYS = env.int("WEBHOOK_KEEP_DAYS", default=30)
 
 # --- Operations (config.ops, docs/operations.md) -----------------------------------------------
 

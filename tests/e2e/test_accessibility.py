@@ -91,13 +91,49 @@ def pages_for(role: str, scene: dict[str, Any]) -> dict[str, str]:
             "campaign-new": reverse("campaigns:create"),
             "analytics": reverse("analytics:dashboard"),
         }
+    endpoint, delivery = _webhook_with_a_delivery()
     return {  # admin
         **staff,
         "moderation": reverse("moderation:queue"),
         "audit": reverse("moderation:audit"),
         "themes": reverse("themes:dashboard"),
         "two-factor": reverse("mfa_index"),
+        "webhooks": reverse("webhooks:list"),
+        "webhook-new": reverse("webhooks:create"),
+        "webhook": reverse("webhooks:detail", args=[endpoint.pk]),
+        "webhook-delivery": reverse("webhooks:delivery", args=[delivery.pk]),
     }
+
+
+def _webhook_with_a_delivery():  # type: ignore[no-untyped-def]
+    from accounts.encryption import encrypt
+    from community.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://crm.bank.example/hooks/ruche",
+        description="CRM",
+        events=["idea.created", "comment.posted"],
+        secret=encrypt("whsec_AAAA"),
+        consecutive_failures=1,
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event_type="idea.created",
+        source="e2e",
+        message_id="msg_e2e",
+        payload={"type": "idea.created", "data": {"idea": {"id": 1}}},
+        attempts=1,
+        last_status_code=503,
+        last_error="HTTP 503",
+    )
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        duration_ms=41,
+        status_code=503,
+        error="HTTP 503",
+        response_excerpt="busy",
+    )
+    return endpoint, delivery
 
 
 @pytest.mark.parametrize("role", ["anonymous", "member", "moderator", "product_manager", "admin"])
