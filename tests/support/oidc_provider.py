@@ -144,7 +144,7 @@ class TestIdentityProvider:
         idp = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
             def _json(self, status: int, body: dict[str, Any]) -> None:
@@ -155,7 +155,7 @@ class TestIdentityProvider:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 url = urlsplit(self.path)
                 idp.requests.append(url.path)
                 if url.path == "/.well-known/openid-configuration":
@@ -168,7 +168,7 @@ class TestIdentityProvider:
                     return self._userinfo()
                 return self._json(404, {"error": "not_found"})
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 url = urlsplit(self.path)
                 idp.requests.append(url.path)
                 if url.path != "/token":
@@ -247,7 +247,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=9002)
     parser.add_argument("--user", default="alice@bank.example", help="email of who signs in")
     parser.add_argument("--name", default="", help="display name (default: from the email)")
-    parser.add_argument("--groups", default="", help="comma-separated groups, e.g. ruche-moderators")
+    parser.add_argument(
+        "--groups", default="", help="comma-separated groups, e.g. ruche-moderators"
+    )
     parser.add_argument("--amr", default="pwd", help="comma-separated amr values, e.g. pwd,mfa")
     parser.add_argument("--client-id", default="ruche")
     parser.add_argument("--client-secret", default="dev-secret")

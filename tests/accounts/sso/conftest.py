@@ -27,7 +27,8 @@ def configure_sso(settings, idp: TestIdentityProvider, **env: str) -> None:  # t
         "SSO_EMAIL_DOMAINS": "bank.example",
     } | env
     config, apps, providers = sso_from_env(environ)
-    assert not config.problems and apps == []
+    assert not config.problems
+    assert apps == []
     settings.SSO = config
     settings.SOCIALACCOUNT_PROVIDERS = {**settings.SOCIALACCOUNT_PROVIDERS, **providers}
 
