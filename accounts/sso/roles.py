@@ -55,12 +55,14 @@ def sso_roles_sync(
 ) -> RoleSync:
     """Make the user's SSO-granted roles those their identity-provider groups map to now.
 
-    1. The grants are locked (select_for_update) so that two sign-ins at once do not both add.
+    1. The user's row is locked (select_for_update): two sign-ins of one person at once run
+       one after the other, so the second sees the first's grants instead of adding them again.
     2. Roles wanted and not held are added, with a grant row; a role held without a grant row
        was given by an admin and stays theirs.
     3. Grant rows whose role is no longer wanted lose the role (and the flags they set)."""
     wanted = roles_for_groups(groups=groups, role_groups=role_groups)
-    grants = {g.role: g for g in SsoRoleGrant.objects.select_for_update().filter(user=user)}
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    grants = {g.role: g for g in SsoRoleGrant.objects.filter(user=user)}
     before = sorted(user.groups.values_list("name", flat=True))
     held = set(before)
     result = RoleSync()
