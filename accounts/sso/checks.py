@@ -1,6 +1,5 @@
 """`manage.py check` (and every start) says what is wrong with the single sign-on variables."""
 
-from importlib.util import find_spec
 from typing import Any
 
 from django.conf import settings
@@ -20,12 +19,4 @@ def sso_configuration(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
     messages += [
         Warning(text, hint="See docs/sso.md.", id="ruche.W101") for text in config.warnings
     ]
-    if config.saml_enabled and find_spec("onelogin") is None:
-        messages.append(
-            Error(
-                "SAML single sign-on is configured but python3-saml is not installed.",
-                hint="Install the locked requirements (python3-saml, xmlsec, lxml).",
-                id="ruche.E102",
-            )
-        )
     return messages

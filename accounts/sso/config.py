@@ -10,6 +10,7 @@ exception at import (the settings would fail with a traceback): the problems are
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -216,9 +217,17 @@ def _saml_app(environ: Mapping[str, str], name: str, problems: list[str]) -> dic
     return {"client_id": slug, "name": name, "settings": settings}
 
 
-def sso_from_env(environ: Mapping[str, str]) -> tuple[SsoConfig, list[str], dict[str, Any]]:
+def sso_from_env(
+    environ: Mapping[str, str], *, saml_installed: bool | None = None
+) -> tuple[SsoConfig, list[str], dict[str, Any]]:
     """Return (SsoConfig, apps to install, SOCIALACCOUNT_PROVIDERS entries) from the
-    environment. Nothing is installed or configured when no SSO variable is set."""
+    environment. Nothing is installed or configured when no SSO variable is set.
+
+    allauth's SAML views import python3-saml when the URLs load: without it, installing the
+    provider would stop every start with an import traceback, so it is left out and the check
+    says why instead."""
+    if saml_installed is None:
+        saml_installed = find_spec("onelogin") is not None
     problems: list[str] = []
     warnings: list[str] = []
     name = environ.get("SSO_PROVIDER_NAME", "").strip() or DEFAULT_NAME
@@ -228,6 +237,12 @@ def sso_from_env(environ: Mapping[str, str]) -> tuple[SsoConfig, list[str], dict
     if oidc:
         providers[OIDC_PROVIDER_ID] = {"APPS": [oidc]}
     saml = _saml_app(environ, name, problems)
+    if saml and not saml_installed:
+        problems.append(
+            "SAML single sign-on is configured but python3-saml is not installed: install the "
+            "locked requirements (python3-saml, xmlsec, lxml)."
+        )
+        saml = {}
     if saml:
         providers[SAML_PROVIDER_ID] = {"APPS": [saml]}
         apps.append(SAML_APP)

@@ -84,7 +84,7 @@ def test_sso_without_role_groups_is_a_warning(settings):
 
 
 def test_saml_from_the_environment_installs_allauth_s_saml_provider():
-    config, apps, providers = sso_from_env(SAML | {"SSO_SAML_SLUG": "bank"})
+    config, apps, providers = sso_from_env(SAML | {"SSO_SAML_SLUG": "bank"}, saml_installed=True)
 
     assert apps == [SAML_APP]
     app = providers["saml"]["APPS"][0]
@@ -100,6 +100,13 @@ def test_saml_from_the_environment_installs_allauth_s_saml_provider():
     }
 
 
+def test_saml_without_python3_saml_is_a_clear_error_not_a_traceback():
+    config, apps, providers = sso_from_env(SAML, saml_installed=False)
+
+    assert (apps, providers, config.saml_enabled) == ([], {}, False)
+    assert any("python3-saml is not installed" in p for p in config.problems)
+
+
 def test_a_half_configured_saml_is_an_error():
     config, apps, _ = sso_from_env({"SSO_SAML_METADATA_URL": SAML["SSO_SAML_METADATA_URL"]})
 
@@ -111,7 +118,7 @@ def test_a_half_configured_saml_is_an_error():
 def test_saml_groups_attribute_maps_to_roles_on_every_login(settings):
     """The mapping path of a SAML sign-in: allauth keeps the assertion's attributes (lists of
     values) as the account's extra_data, and the groups attribute decides the roles."""
-    settings.SSO, _, _ = sso_from_env(SAML)
+    settings.SSO, _, _ = sso_from_env(SAML, saml_installed=True)
     user = UserFactory(email="paul@bank.example")
     attribute = "http://schemas.xmlsoap.org/claims/Group"
 
