@@ -305,6 +305,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Ruche] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/15m/ip,5/15m/key"}
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# A provider allowed to sign in an existing account by its email address (only single sign-on,
+# for the bank's own domains: SSO_EMAIL_DOMAINS, docs/sso.md) also links it, so later sign-ins
+# find the account by the identity provider's subject.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_ONLY = False
 
 # Two-factor authentication (allauth.mfa): an authenticator app with recovery codes. Staff must

@@ -4,6 +4,7 @@ provider asserts it did MFA, and a tampered token is refused."""
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 from django.urls import reverse
 
@@ -104,6 +105,8 @@ def test_a_role_an_admin_granted_stays_when_no_group_maps_to_it(sso):
     sso_sign_in(client, sso)  # no groups; the address is the bank's: the account is found
 
     assert _roles(user) == {roles.PRODUCT_MANAGER}
+    # and linked: the next sign-ins find it by the IdP's subject, whatever the address then
+    assert SocialAccount.objects.get(user=user).uid == sso.person.sub
     assert not AuditEntry.objects.filter(action=SSO_ROLE_REMOVE).exists()
 
 
@@ -130,6 +133,8 @@ def test_a_new_staff_member_without_an_authenticator_must_set_one_up_first(sso):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    # The sign-in just happened: no password is asked first (an SSO account has none).
+    assert client.get(response["Location"]).status_code == 200
 
 
 def test_mfa_in_amr_counts_as_the_second_factor(sso):
