@@ -98,6 +98,10 @@ def sso_roles_sync(
             result.removed.append(role)
     if changed_flags:
         user.save(update_fields=sorted(changed_flags))
+    if result.granted or result.removed:
+        # Permissions read earlier in this request are cached on the object (accounts.backends).
+        for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+            user.__dict__.pop(cache, None)
     after = sorted(user.groups.values_list("name", flat=True))
     for action, changed in ((SSO_ROLE_GRANT, result.granted), (SSO_ROLE_REMOVE, result.removed)):
         for role in changed:

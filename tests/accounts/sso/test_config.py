@@ -173,3 +173,17 @@ def test_the_settings_read_the_variables_at_start_up():
     assert lines[0] == "True True Bank ID"
     assert lines[1] == "client"
     assert "http://127.0.0.1:9002" in lines[2]
+
+
+@pytest.mark.django_db
+def test_the_roles_apply_to_the_user_object_at_once():
+    """The login goes on with the same object: its cached permissions must not be the old ones."""
+    from accounts.roles import user_holds_staff_role
+    from accounts.sso.roles import sso_roles_sync
+
+    user = UserFactory(email="eve@bank.example")
+    assert not user_holds_staff_role(user)  # fills the permission cache
+
+    sso_roles_sync(user=user, groups=["grp-a"], role_groups={"moderator": ("grp-a",)})
+
+    assert user_holds_staff_role(user)
