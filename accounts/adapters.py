@@ -4,13 +4,14 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from accounts import encryption
 from accounts.languages import language_for
 from accounts.models import User
 from accounts.services import user_join_as_member
+from accounts.sso import login as sso
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -35,6 +36,19 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language_for(user)):
             super().send_mail(template_prefix, email, context)
 
+    def get_login_stages(self) -> list[str]:
+        # allauth's two-factor step, skipped only when single sign-on's identity provider
+        # asserted multi-factor authentication (accounts.sso.login).
+        return sso.login_stages(super().get_login_stages())
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        # SSO_REQUIRED_FOR_STAFF: staff sign in by single sign-on only, whatever the door.
+        refusal = sso.sso_login_refusal(request, user, signal_kwargs=kwargs.get("signal_kwargs"))
+        if refusal is not None:
+            return refusal
+        response: HttpResponse | None = super().pre_login(request, user, **kwargs)
+        return response
+
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         user = super().save_user(request, user, form, commit=False)
         user.display_name = form.cleaned_data.get("display_name") or user.email.split("@")[0]
@@ -52,6 +66,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # notice (recorded by accounts.forms.SignupForm.signup) and check their display name.
         return False
 
+    def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
+        # Single sign-on: an existing account's roles follow the identity provider's groups.
+        sso.on_pre_social_login(request, sociallogin)
+
     def get_signup_form_initial_data(self, sociallogin: Any) -> dict[str, Any]:
         initial: dict[str, Any] = super().get_signup_form_initial_data(sociallogin)
         extra = sociallogin.account.extra_data or {}
@@ -68,6 +86,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             fields.append("display_name")
         user.save(update_fields=fields)
         user_join_as_member(user=user)
+        sso.on_social_user_saved(user, sociallogin)  # staff roles from the IdP's groups
         return user
 
 

@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
 
         from accounts.mfa import on_authenticator_added
         from accounts.roles import sync_roles_after_migrate
+        from accounts.sso import checks  # noqa: F401  (registers the single sign-on check)
 
         # Groups need the permissions that post_migrate creates, so they are synced after it.
         post_migrate.connect(sync_roles_after_migrate)

@@ -125,7 +125,7 @@ class AuditEntry(models.Model):
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: User | None,  # None: no person, e.g. single sign-on following the IdP's groups
     action: str,
     target: models.Model,
     summary: str,

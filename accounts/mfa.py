@@ -45,7 +45,9 @@ def user_has_mfa(user: Any) -> bool:
 def session_passed_second_factor(request: HttpRequest) -> bool:
     """Whether the person signed in on this request typed a code from their authenticator app
     (or a recovery code) in this very session: allauth records it at login, at re-authentication
-    and (see `record_enrolment`) when they set the app up."""
+    and (see `record_enrolment`) when they set the app up. A single sign-on whose checked
+    id_token says the identity provider did MFA (SSO_TRUSTED_MFA_AMR) records one of type "idp"
+    (accounts.sso.login)."""
     records = get_authentication_records(request, getattr(request, "user", None))
     return any(record.get("method") == "mfa" for record in records)
 

@@ -257,3 +257,27 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class SsoRoleGrant(models.Model):
+    """A staff role that single sign-on granted (accounts.sso.roles): the next sign-in whose
+    identity-provider groups no longer map to it takes it away again. A role an admin granted
+    has no such row, so single sign-on never removes it.
+
+    `flags` lists the Django flags (is_staff, is_superuser) that single sign-on turned on with
+    the admin role, cleared again with it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_role_grants")
+    role = models.CharField(max_length=40)
+    flags = models.JSONField(default=list, blank=True)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role granted by single sign-on")
+        verbose_name_plural = _("roles granted by single sign-on")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="one_sso_grant_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} of user {self.user_id} (single sign-on)"

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction, AuditEntry
-from accounts.models import ApiToken, Consent, ConsentDocument, User
+from accounts.models import ApiToken, Consent, ConsentDocument, SsoRoleGrant, User
 from accounts.roles import user_holds_staff_role
 from accounts.sanctions import end_sessions
 from community.models import (
@@ -99,6 +99,10 @@ NOT_EXPORTED_RELATIONS: dict[tuple[str, str], str] = {
     ("community.MonthlyPoints", "user"): (
         "derived: the member's points ledger summed by month for the leaderboard; the ledger "
         "itself is exported under 'points'"
+    ),
+    ("accounts.SsoRoleGrant", "user"): (
+        "which staff roles came from the bank's identity provider: the bank's access-management "
+        "record (accounts.sso.roles); the roles themselves are exported in 'profile'"
     ),
     ("community.Notification", "actor"): (
         "someone else's notification about what this member did; what the member wrote is "
@@ -489,6 +493,7 @@ def account_delete(*, user: User, keep_content: bool) -> User:
         Authenticator.objects.filter(user=fresh),
         Consent.objects.filter(user=fresh),
         ApiToken.objects.filter(user=fresh),
+        SsoRoleGrant.objects.filter(user=fresh),  # with the roles, cleared below
         Notification.objects.filter(recipient=fresh),
         NotificationPreference.objects.filter(user=fresh),
         Follow.objects.filter(user=fresh),

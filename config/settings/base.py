@@ -11,6 +11,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from accounts.sso.config import sso_from_env
 from config.settings.social import social_providers_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -28,6 +29,10 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # --- Applications -----------------------------------------------------------------------------
 
 SOCIAL_APPS, SOCIALACCOUNT_PROVIDERS = social_providers_from_env(os.environ)
+# Staff single sign-on with the bank's identity provider (accounts/sso, docs/sso.md): SSO_* vars.
+SSO, _sso_apps, _sso_providers = sso_from_env(os.environ)
+SOCIAL_APPS += _sso_apps
+SOCIALACCOUNT_PROVIDERS |= _sso_providers
 
 INSTALLED_APPS = [
     "config.apps.RucheAdminConfig",  # the admin behind the site's login and two-factor
@@ -48,6 +53,7 @@ INSTALLED_APPS = [
     *SOCIAL_APPS,
     "config.outbox",  # events recorded with each change, delivered by the worker
     "accounts",
+    "accounts.sso",  # the `sso` OpenID Connect provider; inert while SSO_OIDC_* are unset
     "ideas",
     "community",
     "config.ops",  # health, metrics, request ids, outage pages (docs/operations.md)
@@ -69,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.sso.login.SsoRequiredForStaffMiddleware",  # SSO_REQUIRED_FOR_STAFF
     "accounts.staff_sessions.StaffSessionMiddleware",
     "accounts.mfa.StaffMfaMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
@@ -303,6 +310,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Ruche] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/15m/ip,5/15m/key"}
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# A provider allowed to sign in an existing account by its email address (only single sign-on,
+# for the bank's own domains: SSO_EMAIL_DOMAINS, docs/sso.md) also links it, so later sign-ins
+# find the account by the identity provider's subject.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_ONLY = False
 
 # Two-factor authentication (allauth.mfa): an authenticator app with recovery codes. Staff must
@@ -388,8 +399,9 @@ CONTENT_SECURITY_POLICY = {
     "object-src": ["'none'"],
     "base-uri": ["'none'"],
     "frame-ancestors": ["'none'"],
-    # Social login posts to this site, which redirects to the provider.
-    "form-action": ["'self'", "https:"],
+    # Social login posts to this site, which redirects to the provider (single sign-on's
+    # server too when it is plain http, e.g. the test identity provider of docs/sso.md).
+    "form-action": ["'self'", "https:", *([SSO.oidc_origin] if SSO.oidc_origin else [])],
 }
 
 # The "Suggest an idea" widget (/embed/, community.embed, docs/widget.md) may be framed by these

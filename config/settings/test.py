@@ -1,9 +1,10 @@
 """Settings for the test suite. DATABASE_URL and REDIS_URL switch to the real services (CI)."""
 
+import importlib.util
 import os
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES, VAR_DIR, env
+from config.settings.base import DATABASES, INSTALLED_APPS, VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-1b3d5f7h9j1l3n5p7r9t1v3x5z7b9d1f3h5j7l9n"
@@ -32,3 +33,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process started by a test sees the same database.
     # One file per test process, so two test runs on one machine do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+
+# allauth's SAML provider, so that its URLs exist for tests/accounts/sso/test_saml_flow.py (it
+# needs python3-saml, from the locked requirements); no SAML app is configured: no button.
+if importlib.util.find_spec("onelogin") is not None:
+    from accounts.sso.config import SAML_APP
+
+    if SAML_APP not in INSTALLED_APPS:
+        INSTALLED_APPS = [*INSTALLED_APPS, SAML_APP]

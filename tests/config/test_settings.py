@@ -91,6 +91,10 @@ def test_every_variable_read_by_the_settings_is_documented(env_file):
     for path in (ROOT / "config" / "settings").glob("*.py"):
         read |= set(re.findall(r"env(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]+)\"", path.read_text()))
     read |= {"GOOGLE_CLIENT_ID", "FACEBOOK_CLIENT_ID", "TWITTER_CLIENT_ID", "LINKEDIN_CLIENT_ID"}
+    # Single sign-on's variables, read by accounts/sso/config.py for the settings.
+    sso = re.findall(r"\"(SSO_[A-Z0-9_]+)\"", (ROOT / "accounts/sso/config.py").read_text())
+    assert len(set(sso)) > 15
+    read |= set(sso)
     assert read - documented == set()
 
 
