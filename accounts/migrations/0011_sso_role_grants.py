@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0008_user_segments'),
+        ('accounts', '0010_api_service_accounts'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0008_user_segments'),
+        ('accounts', '0009_ux_preferred_language'),
     ]
 
     operations = [
