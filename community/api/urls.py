@@ -4,7 +4,7 @@ sidecar wheel, no CDN; its start-up script is a file of its own, so the site's C
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from community.api import views
+from community.api import signals, views
 
 app_name = "api"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("v1/me/", views.MeView.as_view(), name="me"),
     path("v1/themes/", views.ThemeListView.as_view(), name="themes"),
     path("v1/themes/<int:pk>/", views.ThemeDetailView.as_view(), name="theme"),
+    path("v1/signals/imports/", signals.SignalImportView.as_view(), name="signal_imports"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

@@ -36,6 +36,6 @@ def test_the_docs_files_are_served_from_this_site(client, db):
 def test_the_schema_lists_every_operation(client, db):
     schema = client.get("/api/schema/?format=json").json()
     operations = {(method, path) for path, item in schema["paths"].items() for method in item}
-    assert len(operations) == 13
+    assert len(operations) == 14
     assert ("post", "/api/v1/ideas/{id}/vote/") in operations
     assert "apiToken" in schema["components"]["securitySchemes"]

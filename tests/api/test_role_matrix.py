@@ -161,6 +161,20 @@ MATRIX = {
             "product_manager": 200,
         },
     ),
+    # Multipart only: a product manager passes the permission and meets the 415 of a JSON body
+    # (tests/ideas/outside/test_pages.py imports a real file).
+    "import signals": (
+        "POST",
+        "/api/v1/signals/imports/",
+        {"text_column": "Text"},
+        {
+            "anonymous": 401,
+            "member": 403,
+            "suspended": 403,
+            "moderator": 403,
+            "product_manager": 415,
+        },
+    ),
     "read me": (
         "GET",
         "/api/v1/me/",

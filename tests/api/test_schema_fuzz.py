@@ -16,7 +16,7 @@ from tests.api.conftest import token_for
 from tests.factories import CategoryFactory, CommentFactory, IdeaFactory, UserFactory
 
 EXAMPLES = 20
-OPERATIONS = 13  # every method of every path in community/api/urls.py
+OPERATIONS = 14  # every method of every path in community/api/urls.py
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,

@@ -17,15 +17,19 @@ IMPORTED, REFUSED = SignalImport.State.IMPORTED, SignalImport.State.REFUSED
 def test_it_imports_rows_as_masked_signals_with_a_report(product_manager):
     data = csv_bytes(
         [
-            post("Mon IBAN FR76 3000 6000 0112 3456 7890 189 est bloqué, appelez le 06 12 34 56 78"),
+            post(
+                "Mon IBAN FR76 3000 6000 0112 3456 7890 189 est bloqué, appelez le 06 12 34 56 78"
+            ),
             post("The app logs me out every time I switch apps", "03/11/2026 14:05", "Trustpilot"),
         ]
     )
     batch = run_import(product_manager, data)
     assert (batch.state, batch.rows_read, batch.imported, batch.rejected) == (IMPORTED, 2, 2, 0)
     french = Signal.objects.get(language="fr")
-    assert "FR76" not in french.text and "06 12" not in french.text
-    assert "[IBAN masqué]" in french.text and "[téléphone masqué]" in french.text
+    assert "FR76" not in french.text
+    assert "06 12" not in french.text
+    assert "[IBAN masqué]" in french.text
+    assert "[téléphone masqué]" in french.text
     assert french.masked_kinds == ["iban", "phone"]
     english = Signal.objects.get(language="en")
     assert english.source == "Trustpilot"
@@ -38,7 +42,9 @@ def test_it_imports_rows_as_masked_signals_with_a_report(product_manager):
 
 def test_it_streams_a_file_it_never_holds_whole(product_manager, settings):
     settings.SIGNALS_BATCH = 50
-    rows = [post(f"Complaint number {n} about card fees", url=f"https://x.test/{n}") for n in range(600)]
+    rows = [
+        post(f"Complaint number {n} about card fees", url=f"https://x.test/{n}") for n in range(600)
+    ]
     data = csv_bytes(rows)
     # Odd-sized chunks from a generator: no .read(), no len(); lines cut anywhere.
     chunks = (data[i : i + 97] for i in range(0, len(data), 97))
@@ -67,7 +73,11 @@ def test_duplicates_by_url_or_text_are_skipped_in_the_file_and_against_earlier_i
     batch = run_import(product_manager, first)
     assert (batch.imported, batch.duplicates) == (2, 2)
     again = csv_bytes(
-        [post("Fees are too high (edited)", url="https://x.test/status/1"), post("Branch closed on Saturday"), post("New one")]
+        [
+            post("Fees are too high (edited)", url="https://x.test/status/1"),
+            post("Branch closed on Saturday"),
+            post("New one"),
+        ]
     )
     second = run_import(product_manager, again, file_name="again.csv")
     assert (second.imported, second.duplicates) == (1, 2)
@@ -85,12 +95,15 @@ def test_one_rejected_row_and_nothing_is_imported_with_every_rejection_listed(
         post("From the future", "2099-01-01"),
     ]
     batch = run_import(product_manager, csv_bytes(rows))
-    assert batch.state == REFUSED and batch.error_field == REJECTED_ROWS
+    assert batch.state == REFUSED
+    assert batch.error_field == REJECTED_ROWS
     assert (batch.rows_read, batch.imported, batch.rejected) == (9, 0, 4)
     assert [item["row"] for item in batch.rejected_rows] == [7, 8, 9, 10]
     reasons = " | ".join(item["reason"] for item in batch.rejected_rows)
-    assert "text is empty" in reasons and "“yesterday” is not a date" in reasons
-    assert "web address" in reasons and "in the future" in reasons
+    assert "text is empty" in reasons
+    assert "“yesterday” is not a date" in reasons
+    assert "web address" in reasons
+    assert "in the future" in reasons
     assert Signal.objects.count() == 0
     assert not OutboxEvent.objects.filter(name="signals.imported").exists()
 
@@ -107,7 +120,8 @@ def test_a_file_refused_midway_leaves_no_row_behind(product_manager, settings):
     good = csv_bytes([post(f"Fine row {n}") for n in range(20)])
     data = good + "Débit refusé,2026-11-02,X,@a,\r\n".encode("cp1252")
     batch = run_import(product_manager, data)
-    assert batch.state == REFUSED and batch.error_field == "encoding"
+    assert batch.state == REFUSED
+    assert batch.error_field == "encoding"
     assert "Line 22 cannot be read as UTF-8 (byte 0xe9 at position 2)" in batch.error
     assert "Windows-1252" in batch.error
     assert Signal.objects.count() == 0
@@ -139,7 +153,8 @@ def test_a_file_over_the_size_limit_is_refused(product_manager, settings):
     settings.SIGNALS_MAX_UPLOAD_BYTES = 2_000
     data = csv_bytes([post(f"Row {n} " + "x" * 50) for n in range(50)])
     batch = run_import(product_manager, data)
-    assert batch.state == REFUSED and batch.error_field == "file"
+    assert batch.state == REFUSED
+    assert batch.error_field == "file"
     assert "larger than 0.002 MB" in batch.error
     # Also when the size is not known beforehand (a stream): counted as it is read.
     streamed = signals_import(
@@ -149,7 +164,8 @@ def test_a_file_over_the_size_limit_is_refused(product_manager, settings):
         mapping=MAPPING,
         via=SignalImport.Via.API,
     )
-    assert streamed.state == REFUSED and "larger than" in streamed.error
+    assert streamed.state == REFUSED
+    assert "larger than" in streamed.error
     assert Signal.objects.count() == 0
 
 
