@@ -34,6 +34,7 @@ ENCODINGS = {
     "iso-8859-15": "ISO-8859-15 (Latin-9)",
 }
 DELIMITERS = ",;\t|"
+MB = 1024 * 1024
 EARLIEST_YEAR = 2000  # an earlier date is a mistake (or a spreadsheet's day zero)
 FIELDS = ("text", "date", "source", "author", "url")
 
@@ -75,10 +76,10 @@ def file_too_large(size: int) -> FileRefused:
             "or import it with the command `manage.py import_signals`, which has no web limit "
             "on the request but the same one on the file."
         )
-        % {"limit": f"{limit / 1_000_000:g}", "size": f"{size / 1_000_000:.1f}"}
+        % {"limit": f"{limit / MB:.3g}", "size": f"{size / MB:.1f}"}
         if size
         else _("The file is larger than %(limit)s MB. Split it into smaller files.")
-        % {"limit": f"{limit / 1_000_000:g}"}
+        % {"limit": f"{limit / MB:.3g}"}
     )
 
 
@@ -243,34 +244,46 @@ class Rejection:
     reason: str
 
 
-_DATE_FORMATS = (
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d",
+# Day first as French and British tools write it, or year first with slashes; a time may follow.
+_DAY_FIRST = re.compile(
+    r"(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4})"
+    r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?\Z"
+)
+_YEAR_FIRST = re.compile(
+    r"(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})"
+    r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?\Z"
 )
 
 
 def parse_date(value: str) -> datetime | None:
     """ISO 8601 (a date, or a date and time, with or without offset), or day first as French
-    and British tools write it (31/12/2026 14:05); None if it is none of these."""
+    and British tools write it (31/12/2026 14:05, 31.12.2026), or 2026/12/31; None if it is
+    none of these. A date without a time is taken at noon, so that no time zone moves its day."""
     value = value.strip()
     if not value:
         return None
     parsed: datetime | None = None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if len(value) == 10:  # a date alone
+            parsed = parsed.replace(hour=12)
     except ValueError:
-        for pattern in _DATE_FORMATS:
-            try:
-                parsed = datetime.strptime(value, pattern)
-                break
-            except ValueError:
-                continue
-    if parsed is None or parsed.year < EARLIEST_YEAR:
+        found = _DAY_FIRST.match(value) or _YEAR_FIRST.match(value)
+        if found is None:
+            return None
+        part = {k: int(v) if v else None for k, v in found.groupdict().items()}
+        try:
+            parsed = datetime(
+                part["y"] or 0,
+                part["m"] or 0,
+                part["d"] or 0,
+                12 if part["H"] is None else part["H"],
+                part["M"] or 0,
+                part["S"] or 0,
+            )
+        except ValueError:
+            return None
+    if parsed.year < EARLIEST_YEAR:
         return None
     try:
         if timezone.is_naive(parsed):

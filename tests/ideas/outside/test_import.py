@@ -155,7 +155,7 @@ def test_a_file_over_the_size_limit_is_refused(product_manager, settings):
     batch = run_import(product_manager, data)
     assert batch.state == REFUSED
     assert batch.error_field == "file"
-    assert "larger than 0.002 MB" in batch.error
+    assert "The file is larger than 0.00191 MB (0.0 MB)" in batch.error
     # Also when the size is not known beforehand (a stream): counted as it is read.
     streamed = signals_import(
         actor=product_manager,
@@ -199,3 +199,27 @@ def test_an_empty_file_and_a_headerless_one_are_refused(product_manager):
     batch = run_import(product_manager, io.BytesIO(b"\r\n\r\n").getvalue())
     assert batch.state == REFUSED
     assert HEADER  # the helper's header is what the other tests read
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-12-03", "2026-12-03 11:00"),  # noon in Paris
+        ("2026-12-03T14:05:00Z", "2026-12-03 14:05"),
+        ("2026-12-03 14:05:00+02:00", "2026-12-03 12:05"),
+        ("03/12/2026", "2026-12-03 11:00"),
+        ("3/12/2026 14:05", "2026-12-03 13:05"),
+        ("03.12.2026 14:05:30", "2026-12-03 13:05"),
+        ("2026/12/03", "2026-12-03 11:00"),
+        ("31/02/2026", None),
+        ("12/31/2026", None),  # month first is not read (ambiguous with day first)
+        ("1999-12-31", None),
+        ("0001-01-01", None),
+        ("yesterday", None),
+    ],
+)
+def test_dates_are_read_in_the_usual_formats(value, expected):
+    from ideas.outside.reading import parse_date
+
+    parsed = parse_date(value)
+    assert (parsed.strftime("%Y-%m-%d %H:%M") if parsed else None) == expected
