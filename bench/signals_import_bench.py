@@ -2,7 +2,8 @@
 CSV file: time, rows per second and the process's peak memory, for two file sizes, each in a
 fresh process, so that bounded memory shows as a peak that does not grow with the file.
 
-    DATABASE_URL=postgres://... python -m bench.signals_import_bench [--rows 100000 10000]
+    DJANGO_ENV=local DATABASE_URL=postgres://... python -m bench.signals_import_bench \
+        [--rows 100000 10000]
 
 Writes the files under var/bench/ (generated from a few made-up templates, some with a phone
 number or an IBAN to mask, one row in 50 a duplicate), imports each as a throw-away product
@@ -69,6 +70,9 @@ def measure(path: Path) -> dict[str, float]:
 
     use_settings_from_environment(default="local")
     django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # as in production: no log of every query (40 MB of INSERTs here)
     from accounts import roles
     from accounts.models import User
     from ideas.models import Signal, SignalImport

@@ -321,6 +321,7 @@ def theme_export_rows(*, category: Category | None = None) -> list[dict[str, obj
                 "theme_trend_ratio": round(summary.trend.ratio, 2),
                 "theme_trend_z": round(summary.trend.z, 2),
                 "trending": int(summary.trend.is_trending),
+                "theme_signals": summary.theme.signal_count,
                 "idea_id": idea.pk,
                 "idea_title": idea.title,
                 "idea_category": idea.category.slug,
