@@ -62,7 +62,7 @@ def generate(path: Path, rows: int) -> None:
             )
 
 
-def measure(path: Path) -> dict[str, float]:
+def measure(path: Path) -> dict[str, object]:
     """In this process (a fresh one per file): Django up, then the import."""
     import django
 

@@ -106,6 +106,20 @@ def signal_upload_preview(*, batch: SignalImport) -> Preview:
         return preview(stored, encoding=batch.encoding)
 
 
+def signal_upload_refuse(*, batch: SignalImport, refusal: FileRefused) -> SignalImport:
+    """A kept upload that cannot be read (seen when its columns are shown): refused with the
+    reason, its file deleted, so the report page says why and nothing waits forever."""
+    signal_upload_path(batch).unlink(missing_ok=True)
+    batch.state, batch.error, batch.error_field = (
+        SignalImport.State.REFUSED,
+        refusal.message,
+        refusal.field,
+    )
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["state", "error", "error_field", "finished_at"])
+    return batch
+
+
 def signal_upload_import(
     *, actor: User, batch: SignalImport, mapping: ColumnMapping, skip_rejected: bool
 ) -> SignalImport:

@@ -49,9 +49,11 @@ def map_columns(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("themes:signals_report", pk=batch.pk)
     try:
         shown = services.signal_upload_preview(batch=batch)
-    except (FileRefused, FileNotFoundError) as refusal:
-        message = getattr(refusal, "message", _("The uploaded file is gone: upload it again."))
-        messages.error(request, message)
+    except FileRefused as refusal:
+        services.signal_upload_refuse(batch=batch, refusal=refusal)
+        return redirect("themes:signals_report", pk=batch.pk)
+    except FileNotFoundError:
+        messages.error(request, _("The uploaded file is gone: upload it again."))
         return redirect("themes:signals")
     status = 200
     if request.method == "POST":

@@ -103,11 +103,16 @@ def test_the_form_says_what_is_wrong(client, product_manager, settings):
     assert "“ticket 4411” is not a date" in report
 
 
-def test_a_file_that_is_not_utf8_is_refused_when_its_columns_are_shown(client, product_manager):
+def test_a_file_that_is_not_utf8_is_refused_when_its_columns_are_shown(
+    client, product_manager, tmp_path
+):
     client.force_login(product_manager)
     location = _upload(client, "Texte,Date\r\nRefusé,2026-11-01\r\n".encode("cp1252"))["Location"]
     response = client.get(location, follow=True)
+    assert "Nothing was imported." in response.content.decode()
     assert "Line 2 cannot be read as UTF-8" in response.content.decode()
+    assert SignalImport.objects.get().state == SignalImport.State.REFUSED
+    assert list(tmp_path.joinpath("uploads").iterdir()) == []  # the kept file is deleted
 
 
 def test_members_cannot_reach_the_import(client, alice):
