@@ -225,3 +225,14 @@ def test_signals_are_never_shown_to_members_or_visitors(client, api, alice, prod
         assert client.get(reverse("themes:signals")).status_code in (302, 403)
     listed = api.get("/api/v1/ideas/?q=zorglub", **bearer(token_for(alice, "read"))).json()
     assert listed["results"] == []
+
+
+def test_the_list_of_imports_costs_the_same_queries_for_one_or_many(client, product_manager):
+    from tests.helpers import queries_to_get
+
+    client.force_login(product_manager)
+    run_import(product_manager, csv_bytes([post("One")]))
+    one = queries_to_get(client, reverse("themes:signals"))
+    for n in range(5):
+        run_import(product_manager, csv_bytes([post(f"More {n}")]), file_name=f"{n}.csv")
+    assert queries_to_get(client, reverse("themes:signals")) == one
