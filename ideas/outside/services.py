@@ -191,6 +191,14 @@ def signals_import(
         ) % {"count": report.rejected}
         batch.error_field = REJECTED_ROWS
         report.imported = report.duplicates = 0
+    except Exception:
+        # A fault of ours or of the database: the rows rolled back; the report says so.
+        SignalImport.objects.filter(pk=batch.pk).update(
+            state=SignalImport.State.REFUSED,
+            error=_("The import stopped on an unexpected error: nothing was imported."),
+            finished_at=timezone.now(),
+        )
+        raise
     batch.rows_read, batch.imported = report.rows, report.imported
     batch.duplicates, batch.rejected = report.duplicates, report.rejected
     batch.rejected_rows, batch.warnings = report.rejected_rows, report.warnings

@@ -45,7 +45,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @theme_manager_required
 def map_columns(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.signal_import_get(pk=pk)
-    if batch.state != SignalImport.State.UPLOADED:
+    if batch.state != SignalImport.State.UPLOADED or not batch.stored_name:
         return redirect("themes:signals_report", pk=batch.pk)
     try:
         shown = services.signal_upload_preview(batch=batch)

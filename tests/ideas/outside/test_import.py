@@ -223,3 +223,22 @@ def test_dates_are_read_in_the_usual_formats(value, expected):
 
     parsed = parse_date(value)
     assert (parsed.strftime("%Y-%m-%d %H:%M") if parsed else None) == expected
+
+
+def test_an_unexpected_error_leaves_no_row_and_a_report_saying_so(product_manager):
+    def chunks():  # type: ignore[no-untyped-def]
+        yield csv_bytes([post("Fine row")])
+        raise OSError("the disk went away")
+
+    with pytest.raises(OSError, match="disk"):
+        signals_import(
+            actor=product_manager,
+            chunks=chunks(),
+            file_name="x.csv",
+            mapping=MAPPING,
+            via=SignalImport.Via.COMMAND,
+        )
+    batch = SignalImport.objects.get()
+    assert batch.state == REFUSED
+    assert "unexpected error" in batch.error
+    assert not Signal.objects.exists()
