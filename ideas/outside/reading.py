@@ -163,7 +163,8 @@ def _undecodable(raw: bytes, number: int, encoding: str, error: UnicodeDecodeErr
 
 def csv_rows(lines: Iterator[str]) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """The header and an iterator of (row number, cells): the header is row 1, as in a
-    spreadsheet; blank lines are skipped. The delimiter is the one the header uses most."""
+    spreadsheet; blank rows are skipped (and counted). The delimiter is the one the header uses
+    most."""
     try:
         first = next(lines)
     except StopIteration:
@@ -183,10 +184,9 @@ def csv_rows(lines: Iterator[str]) -> tuple[list[str], Iterator[tuple[int, list[
         number = 1
         try:
             for cells in reader:
-                if not any(cell.strip() for cell in cells):
-                    continue
-                number += 1
-                yield number, cells
+                number += 1  # blank rows count, as in a spreadsheet
+                if any(cell.strip() for cell in cells):
+                    yield number, cells
         except csv.Error as error:
             raise FileRefused(
                 _("Line %(line)s is not valid CSV (%(error)s): nothing was imported.")
