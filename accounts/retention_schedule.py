@@ -111,6 +111,21 @@ SCHEDULE: tuple[RetentionRule, ...] = (
         source="no use once an idea is not public; 30 days leave a moderator time to undo",
     ),
     RetentionRule(
+        kind="outside_signals",
+        data="outside feedback imported by product managers (ideas.outside): masked text, "
+        "source, date, the post's address, a keyed hash of the author's handle",
+        purpose="showing product managers what is said outside the portal about each theme",
+        legal_basis="legitimate interest (art. 6(1)(f))",
+        starts="the date it was posted outside",
+        default_days=2 * YEAR,
+        action="delete",
+        source=(
+            "no legal period; the trend reads 35 days, and two years let a theme be compared "
+            "with the same months a year before. To be confirmed by the bank's data protection "
+            "officer"
+        ),
+    ),
+    RetentionRule(
         kind="masked_originals",
         data="texts as typed before personal data was masked",
         purpose="letting the bank check a masking, when it chooses to",

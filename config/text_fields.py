@@ -15,6 +15,8 @@ MASKED = {
     "ideas.Idea.title": "ideas.services.idea_create",
     "ideas.Idea.body": "ideas.services.idea_create",
     "ideas.StatusChange.response": "ideas.services.idea_change_status",
+    # Outside feedback, imported by product managers: never public, masked all the same.
+    "ideas.Signal.text": "ideas.outside.reading.row_to_signal",
     "community.Comment.body": "community.comments.services.comment_create",
     "community.Campaign.title": "community.campaigns.services._save",
     "community.Campaign.description": "community.campaigns.services._save",
@@ -100,6 +102,20 @@ EXEMPT = {
     "ideas.Theme.label_fr": "a name taken by the code from masked idea titles",
     "ideas.Theme.name": "a theme's name, written by product managers for staff pages",
     "ideas.Theme.note": "a product manager's note on a theme, " + _STAFF_ONLY,
+    "ideas.Signal.language": _CODE,
+    "ideas.Signal.source": "the name of the tool a signal came from (a column of its file or "
+    "typed by a product manager), " + _STAFF_ONLY,
+    "ideas.Signal.author_key": "a keyed hash of the author's handle, never the handle",
+    "ideas.Signal.url": "the address of the outside post or ticket, for product managers to "
+    "go back to it; " + _STAFF_ONLY,
+    "ideas.Signal.dedupe_key": _CODE + " (a hash)",
+    "ideas.SignalImport.file_name": "the name of a file a product manager imported, " + _STAFF_ONLY,
+    "ideas.SignalImport.stored_name": _CODE,
+    "ideas.SignalImport.encoding": "one of the encodings the import offers",
+    "ideas.SignalImport.error": "why the code refused a file (row numbers, column names), "
+    + _STAFF_ONLY,
+    "ideas.SignalImport.error_field": _CODE,
+    "ideas.SignalVector.backend": _CODE,
     # community
     "community.Campaign.slug": "made from the masked title, or typed by staff as an address",
     "community.Campaign.description_html": _DERIVED,

@@ -92,3 +92,12 @@ class VotesChanged(Event):
 @dataclass(frozen=True)
 class ThemeRunPublished(Event):
     run_id: int
+
+
+@event("signals.imported")
+@dataclass(frozen=True)
+class SignalsImported(Event):
+    """A product manager imported a file of outside feedback (ideas.outside); the next themes
+    run clusters its signals with the ideas."""
+
+    import_id: int

@@ -18,7 +18,7 @@ from accounts.mfa import STAFF_NAMESPACES, STAFF_URL_NAMES
 from community.comments import services as comment_services
 from community.complaints.services import complaint_open
 from community.models import Flag, VoteRing, WebhookDelivery, WebhookEndpoint
-from ideas.models import ClusteringRun, RunState, Theme
+from ideas.models import ClusteringRun, RunState, SignalImport, Theme
 from tests.community.campaigns.helpers import make_campaign
 from tests.factories import IdeaFactory, UserFactory
 
@@ -68,6 +68,9 @@ ROWS: dict[str, Row] = {
     "themes:export": Row("GET", THEME_MANAGERS),
     "themes:rerun": Row("POST", THEME_MANAGERS),
     "themes:detail": Row("GET", THEME_MANAGERS, ("theme",)),
+    "themes:signals": Row("GET", THEME_MANAGERS),
+    "themes:signals_map": Row("GET", THEME_MANAGERS, ("signal_upload",)),
+    "themes:signals_report": Row("GET", THEME_MANAGERS, ("signal_import",)),
     # Analytics (same permission as themes)
     "analytics:dashboard": Row("GET", THEME_MANAGERS),
     "analytics:export": Row("GET", THEME_MANAGERS, ("analytics_panel",)),
@@ -111,7 +114,7 @@ def test_every_staff_page_has_a_row():
 
 
 @pytest.fixture
-def world(db, alice, bob, moderator, category):  # type: ignore[no-untyped-def]
+def world(db, alice, bob, moderator, category, settings, tmp_path):  # type: ignore[no-untyped-def]
     idea = IdeaFactory(author=alice, category=category, title="Freeze my card")
     flagged = IdeaFactory(author=bob, category=category, title="Buy cheap watches")
     Flag.objects.create(reporter=alice, idea=flagged, reason="spam")
@@ -129,9 +132,15 @@ def world(db, alice, bob, moderator, category):  # type: ignore[no-untyped-def]
     sent = WebhookDelivery.objects.create(
         endpoint=endpoint, event_type="idea.created", source="s", message_id="msg_1"
     )
+    settings.SIGNALS_UPLOAD_DIR = str(tmp_path)
+    (tmp_path / "upload.csv").write_bytes(b"Text,Date\r\nCard declined,2026-11-02\r\n")
+    upload = SignalImport.objects.create(via="form", file_name="x.csv", stored_name="upload.csv")
+    done = SignalImport.objects.create(via="form", file_name="y.csv", state="imported")
     return {
         "endpoint": endpoint.pk,
         "delivery": sent.pk,
+        "signal_upload": upload.pk,
+        "signal_import": done.pk,
         "idea": idea.pk,
         "other_idea": IdeaFactory(author=bob, category=category).pk,
         "flagged_idea": flagged.pk,

@@ -241,6 +241,12 @@ class ThemeSerializer(serializers.Serializer):
     )
     trend = TrendSerializer()
     top_ideas = IdeaRefSerializer(many=True)
+    signal_count = serializers.IntegerField(
+        source="theme.signal_count", help_text="Outside signals in the theme (ideas.outside)."
+    )
+    signal_sources = serializers.DictField(
+        child=serializers.IntegerField(), source="theme.signal_sources", help_text="Per source."
+    )
 
 
 class ThemeListQuerySerializer(serializers.Serializer):

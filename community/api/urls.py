@@ -6,7 +6,7 @@ One block per concept, each view in the module of its concept; the JSON 404 stay
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from community.api import campaigns, moderation, notifications, views
+from community.api import campaigns, moderation, notifications, signals, views
 
 app_name = "api"
 
@@ -39,6 +39,7 @@ member_urls = [
 staff = [
     path("v1/themes/", views.ThemeListView.as_view(), name="themes"),
     path("v1/themes/<int:pk>/", views.ThemeDetailView.as_view(), name="theme"),
+    path("v1/signals/imports/", signals.SignalImportView.as_view(), name="signal_imports"),
     path(
         "v1/moderation/reported/",
         moderation.ReportedListView.as_view(),

@@ -36,6 +36,7 @@ from ideas.demo.seed import (
     demo_categories,
     demo_is_loaded,
 )
+from ideas.demo.outside import seed_outside_feedback
 from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChange, Vote
 from ideas.ranking import trending_refresh_all
 from ideas.rendering import render_markdown
@@ -166,7 +167,9 @@ def seed_demo(*, seed: int = 2026) -> dict[str, int]:
         rng=rng, now=now, ideas=ideas, members=members, password=DEMO_PASSWORD
     )
     seed_masked_idea(author=ideas[0].author, category=categories["cards"])
+    outside = seed_outside_feedback(product_manager=logins[roles.PRODUCT_MANAGER], now=now)
     return {
+        **outside,
         "sentiments": scored,
         "ideas": len(ideas),
         "users": len(members) + 3,

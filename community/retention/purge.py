@@ -23,7 +23,7 @@ from accounts.privacy import account_delete
 from accounts.retention_schedule import SCHEDULE, check_overrides, retention_days
 from accounts.roles import STAFF_ROLES
 from community.models import AuditEntry, ComplaintCase, Notification
-from ideas.models import IdeaVector
+from ideas.models import IdeaVector, Signal
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,10 @@ def _idea_vectors(cutoff: datetime) -> QuerySet[IdeaVector]:
     return IdeaVector.objects.filter(Q(idea__hidden_at__lt=cutoff) | Q(idea__merged_at__lt=cutoff))
 
 
+def _outside_signals(cutoff: datetime) -> QuerySet[Signal]:
+    return Signal.objects.filter(posted_at__lt=cutoff)
+
+
 DUE: dict[str, Callable[[datetime], QuerySet]] = {  # type: ignore[type-arg]
     "complaint_cases": _complaint_cases,
     "audit_log": _audit_log,
@@ -68,6 +72,7 @@ DUE: dict[str, Callable[[datetime], QuerySet]] = {  # type: ignore[type-arg]
     "notifications": _notifications,
     "sessions": _sessions,
     "idea_vectors": _idea_vectors,
+    "outside_signals": _outside_signals,
 }
 
 

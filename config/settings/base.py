@@ -475,6 +475,14 @@ THEMES_RERUN_AFTER_NEW_IDEAS = env.int("THEMES_RERUN_AFTER_NEW_IDEAS", default=2
 THEMES_RUN_HEARTBEAT_SECONDS = env.float("THEMES_RUN_HEARTBEAT_SECONDS", default=30.0)
 THEMES_RUN_STALE_SECONDS = env.float("THEMES_RUN_STALE_SECONDS", default=180.0)
 
+# Outside feedback (ideas.outside, docs/signals.md): the largest CSV file imported (bytes), where
+# the form keeps a file between its two steps (private: never under MEDIA_ROOT), rows written per
+# batch, and rejected rows (and warnings) listed in a report at most.
+SIGNALS_MAX_UPLOAD_BYTES = env.int("SIGNALS_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+SIGNALS_UPLOAD_DIR = env("SIGNALS_UPLOAD_DIR", default=str(VAR_DIR / "signal-uploads"))
+SIGNALS_BATCH = 1000
+SIGNALS_REPORT_ROWS = 1000
+
 # Similar ideas: one search process (`manage.py serve_similar`) holds the encoders and every
 # stored vector, so web workers do not. unix:///path.sock or http://host:port; `make run` and
 # the systemd units use the socket under var/, compose a TCP address between containers.

@@ -13,6 +13,7 @@ from ideas.models.ideas import (
     public_q,
 )
 from ideas.models.listing import IdeaTally, TrendingClock
+from ideas.models.outside import Signal, SignalImport, SignalMembership, SignalVector
 from ideas.models.pii import MaskedOriginal
 from ideas.models.themes import (
     ClusteringRun,
@@ -36,6 +37,10 @@ __all__ = [
     "Language",
     "MaskedOriginal",
     "RunState",
+    "Signal",
+    "SignalImport",
+    "SignalMembership",
+    "SignalVector",
     "Status",
     "StatusChange",
     "Theme",

@@ -120,6 +120,10 @@ class Theme(models.Model):
     size = models.PositiveIntegerField(default=0)
     map_x = models.FloatField(default=0.0)
     map_y = models.FloatField(default=0.0)
+    # Outside signals (ideas.outside) the published run put in this theme: how many, and how
+    # many per source ({"Service desk": 12, "X": 3}).
+    signal_count = models.PositiveIntegerField(default=0)
+    signal_sources = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=False, db_index=True)
     first_run = models.ForeignKey(ClusteringRun, on_delete=models.PROTECT, related_name="+")
     last_run = models.ForeignKey(ClusteringRun, on_delete=models.PROTECT, related_name="+")

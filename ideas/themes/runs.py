@@ -18,8 +18,10 @@ import logging
 import threading
 import time
 import traceback
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -32,7 +34,18 @@ from accounts.models import User
 from config.outbox.events import record
 from ideas.clustering import ThemeModel, build_themes, embed_texts, project_centroids_2d
 from ideas.events import ThemeRunPublished
-from ideas.models import ClusteringRun, Idea, RunState, Theme, ThemeEvent, ThemeMembership
+from ideas.models import (
+    ClusteringRun,
+    Idea,
+    RunState,
+    Signal,
+    SignalMembership,
+    Theme,
+    ThemeEvent,
+    ThemeMembership,
+)
+from ideas.outside.clustering import themes_of_ideas
+from ideas.outside.embedding import signal_text, signal_vectors_for
 from ideas.themes.embedding import idea_text, stable_embedder, vectors_for
 from ideas.themes.identity import match_themes
 from ideas.themes.selectors import published_run, theme_members_of_run
@@ -117,19 +130,29 @@ def run_recluster(
         with _heartbeat(run):
             # Hidden ideas (spam, abuse) never shape themes.
             ideas = list(Idea.objects.public().order_by("pk").only("pk", "title", "body"))
-            texts = [idea_text(idea) for idea in ideas]
+            # Outside feedback is clustered with the ideas (ideas.outside), when there are ideas.
+            signals = (
+                list(Signal.objects.order_by("pk").only("pk", "text", "source")) if ideas else []
+            )
+            texts = [idea_text(idea) for idea in ideas] + [signal_text(s) for s in signals]
             vectors = vectors_for(ideas)
             embedder = stable_embedder()
             if vectors is None or embedder is None:
                 vectors, embedder = embed_texts(texts, backend="tfidf", seed=seed)
+            elif (signal_vectors := signal_vectors_for(signals)) is not None:
+                vectors = np.vstack([vectors, signal_vectors])
             model, _ = build_themes(texts, vectors=vectors, backend=embedder, seed=seed)
+            model, signal_labels = themes_of_ideas(
+                model, texts=texts, vectors=vectors, n_ideas=len(ideas)
+            )
             run_publish(
                 run=run,
                 ideas=ideas,
-                vectors=vectors,
+                vectors=vectors[: len(ideas)],
                 model=model,
                 duration=time.monotonic() - started,
                 seed=seed,
+                signals=OutsideSignals(signals, vectors[len(ideas) :], signal_labels),
             )
     except BaseException:
         ClusteringRun.objects.filter(pk=run.pk, state=RunState.RUNNING).update(
@@ -138,6 +161,15 @@ def run_recluster(
         raise
     run.refresh_from_db()
     return run
+
+
+@dataclass(frozen=True)
+class OutsideSignals:
+    """The signals of a run, their vectors and their themes (cluster numbers, -1: none)."""
+
+    signals: list[Signal] = field(default_factory=list)
+    vectors: np.ndarray = field(default_factory=lambda: np.empty((0, 0), np.float32))
+    labels: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
 
 
 def _similarities(vectors: np.ndarray, labels: np.ndarray, model: ThemeModel) -> np.ndarray:
@@ -157,7 +189,9 @@ def run_publish(
     model: ThemeModel,
     duration: float,
     seed: int,
+    signals: OutsideSignals | None = None,
 ) -> None:
+    outside = signals or OutsideSignals()
     previous = published_run(for_update=True)
     old = theme_members_of_run(previous) if previous else {}
     labels = model.labels
@@ -172,6 +206,7 @@ def run_publish(
 
     themes: dict[int, Theme] = {}
     existing = Theme.objects.in_bulk(list(matching.continued.values()))
+    sources = _sources_per_theme(outside)
     for cluster, described in enumerate(model.themes):
         theme = existing.get(matching.continued.get(cluster, -1)) or Theme(first_run=run)
         theme.label = described.label[:200]
@@ -187,6 +222,9 @@ def run_publish(
         theme.threshold = float(described.threshold)
         theme.size = int(described.size)
         theme.map_x, theme.map_y = (float(c) for c in coords[cluster])
+        per_source = sources.get(cluster, Counter())
+        theme.signal_count = sum(per_source.values())
+        theme.signal_sources = dict(per_source.most_common())
         theme.is_active = True
         theme.last_run = run
         theme.save()
@@ -206,6 +244,17 @@ def run_publish(
         ],
         batch_size=2000,
     )
+    signal_sims = _similarities(outside.vectors, outside.labels, model)
+    SignalMembership.objects.bulk_create(
+        (
+            SignalMembership(
+                run=run, theme=themes[int(label)], signal=signal, similarity=float(sim)
+            )
+            for signal, label, sim in zip(outside.signals, outside.labels, signal_sims, strict=True)
+            if label >= 0
+        ),
+        batch_size=2000,
+    )
     ThemeEvent.objects.bulk_create(_events(run, matching, themes))
 
     now = timezone.now()
@@ -214,6 +263,7 @@ def run_publish(
         previous.save(update_fields=["state"])
         # Keep the memberships of the last two published runs only.
         ThemeMembership.objects.exclude(run__in=[run, previous]).delete()
+        SignalMembership.objects.exclude(run__in=[run, previous]).delete()
     run.state = RunState.PUBLISHED
     run.finished_at = run.published_at = now
     run.backend = model.backend
@@ -221,7 +271,12 @@ def run_publish(
     run.theme_count = model.n_themes
     run.themed_count = int((labels >= 0).sum())
     run.duration_seconds = duration
-    run.parameters = {"seed": seed, "backend": model.backend}
+    run.parameters = {
+        "seed": seed,
+        "backend": model.backend,
+        "signals": len(outside.signals),
+        "themed_signals": int((outside.labels >= 0).sum()),
+    }
     run.save()
     record(ThemeRunPublished(run_id=run.pk))
     logger.info(
@@ -232,6 +287,14 @@ def run_publish(
         100 * run.themed_share,
         duration,
     )
+
+
+def _sources_per_theme(outside: OutsideSignals) -> dict[int, Counter[str]]:
+    sources: dict[int, Counter[str]] = {}
+    for signal, label in zip(outside.signals, outside.labels, strict=True):
+        if label >= 0:
+            sources.setdefault(int(label), Counter())[signal.source] += 1
+    return sources
 
 
 def _events(run: ClusteringRun, matching, themes: dict[int, Theme]) -> list[ThemeEvent]:  # type: ignore[no-untyped-def]

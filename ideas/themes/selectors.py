@@ -14,6 +14,8 @@ from ideas.models import (
     ClusteringRun,
     Idea,
     RunState,
+    Signal,
+    SignalMembership,
     Theme,
     ThemeEvent,
     ThemeMembership,
@@ -188,6 +190,18 @@ def _daily_activity(
             .annotate(n=Count("pk")),
             weight,
         )
+    # Outside signals count on the day they were posted outside, not the day they were imported.
+    signals = SignalMembership.objects.filter(run=run, signal__posted_at__gte=since)
+    if theme_ids is not None:
+        signals = signals.filter(theme__in=theme_ids)
+    for theme_id, day, n in (
+        signals.annotate(day=TruncDate("signal__posted_at"))
+        .values_list("theme", "day")
+        .annotate(n=Count("pk"))
+    ):
+        offset = (day - start).days if isinstance(day, date) else -1
+        if 0 <= offset < days:
+            series.setdefault(theme_id, [0] * days)[offset] += trending.WEIGHTS["signals"] * n
     return series
 
 
@@ -275,6 +289,14 @@ def theme_ideas(*, theme: Theme) -> QuerySet[Idea]:
     )
 
 
+def theme_signals(*, theme: Theme) -> QuerySet[Signal]:
+    """The outside signals the published run put in this theme, newest first (product
+    managers only: the themes pages' permission)."""
+    return Signal.objects.filter(
+        memberships__run=published_run(), memberships__theme=theme
+    ).order_by("-posted_at", "-pk")
+
+
 def theme_activity(*, theme: Theme, days: int = 90) -> list[int]:
     run = published_run()
     if run is None:
@@ -325,6 +347,7 @@ def theme_export_rows(*, category: Category | None = None) -> list[dict[str, obj
                 "theme_trend_ratio": round(summary.trend.ratio, 2),
                 "theme_trend_z": round(summary.trend.z, 2),
                 "trending": int(summary.trend.is_trending),
+                "theme_signals": summary.theme.signal_count,
                 "idea_id": idea.pk,
                 "idea_title": idea.title,
                 "idea_category": idea.category.slug,

@@ -1,6 +1,7 @@
 """Which themes are trending: recent activity against the theme's own baseline. No Django.
 
-Activity counts what people do in a theme each day: a new idea weighs 3, a comment 2, a vote 1.
+Activity counts what people do in a theme each day: a new idea weighs 3, a comment 2, a vote 1,
+and an outside signal (ideas.outside, counted on the day it was posted outside) 1.
 For each theme, the last RECENT_DAYS are compared with the BASELINE_DAYS before them:
 
     expected = baseline activity × RECENT_DAYS / BASELINE_DAYS
@@ -27,7 +28,8 @@ BASELINE_DAYS = 28
 PRIOR = 5.0
 TRENDING_RATIO = 1.5
 TRENDING_Z = 2.0
-WEIGHTS = {"ideas": 3, "comments": 2, "votes": 1}
+# A signal weighs as a vote: outside posts come in bulk and cost their authors less than an idea.
+WEIGHTS = {"ideas": 3, "comments": 2, "votes": 1, "signals": 1}
 
 
 @dataclass(frozen=True)

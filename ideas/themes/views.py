@@ -23,6 +23,8 @@ from ideas.themes.forms import DashboardFilterForm, ThemeForm
 from ideas.themes.similar import similar_ideas
 from ideas.themes.trending import BASELINE_DAYS, RECENT_DAYS
 
+SIGNALS_SHOWN = 100  # on a theme's page, newest first
+
 
 def theme_manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Anonymous people are sent to log in; members without the permission get 403."""
@@ -205,6 +207,7 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = ThemeForm(initial={"name": theme.name, "note": theme.note, "status": theme.status})
     activity = selectors.theme_activity(theme=theme, days=90)
+    signals = selectors.theme_signals(theme=theme)
     peak = max(activity) or 1
     context = {
         "theme": theme,
@@ -217,6 +220,8 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "statuses": ThemeStatus.choices,
         "mix": selectors.theme_mix(theme=theme),
+        "signals": signals[:SIGNALS_SHOWN],
+        "signals_more": max(0, theme.signal_count - SIGNALS_SHOWN),
     }
     return render(request, "themes/detail.html", context, status=status)
 

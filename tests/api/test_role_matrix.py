@@ -101,6 +101,14 @@ MATRIX: dict[str, tuple[str, str, dict[str, object] | None, dict[str, int]]] = {
         {},
         expect(200, anonymous=401, read_only=403),
     ),
+    # Multipart only: a product manager passes the permission and meets the 415 of a JSON body
+    # (tests/ideas/outside/test_pages.py imports a real file).
+    "import signals": (
+        "POST",
+        "/api/v1/signals/imports/",
+        {"text_column": "Text"},
+        staff_only(415, THEMES),
+    ),
     "list reported items": (
         "GET",
         "/api/v1/moderation/reported/",

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from community.models import Comment
-from ideas.models import Idea, Vote
+from ideas.models import Idea, SignalImport, Vote
 from tests.e2e.accessibility import build_scene, check_pages, sign_in, tab_to
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -32,6 +32,20 @@ def axe_page(browser):  # type: ignore[no-untyped-def]
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
+
+
+def _refused_import() -> int:
+    """An outside-feedback import refused for a rejected row: its report lists the row."""
+    return SignalImport.objects.create(
+        via="form",
+        file_name="desk.csv",
+        state="refused",
+        rows_read=2,
+        rejected=1,
+        rejected_rows=[{"row": 3, "reason": "the text is empty"}],
+        error="1 rows were rejected, so nothing was imported.",
+        error_field="rows",
+    ).pk
 
 
 def pages_for(role: str, scene: dict[str, Any]) -> dict[str, str]:
@@ -90,6 +104,8 @@ def pages_for(role: str, scene: dict[str, Any]) -> dict[str, str]:
             "needs-answer": reverse("moderation:needs_answer"),
             "campaign-new": reverse("campaigns:create"),
             "analytics": reverse("analytics:dashboard"),
+            "outside-feedback": reverse("themes:signals"),
+            "outside-feedback-report": reverse("themes:signals_report", args=[_refused_import()]),
         }
     endpoint, delivery = _webhook_with_a_delivery()
     return {  # admin

@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 
 from accounts import roles
 from accounts.models import User
-from ideas.models import Idea, StatusChange, Vote
+from ideas.models import Idea, Signal, StatusChange, Vote
 
 
 @pytest.fixture
@@ -33,6 +33,8 @@ def test_seed_demo_loads_a_living_portal_once_whose_logins_work(client, db, caps
     assert Idea.objects.values("category").distinct().count() == 6
     assert Vote.objects.count() > ideas
     assert StatusChange.objects.count() >= 20
+    # The sample export of outside feedback, imported as the demo product manager.
+    assert Signal.objects.count() == 66
     for role in roles.ROLE_PERMISSIONS:
         assert User.objects.filter(groups__name=role).exists(), role
     # Denormalised counts agree with the rows.

@@ -22,7 +22,7 @@ from community.models import ComplaintCase, Notification
 from community.retention.purge import retention_counts, retention_purge
 from community.retention.record import processing_record_markdown
 from community.retention.tasks import retention_purge_daily
-from ideas.models import Idea, IdeaVector
+from ideas.models import Idea, IdeaVector, Signal, SignalImport
 from tests.factories import IdeaFactory, UserFactory
 
 YEAR = timedelta(days=365)
@@ -62,6 +62,16 @@ def old_and_new(db, alice, moderator):  # type: ignore[no-untyped-def]
         Idea.objects.filter(pk=idea.pk).update(hidden_at=now - timedelta(days=days_hidden))
         IdeaVector.objects.create(idea=idea, backend="t", data=b"\0" * 4, text_hash="h")
     IdeaVector.objects.create(idea=IdeaFactory(author=alice), backend="t", data=b"", text_hash="h")
+    batch = SignalImport.objects.create(via="command", file_name="x.csv", state="imported")
+    for days_old in (3 * 365, 10):
+        Signal.objects.create(
+            batch=batch,
+            text="Fees",
+            language="en",
+            posted_at=now - timedelta(days=days_old),
+            source="X",
+            dedupe_key=f"t:{days_old}",
+        )
     gone = UserFactory(email="gone@example.com", display_name="Gone")
     age(User.objects.filter(pk=gone.pk), "last_login", 4 * YEAR)
     age(User.objects.filter(pk=alice.pk), "last_login", timedelta(days=2))
@@ -77,6 +87,7 @@ EXPECTED = {
     "notifications": 1,
     "sessions": 1,
     "idea_vectors": 1,
+    "outside_signals": 1,
 }
 
 
@@ -103,7 +114,7 @@ def test_the_dry_run_lists_what_would_go_and_removes_nothing(old_and_new):
     out = StringIO()
     call_command("retention", "--dry-run", stdout=out)
     assert "notifications            1" in out.getvalue()
-    assert "Total: 6 (dry run)" in out.getvalue()
+    assert "Total: 7 (dry run)" in out.getvalue()
     assert retention_counts() == EXPECTED
     assert not RetentionRun.objects.exists()
 

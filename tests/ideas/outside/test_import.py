@@ -1,0 +1,245 @@
+"""The import service: streamed, deduplicated, all or nothing, masked, with clear refusals."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from config.outbox.models import OutboxEvent
+from ideas.models import Signal, SignalImport
+from ideas.outside.reading import ColumnMapping, author_key
+from ideas.outside.services import REJECTED_ROWS, signals_import
+from tests.ideas.outside.conftest import MAPPING, csv_bytes, post, run_import
+
+IMPORTED, REFUSED = SignalImport.State.IMPORTED, SignalImport.State.REFUSED
+
+
+def test_it_imports_rows_as_masked_signals_with_a_report(product_manager):
+    data = csv_bytes(
+        [
+            post(
+                "Mon IBAN FR76 3000 6000 0112 3456 7890 189 est bloqué, appelez le 06 12 34 56 78"
+            ),
+            post("The app logs me out every time I switch apps", "03/11/2026 14:05", "Trustpilot"),
+        ]
+    )
+    batch = run_import(product_manager, data)
+    assert (batch.state, batch.rows_read, batch.imported, batch.rejected) == (IMPORTED, 2, 2, 0)
+    french = Signal.objects.get(language="fr")
+    assert "FR76" not in french.text
+    assert "06 12" not in french.text
+    assert "[IBAN masqué]" in french.text
+    assert "[téléphone masqué]" in french.text
+    assert french.masked_kinds == ["iban", "phone"]
+    english = Signal.objects.get(language="en")
+    assert english.source == "Trustpilot"
+    assert (english.posted_at.day, english.posted_at.month) == (3, 11)
+    # The handle is kept as a keyed hash only, never as written.
+    assert english.author_key == author_key("someone") == author_key("@SomeOne")
+    assert not Signal.objects.filter(author_key__icontains="someone").exists()
+    assert OutboxEvent.objects.filter(name="signals.imported").count() == 1
+
+
+def test_it_streams_a_file_it_never_holds_whole(product_manager, settings):
+    settings.SIGNALS_BATCH = 50
+    rows = [
+        post(f"Complaint number {n} about card fees", url=f"https://x.test/{n}") for n in range(600)
+    ]
+    data = csv_bytes(rows)
+    # Odd-sized chunks from a generator: no .read(), no len(); lines cut anywhere.
+    chunks = (data[i : i + 97] for i in range(0, len(data), 97))
+    batch = signals_import(
+        actor=product_manager,
+        chunks=chunks,
+        file_name="big.csv",
+        mapping=MAPPING,
+        via=SignalImport.Via.API,
+    )
+    assert (batch.state, batch.imported) == (IMPORTED, 600)
+    assert Signal.objects.count() == 600
+
+
+def test_duplicates_by_url_or_text_are_skipped_in_the_file_and_against_earlier_imports(
+    product_manager,
+):
+    first = csv_bytes(
+        [
+            post("Fees are too high", url="https://x.test/status/1"),
+            post("Another text, same post", url="HTTPS://X.test/status/1/#reply"),
+            post("Branch closed   on SATURDAY"),
+            post("branch closed on saturday"),
+        ]
+    )
+    batch = run_import(product_manager, first)
+    assert (batch.imported, batch.duplicates) == (2, 2)
+    again = csv_bytes(
+        [
+            post("Fees are too high (edited)", url="https://x.test/status/1"),
+            post("Branch closed on Saturday"),
+            post("New one"),
+        ]
+    )
+    second = run_import(product_manager, again, file_name="again.csv")
+    assert (second.imported, second.duplicates) == (1, 2)
+    assert Signal.objects.count() == 3
+
+
+def test_one_rejected_row_and_nothing_is_imported_with_every_rejection_listed(
+    product_manager, settings
+):
+    settings.SIGNALS_BATCH = 2  # rows were already written in batches when the rejection comes
+    rows = [post(f"Good row {n}") for n in range(5)] + [
+        post("", "2026-11-01"),
+        post("No date here", "yesterday"),
+        post("Bad link", url="javascript:alert(1)"),
+        post("From the future", "2099-01-01"),
+    ]
+    batch = run_import(product_manager, csv_bytes(rows))
+    assert batch.state == REFUSED
+    assert batch.error_field == REJECTED_ROWS
+    assert (batch.rows_read, batch.imported, batch.rejected) == (9, 0, 4)
+    assert [item["row"] for item in batch.rejected_rows] == [7, 8, 9, 10]
+    reasons = " | ".join(item["reason"] for item in batch.rejected_rows)
+    assert "text is empty" in reasons
+    assert "“yesterday” is not a date" in reasons
+    assert "web address" in reasons
+    assert "in the future" in reasons
+    assert Signal.objects.count() == 0
+    assert not OutboxEvent.objects.filter(name="signals.imported").exists()
+
+
+def test_skipping_rejected_rows_imports_the_valid_ones(product_manager):
+    rows = [post("Good row"), ["", "", "", "", ""], post("", "2026-11-01"), post("Another")]
+    batch = run_import(product_manager, csv_bytes(rows), skip_rejected=True)
+    assert (batch.state, batch.imported, batch.rejected) == (IMPORTED, 2, 1)
+    # Row numbers as a spreadsheet shows them: the header is row 1, the blank row 3 counts.
+    assert batch.rejected_rows == [{"row": 4, "reason": "the text is empty"}]
+
+
+def test_a_file_refused_midway_leaves_no_row_behind(product_manager, settings):
+    settings.SIGNALS_BATCH = 5
+    good = csv_bytes([post(f"Fine row {n}") for n in range(20)])
+    data = good + "Débit refusé,2026-11-02,X,@a,\r\n".encode("cp1252")
+    batch = run_import(product_manager, data)
+    assert batch.state == REFUSED
+    assert batch.error_field == "encoding"
+    assert "Line 22 cannot be read as UTF-8 (byte 0xe9 at position 2)" in batch.error
+    assert "Windows-1252" in batch.error
+    assert Signal.objects.count() == 0
+
+
+def test_the_right_encoding_reads_the_same_file(product_manager):
+    data = csv_bytes([post("Débit refusé à l'étranger")], encoding="cp1252")
+    batch = run_import(product_manager, data, encoding="cp1252")
+    assert batch.state == IMPORTED
+    assert Signal.objects.get().text == "Débit refusé à l'étranger"
+
+
+def test_utf16_files_are_refused_clearly(product_manager):
+    data = csv_bytes([post("Hello")], encoding="utf-16")
+    batch = run_import(product_manager, data)
+    assert (batch.state, batch.error_field) == (REFUSED, "encoding")
+    assert "UTF-16" in batch.error
+
+
+def test_missing_columns_are_named_before_any_row_is_read(product_manager):
+    mapping = ColumnMapping(text="Message", date="Date", source="Channel", author="User")
+    batch = run_import(product_manager, csv_bytes([post("x")]), mapping=mapping)
+    assert (batch.state, batch.error_field, batch.rows_read) == (REFUSED, "date_column", 0)
+    assert "No column “Date”, “Channel” in the file." in batch.error
+    assert "“Message”, “Posted”, “Network”, “User”, “Link”" in batch.error
+
+
+def test_a_file_over_the_size_limit_is_refused(product_manager, settings):
+    settings.SIGNALS_MAX_UPLOAD_BYTES = 2_000
+    data = csv_bytes([post(f"Row {n} " + "x" * 50) for n in range(50)])
+    batch = run_import(product_manager, data)
+    assert batch.state == REFUSED
+    assert batch.error_field == "file"
+    assert "The file is larger than 0.00191 MB (0.0 MB)" in batch.error
+    # Also when the size is not known beforehand (a stream): counted as it is read.
+    streamed = signals_import(
+        actor=product_manager,
+        chunks=iter([data]),
+        file_name="stream.csv",
+        mapping=MAPPING,
+        via=SignalImport.Via.API,
+    )
+    assert streamed.state == REFUSED
+    assert "larger than" in streamed.error
+    assert Signal.objects.count() == 0
+
+
+def test_nul_bytes_are_removed_with_a_warning_naming_the_line(product_manager):
+    data = csv_bytes([post("Card\x00 declined"), post("Fine")])
+    batch = run_import(product_manager, data)
+    assert batch.state == IMPORTED
+    assert Signal.objects.filter(text="Card declined").exists()
+    assert batch.warnings == [{"line": 2, "warning": "NUL bytes were removed from this line."}]
+
+
+def test_semicolons_a_bom_and_a_source_name_are_understood(product_manager):
+    data = "\ufeff" + "Verbatim;Date de création\r\nFrais de tenue de compte;2026-10-01\r\n"
+    mapping = ColumnMapping(text="verbatim", date="Date de création", source_name="Enquête NPS")
+    batch = run_import(product_manager, data.encode())
+    assert batch.state == REFUSED  # no source name given through MAPPING: see below
+    batch = run_import(product_manager, data.encode(), mapping=mapping)
+    assert batch.state == IMPORTED
+    assert Signal.objects.get().source == "Enquête NPS"
+
+
+def test_only_product_managers_import(alice, moderator):
+    for person in (alice, moderator):
+        with pytest.raises(PermissionDenied):
+            run_import(person, csv_bytes([post("x")]))
+    assert not SignalImport.objects.exists()
+
+
+def test_an_empty_file_and_a_headerless_one_are_refused(product_manager):
+    assert run_import(product_manager, b"").error == "The file is empty."
+    batch = run_import(product_manager, b"\r\n\r\n")
+    assert (batch.state, batch.error) == (
+        REFUSED,
+        "The first line of the file must name its columns.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-12-03", "2026-12-03 11:00"),  # noon in Paris
+        ("2026-12-03T14:05:00Z", "2026-12-03 14:05"),
+        ("2026-12-03 14:05:00+02:00", "2026-12-03 12:05"),
+        ("03/12/2026", "2026-12-03 11:00"),
+        ("3/12/2026 14:05", "2026-12-03 13:05"),
+        ("03.12.2026 14:05:30", "2026-12-03 13:05"),
+        ("2026/12/03", "2026-12-03 11:00"),
+        ("31/02/2026", None),
+        ("12/31/2026", None),  # month first is not read (ambiguous with day first)
+        ("1999-12-31", None),
+        ("0001-01-01", None),
+        ("yesterday", None),
+    ],
+)
+def test_dates_are_read_in_the_usual_formats(value, expected):
+    from ideas.outside.reading import parse_date
+
+    parsed = parse_date(value)
+    assert (parsed.strftime("%Y-%m-%d %H:%M") if parsed else None) == expected
+
+
+def test_an_unexpected_error_leaves_no_row_and_a_report_saying_so(product_manager):
+    def chunks():  # type: ignore[no-untyped-def]
+        yield csv_bytes([post("Fine row")])
+        raise OSError("the disk went away")
+
+    with pytest.raises(OSError, match="disk"):
+        signals_import(
+            actor=product_manager,
+            chunks=chunks(),
+            file_name="x.csv",
+            mapping=MAPPING,
+            via=SignalImport.Via.COMMAND,
+        )
+    batch = SignalImport.objects.get()
+    assert batch.state == REFUSED
+    assert "unexpected error" in batch.error
+    assert not Signal.objects.exists()
