@@ -237,7 +237,7 @@ def prepare_demo() -> None:
 
     from accounts.models import User
     from accounts.privacy import CONSENT_SESSION_KEY, consent_fingerprint
-    from ideas.demo.seed import seed_demo
+    from community.demo.seed import seed_demo
     from ideas.models import Idea
     from ideas.themes.embedding import vectors_for
 

@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community.api.errors import validation_error
 from community.api.common import errors, member
+from community.api.errors import validation_error
 from community.api.views import ManagesThemes
 from ideas.models import SignalImport
 from ideas.models.outside import SIGNAL_SOURCE_MAX_LENGTH

@@ -25,6 +25,7 @@ from community.moderation.demo import seed_moderation
 from community.moderation.sentiment import sentiment_refresh_bulk
 from community.notifications import services as notifications
 from community.recognition import services as recognition
+from ideas.demo.outside import seed_outside_feedback
 from ideas.demo.seed import (
     CONTENT,
     DEMO_LOGINS,
@@ -36,7 +37,6 @@ from ideas.demo.seed import (
     demo_categories,
     demo_is_loaded,
 )
-from ideas.demo.outside import seed_outside_feedback
 from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChange, Vote
 from ideas.ranking import trending_refresh_all
 from ideas.rendering import render_markdown

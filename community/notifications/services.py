@@ -455,10 +455,16 @@ def notify_complaint_deadline(
 
 
 def notify_admins(
-    *, recipients: Iterable[User], kind: str, event: str, title: str, body: str, url: str
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    event: str,
+    title: Callable[[], str],
+    body: str,
+    url: str,
 ) -> list[Notification]:
     """Tell staff about the site's own working (a webhook endpoint disabled...): once per event
-    and recipient, emailed as each chose."""
+    and recipient, in each one's language (`title` is called under it), emailed as each chose."""
     return _notify(recipients=recipients, kind=kind, event=event, title=title, body=body, url=url)
 
 

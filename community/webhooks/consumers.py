@@ -5,7 +5,6 @@ it twice makes nothing more; the worker sends them (community.webhooks.services)
 Loaded by community.consumers (CommunityConfig.ready)."""
 
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import MANAGE_WEBHOOKS, users_with_permission
@@ -178,8 +177,10 @@ def tell_admins_of_the_disabled_endpoint(event: WebhookEndpointDisabled) -> None
     endpoint = WebhookEndpoint.objects.filter(pk=event.endpoint_id).first()
     if endpoint is None or endpoint.disabled_at is None:
         return
-    with translation.override(None):
-        title = _("Webhook endpoint disabled: %(url)s") % {"url": endpoint.url[:120]}
+
+    def title() -> str:  # in each admin's language (accounts.languages)
+        return _("Webhook endpoint disabled: %(url)s") % {"url": endpoint.url[:120]}
+
     notify_admins(
         recipients=users_with_permission(MANAGE_WEBHOOKS),
         kind=NotificationKind.WEBHOOK_DISABLED,

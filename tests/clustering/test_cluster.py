@@ -105,6 +105,7 @@ def test_a_resolution_chosen_from_a_grid_is_one_of_it_and_reproducible() -> None
     params = ClusteringParams(resolution_grid=(1.0, 2.0, 4.0, 8.0))
     first = cluster_vectors(x, seed=0, params=params)
     second = cluster_vectors(x, seed=0, params=params)
+    assert params.resolution_grid is not None
     assert first.resolution in params.resolution_grid
     assert np.array_equal(first.labels, second.labels)
     # Five clear blobs: the seeds agree on them, not on the splits of a finer resolution.
