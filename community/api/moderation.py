@@ -64,8 +64,16 @@ class WaitingItemSerializer(serializers.Serializer):
     idea = IdeaRefSerializer()
     comment = CommentRefSerializer(allow_null=True)
     pending_at = serializers.DateTimeField()
+    seen = serializers.SerializerMethodField(
+        help_text="The version this list shows (its updated_at): send it back to approve it."
+    )
     reasons = serializers.ListField(child=serializers.CharField())
     actions = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_seen(self, item: Any) -> str:
+        post = item.comment or item.idea
+        return serializers.DateTimeField().to_representation(post.updated_at)
 
     def get_actions(self, item: Any) -> list[str]:
         return _actions(PENDING)
@@ -76,6 +84,11 @@ class ActionSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         help_text="Why (kept in the audit log); required by every action but approve.",
+    )
+    seen = serializers.DateTimeField(
+        required=False,
+        help_text="approve: the `seen` of the waiting list, so that only the version read is "
+        "approved (400 if the author edited it since).",
     )
 
 
@@ -157,7 +170,10 @@ def _act(request: Request, action: str, idea: Idea, comment: Comment | None) -> 
         raise exceptions.NotFound()
     body = ActionSerializer(data=request.data)
     body.is_valid(raise_exception=True)
-    form = entry.form({"reason": body.validated_data.get("reason", "")})
+    # The registry's form, as the queue page fills it (approve's `seen` included).
+    form = entry.form(
+        {"reason": body.validated_data.get("reason", ""), "seen": request.data.get("seen")}
+    )
     if not form.is_valid():
         raise exceptions.ValidationError(
             {
@@ -166,7 +182,11 @@ def _act(request: Request, action: str, idea: Idea, comment: Comment | None) -> 
             }
         )
     result = entry.service(
-        actor=member(request), idea=idea, comment=comment, reason=form.cleaned_data["reason"]
+        actor=member(request),
+        idea=idea,
+        comment=comment,
+        reason=form.cleaned_data["reason"],
+        **form.service_arguments(),
     )
     return Response({"action": action, "changed": bool(result), "detail": str(entry.done)})
 

@@ -105,16 +105,26 @@ class IdeaDetailSerializer(IdeaSerializer):
     official_responses = StatusChangeSerializer(many=True)
 
 
+class BySlug(serializers.SlugRelatedField):  # type: ignore[type-arg]
+    """A row named by its slug; a value no slug can be (a NUL byte, which PostgreSQL refuses in
+    a query) is a 400 naming the field, not a server error."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class IdeaListQuerySerializer(serializers.Serializer):
     """The list's filters, as on the site; here a wrong value is a 400 naming it."""
 
     sort = serializers.ChoiceField(choices=SORTS, required=False)
-    category = serializers.SlugRelatedField(
+    category = BySlug(
         slug_field="slug", queryset=Category.objects.all(), required=False
     )
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     q = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    campaign = serializers.SlugRelatedField(
+    campaign = BySlug(
         slug_field="slug", queryset=Campaign.objects.all(), required=False
     )
 
@@ -122,7 +132,7 @@ class IdeaListQuerySerializer(serializers.Serializer):
 class IdeaWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
     body = serializers.CharField(max_length=BODY_MAX_LENGTH)
-    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    category = BySlug(slug_field="slug", queryset=Category.objects.all())
     language = serializers.ChoiceField(choices=Language.choices)
 
 
@@ -251,6 +261,6 @@ class ThemeSerializer(serializers.Serializer):
 
 class ThemeListQuerySerializer(serializers.Serializer):
     sort = serializers.ChoiceField(choices=["trend", "size", "votes"], required=False)
-    category = serializers.SlugRelatedField(
+    category = BySlug(
         slug_field="slug", queryset=Category.objects.all(), required=False
     )

@@ -69,26 +69,34 @@ def test_approving_through_the_api_publishes_the_idea_and_audits_it(
     listed = api.get("/api/v1/moderation/waiting/", **mod_headers).json()
     assert [item["idea"]["id"] for item in listed["results"]] == [waiting.pk]
     assert "approve" in listed["results"][0]["actions"]
-    done = api.post(
+    seen = {"seen": listed["results"][0]["seen"]}  # the version read
+    unseen = api.post(
         f"/api/v1/moderation/ideas/{waiting.pk}/approve/", {}, format="json", **mod_headers
+    )
+    assert unseen.status_code == 400 and "seen" in unseen.json()
+    done = api.post(
+        f"/api/v1/moderation/ideas/{waiting.pk}/approve/", seen, format="json", **mod_headers
     )
     assert done.json() == {"action": "approve", "changed": True, "detail": done.json()["detail"]}
     assert api.get(f"/api/v1/ideas/{waiting.pk}/").status_code == 200
     assert AuditEntry.objects.filter(action="idea_approve", actor=moderator).exists()
     twice = api.post(
-        f"/api/v1/moderation/ideas/{waiting.pk}/approve/", {}, format="json", **mod_headers
+        f"/api/v1/moderation/ideas/{waiting.pk}/approve/", seen, format="json", **mod_headers
     )
     assert twice.json()["changed"] is False
 
 
-def test_rejecting_a_waiting_comment_hides_it_and_tells_its_author(api, idea, bob, mod_headers):
+def test_rejecting_a_waiting_comment_hides_it_and_tells_its_author(
+    api, idea, bob, mod_headers, django_capture_on_commit_callbacks
+):
     comment = CommentFactory(idea=idea, author=bob, pending_at=timezone.now())
-    response = api.post(
-        f"/api/v1/moderation/comments/{comment.pk}/reject/",
-        {"reason": "Off-topic"},
-        format="json",
-        **mod_headers,
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox's consumers
+        response = api.post(
+            f"/api/v1/moderation/comments/{comment.pk}/reject/",
+            {"reason": "Off-topic"},
+            format="json",
+            **mod_headers,
+        )
     assert response.status_code == 200
     assert response.json()["changed"] is True
     rejected = Comment.objects.get(pk=comment.pk)

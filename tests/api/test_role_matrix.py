@@ -119,7 +119,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, object] | None, dict[str, int]]] = {
     "approve a waiting idea": (
         "POST",
         "/api/v1/moderation/ideas/{pending}/approve/",
-        {},
+        {"seen": "{pending_seen}"},  # the version the moderator read (its updated_at)
         staff_only(200, MODERATORS),
     ),
     "hide an idea": (
@@ -201,6 +201,8 @@ def test_every_endpoint_answers_each_caller_as_its_role_allows(api, db, caller):
     wrong = []
     for name, (method, url, body, expected) in MATRIX.items():
         url = url.format(**{key: getattr(value, "pk", "") for key, value in scene.items()})
+        if body and body.get("seen") == "{pending_seen}":
+            body = {**body, "seen": scene["pending"].updated_at.isoformat()}
         with transaction.atomic():
             response = getattr(api, method.lower())(url, body, format="json", **headers)
             transaction.set_rollback(True)
