@@ -73,7 +73,8 @@ def test_approving_through_the_api_publishes_the_idea_and_audits_it(
     unseen = api.post(
         f"/api/v1/moderation/ideas/{waiting.pk}/approve/", {}, format="json", **mod_headers
     )
-    assert unseen.status_code == 400 and "seen" in unseen.json()
+    assert unseen.status_code == 400
+    assert "seen" in unseen.json()
     done = api.post(
         f"/api/v1/moderation/ideas/{waiting.pk}/approve/", seen, format="json", **mod_headers
     )
