@@ -119,14 +119,10 @@ class IdeaListQuerySerializer(serializers.Serializer):
     """The list's filters, as on the site; here a wrong value is a 400 naming it."""
 
     sort = serializers.ChoiceField(choices=SORTS, required=False)
-    category = BySlug(
-        slug_field="slug", queryset=Category.objects.all(), required=False
-    )
+    category = BySlug(slug_field="slug", queryset=Category.objects.all(), required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     q = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    campaign = BySlug(
-        slug_field="slug", queryset=Campaign.objects.all(), required=False
-    )
+    campaign = BySlug(slug_field="slug", queryset=Campaign.objects.all(), required=False)
 
 
 class IdeaWriteSerializer(serializers.Serializer):
@@ -261,6 +257,4 @@ class ThemeSerializer(serializers.Serializer):
 
 class ThemeListQuerySerializer(serializers.Serializer):
     sort = serializers.ChoiceField(choices=["trend", "size", "votes"], required=False)
-    category = BySlug(
-        slug_field="slug", queryset=Category.objects.all(), required=False
-    )
+    category = BySlug(slug_field="slug", queryset=Category.objects.all(), required=False)
