@@ -82,6 +82,8 @@ NOT_EXPORTED_RELATIONS: dict[tuple[str, str], str] = {
     # The admin who made a service account's token (accounts.service_accounts); the token is
     # the service account's, and the making is in the audit log.
     ("accounts.ApiToken", "created_by"): _STAFF_WORK,
+    ("community.WebhookEndpoint", "created_by"): _STAFF_WORK,
+    ("ideas.SignalImport", "imported_by"): _STAFF_WORK,
     ("community.Flag", "resolved_by"): _STAFF_WORK,
     ("community.AuditEntry", "actor"): _STAFF_WORK
     + "; what staff did to the member's own account is exported under 'sanctions'",

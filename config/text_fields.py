@@ -74,6 +74,7 @@ EXEMPT = {
     "accounts.User.sanction_reason": "written by a moderator to the sanctioned member: staff words "
     "addressed to one person, never published (moderation texts are exempt)",
     "accounts.Consent.version": _CODE,
+    "accounts.SsoRoleGrant.role": "a role name from accounts.roles, granted by single sign-on",
     "accounts.ApiToken.name": "a label its owner gives their own API token, shown to them only",
     "accounts.ApiToken.prefix": "random characters that find a token, shown to its owner",
     "accounts.ApiToken.digest": "the SHA-256 of a random token, never shown",

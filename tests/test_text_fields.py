@@ -25,6 +25,8 @@ ENTRY_POINTS = ("mask_texts(", "ensure_profile_texts_allowed(", "profile_text_re
 def text_fields() -> set[str]:
     found = set()
     for model in apps.get_models():
+        if model._meta.proxy:  # its fields are its concrete model's (accounts.ServiceAccount)
+            continue
         for field in model._meta.get_fields():
             if isinstance(field, models.CharField | models.TextField) and not field.choices:
                 found.add(f"{model._meta.app_label}.{model.__name__}.{field.name}")
