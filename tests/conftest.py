@@ -9,6 +9,7 @@ import os
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts import roles
 from accounts.mfa import mfa_enrol
@@ -40,6 +41,15 @@ def _empty_cache():  # type: ignore[no-untyped-def]
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():  # type: ignore[no-untyped-def]
+    """A request in French (Accept-Language, a French member's email) leaves French active in
+    the thread, as on a live worker between requests: each test starts in the default."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
