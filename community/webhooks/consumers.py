@@ -4,6 +4,10 @@ it twice makes nothing more; the worker sends them (community.webhooks.services)
 
 Loaded by community.consumers (CommunityConfig.ready)."""
 
+from collections.abc import Callable
+from functools import cache
+from typing import Any, TypeVar
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -23,6 +27,8 @@ from config.outbox.events import current_event_id, subscribe
 from ideas.events import IdeaMerged, IdeaPublished, IdeaSubmitted, StatusChanged, ThemeRunPublished
 from ideas.models import Idea, StatusChange, ThemeEvent
 from ideas.themes import selectors as theme_selectors
+
+T = TypeVar("T")
 
 
 def _source(*parts: object) -> str:
@@ -44,13 +50,26 @@ def _idea(idea_id: int) -> Idea | None:
     )
 
 
+def _deliver(
+    event_type: str,
+    load: Callable[[], T],
+    payload: Callable[[T, str], Any],
+    **about: Any,
+) -> None:
+    """Deliveries of `event_type`, the row read by `load` once and only if some endpoint wants
+    the event: with none registered (most sites), a consumer costs the endpoints' query alone."""
+    row = cache(load)
+    deliveries_create(
+        event_type=event_type, source=_source(), build=lambda role: payload(row(), role), **about
+    )
+
+
 @subscribe(IdeaSubmitted)
 def webhook_idea_created(event: IdeaSubmitted) -> None:
-    idea = _idea(event.idea_id)
-    deliveries_create(
-        event_type=catalog.IDEA_CREATED,
-        source=_source(),
-        build=lambda role: payloads.idea_payload(idea, role),
+    _deliver(
+        catalog.IDEA_CREATED,
+        lambda: _idea(event.idea_id),
+        payloads.idea_payload,
         subject_type="idea",
         subject_id=event.idea_id,
     )
@@ -58,11 +77,10 @@ def webhook_idea_created(event: IdeaSubmitted) -> None:
 
 @subscribe(IdeaPublished)
 def webhook_idea_published(event: IdeaPublished) -> None:
-    idea = _idea(event.idea_id)
-    deliveries_create(
-        event_type=catalog.IDEA_PUBLISHED,
-        source=_source(),
-        build=lambda role: payloads.idea_payload(idea, role),
+    _deliver(
+        catalog.IDEA_PUBLISHED,
+        lambda: _idea(event.idea_id),
+        payloads.idea_payload,
         subject_type="idea",
         subject_id=event.idea_id,
     )
@@ -70,15 +88,14 @@ def webhook_idea_published(event: IdeaPublished) -> None:
 
 @subscribe(StatusChanged)
 def webhook_status_changed(event: StatusChanged) -> None:
-    change = (
-        StatusChange.objects.select_related("idea__author", "idea__category", "changed_by")
-        .filter(pk=event.status_change_id)
-        .first()
-    )
-    deliveries_create(
-        event_type=catalog.IDEA_STATUS_CHANGED,
-        source=_source(),
-        build=lambda role: payloads.status_change_payload(change, role),
+    _deliver(
+        catalog.IDEA_STATUS_CHANGED,
+        lambda: (
+            StatusChange.objects.select_related("idea__author", "idea__category", "changed_by")
+            .filter(pk=event.status_change_id)
+            .first()
+        ),
+        payloads.status_change_payload,
         subject_type="idea",
         subject_id=event.idea_id,
     )
@@ -86,11 +103,10 @@ def webhook_status_changed(event: StatusChanged) -> None:
 
 @subscribe(IdeaMerged)
 def webhook_idea_merged(event: IdeaMerged) -> None:
-    duplicate, kept = _idea(event.duplicate_id), _idea(event.into_id)
-    deliveries_create(
-        event_type=catalog.IDEA_MERGED,
-        source=_source(),
-        build=lambda role: payloads.merged_payload(duplicate, kept, role),
+    _deliver(
+        catalog.IDEA_MERGED,
+        lambda: (_idea(event.duplicate_id), _idea(event.into_id)),
+        lambda pair, role: payloads.merged_payload(pair[0], pair[1], role),
         subject_type="idea",
         subject_id=event.into_id,
     )
@@ -98,16 +114,15 @@ def webhook_idea_merged(event: IdeaMerged) -> None:
 
 @subscribe(CommentPosted)
 def webhook_comment_posted(event: CommentPosted) -> None:
-    comment = (
-        Comment.objects.select_related("idea", "author")
-        .prefetch_related("author__groups")
-        .filter(pk=event.comment_id)
-        .first()
-    )
-    deliveries_create(
-        event_type=catalog.COMMENT_POSTED,
-        source=_source(),
-        build=lambda role: payloads.comment_payload(comment, role),
+    _deliver(
+        catalog.COMMENT_POSTED,
+        lambda: (
+            Comment.objects.select_related("idea", "author")
+            .prefetch_related("author__groups")
+            .filter(pk=event.comment_id)
+            .first()
+        ),
+        payloads.comment_payload,
         subject_type="comment",
         subject_id=event.comment_id,
     )
