@@ -34,12 +34,6 @@ def category_unfollowed_by(*, user: User, category: Category) -> bool:
     return bool(deleted)
 
 
-def follows_idea(*, user: User | AnonymousUser, idea: Idea) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Follow.objects.filter(user_id=user.pk, idea=idea).exists()
-
-
 def idea_follow_summary(*, user: User | AnonymousUser, idea: Idea) -> tuple[int, bool]:
     """(how many active members follow the idea, whether `user` does), in one query: the idea
     page's side panel shows both."""
