@@ -41,17 +41,6 @@ ALLOWED_UPWARD: set[tuple[str, str]] = {
     ("ideas.themes.selectors", "community.models"),
 }
 
-# Imports that still close a cycle, as (importing module, imported module): the graph without
-# them must have no cycle. None is in accounts or community (the community's nine-module cycle
-# through notifications, tasks, comments, moderation and accounts.sanctions is gone), nor in the
-# outbox (OutboxConfig.ready sets how record() queues a delivery) or sentiment (the engine
-# imports the prototypes module, not its own package); these two are each inside the themes
-# engine's packages.
-ALLOWED_CYCLE_EDGES: set[tuple[str, str]] = {
-    ("ideas.clustering.vectors", "ideas.clustering.minilm"),
-    ("ideas.themes.similar", "ideas.themes.similar_search"),
-}
-
 ENGINES = (
     "ideas.clustering",
     "ideas.sentiment",
@@ -206,22 +195,7 @@ def test_the_events_seam_imports_none_of_the_apps():
 
 
 def test_no_import_cycle_between_modules():
-    graph = {m: {t for t in ts if (m, t) not in ALLOWED_CYCLE_EDGES} for m, ts in GRAPH.items()}
-    assert cycles(graph) == []
-
-
-def test_the_allowed_cycle_edges_only_shrink():
-    stale = {(m, t) for m, t in ALLOWED_CYCLE_EDGES if t not in GRAPH.get(m, set())}
-    assert stale == set(), "gone: delete them from ALLOWED_CYCLE_EDGES"
-    needed = set()
-    for edge in ALLOWED_CYCLE_EDGES:
-        graph = {
-            m: {t for t in ts if (m, t) not in ALLOWED_CYCLE_EDGES or (m, t) == edge}
-            for m, ts in GRAPH.items()
-        }
-        if cycles(graph):
-            needed.add(edge)
-    assert ALLOWED_CYCLE_EDGES - needed == set(), "close no cycle: delete them"
+    assert cycles(GRAPH) == []
 
 
 def _closure(start: str) -> set[str]:

@@ -20,6 +20,7 @@ import os
 # OpenBLAS; `config` sets it too, for the Django entry points.
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 
+from ideas.clustering.arrays import l2_normalise
 from ideas.clustering.cluster import Clustering, ClusteringParams, cluster_vectors
 from ideas.clustering.engine import ThemeModel, assign_new, build_themes, similar_ideas
 from ideas.clustering.labels import Theme, describe_themes
@@ -39,7 +40,6 @@ from ideas.clustering.vectors import (
     e5_available,
     embed_texts,
     get_embedder,
-    l2_normalise,
 )
 
 __all__ = [

@@ -24,8 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from ideas.clustering.arrays import l2_normalise
 from ideas.clustering.similarity import UNTHEMED, assign_to_themes, knn_graph
-from ideas.clustering.vectors import cross_lingual_view, l2_normalise
+from ideas.clustering.vectors import cross_lingual_view
 
 logger = logging.getLogger(__name__)
 

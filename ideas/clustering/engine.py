@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ideas.clustering.arrays import l2_normalise
 from ideas.clustering.cluster import ClusteringParams, cluster_vectors
 from ideas.clustering.labels import Theme, describe_themes
 from ideas.clustering.sampling import EMBED_LIMIT, propagate_labels, sample_rows
@@ -20,7 +21,6 @@ from ideas.clustering.vectors import (
     TfidfLsaEmbedder,
     embed_texts,
     get_embedder,
-    l2_normalise,
 )
 
 logger = logging.getLogger(__name__)

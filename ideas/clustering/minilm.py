@@ -27,8 +27,8 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
+from ideas.clustering.arrays import l2_normalise
 from ideas.clustering.text import has_content
-from ideas.clustering.vectors import l2_normalise
 
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 VOCAB_SHA256 = "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"

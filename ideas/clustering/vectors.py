@@ -33,6 +33,8 @@ from typing import Any, Literal, Protocol, Self
 
 import numpy as np
 
+from ideas.clustering.arrays import l2_normalise
+from ideas.clustering.minilm import get_minilm
 from ideas.clustering.text import has_content, normalise, prepare_text
 
 logger = logging.getLogger(__name__)
@@ -48,19 +50,6 @@ ENSEMBLE = ("e5", "use", "minilm")
 # Encoders that put a French text and its English translation close together (MiniLM is
 # English-only: a French text and its English twin are far apart in its space).
 CROSS_LINGUAL = frozenset({"e5", "use"})
-
-
-def l2_normalise(matrix: np.ndarray) -> np.ndarray:
-    """Row-normalise to unit length as float32; all-zero rows stay zero (no NaN)."""
-    out = np.asarray(matrix, dtype=np.float32)
-    if out.ndim == 1:
-        out = out[None, :]
-    norms = np.sqrt(np.einsum("ij,ij->i", out, out))[:, None]
-    if out.flags.c_contiguous and np.all((np.abs(norms - 1.0) < 1e-5) | (norms == 0.0)):
-        return out  # already normalised (stored vectors): no copy of a possibly huge matrix
-    # Dividing zero rows by 1 keeps them zero, so cosine with them is 0 rather than NaN.
-    norms[norms == 0.0] = 1.0
-    return np.ascontiguousarray(out / norms, dtype=np.float32)
 
 
 class Embedder(Protocol):
@@ -140,8 +129,6 @@ class MiniLMEmbedder(_Stateless):
     dim = 384
 
     def __init__(self) -> None:
-        from ideas.clustering.minilm import get_minilm
-
         self._model = get_minilm()
 
     def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:

@@ -20,13 +20,13 @@ from django.conf import settings
 from django.db.models import Q
 
 from ideas.models import Idea
+from ideas.themes.similar_query import MIN_TEXT_CHARS
 
 if TYPE_CHECKING:
     from ideas.themes.similar_search import SimilarSearch
 
 logger = logging.getLogger(__name__)
 
-MIN_TEXT_CHARS = 8
 # Hidden, pending or merged ideas are dropped here, after the search: ask for a few more.
 EXTRA_CANDIDATES = 5
 WARN_EVERY_SECONDS = 60.0
@@ -109,6 +109,8 @@ _inprocess_lock = threading.Lock()
 
 def _search_ids(text: str, *, k: int, exclude: int | None) -> list[tuple[int, float]]:
     if settings.SIMILAR_SEARCH_URL == "inprocess":
+        # Imported here, in the test settings' path only: the web workers never load the
+        # encoders and the stored vectors (the search process does).
         from ideas.themes.similar_search import SimilarSearch, Unavailable
 
         global _inprocess

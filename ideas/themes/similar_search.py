@@ -23,7 +23,7 @@ from ideas.clustering import Embedder
 from ideas.clustering.text import detect_language
 from ideas.models import IdeaVector
 from ideas.themes.embedding import embed_query, stable_embedder
-from ideas.themes.similar import MIN_TEXT_CHARS
+from ideas.themes.similar_query import MIN_TEXT_CHARS
 from ideas.themes.vector_index import UNKNOWN_LANGUAGE, VectorIndex
 
 logger = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ideas.clustering import SearchIndex, top_k_similar
-from ideas.clustering.vectors import l2_normalise
+from ideas.clustering.arrays import l2_normalise
 
 
 def _themes_on_the_sphere(n: int, dim: int, seed: int = 0) -> np.ndarray:

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from ideas.clustering import vectors
+from ideas.clustering.arrays import l2_normalise
 from ideas.clustering.minilm import get_minilm
-from ideas.clustering.vectors import TfidfLsaEmbedder, embed_texts, get_embedder, l2_normalise
+from ideas.clustering.vectors import TfidfLsaEmbedder, embed_texts, get_embedder
 
 
 def test_zero_rows_stay_zero_instead_of_nan() -> None:
