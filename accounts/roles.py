@@ -30,8 +30,8 @@ MODERATE_COMMENTS = "community.moderate_comment"
 MODERATE_CONTENT = "community.moderate_content"
 VIEW_AUDIT = "community.view_auditentry"
 MANAGE_THEMES = "ideas.manage_themes"
-ADD_CAMPAIGN = "community.add_campaign"
-CHANGE_CAMPAIGN = "community.change_campaign"
+ADD_CAMPAIGN = "ideas.add_campaign"
+CHANGE_CAMPAIGN = "ideas.change_campaign"
 MANAGE_WEBHOOKS = "community.change_webhookendpoint"
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {

@@ -5,8 +5,9 @@ from django.http import HttpRequest
 
 from accounts.models import RetentionRun
 from accounts.retention_schedule import SCHEDULE, retention_days
-from community.models import AuditEntry, Campaign, Comment, Flag
+from community.models import AuditEntry, Comment, Flag
 from config.admin import RecordAdmin
+from ideas.models import Campaign
 
 
 @admin.register(Campaign)

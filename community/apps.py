@@ -11,9 +11,9 @@ class CommunityConfig(AppConfig):
         # `.update()` on ideas, comments and official answers goes through their querysets.
         from django.contrib.auth import get_user_model
 
-        from community.models import Campaign, Comment
+        from community.models import Comment
         from config.page_cache import watch
-        from ideas.models import Category, Idea, StatusChange
+        from ideas.models import Campaign, Category, Idea, StatusChange
         from ideas.models.ideas import IdeaQuerySet, StatusChangeQuerySet
 
         watch(Idea, quiet_fields=IdeaQuerySet.page_cache_quiet_fields)
@@ -45,6 +45,18 @@ class CommunityConfig(AppConfig):
             )
         )
 
+        # The comments the ideas app counts (Idea.comment_count, a theme's daily activity).
+        from ideas.comment_rows import CommentRows, comment_rows_register
+
+        comment_rows_register(
+            CommentRows(
+                counted=lambda: Comment.objects.filter(
+                    removed_at__isnull=True, pending_at__isnull=True
+                ),
+                every=Comment.objects.all,
+            )
+        )
+
         # The community's parts of the ideas app's pages.
         from community import idea_page
         from community.complaints.views import idea_or_complaint
@@ -67,6 +79,13 @@ class CommunityConfig(AppConfig):
 
         profile_section_register(OWN, own_profile_comments)
         profile_section_register(PUBLIC, member_page_recognition)
+
+        # A member's comments, follows, points, ... in their data export and account deletion
+        # (after the ideas app's section: it adds the sentiment of the member's ideas).
+        from accounts.privacy import privacy_section_register
+        from community.privacy import COMMUNITY_PRIVACY
+
+        privacy_section_register(COMMUNITY_PRIVACY)
 
         # Webhook secrets are re-encrypted with the two-factor ones when a key is rotated.
         from accounts.encryption import reencryptor_register

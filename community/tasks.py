@@ -3,13 +3,13 @@ ideas, votes and comments is a consumer of their events (community/consumers.py)
 
 from celery import shared_task
 
-from community.models import Campaign
 from community.notifications import emailing
 
 # Registered under its first name, community.tasks.email_notification (queued tasks keep it).
 from community.notifications.tasks import TRANSIENT, email_notification  # noqa: F401
 from community.recognition import services as recognition
 from community.webhooks.tasks import send_webhook, sweep_webhooks  # noqa: F401 (registered)
+from ideas.models import Campaign
 
 
 @shared_task

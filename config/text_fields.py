@@ -18,8 +18,8 @@ MASKED = {
     # Outside feedback, imported by product managers: never public, masked all the same.
     "ideas.Signal.text": "ideas.outside.reading.row_to_signal",
     "community.Comment.body": "community.comments.services.comment_create",
-    "community.Campaign.title": "community.campaigns.services._save",
-    "community.Campaign.description": "community.campaigns.services._save",
+    "ideas.Campaign.title": "community.campaigns.services._save",
+    "ideas.Campaign.description": "community.campaigns.services._save",
     "community.ComplaintCase.subject": "community.complaints.services.complaint_open",
     "community.ComplaintCase.body": "community.complaints.services.complaint_open",
     "community.ComplaintCase.answer": "community.complaints.services.complaint_answer",
@@ -118,8 +118,8 @@ EXEMPT = {
     "ideas.SignalImport.error_field": _CODE,
     "ideas.SignalVector.backend": _CODE,
     # community
-    "community.Campaign.slug": "made from the masked title, or typed by staff as an address",
-    "community.Campaign.description_html": _DERIVED,
+    "ideas.Campaign.slug": "made from the masked title, or typed by staff as an address",
+    "ideas.Campaign.description_html": _DERIVED,
     "community.Comment.body_html": _DERIVED,
     "community.ComplaintCase.reference": _CODE,
     "community.Flag.note": "a report's note to the moderators, " + _STAFF_ONLY,

@@ -14,3 +14,9 @@ class IdeasConfig(AppConfig):
 
         profile_section_register(OWN, own_profile_ideas)
         profile_section_register(PUBLIC, member_page_ideas)
+
+        # A member's ideas and votes in their data export and account deletion.
+        from accounts.privacy import privacy_section_register
+        from ideas.privacy import IDEAS_PRIVACY
+
+        privacy_section_register(IDEAS_PRIVACY)

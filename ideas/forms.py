@@ -6,8 +6,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from community.models import Campaign
-from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Category, Language, Status
+from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Campaign, Category, Language, Status
 from ideas.selectors import SORTS
 
 

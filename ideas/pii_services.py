@@ -23,12 +23,11 @@ from django.utils.text import get_text_list
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from ideas.models import Idea, MaskedOriginal, StatusChange
+from ideas.models import Campaign, Idea, MaskedOriginal, StatusChange
 from ideas.pii import KINDS, Kind, Language, MaskResult, find_pii, mask_pii
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from community.models import Campaign, Comment
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +107,9 @@ def masked_record(
     *,
     masked: MaskedTexts,
     idea: Idea | None = None,
-    comment: "Comment | None" = None,
+    comment: models.Model | None = None,  # a Comment on the idea (community app)
     status_change: StatusChange | None = None,
-    campaign: "Campaign | None" = None,
+    campaign: Campaign | None = None,
     typed_by: "User | None" = None,
 ) -> list[MaskedOriginal]:
     """After saving what was masked (the idea, or its comment or official response; or a
@@ -128,7 +127,8 @@ def masked_record(
     return MaskedOriginal.objects.bulk_create(
         MaskedOriginal(
             idea=idea,
-            comment=comment,
+            # By id: the Comment model is the community app's, which ideas does not import.
+            comment_id=comment.pk if comment is not None else None,
             status_change=status_change,
             campaign=campaign,
             typed_by=typed_by,

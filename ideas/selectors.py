@@ -1,17 +1,14 @@
 """Reads for ideas: querysets with their joins done, so pages make a fixed number of queries."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from ideas.models import Category, Idea, IdeaTally, Status, StatusChange, Vote, public_q
+from ideas.models import Campaign, Category, Idea, IdeaTally, Status, StatusChange, Vote, public_q
 from ideas.search import full_text_available, ideas_matching
-
-if TYPE_CHECKING:
-    from community.models import Campaign
 
 SORTS = ("trending", "top", "new", "relevance")
 # A search shows "more than 1,000 ideas" rather than counting every match of a common word, and
@@ -64,7 +61,7 @@ def idea_list(
     category: Category | None = None,
     status: str | None = None,
     query: str = "",
-    campaign: "Campaign | None" = None,
+    campaign: Campaign | None = None,
     many_matches: bool = False,
 ) -> QuerySet[Idea]:
     """The ideas of a list page, in the order of LIST_ORDERINGS[sort], with only what the cards

@@ -1,7 +1,6 @@
 """Every write to ideas, votes and status changes goes through these functions."""
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -18,15 +17,13 @@ from accounts.roles import user_answers_officially
 from accounts.sanctions import ensure_can_participate
 from config.db import insert_unless_present, update_returning
 from config.outbox.events import record
+from ideas.comment_rows import comment_rows
 from ideas.events import IdeaEdited, IdeaPublished, IdeaSubmitted, StatusChanged, VotesChanged
-from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChange, Vote
+from ideas.models import STATUS_TRANSITIONS, Campaign, Category, Idea, Status, StatusChange, Vote
 from ideas.pii_services import mask_texts, masked_record
 from ideas.ranking import trending_score_after, trending_score_set
 from ideas.rendering import render_markdown
 from ideas.submission import submission_rules
-
-if TYPE_CHECKING:
-    from community.models import Campaign
 
 
 def _validated(idea: Idea) -> Idea:
@@ -44,7 +41,7 @@ def idea_create(
     body: str,
     category: Category,
     language: str,
-    campaign: "Campaign | None" = None,
+    campaign: Campaign | None = None,
 ) -> Idea:
     """Publish an idea, optionally into a campaign that is open to this author."""
     ensure_can_participate(author)  # suspended and banned members cannot post
@@ -220,7 +217,6 @@ def idea_change_status(*, idea: Idea, actor: User, to_status: str, response: str
         masked_record(masked=masked, idea=locked, status_change=change)
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
-        # Imported here: the community app builds on ideas, not the other way round.
         audit_record(
             actor=actor,
             action=AuditAction.STATUS_CHANGE,
@@ -241,8 +237,6 @@ def idea_change_status(*, idea: Idea, actor: User, to_status: str, response: str
 
 def ideas_recount(*, ids: list[int] | None = None) -> int:
     """Recompute the denormalised vote and comment counts from the rows (repair, bulk loads)."""
-    from community.models import Comment
-
     # Votes a moderator discounted (part of a vote ring) are kept but not counted.
     votes = (
         Vote.objects.filter(idea=OuterRef("pk"), discounted_at__isnull=True)
@@ -252,9 +246,9 @@ def ideas_recount(*, ids: list[int] | None = None) -> int:
     )
     # Comments waiting for a moderator are not counted until approved.
     comments = (
-        Comment.objects.filter(
-            idea=OuterRef("pk"), removed_at__isnull=True, pending_at__isnull=True
-        )
+        comment_rows()
+        .counted()
+        .filter(idea=OuterRef("pk"))
         .values("idea")
         .annotate(n=Count("pk"))
         .values("n")

@@ -35,8 +35,8 @@ from accounts.models import AgeBand, CustomerType, Region, User
 from accounts.roles import ADMIN as ADMIN_ROLE
 from accounts.roles import MANAGE_THEMES, MODERATOR, PARTNER, PRODUCT_MANAGER
 from community.analytics.privacy import Cell, Figure, Hidden, period_figures, single_figure
-from community.models import Campaign, Comment
-from ideas.models import Category, Idea, Status, StatusChange, Vote, public_q
+from community.models import Comment
+from ideas.models import Campaign, Category, Idea, Status, StatusChange, Vote, public_q
 
 # The permission that opens the analytics: product managers and admins (as for themes).
 VIEW_ANALYTICS = MANAGE_THEMES

@@ -16,7 +16,7 @@ from community.api.common import errors
 from community.api.pagination import PageNumberPagination
 from community.api.serializers import CategoryRefSerializer, IdeaRefSerializer, page_of
 from community.campaigns import selectors
-from community.models import Campaign
+from ideas.models import Campaign
 
 PHASES = ["open", "upcoming", "finished"]
 

@@ -10,9 +10,9 @@ from rest_framework import serializers
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES
-from community.models import Campaign, Comment
+from community.models import Comment
 from community.models.comments import COMMENT_MAX_LENGTH
-from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Category, Language, Status
+from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Campaign, Category, Language, Status
 from ideas.selectors import SORTS
 
 

@@ -24,11 +24,11 @@ from community.api.pagination import KeysetPagination, PageNumberPagination
 from community.api.permissions import HasPermission, SignedIn
 from community.comments import services as comment_services
 from community.comments.selectors import comments_for_idea
-from community.models import Campaign, Comment
+from community.models import Comment
 from config.network import client_network
 from ideas import selectors
 from ideas import services as idea_services
-from ideas.models import Idea
+from ideas.models import Campaign, Idea
 from ideas.search import highlighted
 from ideas.themes import selectors as theme_selectors
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import ideas.demo
 from accounts.models import User
-from community.models import Campaign
-from ideas.models import Idea
+from ideas.models import Campaign, Idea
 from ideas.rendering import render_markdown
 
 CONTENT = Path(ideas.demo.__file__).with_name("content.json")

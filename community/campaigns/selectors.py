@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from community.models import Campaign, CampaignResults
-from ideas.models import Idea, Vote
+from community.models import CampaignResults
+from ideas.models import Campaign, Idea, Vote
 from ideas.selectors import idea_list
 
 

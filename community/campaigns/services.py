@@ -14,8 +14,7 @@ from PIL import Image
 
 from accounts.models import User
 from accounts.roles import ADD_CAMPAIGN, CHANGE_CAMPAIGN, PARTNER, user_has_role
-from community.models import Campaign
-from ideas.models import Category
+from ideas.models import Campaign, Category
 from ideas.pii_services import mask_texts, masked_record
 from ideas.rendering import render_markdown
 

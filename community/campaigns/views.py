@@ -21,8 +21,8 @@ from accounts.access import authenticated_user
 from accounts.roles import ADD_CAMPAIGN, CHANGE_CAMPAIGN
 from community.campaigns import selectors, services
 from community.campaigns.forms import CampaignForm
-from community.models import Campaign
 from ideas.forms import IdeaFilterForm
+from ideas.models import Campaign
 from ideas.selectors import idea_list
 
 FINISHED_PER_PAGE = 12

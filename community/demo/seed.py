@@ -20,7 +20,7 @@ from accounts.models import User
 from accounts.privacy import consents_record
 from accounts.services import user_create
 from community.campaigns.demo import seed_campaigns
-from community.models import BadgeAward, Campaign, Comment, Follow, Notification
+from community.models import BadgeAward, Comment, Follow, Notification
 from community.moderation.demo import seed_moderation
 from community.moderation.sentiment import sentiment_refresh_bulk
 from community.notifications import services as notifications
@@ -37,7 +37,7 @@ from ideas.demo.seed import (
     demo_categories,
     demo_is_loaded,
 )
-from ideas.models import STATUS_TRANSITIONS, Category, Idea, Status, StatusChange, Vote
+from ideas.models import STATUS_TRANSITIONS, Campaign, Category, Idea, Status, StatusChange, Vote
 from ideas.ranking import trending_refresh_all
 from ideas.rendering import render_markdown
 from ideas.services import idea_create, ideas_recount

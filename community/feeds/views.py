@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from community.campaigns.selectors import campaign_get
-from community.models import Campaign
-from ideas.models import Category, Idea, StatusChange, public_q
+from ideas.models import Campaign, Category, Idea, StatusChange, public_q
 from ideas.roadmap.feeds import OfficialAnswersFeed
 
 FEED_LENGTH = 30

@@ -2,7 +2,7 @@
 
 # The audit log's code is in accounts (every app writes it); its table is this app's.
 from accounts.audit import AuditEntry
-from community.models.campaigns import Campaign, CampaignResults
+from community.models.campaigns import CampaignResults
 from community.models.comments import COMMENT_MAX_LENGTH, Comment
 from community.models.complaints import ComplaintCase, ComplaintStatus
 from community.models.follows import Follow
@@ -36,7 +36,6 @@ __all__ = [
     "AuditEntry",
     "BadgeAward",
     "BadgeCode",
-    "Campaign",
     "CampaignResults",
     "Comment",
     "ComplaintCase",

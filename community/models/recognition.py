@@ -2,8 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from community.models.campaigns import Campaign
-from ideas.models import Idea
+from ideas.models import Campaign, Idea
 
 
 class PointsEntry(models.Model):

@@ -17,8 +17,8 @@ from django.db.models import F, Q
 from accounts.audit import AuditAction, AuditEntry
 from accounts.models import User
 from accounts.roles import user_holds_staff_role
-from community.models import Campaign, Comment
-from ideas.models import Category, Idea
+from community.models import Comment
+from ideas.models import Campaign, Category, Idea
 
 
 def approved_comments_q() -> Q:

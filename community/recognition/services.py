@@ -19,7 +19,6 @@ from accounts.models import User
 from community.models import (
     BadgeAward,
     BadgeCode,
-    Campaign,
     CampaignResults,
     Comment,
     MonthlyPoints,
@@ -27,7 +26,7 @@ from community.models import (
 )
 from community.notifications.services import notify_badge
 from community.recognition import monthly_totals
-from ideas.models import Idea, Status, Vote
+from ideas.models import Campaign, Idea, Status, Vote
 
 POINTS: dict[str, int] = {
     PointsEntry.Reason.IDEA: 10,

@@ -1,5 +1,6 @@
 """Models of the ideas app: ideas and their votes and answers, and the themes found among them."""
 
+from ideas.models.campaigns import Campaign
 from ideas.models.ideas import (
     BODY_MAX_LENGTH,
     STATUS_TRANSITIONS,
@@ -29,6 +30,7 @@ __all__ = [
     "BODY_MAX_LENGTH",
     "STATUS_TRANSITIONS",
     "TITLE_MAX_LENGTH",
+    "Campaign",
     "Category",
     "ClusteringRun",
     "Idea",

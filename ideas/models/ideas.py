@@ -110,7 +110,7 @@ class Idea(models.Model):
     )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="ideas")
     campaign = models.ForeignKey(
-        "community.Campaign",
+        "ideas.Campaign",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

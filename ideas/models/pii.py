@@ -30,9 +30,8 @@ class MaskedOriginal(models.Model):
     status_change = models.ForeignKey(
         StatusChange, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    # Campaigns live in the community app: named by string, as comments are.
     campaign = models.ForeignKey(
-        "community.Campaign", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "ideas.Campaign", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     # Who typed a campaign's text (its creator or a later editor), for their export and erasure;
     # an idea's, comment's or response's author is found through it.

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from community.models import Comment
+from ideas.comment_rows import comment_rows
 from ideas.models import (
     Category,
     ClusteringRun,
@@ -179,7 +179,7 @@ def _daily_activity(
     )
     source: QuerySet  # type: ignore[type-arg]
     for source, weight in (
-        (Comment.objects.all(), trending.WEIGHTS["comments"]),
+        (comment_rows().every(), trending.WEIGHTS["comments"]),
         # Votes a moderator discounted (a vote ring) do not make a theme trend.
         (Vote.objects.filter(discounted_at__isnull=True), trending.WEIGHTS["votes"]),
     ):

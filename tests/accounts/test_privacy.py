@@ -29,6 +29,7 @@ from accounts.privacy import (
     consents_missing,
     consents_record,
     personal_data_export,
+    privacy_sections,
 )
 from accounts.tokens import token_create
 from community.comments.services import comment_create
@@ -146,6 +147,29 @@ def test_the_export_has_a_row_of_every_kind_for_a_member_who_did_everything(busy
     assert data["sanctions"][0]["action"] == "member_suspend"
     assert data["social_accounts"][0]["data_received"] == {"name": "Alice Martin"}
     assert {a["type"] for a in data["two_factor"]} == {"totp", "recovery_codes"}
+
+
+def test_the_ideas_and_community_apps_register_their_sections_of_the_export(busy_alice):
+    """accounts imports neither app: each registers its section from AppConfig.ready, the
+    ideas app's first (the community's adds the sentiment of the member's ideas)."""
+    sections = privacy_sections()
+    assert [s.export.__module__ for s in sections] == ["ideas.privacy", "community.privacy"]
+    data = personal_data_export(user=busy_alice)
+    for section in sections:
+        assert set(section.exported.values()) <= set(data), section.export.__module__
+        assert set(section.exported) <= set(EXPORTED_RELATIONS)
+        assert set(section.not_exported) <= set(NOT_EXPORTED_RELATIONS)
+    assert list(data)[:7] == [
+        "format",
+        "generated_at",
+        "profile",
+        "email_addresses",
+        "social_accounts",
+        "two_factor",
+        "consents",
+    ]
+    assert list(data)[-1] == "sanctions"
+    assert list(data["ideas"][0])[-1] == "sentiment"  # added by the community's section
 
 
 def test_the_export_holds_nothing_of_another_member_nor_any_secret(busy_alice, bob):

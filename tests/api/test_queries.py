@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts import roles
-from community.models import Campaign, Flag
+from community.models import Flag
 from community.notifications.services import notify_badge
+from ideas.models import Campaign
 from tests.api.conftest import bearer, token_for
 from tests.factories import CategoryFactory, CommentFactory, IdeaFactory, UserFactory
 

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.audit import AuditEntry
-from community.models import Campaign, Comment, Notification
+from community.models import Comment, Notification
 from community.moderation.services import flag_create
 from community.notifications.services import notify_badge
-from ideas.models import Idea, StatusChange
+from ideas.models import Campaign, Idea, StatusChange
 from tests.api.conftest import bearer, token_for
 from tests.factories import CommentFactory, IdeaFactory, UserFactory
 

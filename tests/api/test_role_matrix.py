@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.service_accounts import service_account_create, service_token_create
-from community.models import Campaign, Flag
+from community.models import Flag
+from ideas.models import Campaign
 from tests.api.conftest import bearer, token_for
 from tests.factories import CategoryFactory, CommentFactory, IdeaFactory, UserFactory
 

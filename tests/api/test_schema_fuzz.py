@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
 from accounts import roles
-from community.models import Campaign, Flag
+from community.models import Flag
+from ideas.models import Campaign
 from tests.api.conftest import token_for
 from tests.factories import CategoryFactory, CommentFactory, IdeaFactory, UserFactory
 

@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from community.models import Campaign
-from ideas.models import Idea
+from ideas.models import Campaign, Idea
 from tests.community.campaigns.helpers import image_bytes
 
 CREATE_IDEA = reverse("ideas:create")

@@ -13,8 +13,16 @@ from django.utils import timezone
 from accounts import roles
 from accounts.mfa import mfa_enrol, totp_code
 from accounts.privacy import consents_record
-from community.models import Campaign, Flag
-from ideas.models import ClusteringRun, RunState, StatusChange, Theme, ThemeMembership, Vote
+from community.models import Flag
+from ideas.models import (
+    Campaign,
+    ClusteringRun,
+    RunState,
+    StatusChange,
+    Theme,
+    ThemeMembership,
+    Vote,
+)
 from ideas.rendering import render_markdown
 from tests.factories import CategoryFactory, CommentFactory, IdeaFactory, UserFactory
 

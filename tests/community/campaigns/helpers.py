@@ -8,7 +8,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
-from community.models import Campaign
+from ideas.models import Campaign
 from ideas.rendering import render_markdown
 
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from community.campaigns.selectors import campaign_leaderboard
 from community.campaigns.services import campaign_create, campaign_update
-from community.models import Campaign, PointsEntry
-from ideas.models import Idea, Vote
+from community.models import PointsEntry
+from ideas.models import Campaign, Idea, Vote
 from ideas.services import idea_create
 from tests.community.campaigns.helpers import image_bytes, make_campaign, upload
 from tests.factories import IdeaFactory, UserFactory

@@ -10,7 +10,6 @@ from accounts.audit import AuditAction, AuditEntry
 from community.comments import services
 from community.comments.selectors import comments_by_author
 from community.models import (
-    Campaign,
     Comment,
     ContentSentiment,
     Notification,
@@ -21,7 +20,7 @@ from community.moderation import premoderation
 from community.moderation import services as moderation_services
 from community.notifications.follows import idea_followed_by
 from ideas import services as idea_services
-from ideas.models import Idea
+from ideas.models import Campaign, Idea
 from ideas.selectors import idea_list, ideas_by_author
 from tests.community.campaigns.helpers import make_campaign
 from tests.factories import CategoryFactory, IdeaFactory, UserFactory
@@ -433,11 +432,11 @@ def test_admins_switch_pre_moderation_for_a_category_and_a_campaign(
     client.force_login(admin_user)
     page = client.get(reverse("admin:ideas_category_change", args=[category.pk]))
     assert 'name="premoderated"' in page.text
-    page = client.get(reverse("admin:community_campaign_change", args=[campaign.pk]))
+    page = client.get(reverse("admin:ideas_campaign_change", args=[campaign.pk]))
     assert 'name="premoderated"' in page.text
     assert 'name="title"' not in page.text  # edited on the site, where it is rendered
     response = client.post(
-        reverse("admin:community_campaign_change", args=[campaign.pk]),
+        reverse("admin:ideas_campaign_change", args=[campaign.pk]),
         {"premoderated": "on"},
     )
     assert response.status_code == 302

@@ -5,9 +5,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from community.campaigns import selectors as campaign_selectors
-from community.models import Campaign, PointsEntry
+from community.models import PointsEntry
 from community.recognition import services as recognition
-from ideas.models import Idea, Vote
+from ideas.models import Campaign, Idea, Vote
 from tests.factories import IdeaFactory, UserFactory
 
 
