@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from accounts.roles import MODERATE_CONTENT
 from ideas.models import Campaign, Category, Idea, IdeaTally, Status, StatusChange, Vote, public_q
 from ideas.search import full_text_available, ideas_matching
 
@@ -34,8 +35,6 @@ def _with_viewer_vote(queryset: QuerySet[Idea], viewer: Any) -> QuerySet[Idea]:
 def ideas_visible_to(*, viewer: Any = None) -> QuerySet[Idea]:
     """Ideas this viewer may see: a hidden or pending idea stays visible to its author and
     moderators."""
-    from accounts.roles import MODERATE_CONTENT
-
     if viewer is None or not viewer.is_authenticated:
         return Idea.objects.public()
     # A merged idea is nobody's to list: its page redirects to the idea it was merged into.
@@ -109,8 +108,6 @@ def idea_count(
     """How many ideas a list without a search query shows this viewer, read from the tallies
     the database keeps (ideas.models.IdeaTally) instead of counting the idea table: one small
     query, plus one on the viewer's own ideas for a member."""
-    from accounts.roles import MODERATE_CONTENT
-
     tallies = IdeaTally.objects.all()
     if category is not None:
         tallies = tallies.filter(category=category)
