@@ -17,6 +17,7 @@ from django.db.models.constants import OnConflict
 
 # Values no row and no clock holds: they mark where a prepared statement's values go.
 MARK_ID = -7_340_277_913
+MARK_OTHER_ID = -7_340_277_917
 MARK_TIME = datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=UTC)
 
 
@@ -66,11 +67,11 @@ class Prepared:
     On the busiest signed-in request (a vote) compiling the ORM's queries cost more CPU than
     PostgreSQL spent running them (the counter's UPDATE with its trending expression 1.4 ms,
     the member's permissions 1.4 ms, against 0.1–0.3 ms to send and run either; see
-    docs/benchmarks.md). `build(using, *markers)` returns the SQL and parameters for the marker
-    values (MARK_ID for an id, MARK_TIME for a moment); each call then puts its own values where
-    the markers were. The statement's shape must not depend on the values (the same joins and
-    expressions whatever the id): that is the caller's promise, checked once here by the markers
-    being passed as parameters, never written into the SQL."""
+    docs/benchmarks.md). `build(using, *markers)` returns the SQL and parameters for the
+    marker values (MARK_ID and MARK_OTHER_ID for ids, MARK_TIME for a moment); each call then
+    puts its own values where the markers were. The statement's shape must not depend on the
+    values (the same joins and expressions whatever the id): that is the caller's promise,
+    checked once here by the markers being passed as parameters, never written into the SQL."""
 
     def __init__(
         self, build: Callable[..., tuple[str, Sequence[Any]]], *markers: int | datetime
