@@ -6,15 +6,21 @@ sessions, the staff links of the header), which makes Django's `ModelBackend` re
 own permissions and then his roles' permissions: two queries on every page. This backend reads
 both at once (two semi-joins over the small permission table) and fills the same per-request
 cache (`_perm_cache`), so the other backends of AUTHENTICATION_BACKENDS read it from there. Nothing
-is kept between requests: a role taken away applies to the very next request.
+is kept between requests: a role taken away applies to the very next request. Only the query's
+SQL is kept, compiled once per process.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Exists, OuterRef, Q
+from django.db import router
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.models import User
+from config.db import MARK_ID, Prepared
 
 
 def _may_sign_in(user: Any) -> bool:
@@ -31,18 +37,32 @@ class ModelBackendOneQuery(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            permissions = Permission.objects.all()
-            if not user_obj.is_superuser:
-                own = user_obj.user_permissions.through.objects.filter(
-                    user=user_obj, permission=OuterRef("pk")
-                )
-                by_role = Group.permissions.through.objects.filter(
-                    permission=OuterRef("pk"), group__user=user_obj
-                )
-                permissions = permissions.filter(Q(Exists(own)) | Q(Exists(by_role)))
-            names = permissions.values_list("content_type__app_label", "codename").order_by()
+            if user_obj.is_superuser:
+                names = list(_names(Permission.objects.all()))
+            else:
+                using = router.db_for_read(Permission)
+                names = _MEMBER_PERMISSIONS.fetchall(using, user_obj.pk)
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in names}
         return user_obj._perm_cache  # type: ignore[no-any-return]
+
+
+def _names(permissions: QuerySet[Permission]) -> QuerySet[Permission, tuple[str, str]]:
+    return permissions.values_list("content_type__app_label", "codename").order_by()
+
+
+def _member_permissions(using: str, user_id: int) -> tuple[str, Sequence[Any]]:
+    """The member's own permissions and his roles', as (app label, codename)."""
+    own = User.user_permissions.through.objects.filter(user=user_id, permission=OuterRef("pk"))
+    by_role = Group.permissions.through.objects.filter(
+        permission=OuterRef("pk"), group__user=user_id
+    )
+    permissions = Permission.objects.using(using).filter(Q(Exists(own)) | Q(Exists(by_role)))
+    return _names(permissions).query.get_compiler(using).as_sql()  # type: ignore[no-any-return]
+
+
+# Asked on every signed-in request: compiled once per process (config.db.Prepared), which was
+# most of its cost (1.4 of 2.3 ms of CPU per request).
+_MEMBER_PERMISSIONS = Prepared(_member_permissions, MARK_ID)
 
 
 class AllauthBackend(AuthenticationBackend):

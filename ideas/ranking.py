@@ -93,19 +93,25 @@ def trending_value(
     return engagement / (age_hours + float(AGE_OFFSET_HOURS)) ** GRAVITY
 
 
-def _clock() -> Expression:
-    """The clock's moment as a subquery (now if the clock was never set, e.g. in a test)."""
+def _clock(fallback: datetime | None = None) -> Expression:
+    """The clock's moment as a subquery (`fallback`, by default now, if the clock was never set,
+    e.g. in a test)."""
     from ideas.models import TrendingClock
 
     return Coalesce(
         Subquery(TrendingClock.objects.values("as_of")[:1]),
-        Value(timezone.now()),
+        Value(fallback or timezone.now()),
     )
 
 
-def trending_score_after(*, vote_delta: int = 0, comment_delta: int = 0) -> Expression:
-    """For `.update(vote_count=F("vote_count") + 1, trending_score=trending_score_after(...))`."""
-    return trending_expression(as_of=_clock(), vote_delta=vote_delta, comment_delta=comment_delta)
+def trending_score_after(
+    *, vote_delta: int = 0, comment_delta: int = 0, fallback: datetime | None = None
+) -> Expression:
+    """For `.update(vote_count=F("vote_count") + 1, trending_score=trending_score_after(...))`;
+    `fallback` is the moment used if the clock was never set (now by default)."""
+    return trending_expression(
+        as_of=_clock(fallback), vote_delta=vote_delta, comment_delta=comment_delta
+    )
 
 
 def trending_score_set(ideas: QuerySet[Any]) -> int:

@@ -1,13 +1,16 @@
 """Reads for ideas: querysets with their joins done, so pages make a fixed number of queries."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT
+from config.db import MARK_ID, MARK_OTHER_ID, Prepared
 from ideas.models import Campaign, Category, Idea, IdeaTally, Status, StatusChange, Vote, public_q
 from ideas.search import full_text_available, ideas_matching
 
@@ -37,11 +40,15 @@ def ideas_visible_to(*, viewer: Any = None) -> QuerySet[Idea]:
     moderators."""
     if viewer is None or not viewer.is_authenticated:
         return Idea.objects.public()
+    return _visible_to_member(viewer.pk, moderator=viewer.has_perm(MODERATE_CONTENT))
+
+
+def _visible_to_member(viewer_id: int, *, moderator: bool) -> QuerySet[Idea]:
     # A merged idea is nobody's to list: its page redirects to the idea it was merged into.
     ideas = Idea.objects.filter(merged_into__isnull=True)
-    if viewer.has_perm(MODERATE_CONTENT):
+    if moderator:
         return ideas
-    return ideas.filter(public_q() | Q(author=viewer))
+    return ideas.filter(public_q() | Q(author_id=viewer_id))
 
 
 def ideas_for_listing(*, viewer: Any = None) -> QuerySet[Idea]:
@@ -138,8 +145,35 @@ def idea_get_for_user(*, user: Any, pk: int) -> Idea:
 def idea_get_for_vote(*, user: Any, pk: int) -> Idea:
     """The same access rule as idea_get_for_user, reading only what a vote and its button need
     (no author, category, badges or body): the vote path is the busiest signed-in request."""
-    ideas = ideas_visible_to(viewer=user).only("pk", "vote_count")
-    return get_object_or_404(_with_viewer_vote(ideas, user), pk=pk)
+    from accounts.roles import MODERATE_CONTENT
+
+    if not user.is_authenticated:
+        ideas = ideas_visible_to(viewer=user).only("pk", "vote_count")
+        return get_object_or_404(_with_viewer_vote(ideas, user), pk=pk)
+    using = Idea.objects.db
+    rows = _FOR_VOTE[user.has_perm(MODERATE_CONTENT)].fetchall(using, user.pk, pk)
+    if not rows:
+        raise Http404("No idea matches the given query.")
+    found, vote_count, voted = rows[0]
+    idea = Idea.from_db(using, ["id", "vote_count"], [found, vote_count])
+    idea.viewer_voted = bool(voted)  # type: ignore[attr-defined]
+    return idea
+
+
+def _for_vote(*, moderator: bool) -> Prepared:
+    """idea_get_for_vote's query, compiled once per process (config.db.Prepared): compiling it
+    cost 1.2 of its 1.9 ms of CPU on every vote."""
+
+    def build(using: str, viewer_id: int, pk: int) -> tuple[str, Sequence[Any]]:
+        voted = Exists(Vote.objects.filter(user_id=viewer_id, idea=OuterRef("pk")))
+        ideas = _visible_to_member(viewer_id, moderator=moderator).using(using)
+        query = ideas.only("pk", "vote_count").annotate(viewer_voted=voted).filter(pk=pk)
+        return query.order_by().query.get_compiler(using).as_sql()  # type: ignore[no-any-return]
+
+    return Prepared(build, MARK_ID, MARK_OTHER_ID)
+
+
+_FOR_VOTE = {moderator: _for_vote(moderator=moderator) for moderator in (False, True)}
 
 
 def idea_merged_away(*, pk: int) -> Idea | None:

@@ -1,6 +1,8 @@
 """Every write to ideas, votes and status changes goes through these functions."""
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -15,7 +17,7 @@ from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.roles import user_answers_officially
 from accounts.sanctions import ensure_can_participate
-from config.db import insert_unless_present, update_returning
+from config.db import MARK_ID, MARK_TIME, Prepared, insert_unless_present, update_returning_sql
 from config.outbox.events import record
 from ideas.comment_rows import comment_rows
 from ideas.events import IdeaEdited, IdeaPublished, IdeaSubmitted, StatusChanged, VotesChanged
@@ -119,6 +121,24 @@ def idea_update(
     return idea
 
 
+def _counter_move(delta: int) -> Prepared:
+    """The counter's UPDATE for a vote (+1) or its removal (-1), compiled once per process: the
+    trending expression made compiling it cost more than running it (config.db.Prepared)."""
+
+    def build(using: str, pk: int, fallback: datetime) -> tuple[str, Sequence[Any]]:
+        return update_returning_sql(
+            Idea.objects.using(using).filter(pk=pk, merged_into__isnull=True),
+            ["vote_count"],
+            vote_count=F("vote_count") + delta,
+            trending_score=trending_score_after(vote_delta=delta, fallback=fallback),
+        )
+
+    return Prepared(build, MARK_ID, MARK_TIME)
+
+
+_COUNTER_MOVES = {delta: _counter_move(delta) for delta in (1, -1)}
+
+
 def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
     """Make the user's vote on the idea be `voted`. Returns True if anything changed; then
     `idea.vote_count` is the count this vote left (read back by the counter's UPDATE).
@@ -162,12 +182,7 @@ def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
             # The row lock of this UPDATE waits for a merge in progress; once the idea is
             # merged away its votes live on the other idea, so this vote is undone. Only
             # counters change (page_cache_quiet_fields): no page-cache generation to move.
-            counted = update_returning(
-                Idea.objects.filter(pk=idea.pk, merged_into__isnull=True),
-                ["vote_count"],
-                vote_count=F("vote_count") + delta,
-                trending_score=trending_score_after(vote_delta=delta),
-            )
+            counted = _COUNTER_MOVES[delta].fetchall(Idea.objects.db, idea.pk, timezone.now())
             if not counted:
                 raise ValidationError(_("This idea was merged into another one: vote there."))
             (idea.vote_count,) = counted[0]

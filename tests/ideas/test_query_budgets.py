@@ -7,6 +7,7 @@ deferred field a template reads)."""
 
 from datetime import timedelta
 
+from django.db.models.sql.compiler import SQLCompiler, SQLUpdateCompiler
 from django.urls import reverse
 from django.utils import timezone
 
@@ -165,3 +166,35 @@ def test_a_vote_and_its_undo_keep_their_query_budget_and_lock_the_idea_last(
         idea.refresh_from_db()
         assert idea.vote_count == expected_count
         assert f">{expected_count}<" in response.content.decode().replace(" ", "")
+
+
+def test_a_vote_compiles_neither_the_idea_its_counter_nor_the_members_permissions_again(
+    client, idea, bob, monkeypatch
+):
+    """Compiling those three queries cost more CPU than running them (docs/benchmarks.md): they
+    are compiled once per process (config.db.Prepared), then only run with the request's ids."""
+    compiled: list[tuple[str, str]] = []
+
+    def spy(kind, original):  # type: ignore[no-untyped-def]
+        def as_sql(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            compiled.append((kind, self.query.model._meta.label))
+            return original(self, *args, **kwargs)
+
+        return as_sql
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", spy("select", SQLCompiler.as_sql))
+    monkeypatch.setattr(SQLUpdateCompiler, "as_sql", spy("update", SQLUpdateCompiler.as_sql))
+    url = reverse("ideas:vote", args=[idea.pk])
+    client.force_login(bob)
+    for _warm_up in range(2):  # each statement's first use in this process; back to no vote
+        client.post(url, HTTP_HX_REQUEST="true")
+    for expected_count in (1, 0):
+        compiled.clear()
+        response = client.post(url, HTTP_HX_REQUEST="true")
+        assert f">{expected_count}<" in response.content.decode().replace(" ", "")
+        assert ("update", "ideas.Idea") not in compiled
+        assert ("select", "auth.Permission") not in compiled
+        assert ("select", "ideas.Idea") not in compiled
+        assert ("select", "sessions.Session") in compiled  # the spy sees what is compiled
+    idea.refresh_from_db()
+    assert idea.vote_count == 0

@@ -154,6 +154,21 @@ def test_vote_on_a_missing_idea_is_404(client, bob, db):
     assert client.post(reverse("ideas:vote", args=[999])).status_code == 404
 
 
+def test_a_hidden_idea_takes_votes_from_its_author_and_moderators_only(client, bob, db):
+    from django.utils import timezone
+
+    from tests.factories import UserFactory
+
+    moderator = UserFactory(role="moderator")
+    hidden = IdeaFactory(author=bob, hidden_at=timezone.now())
+    url = reverse("ideas:vote", args=[hidden.pk])
+    for voter, status in ((UserFactory(), 404), (bob, 200), (moderator, 200), (bob, 200)):
+        client.force_login(voter)
+        assert client.post(url, HTTP_HX_REQUEST="true").status_code == status, voter
+    hidden.refresh_from_db()
+    assert hidden.vote_count == 1  # the moderator's vote stands; the author's was taken back
+
+
 # --- submitting and editing ---------------------------------------------------------------------
 
 
