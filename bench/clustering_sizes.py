@@ -20,6 +20,7 @@ import argparse
 import csv
 import hashlib
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -418,6 +419,39 @@ def _progress_line(r: Result) -> str:
     )
 
 
+_PROGRESS = re.compile(
+    r"^(?P<dataset>\S+) n=(?P<size>\d+) (?P<method>\S+) seed (?P<seed>\d+): NMI (?P<nmi>[\d.]+) "
+    r"ARI (?P<ari>-?[\d.]+) themed (?P<themed>\d+)% themes (?P<themes>\d+)/(?P<true>\d+)"
+    r"(?: twins (?P<twins>[\d.]+|nan))? (?P<seconds>[\d.]+)s$"
+)
+
+
+def from_logs(paths: list[str]) -> list[Result]:
+    """Results read back from the progress lines of one or more runs (stderr), so that a
+    protocol split across processes (one per data set, say) gives one table."""
+    out = []
+    for path in paths:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            m = _PROGRESS.match(line.strip())
+            if not m or m["method"] not in METHODS:
+                continue
+            s = {k: float(m[k]) for k in ("nmi", "ari", "themes", "true")}
+            s["themed"] = float(m["themed"]) / 100
+            if m["twins"]:
+                s["twins"] = float(m["twins"])
+            out.append(
+                Result(
+                    m["dataset"],
+                    int(m["size"]),
+                    m["method"],
+                    int(m["seed"]),
+                    float(m["seconds"]),
+                    s,
+                )
+            )
+    return out
+
+
 def _spread(values: list[float], digits: int = 3) -> str:
     """mean (min-max) over seeds."""
     if not values:
@@ -494,9 +528,13 @@ def verdict(results: list[Result]) -> list[str]:
                 twins_txt = f"{tw:.2f}"
                 if tw < 0.9:
                     missed.append(f"twins {tw:.2f}")
+            if missed:
+                outcome = "missed: " + ", ".join(missed)
+            else:
+                outcome = "met" if bt else "not shown (no BERTopic run)"
             lines.append(
                 f"| {ds.name} | {size:,} | {d_nmi} | {d_ari} | ≥ {themed:.0%} | {twins_txt} "
-                f"| {'met' if not missed else 'missed: ' + ', '.join(missed)} |"
+                f"| {outcome} |"
             )
     return lines
 
@@ -518,7 +556,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--encoders", default="", help="e.g. e5,use (default: the engine's ensemble)"
     )
+    parser.add_argument(
+        "--from-logs",
+        nargs="+",
+        default=None,
+        help="no measuring: the table and verdict of these runs' progress logs (stderr)",
+    )
     args = parser.parse_args(argv)
+    if args.from_logs:
+        merged = from_logs(args.from_logs)
+        print("\n".join([*table(merged), "", *verdict(merged)]))
+        return 0
     global DATA
     DATA = data_dir(args.data)
     if not DATA.is_dir():
