@@ -550,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sweep-output",
         default=str(ROOT / "var" / "bench-sizes-sweep.jsonl"),
-        help="JSON lines of the resolution sweep (appended; read by bench.granularity)",
+        help="JSON lines of the resolution sweep, rewritten by each run (for bench.granularity)",
     )
     parser.add_argument("--output", default=None, help="also write the markdown here")
     parser.add_argument(
@@ -590,6 +590,8 @@ def main(argv: list[str] | None = None) -> int:
         "seeds.\n",
     ]
     results: list[Result] = []
+    if "sweep" in methods and not args.embed_only:
+        Path(args.sweep_output).unlink(missing_ok=True)
     for ds in DATASETS:
         if ds.name not in wanted:
             continue

@@ -48,11 +48,12 @@ class Run:
     contrast: float
 
 
-def load(path: Path) -> dict[Run, dict[float, dict[str, float]]]:
-    """Scores per run (data set, size, seed) and resolution; the last line of a key wins."""
+def load(paths: list[Path]) -> dict[Run, dict[float, dict[str, float]]]:
+    """Scores per run (data set, size, seed) and resolution; the last line of a key wins.
+    Runs missing a resolution of the grid (cut short) are left out."""
     runs: dict[Run, dict[float, dict[str, float]]] = defaultdict(dict)
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
             r = json.loads(line)
             run = Run(r["dataset"], r["size"], r["seed"], r["rows"], round(r["contrast"], 6))
             runs[run][float(r["resolution"])] = r
@@ -188,13 +189,19 @@ def _order(dataset: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sweep", default=str(ROOT / "var" / "bench-sizes-sweep.jsonl"))
+    parser.add_argument(
+        "--sweep", nargs="+", default=[str(ROOT / "var" / "bench-sizes-sweep.jsonl")]
+    )
     args = parser.parse_args(argv)
-    path = Path(args.sweep)
-    if not path.is_file():
-        print(f"No sweep at {path}: run python -m bench.clustering_sizes first.", file=sys.stderr)
+    paths = [Path(p) for p in args.sweep]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        print(
+            f"No sweep at {missing[0]}: run python -m bench.clustering_sizes first.",
+            file=sys.stderr,
+        )
         return 2
-    runs = load(path)
+    runs = load(paths)
     print("\n".join(["Leave one data set out:\n", *leave_one_out(runs), "", *oracle(runs)]))
     return 0
 
