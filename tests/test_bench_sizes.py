@@ -57,13 +57,14 @@ def test_progress_logs_of_split_runs_merge_into_one_result_list(tmp_path: Path) 
 
 
 def test_parallel_sets_are_sampled_by_pair() -> None:
+    twins = np.repeat(np.arange(20).astype(str), 2)
     data = sizes.Loaded(
         texts=[f"t{i}" for i in range(40)],
         labels=np.repeat(np.array(["a", "b"]), 20),
-        twins=np.repeat(np.arange(20).astype(str), 2),
+        twins=twins,
         languages=np.tile(np.array(["fr", "en"]), 20),
     )
     rows = sizes.stratified_sample(data, 10, seed=0)
-    _keys, counts = np.unique(data.twins[rows], return_counts=True)
+    _keys, counts = np.unique(twins[rows], return_counts=True)
     assert rows.size == 10
     assert set(counts) == {2}
