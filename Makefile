@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(PIP_INSTALL) -r requirements-bench.txt
 	$(PY) -m bench.clustering_bench --output var/benchmarks-latest.md
 	nice -n 10 $(PY) -m bench.clustering_sizes --output var/benchmarks-sizes.md
+	$(PY) -m bench.granularity
 	$(PY) -m bench.sentiment_bench
 
 messages: $(STAMP)

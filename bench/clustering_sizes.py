@@ -20,6 +20,7 @@ import argparse
 import csv
 import hashlib
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -32,8 +33,33 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("RUCHE_BENCH_DATA", ROOT.parent / "shared" / "data"))
 CACHE = Path(os.environ.get("RUCHE_BENCH_CACHE", ROOT / "var" / "bench-cache"))
+
+
+def main_checkout(root: Path = ROOT) -> Path:
+    """The repository's main checkout: `root` itself, or, in a git worktree (whose `.git` is a
+    file "gitdir: <main>/.git/worktrees/<name>"), the checkout that worktree belongs to."""
+    marker = root / ".git"
+    if marker.is_file():
+        text = marker.read_text(encoding="utf-8").strip()
+        if text.startswith("gitdir:"):
+            gitdir = Path(text.removeprefix("gitdir:").strip())
+            if gitdir.parent.name == "worktrees" and gitdir.parent.parent.name == ".git":
+                return gitdir.parent.parent.parent
+    return root
+
+
+def data_dir(option: str | None = None) -> Path:
+    """Where the measurement data is: --data, else $RUCHE_BENCH_DATA, else ../shared/data
+    beside the repository (beside its main checkout when run from a git worktree)."""
+    explicit = option or os.environ.get("RUCHE_BENCH_DATA")
+    if explicit:
+        return Path(explicit)
+    candidates = [ROOT.parent / "shared" / "data", main_checkout().parent / "shared" / "data"]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+DATA = data_dir()
 
 
 @dataclass(frozen=True)
@@ -126,14 +152,19 @@ SEEDS = (0, 1, 2)
 # BERTopic's UMAP a minute per seed: a set larger than this is first cut to a stratified sample
 # of this many rows (seed 0, the "pool"), which is the "full" size and what smaller sizes are
 # drawn from. Only banking77 (10,003) and clinc150 (12,000) are cut.
-FULL_CAP = int(os.environ.get("RUCHE_BENCH_FULL_CAP", "2000"))
-METHODS = ("engine", "engine-auto", "bertopic", "kmeans")
+FULL_CAP = int(os.environ.get("RUCHE_BENCH_FULL_CAP", "3000"))
+METHODS = ("engine", "engine-auto", "bertopic", "kmeans", "sweep")
+DEFAULT_METHODS = ("engine", "bertopic", "kmeans", "sweep")
 METHOD_LABELS = {
     "engine": "engine (default)",
     "engine-auto": "engine, resolution chosen per corpus",
     "bertopic": "BERTopic default, same vectors",
     "kmeans": "k-means, true k given",
 }
+# "sweep": the engine's pipeline at each of these Louvain resolutions on the same sample, one
+# JSON line per (set, size, seed, resolution) in --sweep-output, for bench.granularity to fit
+# and check a resolution rule on (leave one data set out). Not in the markdown table.
+SWEEP_GRID = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
 
 
 def stratified_sample(data: Loaded, size: int, seed: int) -> np.ndarray:
@@ -212,6 +243,41 @@ def run_engine(
     return model.labels
 
 
+def run_sweep(
+    texts: list[str], vectors: np.ndarray, seed: int, backend: str
+) -> tuple[dict[float, np.ndarray], dict[str, float]]:
+    """The engine's clustering (same inputs as build_themes: TF-IDF view, guessed languages,
+    block layout) at every resolution of SWEEP_GRID, and what the corpus looks like (rows, the
+    mean cosine of each text's ten nearest neighbours above that of random pairs)."""
+    from ideas.clustering.cluster import ClusteringParams, cluster_vectors
+    from ideas.clustering.engine import LEXICAL_LIMIT, guess_languages
+    from ideas.clustering.similarity import knn_graph
+    from ideas.clustering.vectors import TfidfLsaEmbedder, l2_normalise
+
+    vectors = l2_normalise(vectors)
+    lexical = None
+    if 20 <= len(texts) <= LEXICAL_LIMIT:
+        lexical = TfidfLsaEmbedder(seed=seed).fit(texts).embed(texts)
+    languages = guess_languages(texts, vectors)
+    out = {}
+    for resolution in SWEEP_GRID:
+        result = cluster_vectors(
+            vectors,
+            seed=seed,
+            params=ClusteringParams(resolution=resolution),
+            lexical=lexical,
+            languages=languages,
+            backend=backend,
+        )
+        out[resolution] = result.labels
+    _, sims = knn_graph(vectors, 10)
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, len(texts), (2, 4_000))
+    random_pairs = float(np.mean(np.sum(vectors[a] * vectors[b], axis=1)))
+    features = {"rows": float(len(texts)), "contrast": float(sims.mean()) - random_pairs}
+    return out, features
+
+
 def run_bertopic(texts: list[str], vectors: np.ndarray, seed: int) -> np.ndarray | None:
     """BERTopic's default pipeline (UMAP 5-d, HDBSCAN min_cluster_size 10) on our vectors;
     UMAP seeded so a figure can be reproduced."""
@@ -251,6 +317,7 @@ def measure(
     seeds: list[int],
     methods: list[str],
     encoders: tuple[str, ...] = (),
+    sweep_output: Path | None = None,
 ) -> list[Result]:
     from ideas.clustering.vectors import ENSEMBLE, side_by_side
 
@@ -275,8 +342,24 @@ def measure(
             truth = data.labels[rows]
             twins = data.twins[rows] if data.twins is not None else None
             k = int(np.unique(truth).size)
+            engine_labels: np.ndarray | None = None
             for method in methods:
                 start = time.perf_counter()
+                if method == "sweep":
+                    sweep, features = run_sweep(texts, vecs, seed, backend)
+                    if engine_labels is not None and 2.0 in sweep:  # same pipeline, same answer
+                        same = bool(np.array_equal(sweep[2.0], engine_labels))
+                        print(f"sweep at 2.0 = engine: {same}", file=sys.stderr, flush=True)
+                    _write_sweep(
+                        sweep_output, ds.name, rows.size, seed, sweep, features, truth, twins
+                    )
+                    print(
+                        f"{ds.name} n={rows.size} sweep seed {seed}: "
+                        f"{time.perf_counter() - start:.1f}s",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    continue
                 if method in ("engine", "engine-auto"):
                     labels: np.ndarray | None = run_engine(
                         texts, vecs, seed, backend, auto=method == "engine-auto"
@@ -288,12 +371,42 @@ def measure(
                 secs = time.perf_counter() - start
                 if labels is None:
                     continue
+                if method == "engine":
+                    engine_labels = labels
                 result = Result(
                     ds.name, rows.size, method, seed, secs, scores(truth, labels, twins)
                 )
                 out.append(result)
                 print(_progress_line(result), file=sys.stderr, flush=True)
     return out
+
+
+def _write_sweep(
+    path: Path | None,
+    dataset: str,
+    size: int,
+    seed: int,
+    sweep: dict[float, np.ndarray],
+    features: dict[str, float],
+    truth: np.ndarray,
+    twins: np.ndarray | None,
+) -> None:
+    import json
+
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        for resolution, labels in sweep.items():
+            record = {
+                "dataset": dataset,
+                "size": size,
+                "seed": seed,
+                "resolution": resolution,
+                **features,
+                **scores(truth, labels, twins),
+            }
+            handle.write(json.dumps(record) + "\n")
 
 
 def _progress_line(r: Result) -> str:
@@ -304,6 +417,39 @@ def _progress_line(r: Result) -> str:
         f"themed {s['themed']:.0%} themes {s['themes']:.0f}/{s['true']:.0f}{twins} "
         f"{r.seconds:.1f}s"
     )
+
+
+_PROGRESS = re.compile(
+    r"^(?P<dataset>\S+) n=(?P<size>\d+) (?P<method>\S+) seed (?P<seed>\d+): NMI (?P<nmi>[\d.]+) "
+    r"ARI (?P<ari>-?[\d.]+) themed (?P<themed>\d+)% themes (?P<themes>\d+)/(?P<true>\d+)"
+    r"(?: twins (?P<twins>[\d.]+|nan))? (?P<seconds>[\d.]+)s$"
+)
+
+
+def from_logs(paths: list[str]) -> list[Result]:
+    """Results read back from the progress lines of one or more runs (stderr), so that a
+    protocol split across processes (one per data set, say) gives one table."""
+    out = []
+    for path in paths:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            m = _PROGRESS.match(line.strip())
+            if not m or m["method"] not in METHODS:
+                continue
+            s = {k: float(m[k]) for k in ("nmi", "ari", "themes", "true")}
+            s["themed"] = float(m["themed"]) / 100
+            if m["twins"]:
+                s["twins"] = float(m["twins"])
+            out.append(
+                Result(
+                    m["dataset"],
+                    int(m["size"]),
+                    m["method"],
+                    int(m["seed"]),
+                    float(m["seconds"]),
+                    s,
+                )
+            )
+    return out
 
 
 def _spread(values: list[float], digits: int = 3) -> str:
@@ -382,9 +528,13 @@ def verdict(results: list[Result]) -> list[str]:
                 twins_txt = f"{tw:.2f}"
                 if tw < 0.9:
                     missed.append(f"twins {tw:.2f}")
+            if missed:
+                outcome = "missed: " + ", ".join(missed)
+            else:
+                outcome = "met" if bt else "not shown (no BERTopic run)"
             lines.append(
                 f"| {ds.name} | {size:,} | {d_nmi} | {d_ari} | ≥ {themed:.0%} | {twins_txt} "
-                f"| {'met' if not missed else 'missed: ' + ', '.join(missed)} |"
+                f"| {outcome} |"
             )
     return lines
 
@@ -395,12 +545,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", default=",".join(d.name for d in DATASETS))
     parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES), help="0 = full")
     parser.add_argument("--seeds", default=",".join(str(s) for s in SEEDS))
-    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--methods", default=",".join(DEFAULT_METHODS), help=", ".join(METHODS))
+    parser.add_argument("--data", default=None, help="the data folder (default: see data_dir)")
+    parser.add_argument(
+        "--sweep-output",
+        default=str(ROOT / "var" / "bench-sizes-sweep.jsonl"),
+        help="JSON lines of the resolution sweep, rewritten by each run (for bench.granularity)",
+    )
     parser.add_argument("--output", default=None, help="also write the markdown here")
     parser.add_argument(
         "--encoders", default="", help="e.g. e5,use (default: the engine's ensemble)"
     )
+    parser.add_argument(
+        "--from-logs",
+        nargs="+",
+        default=None,
+        help="no measuring: the table and verdict of these runs' progress logs (stderr)",
+    )
     args = parser.parse_args(argv)
+    if args.from_logs:
+        merged = from_logs(args.from_logs)
+        print("\n".join([*table(merged), "", *verdict(merged)]))
+        return 0
+    global DATA
+    DATA = data_dir(args.data)
+    if not DATA.is_dir():
+        print(
+            f"No measurement data at {DATA}: put the data sets of ../shared/data there (see its "
+            "README.md), or give --data or RUCHE_BENCH_DATA.",
+            file=sys.stderr,
+        )
+        return 2
     wanted = args.sets.split(",")
     sizes = [int(s) for s in args.sizes.split(",")]
     seeds = [int(s) for s in args.seeds.split(",")]
@@ -415,6 +590,8 @@ def main(argv: list[str] | None = None) -> int:
         "seeds.\n",
     ]
     results: list[Result] = []
+    if "sweep" in methods and not args.embed_only:
+        Path(args.sweep_output).unlink(missing_ok=True)
     for ds in DATASETS:
         if ds.name not in wanted:
             continue
@@ -428,7 +605,9 @@ def main(argv: list[str] | None = None) -> int:
             blocks(ds.name, data.texts, tuple(e for e in args.encoders.split(",") if e))
             continue
         encoders = tuple(e for e in args.encoders.split(",") if e)
-        results += measure(ds, data, sizes, seeds, methods, encoders)
+        results += measure(
+            ds, data, sizes, seeds, methods, encoders, sweep_output=Path(args.sweep_output)
+        )
     if args.embed_only:
         return 0
     report += ["", *table(results), "", "Targets at sizes ≥ 1,000 (means over seeds):\n"]

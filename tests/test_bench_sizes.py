@@ -1,0 +1,70 @@
+"""The size protocol (bench.clustering_sizes) finds its data from a worktree and merges runs."""
+
+from pathlib import Path
+
+import numpy as np
+
+from bench import clustering_sizes as sizes
+
+
+def test_a_worktree_finds_the_data_beside_its_main_checkout(tmp_path: Path) -> None:
+    main = tmp_path / "main"
+    (main / ".git" / "worktrees" / "h").mkdir(parents=True)
+    (tmp_path / "shared" / "data").mkdir(parents=True)
+    worktree = tmp_path / "wt" / "h"
+    worktree.mkdir(parents=True)
+    (worktree / ".git").write_text(f"gitdir: {main / '.git' / 'worktrees' / 'h'}\n")
+
+    assert sizes.main_checkout(worktree) == main
+    assert sizes.main_checkout(main) == main  # a plain checkout is its own main checkout
+
+
+def test_data_dir_prefers_the_option_then_the_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("RUCHE_BENCH_DATA", str(tmp_path / "env"))
+    assert sizes.data_dir(str(tmp_path / "opt")) == tmp_path / "opt"
+    assert sizes.data_dir() == tmp_path / "env"
+
+
+def test_missing_data_is_said_not_silently_skipped(tmp_path: Path, capsys) -> None:
+    assert sizes.main(["--data", str(tmp_path / "nowhere"), "--sets", "banking77"]) == 2
+    assert "No measurement data" in capsys.readouterr().err
+
+
+def test_progress_logs_of_split_runs_merge_into_one_result_list(tmp_path: Path) -> None:
+    results = [
+        sizes.Result(
+            "mtop_fr_en",
+            1000,
+            "engine",
+            seed,
+            1.5,
+            {"nmi": 0.7, "ari": 0.4, "themed": 0.99, "themes": 25, "true": 70, "twins": 0.93},
+        )
+        for seed in (0, 1)
+    ]
+    log = tmp_path / "run.log"
+    log.write_text("\n".join(["noise", *(sizes._progress_line(r) for r in results)]) + "\n")
+
+    merged = sizes.from_logs([str(log)])
+
+    assert [(r.dataset, r.size, r.method, r.seed) for r in merged] == [
+        ("mtop_fr_en", 1000, "engine", 0),
+        ("mtop_fr_en", 1000, "engine", 1),
+    ]
+    assert merged[0].s["twins"] == 0.93
+    assert merged[0].s["themed"] == 0.99
+    assert "not shown (no BERTopic run)" in "\n".join(sizes.verdict(merged))
+
+
+def test_parallel_sets_are_sampled_by_pair() -> None:
+    twins = np.repeat(np.arange(20).astype(str), 2)
+    data = sizes.Loaded(
+        texts=[f"t{i}" for i in range(40)],
+        labels=np.repeat(np.array(["a", "b"]), 20),
+        twins=twins,
+        languages=np.tile(np.array(["fr", "en"]), 20),
+    )
+    rows = sizes.stratified_sample(data, 10, seed=0)
+    _keys, counts = np.unique(twins[rows], return_counts=True)
+    assert rows.size == 10
+    assert set(counts) == {2}
