@@ -22,6 +22,10 @@ class IdeaVector(models.Model):
     backend = models.CharField(max_length=40)
     # float32, L2-normalised, little-endian: the default 1,280 dimensions take 5 KB.
     data = models.BinaryField()
+    # The title alone, same backend and format (5 KB more): a typed title is compared with both,
+    # because a long body dilutes the title in `data` (issue #14). Empty until computed: the
+    # worker writes both, a themes run fills those missing (ideas.themes.embedding.vectors_for).
+    title_data = models.BinaryField(default=b"", blank=True)
     # Hash of the embedded text, so an edited idea is embedded again and an unchanged one is not.
     text_hash = models.CharField(max_length=64)
     language = models.CharField(max_length=2, blank=True)
@@ -32,6 +36,9 @@ class IdeaVector(models.Model):
 
     def as_array(self) -> np.ndarray:
         return np.frombuffer(bytes(self.data), dtype="<f4")
+
+    def title_array(self) -> np.ndarray | None:
+        return np.frombuffer(bytes(self.title_data), dtype="<f4") if self.title_data else None
 
 
 class RunState(models.TextChoices):

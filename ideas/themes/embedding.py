@@ -47,7 +47,10 @@ def _hash(text: str) -> str:
 def vectors_for(ideas: Sequence[Idea]) -> np.ndarray | None:
     """Stored vectors of these ideas in order, embedding (and storing) the missing or stale ones.
 
-    Returns None when no stable embedder is available.
+    Each idea's title is embedded and stored too (`IdeaVector.title_data`, for similar ideas):
+    with the text when the text changed, alone when only the title vector is missing (vectors
+    stored before titles were, filled by the next themes run). Returns None when no stable
+    embedder is available.
     """
     embedder = stable_embedder()
     if embedder is None:
@@ -58,26 +61,43 @@ def vectors_for(ideas: Sequence[Idea]) -> np.ndarray | None:
     }
     texts = {idea.pk: idea_text(idea) for idea in ideas}
     stale = [i for i in ideas if i.pk not in stored or stored[i.pk].text_hash != _hash(texts[i.pk])]
+    stale_pks = {i.pk for i in stale}
+    untitled = [i for i in ideas if i.pk not in stale_pks and not stored[i.pk].title_data]
     # Stored chunk by chunk: a run stopped by its time limit (re-embedding 100,000 ideas after a
     # change of encoders takes about 30 minutes) keeps what it embedded, and the next run goes on
     # from there instead of starting again.
     for start in range(0, len(stale), EMBED_CHUNK):
         chunk = stale[start : start + EMBED_CHUNK]
         matrix = embedder.embed([texts[i.pk] for i in chunk])
+        titles = embedder.embed([_title(i) for i in chunk])
         with transaction.atomic():
-            for idea, row in zip(chunk, matrix, strict=True):
+            for idea, row, title in zip(chunk, matrix, titles, strict=True):
                 vector, _created = IdeaVector.objects.update_or_create(
                     idea=idea,
                     defaults={
                         "backend": embedder.name,
                         "data": row.astype("<f4").tobytes(),
+                        "title_data": title.astype("<f4").tobytes(),
                         "text_hash": _hash(texts[idea.pk]),
                     },
                 )
                 stored[idea.pk] = vector
+    for start in range(0, len(untitled), EMBED_CHUNK):
+        chunk = untitled[start : start + EMBED_CHUNK]
+        titles = embedder.embed([_title(i) for i in chunk])
+        with transaction.atomic():
+            for idea, title in zip(chunk, titles, strict=True):
+                vector = stored[idea.pk]
+                vector.title_data = title.astype("<f4").tobytes()
+                # updated_at moves too: the search process reads rows updated since its last look.
+                vector.save(update_fields=["title_data", "updated_at"])
     if not ideas:
         return np.empty((0, 0), dtype=np.float32)
     return np.stack([stored[i.pk].as_array() for i in ideas]).astype(np.float32)
+
+
+def _title(idea: Idea) -> str:
+    return idea.title[:MAX_TEXT_CHARS]
 
 
 def embed_query(text: str) -> np.ndarray | None:

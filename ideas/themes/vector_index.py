@@ -110,12 +110,12 @@ class VectorIndex:
         return (self.language_sums[code] / count).astype(np.float32), count
 
     def language_sample(self, code: int, size: int) -> np.ndarray:
-        """Up to `size` stored vectors of this language, evenly spaced over the rows (the same
-        rows for every query until the index changes)."""
+        """The ids of up to `size` stored vectors of this language, evenly spaced over the rows
+        (the same ids for every query until the index changes)."""
         rows = np.flatnonzero(self.languages[: self.size] == code)
         if rows.size > size:
             rows = rows[np.linspace(0, rows.size - 1, size).astype(np.int64)]
-        return self.matrix[rows]
+        return self.ids[rows]
 
     def vectors(self, ids: list[int]) -> np.ndarray:
         """The stored vectors of these ids (all held), one row each."""

@@ -139,7 +139,7 @@ def test_a_run_stopped_while_embedding_keeps_the_vectors_it_stored(make_ideas, m
 
     def stopped_on_the_third_chunk(texts, *args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(len(texts))
-        if len(calls) == 3:
+        if len(calls) == 5:  # each chunk embeds its texts, then its titles
             raise SoftTimeLimitExceeded()  # what Celery raises when the soft limit passes
         return real_embed(texts, *args, **kwargs)
 
@@ -159,7 +159,8 @@ def test_a_run_stopped_while_embedding_keeps_the_vectors_it_stored(make_ideas, m
     run = runs.run_recluster(trigger="nightly")
     assert run.state == RunState.PUBLISHED
     assert IdeaVector.objects.filter(backend=embedder.name).count() == 24
-    assert len(embedded_again) == 4  # only what the stopped run had not stored
+    # Only what the stopped run had not stored: 4 texts, then their 4 titles.
+    assert len(embedded_again) == 8
 
 
 def test_a_run_whose_heartbeat_went_silent_gives_way_to_a_new_one(db, settings):

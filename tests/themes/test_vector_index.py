@@ -108,7 +108,5 @@ def test_a_language_sample_holds_only_that_languages_rows_and_at_most_the_size_a
     vectors = unit_rows(rng, 30, 8)
     index.upsert(list(range(1, 31)), vectors, [1 if pk % 3 else 2 for pk in range(1, 31)])
     english = index.language_sample(2, 100)
-    assert english.shape == (10, 8)
-    expected = {tuple(vectors[pk - 1]) for pk in range(1, 31) if pk % 3 == 0}
-    assert {tuple(row) for row in english} == expected
-    assert index.language_sample(1, 5).shape == (5, 8)
+    assert sorted(english.tolist()) == [pk for pk in range(1, 31) if pk % 3 == 0]
+    assert index.language_sample(1, 5).shape == (5,)
