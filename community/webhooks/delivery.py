@@ -6,7 +6,8 @@ Sending one delivery (`delivery_send`), safe with two workers and a crash anywhe
    "sending"; the sweep takes it back after `STUCK_AFTER`.
 2. Check, outside any transaction: the endpoint is active (or an admin asked), and what the
    delivery is about may still be told to its role (taken down meanwhile: cancelled).
-3. Sign and POST it (community.webhooks.network: no private address, no redirect, a timeout).
+3. Sign it (with the old secret too during a rotation's overlap) and POST it
+   (community.webhooks.network: no private address, no redirect, a timeout).
 4. Record the attempt, then: delivered; or the next try after a backoff (30 s doubling up to
    2 h) while within WEBHOOK_RETRY_HOURS of the first attempt; or failed. The endpoint counts
    its failures, and is disabled when it has failed WEBHOOK_DISABLE_AFTER_HOURS without a
@@ -37,6 +38,9 @@ from community.webhooks.payloads import subject_visible
 from config.outbox.events import record
 
 WEBHOOK_DISABLE = audit_type("webhook_disable", gettext_lazy("Webhook endpoint disabled"))
+WEBHOOK_DROP_OLD_SECRET = audit_type(
+    "webhook_drop_old_secret", gettext_lazy("Webhook old secret dropped after the overlap")
+)
 
 # A claim older than this belongs to a worker that died: the sweep sends the delivery again.
 STUCK_AFTER = timedelta(minutes=5)
@@ -56,6 +60,16 @@ def policy() -> network.Policy:
 
 def endpoint_secret(endpoint: WebhookEndpoint) -> str:
     return encryption.decrypt(endpoint.secret)
+
+
+def signing_secrets(endpoint: WebhookEndpoint, *, now: datetime) -> list[str]:
+    """The secrets that sign a message sent now: the endpoint's, then the one it replaced while
+    the rotation's overlap lasts (services.endpoint_rotate_secret)."""
+    found = [endpoint_secret(endpoint)]
+    until = endpoint.previous_secret_until
+    if endpoint.previous_secret and until is not None and now < until:
+        found.append(encryption.decrypt(endpoint.previous_secret))
+    return found
 
 
 @transaction.atomic
@@ -132,13 +146,13 @@ def delivery_send(
         return None
     body = _body(delivery)
     try:
-        secret = endpoint_secret(endpoint)
+        secrets = signing_secrets(endpoint, now=now)
     except encryption.DecryptionError as error:
         outcome = network.Outcome(
             status_code=None, duration_ms=0, error=f"Secret unreadable: {error}"
         )
     else:
-        headers = signing.headers(secret=secret, message_id=delivery.message_id, body=body)
+        headers = signing.headers(secret=secrets, message_id=delivery.message_id, body=body)
         outcome = network.post(
             endpoint.url, body=body, headers=headers, policy=policy(), excerpt_chars=EXCERPT_CHARS
         )
@@ -231,8 +245,30 @@ def sweep(*, now: datetime | None = None, budget_seconds: float = 25.0) -> int:
         made += delivery_send(delivery_id=pk, now=now) is not None
         if time.monotonic() - started > budget_seconds:
             break
+    previous_secrets_drop(now=now)
     purge(now=now)
     return made
+
+
+def previous_secrets_drop(*, now: datetime | None = None) -> int:
+    """Forget the old secrets whose overlap has ended (they sign nothing from then on: see
+    `signing_secrets`), each audited. Returns how many were dropped."""
+    now = now or timezone.now()
+    dropped = 0
+    with transaction.atomic():
+        ended = WebhookEndpoint.objects.select_for_update().filter(previous_secret_until__lte=now)
+        for endpoint in ended:
+            endpoint.previous_secret = ""
+            endpoint.previous_secret_until = None
+            endpoint.save(update_fields=["previous_secret", "previous_secret_until"])
+            audit_record(
+                actor=None,
+                action=WEBHOOK_DROP_OLD_SECRET,
+                target=endpoint,
+                summary=f"Webhook endpoint {endpoint.pk}: the old secret no longer signs",
+            )
+            dropped += 1
+    return dropped
 
 
 def purge(*, now: datetime | None = None) -> int:
