@@ -8,7 +8,7 @@ in neither list, so the export cannot silently fall behind the schema.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -116,6 +116,16 @@ NOT_EXPORTED_RELATIONS: dict[tuple[str, str], str] = {
 USER_FIELDS_NOT_EXPORTED: dict[str, str] = {
     "password": "a one-way hash: of no use to the member, and a risk if the file leaks",
 }
+
+# What other apps must erase with an account, registered from their AppConfig.ready (this lowest
+# app imports none of them): label -> a function called inside `account_delete`'s transaction,
+# before the account's own fields are erased, with the user and `keep_content`.
+ERASURE_HOOKS: dict[str, Callable[..., object]] = {}
+
+
+def erasure_hook_register(label: str, erase: Callable[..., object]) -> None:
+    ERASURE_HOOKS[label] = erase
+
 
 # What staff did to the member's account, found in the audit log.
 ACCOUNT_ACTIONS = (
@@ -483,6 +493,10 @@ def account_delete(*, user: User, keep_content: bool) -> User:
     if refusal:
         raise PermissionDenied(refusal)
     now = timezone.now()
+    # Other apps' copies first, while they can still find the member's name (e.g. webhooks'
+    # stored payloads: community.webhooks.privacy).
+    for erase in ERASURE_HOOKS.values():
+        erase(user=fresh, keep_content=keep_content)
     touched: set[int] = set()
     if not keep_content:
         touched = _remove_content(user=fresh, now=now)

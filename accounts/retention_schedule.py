@@ -126,6 +126,25 @@ SCHEDULE: tuple[RetentionRule, ...] = (
         ),
     ),
     RetentionRule(
+        kind="webhook_deliveries",
+        data="webhook deliveries (community.webhooks): each message sent to one of the bank's "
+        "systems, as the endpoint's role sees the site (ideas, comments, complaints with their "
+        "authors' display names and organisations, never an email address), its attempts and "
+        "the first 1,000 characters of each answer",
+        purpose="telling the bank's own systems (CRM, service desk, data lake) what happened, "
+        "retrying, and showing administrators what was sent",
+        legal_basis="legitimate interest (art. 6(1)(f)); complaints: legal obligation "
+        "(art. 6(1)(c), ACPR 2022-R-01)",
+        starts="the delivery's creation (one still being retried is kept until it ends)",
+        default_days=30,
+        action="delete",
+        source=(
+            "no legal period: the receiving system keeps its own copy; 30 days cover the 24 "
+            "hours of retries, a resend after an incident and the receiving team's checks. An "
+            "erased account's name is masked in stored payloads at once"
+        ),
+    ),
+    RetentionRule(
         kind="masked_originals",
         data="texts as typed before personal data was masked",
         purpose="letting the bank check a masking, when it chooses to",

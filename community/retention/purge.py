@@ -22,7 +22,8 @@ from accounts.models import RetentionRun, User
 from accounts.privacy import account_delete
 from accounts.retention_schedule import SCHEDULE, check_overrides, retention_days
 from accounts.roles import STAFF_ROLES
-from community.models import AuditEntry, ComplaintCase, Notification
+from community.models import AuditEntry, ComplaintCase, Notification, WebhookDelivery
+from community.webhooks.delivery import deliveries_finished_before
 from ideas.models import IdeaVector, Signal
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,10 @@ def _outside_signals(cutoff: datetime) -> QuerySet[Signal]:
     return Signal.objects.filter(posted_at__lt=cutoff)
 
 
+def _webhook_deliveries(cutoff: datetime) -> QuerySet[WebhookDelivery]:
+    return deliveries_finished_before(cutoff)
+
+
 DUE: dict[str, Callable[[datetime], QuerySet]] = {  # type: ignore[type-arg]
     "complaint_cases": _complaint_cases,
     "audit_log": _audit_log,
@@ -73,6 +78,7 @@ DUE: dict[str, Callable[[datetime], QuerySet]] = {  # type: ignore[type-arg]
     "sessions": _sessions,
     "idea_vectors": _idea_vectors,
     "outside_signals": _outside_signals,
+    "webhook_deliveries": _webhook_deliveries,
 }
 
 

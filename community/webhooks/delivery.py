@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from accounts import encryption
 from accounts.audit import audit_record, audit_type
 from accounts.models import User
+from accounts.retention_schedule import retention_days
 from community.events import WebhookEndpointDisabled
 from community.models import DeliveryState, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from community.webhooks import network, signing
@@ -236,7 +237,8 @@ def deliveries_due(*, now: datetime) -> list[int]:
 
 def sweep(*, now: datetime | None = None, budget_seconds: float = 25.0) -> int:
     """Send the deliveries that are due (retries; first attempts whose task was lost), oldest
-    due first, within the budget; then purge deliveries older than WEBHOOK_KEEP_DAYS.
+    due first, within the budget; then drop old secrets whose overlap ended, and purge the
+    finished deliveries past their retention period (also done by the daily retention job).
     Returns how many attempts were made."""
     now = now or timezone.now()
     started = time.monotonic()
@@ -271,8 +273,19 @@ def previous_secrets_drop(*, now: datetime | None = None) -> int:
     return dropped
 
 
+FINISHED = (DeliveryState.DELIVERED, DeliveryState.FAILED, DeliveryState.CANCELLED)
+
+
+def deliveries_finished_before(cutoff: datetime) -> QuerySet[WebhookDelivery]:
+    """Finished deliveries made before `cutoff` (waiting ones are kept until they end)."""
+    return WebhookDelivery.objects.filter(created_at__lt=cutoff, state__in=FINISHED)
+
+
 def purge(*, now: datetime | None = None) -> int:
+    """Delete the finished deliveries past their period in the retention schedule
+    (`webhook_deliveries`, RETENTION_DAYS; accounts.retention_schedule)."""
     now = now or timezone.now()
-    old = now - timedelta(days=settings.WEBHOOK_KEEP_DAYS)
-    finished = [DeliveryState.DELIVERED, DeliveryState.FAILED, DeliveryState.CANCELLED]
-    return WebhookDelivery.objects.filter(created_at__lt=old, state__in=finished).delete()[0]
+    days = retention_days("webhook_deliveries")
+    if days is None:
+        return 0
+    return deliveries_finished_before(now - timedelta(days=days)).delete()[0]
