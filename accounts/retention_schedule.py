@@ -126,6 +126,21 @@ SCHEDULE: tuple[RetentionRule, ...] = (
         ),
     ),
     RetentionRule(
+        kind="signal_uploads",
+        data="CSV files product managers uploaded whose columns were never mapped (raw exports "
+        "from outside tools, not yet masked: texts, authors' handles, addresses)",
+        purpose="the import form's two steps: the file waits while its columns are chosen",
+        legal_basis="legitimate interest (art. 6(1)(f))",
+        starts="the upload",
+        default_days=1,
+        action="delete",
+        source=(
+            "an upload is mapped within minutes; a file nobody mapped within a day is "
+            "abandoned, and unmasked: deleted, its import marked refused so the product "
+            "manager sees why"
+        ),
+    ),
+    RetentionRule(
         kind="webhook_deliveries",
         data="webhook deliveries (community.webhooks): each message sent to one of the bank's "
         "systems, as the endpoint's role sees the site (ideas, comments, complaints with their "

@@ -16,12 +16,14 @@ import logging
 import secrets
 import time
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,6 +120,43 @@ def signal_upload_refuse(*, batch: SignalImport, refusal: FileRefused) -> Signal
     batch.finished_at = timezone.now()
     batch.save(update_fields=["state", "error", "error_field", "finished_at"])
     return batch
+
+
+def signal_uploads_abandoned(cutoff: datetime) -> QuerySet[SignalImport]:
+    """Uploads still waiting for their columns, made before `cutoff` (retention schedule:
+    `signal_uploads`)."""
+    return SignalImport.objects.filter(state=SignalImport.State.UPLOADED, created_at__lt=cutoff)
+
+
+def signal_uploads_purge(*, cutoff: datetime) -> int:
+    """Delete the files of uploads nobody mapped before `cutoff` and mark them refused (the
+    report says why); also files in SIGNALS_UPLOAD_DIR older than `cutoff` that no waiting
+    upload names (a crash between writing the file and its row). Returns how many imports."""
+    purged = 0
+    for batch in signal_uploads_abandoned(cutoff).order_by("pk").iterator():
+        refused = SignalImport.objects.filter(
+            pk=batch.pk, state=SignalImport.State.UPLOADED
+        ).update(
+            state=SignalImport.State.REFUSED,
+            error=_(
+                "The columns were not chosen in time: the file was deleted, nothing was "
+                "imported. Upload it again."
+            ),
+            finished_at=timezone.now(),
+        )
+        if refused:  # not mapped meanwhile
+            signal_upload_path(batch).unlink(missing_ok=True)
+            purged += 1
+    waiting = set(
+        SignalImport.objects.filter(state=SignalImport.State.UPLOADED).values_list(
+            "stored_name", flat=True
+        )
+    )
+    for path in _upload_dir().glob("*.csv"):
+        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        if path.name not in waiting and modified < cutoff:
+            path.unlink(missing_ok=True)
+    return purged
 
 
 def signal_upload_import(

@@ -32,6 +32,12 @@ def age(queryset, field: str, delta: timedelta) -> None:  # type: ignore[no-unty
     queryset.update(**{field: timezone.now() - delta})
 
 
+@pytest.fixture(autouse=True)
+def _private_uploads(settings, tmp_path):  # type: ignore[no-untyped-def]
+    # The purge sweeps the upload directory for old files: never the checkout's own.
+    settings.SIGNALS_UPLOAD_DIR = str(tmp_path / "uploads")
+
+
 @pytest.fixture
 def old_and_new(db, alice, moderator):  # type: ignore[no-untyped-def]
     """One row past its period and one within it, for each kind the purge handles."""
@@ -83,6 +89,9 @@ def old_and_new(db, alice, moderator):  # type: ignore[no-untyped-def]
                 state=state,
                 created_at=now - timedelta(days=days_old),
             )
+    for days_old in (2, 0):  # an upload whose columns nobody chose, and one just made
+        waiting = SignalImport.objects.create(via="form", file_name="u.csv", stored_name="u.csv")
+        age(SignalImport.objects.filter(pk=waiting.pk), "created_at", timedelta(days=days_old))
     gone = UserFactory(email="gone@example.com", display_name="Gone")
     age(User.objects.filter(pk=gone.pk), "last_login", 4 * YEAR)
     age(User.objects.filter(pk=alice.pk), "last_login", timedelta(days=2))
@@ -100,6 +109,7 @@ EXPECTED = {
     "idea_vectors": 1,
     "outside_signals": 1,
     "webhook_deliveries": 1,
+    "signal_uploads": 1,
 }
 
 
@@ -127,7 +137,7 @@ def test_the_dry_run_lists_what_would_go_and_removes_nothing(old_and_new):
     out = StringIO()
     call_command("retention", "--dry-run", stdout=out)
     assert "notifications            1" in out.getvalue()
-    assert "Total: 8 (dry run)" in out.getvalue()
+    assert "Total: 9 (dry run)" in out.getvalue()
     assert retention_counts() == EXPECTED
     assert not RetentionRun.objects.exists()
 

@@ -84,6 +84,42 @@ def test_the_kept_upload_is_deleted_once_imported(client, product_manager, setti
     assert list((tmp_path / "uploads").iterdir()) == []
 
 
+def test_an_upload_nobody_maps_is_deleted_by_the_retention_job_after_a_day(
+    client, product_manager, tmp_path
+):
+    import os
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from community.retention.purge import retention_counts, retention_purge
+
+    client.force_login(product_manager)
+    old, fresh = (_upload(client, name=name) for name in ("old.csv", "fresh.csv"))
+    old_batch = SignalImport.objects.get(file_name="old.csv")
+    SignalImport.objects.filter(pk=old_batch.pk).update(
+        created_at=timezone.now() - timedelta(days=1, minutes=1)
+    )
+    orphan = tmp_path / "uploads" / "0123abcd.csv"  # a crash between the file and its row
+    orphan.write_bytes(b"Message\nhello\n")
+    two_days_ago = (timezone.now() - timedelta(days=2)).timestamp()
+    os.utime(orphan, (two_days_ago, two_days_ago))
+    assert len(list((tmp_path / "uploads").iterdir())) == 3
+    assert retention_counts()["signal_uploads"] == 1
+
+    run = retention_purge()
+
+    assert run.counts["signal_uploads"] == 1
+    left = [p.name for p in (tmp_path / "uploads").iterdir()]
+    assert left == [SignalImport.objects.get(file_name="fresh.csv").stored_name]
+    old_batch.refresh_from_db()
+    assert old_batch.state == SignalImport.State.REFUSED
+    page = client.get(old["Location"], follow=True).content.decode()  # the mapping page
+    assert "The columns were not chosen in time" in page
+    assert client.get(fresh["Location"]).status_code == 200  # still waiting for its columns
+    assert retention_purge().counts["signal_uploads"] == 0
+
+
 def test_the_form_says_what_is_wrong(client, product_manager, settings):
     client.force_login(product_manager)
     settings.SIGNALS_MAX_UPLOAD_BYTES = 100
