@@ -481,6 +481,9 @@ THEMES_RUN_STALE_SECONDS = env.float("THEMES_RUN_STALE_SECONDS", default=180.0)
 SIGNALS_MAX_UPLOAD_BYTES = env.int("SIGNALS_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 SIGNALS_UPLOAD_DIR = env("SIGNALS_UPLOAD_DIR", default=str(VAR_DIR / "signal-uploads"))
 SIGNALS_BATCH = 1000
+# A form upload larger than this is imported by the worker (the page shows the report when it is
+# done); smaller ones in the request. 0 sends every form import to the worker.
+SIGNALS_FORM_INLINE_BYTES = env.int("SIGNALS_FORM_INLINE_BYTES", default=512 * 1024)
 SIGNALS_REPORT_ROWS = 1000
 
 # Similar ideas: one search process (`manage.py serve_similar`) holds the encoders and every

@@ -120,6 +120,60 @@ def test_an_upload_nobody_maps_is_deleted_by_the_retention_job_after_a_day(
     assert retention_purge().counts["signal_uploads"] == 0
 
 
+def test_a_large_upload_is_imported_by_the_worker_and_the_report_appears_when_done(
+    client, product_manager, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from ideas.outside.services import signal_upload_run
+
+    settings.SIGNALS_FORM_INLINE_BYTES = 100  # MESSY is larger: the worker imports it
+    client.force_login(product_manager)
+    location = _upload(client)["Location"]
+    batch = SignalImport.objects.get()
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(
+            location,
+            {"text_column": "Description", "date_column": "Créé le", "source_column": "Canal"},
+        )
+    report_url = reverse("themes:signals_report", args=[batch.pk])
+    assert response["Location"] == report_url  # answered before any row is read
+    batch.refresh_from_db()
+    assert batch.state == SignalImport.State.QUEUED
+    assert not Signal.objects.exists()
+    waiting = client.get(report_url).content.decode()
+    assert "Waiting for the worker" in waiting
+    assert '<meta http-equiv="refresh" content="5">' in waiting
+    assert len(queued) == 1
+
+    queued[0]()  # the task, sent to the worker on commit (run eagerly in these tests)
+
+    batch.refresh_from_db()
+    assert batch.state == SignalImport.State.IMPORTED
+    assert Signal.objects.count() == 2
+    done = client.get(report_url).content.decode()
+    assert "2 signals imported." in done
+    assert "http-equiv" not in done
+    assert list((tmp_path / "uploads").iterdir()) == []
+    assert signal_upload_run(batch_id=batch.pk) is None  # run twice: nothing more
+
+
+def test_a_large_upload_in_the_worker_is_still_all_or_nothing(
+    client, product_manager, settings, django_capture_on_commit_callbacks
+):
+    settings.SIGNALS_FORM_INLINE_BYTES = 0
+    client.force_login(product_manager)
+    location = _upload(client)["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        # "Ticket" as the date: every row is rejected, so nothing is imported.
+        client.post(
+            location,
+            {"text_column": "Description", "date_column": "Ticket", "source_name": "Desk"},
+        )
+    batch = SignalImport.objects.get()
+    assert batch.state == SignalImport.State.REFUSED
+    assert batch.rejected == 2
+    assert not Signal.objects.exists()
+
+
 def test_the_form_says_what_is_wrong(client, product_manager, settings):
     client.force_login(product_manager)
     settings.SIGNALS_MAX_UPLOAD_BYTES = 100
