@@ -237,6 +237,9 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12, unique=True)
     digest = models.CharField(max_length=64)
     second_factor = models.BooleanField(default=False)
+    # Made in a session signed in by the bank's single sign-on (accounts.sso): with
+    # SSO_REQUIRED_FOR_STAFF a staff member's token works only if it was (accounts.tokens).
+    sso = models.BooleanField(default=False)
     # Who made it, when not its owner: the admin who made a service account's token.
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

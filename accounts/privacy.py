@@ -107,6 +107,16 @@ USER_FIELDS_NOT_EXPORTED: dict[str, str] = {
     "password": "a one-way hash: of no use to the member, and a risk if the file leaks",
 }
 
+# What other apps must erase with an account, registered from their AppConfig.ready (this lowest
+# app imports none of them): label -> a function called inside `account_delete`'s transaction,
+# before the account's own fields are erased, with the user and `keep_content`.
+ERASURE_HOOKS: dict[str, Callable[..., object]] = {}
+
+
+def erasure_hook_register(label: str, erase: Callable[..., object]) -> None:
+    ERASURE_HOOKS[label] = erase
+
+
 # What staff did to the member's account, found in the audit log.
 ACCOUNT_ACTIONS = (
     AuditAction.MEMBER_SUSPEND,
@@ -302,6 +312,10 @@ def account_delete(*, user: User, keep_content: bool) -> User:
     if refusal:
         raise PermissionDenied(refusal)
     now = timezone.now()
+    # Other apps' copies first, while they can still find the member's name (e.g. webhooks'
+    # stored payloads: community.webhooks.privacy).
+    for erase in ERASURE_HOOKS.values():
+        erase(user=fresh, keep_content=keep_content)
     for section in _SECTIONS:
         section.erase(user=fresh, now=now, keep_content=keep_content)
     for rows in (

@@ -126,6 +126,40 @@ SCHEDULE: tuple[RetentionRule, ...] = (
         ),
     ),
     RetentionRule(
+        kind="signal_uploads",
+        data="CSV files product managers uploaded whose columns were never mapped (raw exports "
+        "from outside tools, not yet masked: texts, authors' handles, addresses)",
+        purpose="the import form's two steps: the file waits while its columns are chosen",
+        legal_basis="legitimate interest (art. 6(1)(f))",
+        starts="the upload",
+        default_days=1,
+        action="delete",
+        source=(
+            "an upload is mapped within minutes; a file nobody mapped within a day is "
+            "abandoned, and unmasked: deleted, its import marked refused so the product "
+            "manager sees why"
+        ),
+    ),
+    RetentionRule(
+        kind="webhook_deliveries",
+        data="webhook deliveries (community.webhooks): each message sent to one of the bank's "
+        "systems, as the endpoint's role sees the site (ideas, comments, complaints with their "
+        "authors' display names and organisations, never an email address), its attempts and "
+        "the first 1,000 characters of each answer",
+        purpose="telling the bank's own systems (CRM, service desk, data lake) what happened, "
+        "retrying, and showing administrators what was sent",
+        legal_basis="legitimate interest (art. 6(1)(f)); complaints: legal obligation "
+        "(art. 6(1)(c), ACPR 2022-R-01)",
+        starts="the delivery's creation (one still being retried is kept until it ends)",
+        default_days=30,
+        action="delete",
+        source=(
+            "no legal period: the receiving system keeps its own copy; 30 days cover the 24 "
+            "hours of retries, a resend after an incident and the receiving team's checks. An "
+            "erased account's name is masked in stored payloads at once"
+        ),
+    ),
+    RetentionRule(
         kind="masked_originals",
         data="texts as typed before personal data was masked",
         purpose="letting the bank check a masking, when it chooses to",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import authenticated_user
 from accounts.mfa import session_passed_second_factor
 from accounts.models import ApiTokenScope
+from accounts.sso.login import signed_in_by_sso
 from accounts.tokens import token_create, token_max_days, token_revoke, tokens_of
 
 DURATIONS = (7, 30, 90, 365)
@@ -49,6 +50,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             secret = token_create(
                 user=user,
                 second_factor=session_passed_second_factor(request),
+                sso=signed_in_by_sso(request),
                 **form.cleaned_data,
             ).secret
         except ValidationError as error:

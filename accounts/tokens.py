@@ -11,6 +11,13 @@ have passed its second factor in the session that creates a token, and its token
 API_TOKEN_STAFF_MAX_DAYS. A token created without the second factor (a member's, before they
 were given a staff role) stops working while its owner holds a staff role: a token never lets
 anyone skip the code their role requires (`token_refusal`).
+
+Staff and single sign-on. With SSO_REQUIRED_FOR_STAFF a staff member signs in by the bank's
+identity provider only (accounts.sso.login); a token is another way in, so a staff member's
+token works only if it was made in a session signed in by single sign-on (`ApiToken.sso`).
+Tokens made before the setting was turned on (with a password session) are refused from then
+on, with a message saying to make a new one. Service accounts never sign in: their tokens,
+made by an administrator, are not concerned.
 """
 
 import hashlib
@@ -29,6 +36,8 @@ from django.utils.translation import gettext as _
 
 from accounts.mfa import user_has_mfa, user_needs_mfa
 from accounts.models import ApiToken, ApiTokenScope, User
+from accounts.roles import user_holds_staff_role
+from accounts.sso.config import SsoConfig
 
 TOKEN_PREFIX = "ruche_"  # noqa: S105 (the public start of every token, not a secret)
 # A member's last-used time is written at most this often (not on every request).
@@ -55,9 +64,12 @@ def tokens_of(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
 
 
-def token_create(*, user: User, name: str, scope: str, days: int, second_factor: bool) -> NewToken:
+def token_create(
+    *, user: User, name: str, scope: str, days: int, second_factor: bool, sso: bool = False
+) -> NewToken:
     """A new token for `user`, valid `days` days. `second_factor`: whether the session asking
-    passed two-factor authentication (accounts.mfa.session_passed_second_factor)."""
+    passed two-factor authentication (accounts.mfa.session_passed_second_factor); `sso`: whether
+    it was signed in by single sign-on (accounts.sso.login.signed_in_by_sso)."""
     name = name.strip()
     errors: dict[str, str] = {}
     if not name:
@@ -87,6 +99,7 @@ def token_create(*, user: User, name: str, scope: str, days: int, second_factor:
         prefix=prefix,
         digest=_digest(secret),
         second_factor=second_factor,
+        sso=sso,
         expires_at=timezone.now() + timedelta(days=days),
     )
     return NewToken(token=token, secret=secret)
@@ -127,10 +140,26 @@ def token_refusal(token: ApiToken) -> str:
     staff = settings.STAFF_MFA_REQUIRED and user_needs_mfa(user)
     # A service account has no authenticator app: the admin who made its token passed the
     # second factor for it (accounts.service_accounts).
-    second_factor_holds = user.is_service_account or user_has_mfa(user)
+    # Nor has a staff member whose identity provider did the second factor at single sign-on
+    # (accounts.sso.login, SSO_TRUSTED_MFA_AMR): the token was made in that session.
+    second_factor_holds = user.is_service_account or user_has_mfa(user) or token.sso
     if staff and not (token.second_factor and second_factor_holds):
         return _("Staff tokens must be created after two-factor authentication: create a new one.")
+    if _sso_required_for_staff() and _staff_person(user) and not token.sso:
+        return _(
+            "Staff tokens must be created after signing in by single sign-on: create a new one."
+        )
     return ""
+
+
+def _staff_person(user: Any) -> bool:
+    """A staff member who signs in (not a service account, which never does)."""
+    return not user.is_service_account and user_holds_staff_role(user)
+
+
+def _sso_required_for_staff() -> bool:
+    config: SsoConfig | None = getattr(settings, "SSO", None)
+    return bool(config and config.required_for_staff)
 
 
 def token_touch(token: ApiToken) -> None:

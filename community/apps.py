@@ -93,6 +93,12 @@ class CommunityConfig(AppConfig):
 
         reencryptor_register("webhook endpoint secrets", secrets_reencrypt)
 
+        # Erasing an account masks the member in stored webhook payloads.
+        from accounts.privacy import erasure_hook_register
+        from community.webhooks.privacy import deliveries_forget_member
+
+        erasure_hook_register("webhook deliveries", deliveries_forget_member)
+
         # Subscribes this app's consumers of events (config.outbox), after the ideas app's; and
         # the widget's allowed origins are checked at start-up (manage.py check, runserver).
         from community import consumers  # noqa: F401

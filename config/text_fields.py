@@ -132,6 +132,10 @@ EXEMPT = {
     "community.WebhookEndpoint.url": "typed by an administrator: where webhooks go, " + _STAFF_ONLY,
     "community.WebhookEndpoint.description": "typed by an administrator, " + _STAFF_ONLY,
     "community.WebhookEndpoint.secret": "the signing secret, encrypted (accounts.encryption)",
+    "community.WebhookEndpoint.previous_secret": (
+        "the secret a rotation replaced, signing during the overlap; encrypted "
+        "(accounts.encryption)"
+    ),
     "community.WebhookEndpoint.disabled_reason": _CODE,
     "community.WebhookDelivery.event_type": _CODE,
     "community.WebhookDelivery.source": _CODE,

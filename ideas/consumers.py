@@ -3,8 +3,9 @@
 Each consumer is idempotent (config.outbox): the worker may deliver an event twice."""
 
 from config.outbox.events import subscribe
-from ideas.events import IdeaEdited, IdeaPublished, IdeaRestored
+from ideas.events import IdeaEdited, IdeaPublished, IdeaRestored, SignalUploadQueued
 from ideas.models import Idea
+from ideas.tasks import signal_upload_run
 from ideas.themes import services as theme_services
 
 
@@ -17,3 +18,10 @@ def place_in_a_theme(event: IdeaPublished | IdeaEdited | IdeaRestored) -> None:
     idea = Idea.objects.filter(pk=event.idea_id).first()
     if idea is not None:
         theme_services.idea_embed_and_assign(idea=idea)
+
+
+@subscribe(SignalUploadQueued)
+def import_the_queued_upload(event: SignalUploadQueued) -> None:
+    """A large form upload is imported by its own task (minutes for 100,000 rows), not in the
+    outbox's delivery; a second delivery queues a task that finds it claimed and does nothing."""
+    signal_upload_run.delay(event.import_id)

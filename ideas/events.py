@@ -101,3 +101,12 @@ class SignalsImported(Event):
     run clusters its signals with the ideas."""
 
     import_id: int
+
+
+@event("signals.upload_queued")
+@dataclass(frozen=True)
+class SignalUploadQueued(Event):
+    """A large file's columns were chosen on the form: the worker imports it
+    (ideas.consumers -> ideas.tasks.signal_upload_run)."""
+
+    import_id: int

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import OperationalError
 
 from ideas.models import ClusteringRun, Idea
+from ideas.outside import services as outside
 from ideas.themes import runs
 from ideas.themes.selectors import published_run
 
@@ -62,3 +63,10 @@ def trending_refresh() -> int:
     from ideas.ranking import trending_refresh_all
 
     return trending_refresh_all()
+
+
+@shared_task(acks_late=True, time_limit=30 * 60, soft_time_limit=29 * 60)
+def signal_upload_run(batch_id: int) -> int | None:
+    """Import a large file mapped on the form (ideas.outside.services.signal_upload_run)."""
+    batch = outside.signal_upload_run(batch_id=batch_id)
+    return batch.imported if batch is not None else None

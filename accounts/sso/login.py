@@ -124,7 +124,7 @@ def login_stages(stages: list[str]) -> list[str]:
     return [ours if path == original else path for path in stages]
 
 
-def _signed_in_by_sso(request: HttpRequest) -> bool:
+def signed_in_by_sso(request: HttpRequest) -> bool:
     from allauth.account.authentication import get_authentication_records
 
     providers = sso_config().provider_ids
@@ -170,7 +170,7 @@ class SsoRequiredForStaffMiddleware:
         if (
             sso_config().required_for_staff
             and user_holds_staff_role(request.user)
-            and not _signed_in_by_sso(request)
+            and not signed_in_by_sso(request)
         ):
             logout(request)
             return _use_sso_instead(request)

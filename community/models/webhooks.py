@@ -19,6 +19,11 @@ class WebhookEndpoint(models.Model):
     )
     # `whsec_...` encrypted with FIELD_ENCRYPTION_KEYS (accounts.encryption); shown once.
     secret = models.TextField(editable=False)
+    # The secret before the last rotation, encrypted the same way, signing alongside the new one
+    # until `previous_secret_until` (WEBHOOK_SECRET_OVERLAP_HOURS), so a receiver can switch
+    # without refusing a message; then the sweep clears it (community.webhooks.services).
+    previous_secret = models.TextField(blank=True, editable=False)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     disabled_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=300, blank=True)

@@ -22,8 +22,10 @@ from accounts.models import RetentionRun, User
 from accounts.privacy import account_delete
 from accounts.retention_schedule import SCHEDULE, check_overrides, retention_days
 from accounts.roles import STAFF_ROLES
-from community.models import AuditEntry, ComplaintCase, Notification
-from ideas.models import IdeaVector, Signal
+from community.models import AuditEntry, ComplaintCase, Notification, WebhookDelivery
+from community.webhooks.delivery import deliveries_finished_before
+from ideas.models import IdeaVector, Signal, SignalImport
+from ideas.outside.services import signal_uploads_abandoned, signal_uploads_purge
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +67,14 @@ def _outside_signals(cutoff: datetime) -> QuerySet[Signal]:
     return Signal.objects.filter(posted_at__lt=cutoff)
 
 
+def _webhook_deliveries(cutoff: datetime) -> QuerySet[WebhookDelivery]:
+    return deliveries_finished_before(cutoff)
+
+
+def _signal_uploads(cutoff: datetime) -> QuerySet[SignalImport]:
+    return signal_uploads_abandoned(cutoff)
+
+
 DUE: dict[str, Callable[[datetime], QuerySet]] = {  # type: ignore[type-arg]
     "complaint_cases": _complaint_cases,
     "audit_log": _audit_log,
@@ -73,6 +83,8 @@ DUE: dict[str, Callable[[datetime], QuerySet]] = {  # type: ignore[type-arg]
     "sessions": _sessions,
     "idea_vectors": _idea_vectors,
     "outside_signals": _outside_signals,
+    "webhook_deliveries": _webhook_deliveries,
+    "signal_uploads": _signal_uploads,
 }
 
 
@@ -113,6 +125,10 @@ def retention_purge(*, as_of: datetime | None = None) -> RetentionRun:
     for kind, rows in retention_due(as_of=as_of).items():
         if kind == "inactive_accounts":
             counts[kind] = _erase_accounts(rows)
+            continue
+        if kind == "signal_uploads":  # the files go; the import stays, refused, with why
+            days = retention_days(kind) or 0
+            counts[kind] = signal_uploads_purge(cutoff=as_of - timedelta(days=days))
             continue
         counts[kind] = rows.delete()[1].get(rows.model._meta.label, 0)
     run = RetentionRun.objects.create(as_of=as_of, counts=counts)

@@ -23,7 +23,10 @@ GENERAL = (
     (
         "recipients",
         "members see what is published (masked of personal and financial data); staff by "
-        'role (compliance.md, "Privacy rights"); no outside service receives any text',
+        'role (compliance.md, "Privacy rights"); the bank\'s own systems that its '
+        "administrators register as webhook endpoints (webhooks.md) receive what the "
+        "endpoint's role sees on the site, never an email address; no outside service "
+        "receives any text",
     ),
     (
         "transfers outside the EU",

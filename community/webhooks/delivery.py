@@ -6,7 +6,8 @@ Sending one delivery (`delivery_send`), safe with two workers and a crash anywhe
    "sending"; the sweep takes it back after `STUCK_AFTER`.
 2. Check, outside any transaction: the endpoint is active (or an admin asked), and what the
    delivery is about may still be told to its role (taken down meanwhile: cancelled).
-3. Sign and POST it (community.webhooks.network: no private address, no redirect, a timeout).
+3. Sign it (with the old secret too during a rotation's overlap) and POST it
+   (community.webhooks.network: no private address, no redirect, a timeout).
 4. Record the attempt, then: delivered; or the next try after a backoff (30 s doubling up to
    2 h) while within WEBHOOK_RETRY_HOURS of the first attempt; or failed. The endpoint counts
    its failures, and is disabled when it has failed WEBHOOK_DISABLE_AFTER_HOURS without a
@@ -21,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from accounts import encryption
 from accounts.audit import audit_record, audit_type
 from accounts.models import User
+from accounts.retention_schedule import retention_days
 from community.events import WebhookEndpointDisabled
 from community.models import DeliveryState, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from community.webhooks import network, signing
@@ -37,6 +39,9 @@ from community.webhooks.payloads import subject_visible
 from config.outbox.events import record
 
 WEBHOOK_DISABLE = audit_type("webhook_disable", gettext_lazy("Webhook endpoint disabled"))
+WEBHOOK_DROP_OLD_SECRET = audit_type(
+    "webhook_drop_old_secret", gettext_lazy("Webhook old secret dropped after the overlap")
+)
 
 # A claim older than this belongs to a worker that died: the sweep sends the delivery again.
 STUCK_AFTER = timedelta(minutes=5)
@@ -56,6 +61,16 @@ def policy() -> network.Policy:
 
 def endpoint_secret(endpoint: WebhookEndpoint) -> str:
     return encryption.decrypt(endpoint.secret)
+
+
+def signing_secrets(endpoint: WebhookEndpoint, *, now: datetime) -> list[str]:
+    """The secrets that sign a message sent now: the endpoint's, then the one it replaced while
+    the rotation's overlap lasts (services.endpoint_rotate_secret)."""
+    found = [endpoint_secret(endpoint)]
+    until = endpoint.previous_secret_until
+    if endpoint.previous_secret and until is not None and now < until:
+        found.append(encryption.decrypt(endpoint.previous_secret))
+    return found
 
 
 @transaction.atomic
@@ -132,13 +147,13 @@ def delivery_send(
         return None
     body = _body(delivery)
     try:
-        secret = endpoint_secret(endpoint)
+        secrets = signing_secrets(endpoint, now=now)
     except encryption.DecryptionError as error:
         outcome = network.Outcome(
             status_code=None, duration_ms=0, error=f"Secret unreadable: {error}"
         )
     else:
-        headers = signing.headers(secret=secret, message_id=delivery.message_id, body=body)
+        headers = signing.headers(secret=secrets, message_id=delivery.message_id, body=body)
         outcome = network.post(
             endpoint.url, body=body, headers=headers, policy=policy(), excerpt_chars=EXCERPT_CHARS
         )
@@ -222,7 +237,8 @@ def deliveries_due(*, now: datetime) -> list[int]:
 
 def sweep(*, now: datetime | None = None, budget_seconds: float = 25.0) -> int:
     """Send the deliveries that are due (retries; first attempts whose task was lost), oldest
-    due first, within the budget; then purge deliveries older than WEBHOOK_KEEP_DAYS.
+    due first, within the budget; then drop old secrets whose overlap ended, and purge the
+    finished deliveries past their retention period (also done by the daily retention job).
     Returns how many attempts were made."""
     now = now or timezone.now()
     started = time.monotonic()
@@ -231,12 +247,45 @@ def sweep(*, now: datetime | None = None, budget_seconds: float = 25.0) -> int:
         made += delivery_send(delivery_id=pk, now=now) is not None
         if time.monotonic() - started > budget_seconds:
             break
+    previous_secrets_drop(now=now)
     purge(now=now)
     return made
 
 
-def purge(*, now: datetime | None = None) -> int:
+def previous_secrets_drop(*, now: datetime | None = None) -> int:
+    """Forget the old secrets whose overlap has ended (they sign nothing from then on: see
+    `signing_secrets`), each audited. Returns how many were dropped."""
     now = now or timezone.now()
-    old = now - timedelta(days=settings.WEBHOOK_KEEP_DAYS)
-    finished = [DeliveryState.DELIVERED, DeliveryState.FAILED, DeliveryState.CANCELLED]
-    return WebhookDelivery.objects.filter(created_at__lt=old, state__in=finished).delete()[0]
+    dropped = 0
+    with transaction.atomic():
+        ended = WebhookEndpoint.objects.select_for_update().filter(previous_secret_until__lte=now)
+        for endpoint in ended:
+            endpoint.previous_secret = ""
+            endpoint.previous_secret_until = None
+            endpoint.save(update_fields=["previous_secret", "previous_secret_until"])
+            audit_record(
+                actor=None,
+                action=WEBHOOK_DROP_OLD_SECRET,
+                target=endpoint,
+                summary=f"Webhook endpoint {endpoint.pk}: the old secret no longer signs",
+            )
+            dropped += 1
+    return dropped
+
+
+FINISHED = (DeliveryState.DELIVERED, DeliveryState.FAILED, DeliveryState.CANCELLED)
+
+
+def deliveries_finished_before(cutoff: datetime) -> QuerySet[WebhookDelivery]:
+    """Finished deliveries made before `cutoff` (waiting ones are kept until they end)."""
+    return WebhookDelivery.objects.filter(created_at__lt=cutoff, state__in=FINISHED)
+
+
+def purge(*, now: datetime | None = None) -> int:
+    """Delete the finished deliveries past their period in the retention schedule
+    (`webhook_deliveries`, RETENTION_DAYS; accounts.retention_schedule)."""
+    now = now or timezone.now()
+    days = retention_days("webhook_deliveries")
+    if days is None:
+        return 0
+    return deliveries_finished_before(now - timedelta(days=days)).delete()[0]

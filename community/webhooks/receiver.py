@@ -3,9 +3,11 @@
     python -m community.webhooks.receiver --port 9001 --secret whsec_...
 
 It prints each delivery whose signature checks out (community.webhooks.signing), answers 204,
-and answers 401 to anything else. It listens on 127.0.0.1 only: register
-http://127.0.0.1:9001/ with WEBHOOK_ALLOW_PRIVATE_NETWORKS=true and WEBHOOK_ALLOW_HTTP=true
-(docs/webhooks.md). The tests start the same server in a thread (`serve`).
+and answers 401 to anything else. During a secret's rotation Ruche lists two signatures (new and
+old secret) and one match is enough; give `--secret` twice to accept either secret yourself.
+It listens on 127.0.0.1 only: register http://127.0.0.1:9001/ with
+WEBHOOK_ALLOW_PRIVATE_NETWORKS=true and WEBHOOK_ALLOW_HTTP=true (docs/webhooks.md). The tests
+start the same server in a thread (`serve`).
 """
 
 import argparse
@@ -36,10 +38,10 @@ class Received:
 
 @dataclass
 class Receiver:
-    """What the server does: check each request with `secret`, keep it in `received`, answer
-    with `status` (or a function of the request's number, from 1)."""
+    """What the server does: check each request with `secret` (or any of several), keep it in
+    `received`, answer with `status` (or a function of the request's number, from 1)."""
 
-    secret: str
+    secret: str | list[str]
     status: int | Callable[[int], int] = 204
     received: list[Received] = field(default_factory=list)
     on_receive: Callable[[Received], None] | None = None
@@ -96,7 +98,12 @@ def _print(item: Received) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Print Ruche webhook deliveries that verify.")
     parser.add_argument("--port", type=int, default=9001)
-    parser.add_argument("--secret", required=True, help="the endpoint's whsec_... secret")
+    parser.add_argument(
+        "--secret",
+        required=True,
+        action="append",
+        help="the endpoint's whsec_... secret (twice: accept either, e.g. while rotating)",
+    )
     args = parser.parse_args(argv)
     server = ThreadingHTTPServer(
         ("127.0.0.1", args.port), _handler(Receiver(secret=args.secret, on_receive=_print))

@@ -5,10 +5,11 @@ the outbox's events (community.webhooks.consumers) and sent by the worker
 import logging
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -151,16 +152,43 @@ def endpoint_update(
 
 
 @transaction.atomic
-def endpoint_rotate_secret(*, actor: User, endpoint: WebhookEndpoint) -> str:
-    """A new secret, effective for the next attempt; returns it (shown once)."""
+def endpoint_rotate_secret(
+    *,
+    actor: User,
+    endpoint: WebhookEndpoint,
+    overlap_hours: float | None = None,
+    now: datetime | None = None,
+) -> str:
+    """A new secret, signing from the next attempt on; returns it (shown once).
+
+    For `overlap_hours` (default WEBHOOK_SECRET_OVERLAP_HOURS) the old secret signs too, as a
+    second signature in `webhook-signature`, so the receiver may switch to the new secret at
+    any time within it; 0 drops the old secret at once (it leaked). Rotating again during an
+    overlap replaces the older secret: at most two sign at any time."""
+    now = now or timezone.now()
+    hours = settings.WEBHOOK_SECRET_OVERLAP_HOURS if overlap_hours is None else overlap_hours
+    if hours < 0:
+        raise ValidationError({"overlap_hours": _("The overlap cannot be negative.")})
+    locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     secret = signing.secret_generate()
+    if hours > 0:
+        endpoint.previous_secret = locked.secret
+        endpoint.previous_secret_until = now + timedelta(hours=hours)
+    else:
+        endpoint.previous_secret = ""
+        endpoint.previous_secret_until = None
     endpoint.secret = encryption.encrypt(secret)
-    endpoint.save(update_fields=["secret", "updated_at"])
+    endpoint.save(
+        update_fields=["secret", "previous_secret", "previous_secret_until", "updated_at"]
+    )
+    until = endpoint.previous_secret_until
     audit_record(
         actor=actor,
         action=WEBHOOK_ROTATE,
         target=endpoint,
-        summary=f"Webhook endpoint {endpoint.pk}: secret replaced",
+        summary=f"Webhook endpoint {endpoint.pk}: secret replaced"
+        + (f"; the old one signs too until {until.isoformat()}" if until else "; no overlap"),
+        after={"overlap_hours": hours, "old_secret_until": until.isoformat() if until else None},
     )
     return secret
 
@@ -200,9 +228,12 @@ def secrets_reencrypt() -> int:
     registered from CommunityConfig.ready for `manage.py rotate_encryption_keys`)."""
     changed = 0
     with transaction.atomic():
-        for endpoint in WebhookEndpoint.objects.select_for_update().only("pk", "secret"):
+        rows = WebhookEndpoint.objects.select_for_update().only("pk", "secret", "previous_secret")
+        for endpoint in rows:
             endpoint.secret = encryption.reencrypt(endpoint.secret)
-            endpoint.save(update_fields=["secret"])
+            if endpoint.previous_secret:
+                endpoint.previous_secret = encryption.reencrypt(endpoint.previous_secret)
+            endpoint.save(update_fields=["secret", "previous_secret"])
             changed += 1
     return changed
 

@@ -3,6 +3,7 @@ namespace: accounts.mfa holds them back until the session passed the second fact
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -47,7 +48,13 @@ def _detail(
         request.GET.get("page")
     )
     labels = [str(EVENT_TYPES[code].label) for code in endpoint.events if code in EVENT_TYPES]
-    context = {"endpoint": endpoint, "page": page, "secret": secret, "event_labels": labels}
+    context = {
+        "endpoint": endpoint,
+        "page": page,
+        "secret": secret,
+        "event_labels": labels,
+        "overlap_hours": f"{settings.WEBHOOK_SECRET_OVERLAP_HOURS:g}",
+    }
     return render(request, "webhooks/detail.html", context, status=status)
 
 
@@ -110,8 +117,21 @@ def endpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def endpoint_rotate(request: HttpRequest, pk: int) -> HttpResponse:
     _admin(request)
     endpoint = selectors.endpoint_get(pk=pk)
-    secret = services.endpoint_rotate_secret(actor=authenticated_user(request), endpoint=endpoint)
-    messages.success(request, _("The endpoint has a new secret; the old one no longer signs."))
+    leaked = request.POST.get("overlap") == "none"
+    secret = services.endpoint_rotate_secret(
+        actor=authenticated_user(request), endpoint=endpoint, overlap_hours=0 if leaked else None
+    )
+    if leaked:
+        messages.success(request, _("The endpoint has a new secret; the old one no longer signs."))
+    else:
+        messages.success(
+            request,
+            _(
+                "The endpoint has a new secret. Until %(until)s each message carries two "
+                "signatures, with the new and the old secret: update the receiver before then."
+            )
+            % {"until": f"{endpoint.previous_secret_until:%Y-%m-%d %H:%M} UTC"},
+        )
     return _detail(request, endpoint, secret=secret)
 
 

@@ -481,6 +481,9 @@ THEMES_RUN_STALE_SECONDS = env.float("THEMES_RUN_STALE_SECONDS", default=180.0)
 SIGNALS_MAX_UPLOAD_BYTES = env.int("SIGNALS_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 SIGNALS_UPLOAD_DIR = env("SIGNALS_UPLOAD_DIR", default=str(VAR_DIR / "signal-uploads"))
 SIGNALS_BATCH = 1000
+# A form upload larger than this is imported by the worker (the page shows the report when it is
+# done); smaller ones in the request. 0 sends every form import to the worker.
+SIGNALS_FORM_INLINE_BYTES = env.int("SIGNALS_FORM_INLINE_BYTES", default=512 * 1024)
 SIGNALS_REPORT_ROWS = 1000
 
 # Similar ideas: one search process (`manage.py serve_similar`) holds the encoders and every
@@ -553,7 +556,8 @@ WEBHOOK_RETRY_HOURS = env.float("WEBHOOK_RETRY_HOURS", default=24.0)
 # or (if set above 0) after this many failed attempts in a row.
 WEBHOOK_DISABLE_AFTER_HOURS = env.float("WEBHOOK_DISABLE_AFTER_HOURS", default=24.0)
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=0)
-WEBHOOK_KEEP_DAYS = env.int("WEBHOOK_KEEP_DAYS", default=30)
+# After a secret is replaced, the old one signs too (a second `v1,` signature) for this long.
+WEBHOOK_SECRET_OVERLAP_HOURS = env.float("WEBHOOK_SECRET_OVERLAP_HOURS", default=24.0)
 
 # --- Operations (config.ops, docs/operations.md) -----------------------------------------------
 

@@ -21,6 +21,9 @@ class SignalImport(models.Model):
 
     class State(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded, columns not mapped yet")
+        # A large file mapped on the form: the worker imports it (ideas.tasks.signal_upload_run).
+        QUEUED = "queued", _("Waiting for the worker")
+        IMPORTING = "importing", _("Being imported")
         IMPORTED = "imported", _("Imported")
         REFUSED = "refused", _("Refused: nothing imported")
 

@@ -16,19 +16,21 @@ import logging
 import secrets
 import time
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import MANAGE_THEMES
 from config.outbox.events import record
-from ideas.events import SignalsImported
+from ideas.events import SignalsImported, SignalUploadQueued
 from ideas.models import Signal, SignalImport
 from ideas.outside.reading import (
     ENCODINGS,
@@ -120,11 +122,94 @@ def signal_upload_refuse(*, batch: SignalImport, refusal: FileRefused) -> Signal
     return batch
 
 
+# Uploads whose file waits: for its columns, or for the worker (never claimed: broker down).
+WAITING = (SignalImport.State.UPLOADED, SignalImport.State.QUEUED)
+
+
+def signal_uploads_abandoned(cutoff: datetime) -> QuerySet[SignalImport]:
+    """Uploads still waiting for their columns, made before `cutoff` (retention schedule:
+    `signal_uploads`)."""
+    return SignalImport.objects.filter(state__in=WAITING, created_at__lt=cutoff)
+
+
+def signal_uploads_purge(*, cutoff: datetime) -> int:
+    """Delete the files of uploads nobody mapped before `cutoff` and mark them refused (the
+    report says why); also files in SIGNALS_UPLOAD_DIR older than `cutoff` that no waiting
+    upload names (a crash between writing the file and its row). Returns how many imports."""
+    purged = 0
+    for batch in signal_uploads_abandoned(cutoff).order_by("pk").iterator():
+        refused = SignalImport.objects.filter(pk=batch.pk, state__in=WAITING).update(
+            state=SignalImport.State.REFUSED,
+            error=_(
+                "The columns were not chosen in time: the file was deleted, nothing was "
+                "imported. Upload it again."
+            ),
+            finished_at=timezone.now(),
+        )
+        if refused:  # not mapped meanwhile
+            signal_upload_path(batch).unlink(missing_ok=True)
+            purged += 1
+    in_use = [*WAITING, SignalImport.State.IMPORTING]
+    waiting = set(
+        SignalImport.objects.filter(state__in=in_use).values_list("stored_name", flat=True)
+    )
+    for path in _upload_dir().glob("*.csv"):
+        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        if path.name not in waiting and modified < cutoff:
+            path.unlink(missing_ok=True)
+    return purged
+
+
 def signal_upload_import(
     *, actor: User, batch: SignalImport, mapping: ColumnMapping, skip_rejected: bool
 ) -> SignalImport:
-    """The form's second step: import the stored file with the chosen columns, then delete it."""
+    """The form's second step: import the stored file with the chosen columns, then delete it;
+    a file larger than SIGNALS_FORM_INLINE_BYTES is queued for the worker instead (state
+    QUEUED; `signal_upload_run` imports it, all or nothing as ever)."""
     _require_manager(actor)
+    path = signal_upload_path(batch)
+    if path.exists() and path.stat().st_size > settings.SIGNALS_FORM_INLINE_BYTES:
+        return _queue(batch, mapping, skip_rejected)
+    return _import_stored(actor, batch, mapping, skip_rejected)
+
+
+def _queue(batch: SignalImport, mapping: ColumnMapping, skip_rejected: bool) -> SignalImport:
+    with transaction.atomic():
+        queued = SignalImport.objects.filter(pk=batch.pk, state=SignalImport.State.UPLOADED).update(
+            state=SignalImport.State.QUEUED, mapping=mapping.as_dict(), skip_rejected=skip_rejected
+        )
+        if queued:  # the outbox hands it to the worker, even if the broker blinks now
+            record(SignalUploadQueued(import_id=batch.pk))
+    batch.refresh_from_db()
+    return batch
+
+
+def signal_upload_run(*, batch_id: int) -> SignalImport | None:
+    """The worker's part of a queued form import: claim it (QUEUED -> IMPORTING, one worker
+    wins), import the stored file with the mapping chosen, delete the file. None when there was
+    nothing to do (claimed already, or refused meanwhile)."""
+    claimed = SignalImport.objects.filter(pk=batch_id, state=SignalImport.State.QUEUED).update(
+        state=SignalImport.State.IMPORTING
+    )
+    if not claimed:
+        return None
+    batch = SignalImport.objects.select_related("imported_by").get(pk=batch_id)
+    actor = batch.imported_by
+    mapping = ColumnMapping(**batch.mapping)
+    if actor is None or not actor.has_perm(MANAGE_THEMES):
+        signal_upload_path(batch).unlink(missing_ok=True)
+        SignalImport.objects.filter(pk=batch.pk).update(
+            state=SignalImport.State.REFUSED,
+            error=_("The person who imported it may no longer import: nothing was imported."),
+            finished_at=timezone.now(),
+        )
+        return None
+    return _import_stored(actor, batch, mapping, batch.skip_rejected)
+
+
+def _import_stored(
+    actor: User, batch: SignalImport, mapping: ColumnMapping, skip_rejected: bool
+) -> SignalImport:
     path = signal_upload_path(batch)
     try:
         with path.open("rb") as stored:

@@ -96,3 +96,59 @@ def test_staff_signed_in_by_sso_reach_staff_pages(required):
     sso_sign_in(client, required)
 
     assert client.get(reverse("moderation:queue")).status_code == 200
+
+
+def _api_me(secret: str):  # type: ignore[no-untyped-def]
+    return Client().get(reverse("api:me"), HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def test_a_staff_token_made_before_the_rule_is_refused_once_the_rule_is_on(
+    settings, idp, admin_user
+):
+    from accounts.service_accounts import service_account_create, service_token_create
+    from accounts.tokens import token_create
+
+    staff = UserFactory(email="pm@bank.example", role=roles.PRODUCT_MANAGER)
+    member = UserFactory(email="customer@example.com", role=roles.MEMBER)
+    admin = admin_user
+    robot = service_account_create(actor=admin, name="CRM", role=roles.PRODUCT_MANAGER)
+    secrets = {
+        "pm": token_create(user=staff, name="s", scope="read", days=7, second_factor=True).secret,
+        "member": token_create(
+            user=member, name="s", scope="read", days=7, second_factor=False
+        ).secret,
+    }
+    secrets["robot"] = service_token_create(
+        actor=admin, account=robot, name="crm", scope="read", days=7, second_factor=True
+    ).secret
+    configure_sso(settings, idp)  # single sign-on, not yet required
+    assert {who: _api_me(s).status_code for who, s in secrets.items()} == dict.fromkeys(
+        secrets, 200
+    )
+
+    configure_sso(settings, idp, SSO_REQUIRED_FOR_STAFF="true")
+
+    answers = {who: _api_me(s) for who, s in secrets.items()}
+    assert {who: a.status_code for who, a in answers.items()} == {
+        "pm": 401,
+        "member": 200,  # members keep their passwords and their tokens
+        "robot": 200,  # a service account never signs in
+    }
+    assert "single sign-on" in answers["pm"].json()["detail"]
+
+
+def test_a_token_made_in_a_single_sign_on_session_works_under_the_rule(required):
+    required.person.groups = ["ruche-moderators"]
+    required.person.amr = ["pwd", "mfa"]
+    client = Client()
+    sso_sign_in(client, required)
+
+    response = client.post(
+        reverse("accounts:tokens"), {"name": "export", "scope": "read", "days": "7"}
+    )
+
+    assert response.status_code == 200, response.content[:300]
+    secret = response.context["secret"]
+    assert secret
+    answer = _api_me(secret)
+    assert answer.status_code == 200, answer.json()

@@ -18,7 +18,7 @@ from accounts.audit import AuditAction, AuditEntry
 from accounts.models import RetentionRun, User
 from accounts.retention_schedule import SCHEDULE, retention_days
 from community.complaints import services as complaints
-from community.models import ComplaintCase, Notification
+from community.models import ComplaintCase, Notification, WebhookDelivery, WebhookEndpoint
 from community.retention.purge import retention_counts, retention_purge
 from community.retention.record import processing_record_markdown
 from community.retention.tasks import retention_purge_daily
@@ -30,6 +30,12 @@ YEAR = timedelta(days=365)
 
 def age(queryset, field: str, delta: timedelta) -> None:  # type: ignore[no-untyped-def]
     queryset.update(**{field: timezone.now() - delta})
+
+
+@pytest.fixture(autouse=True)
+def _private_uploads(settings, tmp_path):  # type: ignore[no-untyped-def]
+    # The purge sweeps the upload directory for old files: never the checkout's own.
+    settings.SIGNALS_UPLOAD_DIR = str(tmp_path / "uploads")
 
 
 @pytest.fixture
@@ -72,6 +78,20 @@ def old_and_new(db, alice, moderator):  # type: ignore[no-untyped-def]
             source="X",
             dedupe_key=f"t:{days_old}",
         )
+    endpoint = WebhookEndpoint.objects.create(url="https://crm.example/", events=["x"])
+    for days_old in (31, 10):  # delivered, and one older still waiting (kept until it ends)
+        for state in ("delivered", "pending"):
+            WebhookDelivery.objects.create(
+                endpoint=endpoint,
+                event_type="x",
+                source=f"{days_old}{state}",
+                message_id=f"msg_{days_old}{state}",
+                state=state,
+                created_at=now - timedelta(days=days_old),
+            )
+    for days_old in (2, 0):  # an upload whose columns nobody chose, and one just made
+        waiting = SignalImport.objects.create(via="form", file_name="u.csv", stored_name="u.csv")
+        age(SignalImport.objects.filter(pk=waiting.pk), "created_at", timedelta(days=days_old))
     gone = UserFactory(email="gone@example.com", display_name="Gone")
     age(User.objects.filter(pk=gone.pk), "last_login", 4 * YEAR)
     age(User.objects.filter(pk=alice.pk), "last_login", timedelta(days=2))
@@ -88,6 +108,8 @@ EXPECTED = {
     "sessions": 1,
     "idea_vectors": 1,
     "outside_signals": 1,
+    "webhook_deliveries": 1,
+    "signal_uploads": 1,
 }
 
 
@@ -99,6 +121,7 @@ def test_a_run_removes_what_is_past_its_period_and_a_second_run_removes_nothing(
     assert ComplaintCase.objects.count() == cases - 1
     assert Session.objects.count() == 1
     assert IdeaVector.objects.count() == 2
+    assert WebhookDelivery.objects.count() == 3
     gone = User.objects.get(pk=old_and_new["gone"].pk)
     assert gone.erased_at is not None
     assert gone.email.endswith("@erased.invalid")
@@ -114,7 +137,7 @@ def test_the_dry_run_lists_what_would_go_and_removes_nothing(old_and_new):
     out = StringIO()
     call_command("retention", "--dry-run", stdout=out)
     assert "notifications            1" in out.getvalue()
-    assert "Total: 7 (dry run)" in out.getvalue()
+    assert "Total: 9 (dry run)" in out.getvalue()
     assert retention_counts() == EXPECTED
     assert not RetentionRun.objects.exists()
 

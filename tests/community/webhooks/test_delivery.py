@@ -265,9 +265,9 @@ def test_the_sweep_purges_old_finished_deliveries(make_endpoint, receiver, setti
         event_type="idea.published", source="t", build=lambda role: {}, now=T0
     )
     delivery.delivery_send(delivery_id=made.pk, now=T0)
-    delivery.sweep(now=T0 + timedelta(days=settings.WEBHOOK_KEEP_DAYS - 1))
+    delivery.sweep(now=T0 + timedelta(days=29))
     assert WebhookDelivery.objects.exists()
-    delivery.sweep(now=T0 + timedelta(days=settings.WEBHOOK_KEEP_DAYS + 1))
+    delivery.sweep(now=T0 + timedelta(days=31))
     assert not WebhookDelivery.objects.exists()
 
 

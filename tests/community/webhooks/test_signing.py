@@ -63,3 +63,16 @@ def test_receivers_can_verify_without_django():
         "assert 'django' not in sys.modules, 'Django was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603 (our own interpreter)
+
+
+def test_signed_with_two_secrets_the_header_lists_two_signatures_either_verifies():
+    old, new, other = (signing.secret_generate() for _ in range(3))
+    body = b'{"a":1}'
+    headers = signing.headers(
+        secret=[new, old], message_id="msg_1", body=body, timestamp=1_700_000_000
+    )
+    assert len(headers["webhook-signature"].split(" ")) == 2
+    for secret in (old, new, [other, old]):
+        signing.verify(secret=secret, headers=headers, body=body, now=1_700_000_000)
+    with pytest.raises(signing.VerificationError):
+        signing.verify(secret=other, headers=headers, body=body, now=1_700_000_000)

@@ -84,6 +84,96 @@ def test_the_kept_upload_is_deleted_once_imported(client, product_manager, setti
     assert list((tmp_path / "uploads").iterdir()) == []
 
 
+def test_an_upload_nobody_maps_is_deleted_by_the_retention_job_after_a_day(
+    client, product_manager, tmp_path
+):
+    import os
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from community.retention.purge import retention_counts, retention_purge
+
+    client.force_login(product_manager)
+    old, fresh = (_upload(client, name=name) for name in ("old.csv", "fresh.csv"))
+    old_batch = SignalImport.objects.get(file_name="old.csv")
+    SignalImport.objects.filter(pk=old_batch.pk).update(
+        created_at=timezone.now() - timedelta(days=1, minutes=1)
+    )
+    orphan = tmp_path / "uploads" / "0123abcd.csv"  # a crash between the file and its row
+    orphan.write_bytes(b"Message\nhello\n")
+    two_days_ago = (timezone.now() - timedelta(days=2)).timestamp()
+    os.utime(orphan, (two_days_ago, two_days_ago))
+    assert len(list((tmp_path / "uploads").iterdir())) == 3
+    assert retention_counts()["signal_uploads"] == 1
+
+    run = retention_purge()
+
+    assert run.counts["signal_uploads"] == 1
+    left = [p.name for p in (tmp_path / "uploads").iterdir()]
+    assert left == [SignalImport.objects.get(file_name="fresh.csv").stored_name]
+    old_batch.refresh_from_db()
+    assert old_batch.state == SignalImport.State.REFUSED
+    page = client.get(old["Location"], follow=True).content.decode()  # the mapping page
+    assert "The columns were not chosen in time" in page
+    assert client.get(fresh["Location"]).status_code == 200  # still waiting for its columns
+    assert retention_purge().counts["signal_uploads"] == 0
+
+
+def test_a_large_upload_is_imported_by_the_worker_and_the_report_appears_when_done(
+    client, product_manager, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from ideas.outside.services import signal_upload_run
+
+    settings.SIGNALS_FORM_INLINE_BYTES = 100  # MESSY is larger: the worker imports it
+    client.force_login(product_manager)
+    location = _upload(client)["Location"]
+    batch = SignalImport.objects.get()
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(
+            location,
+            {"text_column": "Description", "date_column": "Créé le", "source_column": "Canal"},
+        )
+    report_url = reverse("themes:signals_report", args=[batch.pk])
+    assert response["Location"] == report_url  # answered before any row is read
+    batch.refresh_from_db()
+    assert batch.state == SignalImport.State.QUEUED
+    assert not Signal.objects.exists()
+    waiting = client.get(report_url).content.decode()
+    assert "Waiting for the worker" in waiting
+    assert '<meta http-equiv="refresh" content="5">' in waiting
+    assert len(queued) == 1
+
+    queued[0]()  # the task, sent to the worker on commit (run eagerly in these tests)
+
+    batch.refresh_from_db()
+    assert batch.state == SignalImport.State.IMPORTED
+    assert Signal.objects.count() == 2
+    done = client.get(report_url).content.decode()
+    assert "2 signals imported." in done
+    assert "http-equiv" not in done
+    assert list((tmp_path / "uploads").iterdir()) == []
+    assert signal_upload_run(batch_id=batch.pk) is None  # run twice: nothing more
+
+
+def test_a_large_upload_in_the_worker_is_still_all_or_nothing(
+    client, product_manager, settings, django_capture_on_commit_callbacks
+):
+    settings.SIGNALS_FORM_INLINE_BYTES = 0
+    client.force_login(product_manager)
+    location = _upload(client)["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        # "Ticket" as the date: every row is rejected, so nothing is imported.
+        client.post(
+            location,
+            {"text_column": "Description", "date_column": "Ticket", "source_name": "Desk"},
+        )
+    batch = SignalImport.objects.get()
+    assert batch.state == SignalImport.State.REFUSED
+    assert batch.rejected == 2
+    assert not Signal.objects.exists()
+
+
 def test_the_form_says_what_is_wrong(client, product_manager, settings):
     client.force_login(product_manager)
     settings.SIGNALS_MAX_UPLOAD_BYTES = 100
