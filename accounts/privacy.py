@@ -344,7 +344,7 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
         "notifications": [
             {
                 "kind": n.kind,
-                "title": n.title,
+                "title": n.text,
                 "body": n.body,
                 "url": n.url,
                 "created_at": _json(n.created_at),
