@@ -44,6 +44,17 @@ def test_the_dashboard_says_when_there_are_no_themes_yet(client, product_manager
     assert "No themes yet" in client.get(reverse("themes:dashboard")).text
 
 
+def test_a_first_run_under_way_does_not_promise_themes_that_do_not_exist(client, product_manager):
+    """Seen on the demo before its first run ended: "these themes stay" over "No themes"."""
+    from ideas.models import ClusteringRun
+
+    ClusteringRun.objects.create(trigger="startup")  # running, nothing published yet
+    client.force_login(product_manager)
+    page = client.get(reverse("themes:dashboard")).text
+    assert "No themes yet" in page
+    assert "these themes stay" not in page
+
+
 def test_the_dashboard_lists_themes_with_size_trend_and_top_ideas(
     client, product_manager, published
 ):
