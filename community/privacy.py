@@ -123,7 +123,7 @@ def community_export(*, user: User, data: dict[str, Any]) -> dict[str, Any]:
         "notifications": [
             {
                 "kind": n.kind,
-                "title": n.title,
+                "title": n.text,
                 "body": n.body,
                 "url": n.url,
                 "created_at": export_value(n.created_at),

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.analytics.selectors import Period
+from config.date_fields import LocalDateField
 
 MAX_WEEKS = 156  # three years: enough to compare, small enough to stay a quick page
 
@@ -14,12 +15,8 @@ class PeriodForm(forms.Form):
     """The period shown: whole weeks from the week of `start` to the week of `end`; the last
     12 weeks when nothing is given."""
 
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = LocalDateField(label=_("From"), required=False)
+    end = LocalDateField(label=_("To"), required=False)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

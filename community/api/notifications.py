@@ -18,7 +18,7 @@ from community.notifications import services
 class NotificationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=NotificationKind.choices)
-    title = serializers.CharField()
+    title = serializers.CharField(source="text", help_text="In the request's language.")
     body = serializers.CharField()
     url = serializers.CharField(help_text="The page it is about, on this site.")
     idea = serializers.IntegerField(source="idea_id", allow_null=True)

@@ -5,9 +5,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from community.campaigns.services import SLUG_MAX_LENGTH, banner_validate
+from config.date_fields import LocalDateTimeField
 from ideas.models import Category
-
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class CampaignForm(forms.Form):
@@ -30,8 +29,8 @@ class CampaignForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text=_("Optional. JPEG, PNG or WebP, 2 MB at most."),
     )
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=DATETIME_INPUT)
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=DATETIME_INPUT)
+    starts_at = LocalDateTimeField(label=_("Starts"))
+    ends_at = LocalDateTimeField(label=_("Ends"))
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=Category.objects.all(),

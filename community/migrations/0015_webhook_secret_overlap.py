@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0013_webhooks'),
+        ('community', '0014_campaign_moves_to_ideas'),
     ]
 
     operations = [

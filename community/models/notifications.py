@@ -1,8 +1,15 @@
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ideas.models import Idea
+from community.models.recognition import BadgeCode
+from ideas.models import Idea, Status
 
 
 class NotificationKind(models.TextChoices):
@@ -45,6 +52,75 @@ DEFAULT_DELIVERY = {
 }
 
 
+# --- what a notification says, written in the reader's language when it is read ----------------
+#
+# A notification stores a message key and its parameters (`Notification.message`), not only a
+# sentence: the bell, /notifications/, the API and the emails render it under the language active
+# then (the viewer's, or the recipient's for an email), so a member who switches to French reads
+# French, whatever language was active when the notification was written. Parameters are what
+# is not translated (an idea's title, a name, a reference) or a code translated here (a status,
+# a badge, a date). `title` keeps the text as first written, for rows without a message (written
+# before messages existed, or with a key this version does not know).
+
+
+def _badge(params: dict[str, Any]) -> str:
+    label = str(BadgeCode(params["badge"]).label)
+    return f"{label} · {params['campaign']}" if params.get("campaign") else label
+
+
+def _date(params: dict[str, Any]) -> str:
+    return formats.date_format(date.fromisoformat(params["date"]))
+
+
+MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "status_change": lambda p: (
+        gettext("“%(title)s” is now %(status)s")
+        % {"title": p["title"], "status": Status(p["status"]).label}
+    ),
+    "mention": lambda p: gettext("%(name)s mentioned you on “%(title)s”") % p,
+    "comment": lambda p: gettext("New comment on “%(title)s”") % p,
+    "milestone": lambda p: gettext("Your idea “%(title)s” passed %(count)s votes") % p,
+    "merged": lambda p: gettext("“%(old)s” was merged into “%(new)s”") % p,
+    "merged_private": lambda p: gettext("An idea you follow was merged into “%(new)s”") % p,
+    "badge": lambda p: gettext("You earned a badge: %(badge)s") % {"badge": _badge(p)},
+    "comment_public": lambda p: gettext("Your comment on “%(title)s” is public") % p,
+    "comment_not_published": lambda p: gettext("Your comment on “%(title)s” was not published") % p,
+    "idea_public": lambda p: gettext("Your idea “%(title)s” is public") % p,
+    "idea_not_published": lambda p: gettext("Your idea “%(title)s” was not published") % p,
+    "complaint_open": lambda p: (
+        gettext(
+            "Your post is now complaint %(reference)s, handled privately by our complaints team"
+        )
+        % p
+    ),
+    "complaint_ack": lambda p: (
+        gettext("Your complaint %(reference)s was received by our complaints team") % p
+    ),
+    "complaint_answer": lambda p: gettext("Your complaint %(reference)s has an answer") % p,
+    "complaint_due_ack": lambda p: (
+        gettext("Complaint %(reference)s must be acknowledged by %(date)s")
+        % {"reference": p["reference"], "date": _date(p)}
+    ),
+    "complaint_due_answer": lambda p: (
+        gettext("Complaint %(reference)s must be answered by %(date)s")
+        % {"reference": p["reference"], "date": _date(p)}
+    ),
+    "webhook_disabled": lambda p: gettext("Webhook endpoint disabled: %(url)s") % p,
+}
+
+
+def message_text(message: dict[str, Any]) -> str | None:
+    """A stored message in the active language; None if it cannot be read (no key, a key this
+    version does not know, parameters missing): the caller then shows the stored title."""
+    render = MESSAGES.get(message.get("key", ""))
+    if render is None:
+        return None
+    try:
+        return str(render(message.get("params", {})))[:200]
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -59,7 +135,10 @@ class Notification(models.Model):
     idea = models.ForeignKey(
         Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # The text as written for the recipient when it was created; `text` is what is shown.
     title = models.CharField(max_length=200)
+    # {"key": one of MESSAGES, "params": {...}}: rendered in the reader's language (`text`).
+    message = models.JSONField(default=dict, blank=True)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -84,6 +163,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}: {self.title}"
+
+    @property
+    def text(self) -> str:
+        """What it says, in the active language (the stored title for rows without a message)."""
+        return message_text(self.message) or self.title
 
 
 class NotificationPreference(models.Model):

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.date_fields import LocalDateField
+
 REASON_MAX_LENGTH = 300  # User.sanction_reason
 
 
@@ -19,10 +21,9 @@ def _reason_field() -> forms.CharField:
 
 
 class SuspendForm(forms.Form):
-    until = forms.DateField(
+    until = LocalDateField(
         label=_("Suspended until"),
         help_text=_("They can take part again from the start of this day."),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     reason = _reason_field()
     hide_content = forms.BooleanField(label=_("Hide their ideas and comments"), required=False)

@@ -120,13 +120,13 @@ def _message(
         "unsubscribe_url": unsubscribe,
         "digest": digest,
     }
-    # The recipient's language, not the idea's (accounts.languages). A notification's title,
-    # the subject of a single email, was written in that language when it was created.
+    # The recipient's language, not the idea's (accounts.languages), as it is now: a
+    # notification's text (the subject of a single email) is rendered here, under it.
     with translation.override(language_for(user)):
         if digest:
             subject = _("Your Ruche digest: %(count)s updates") % {"count": len(notifications)}
         else:
-            subject = notifications[0].title
+            subject = notifications[0].text
         text = render_to_string("community/email/notifications.txt", context)
         html = render_to_string("community/email/notifications.html", context)
     ids = [n.pk for n in notifications]

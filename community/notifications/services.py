@@ -13,17 +13,15 @@ down takes its copies with it (`notifications_withdraw_for_comment`, `..._for_id
 
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import formats, timezone, translation
-from django.utils.functional import Promise
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 
 from accounts.languages import language_for
 from accounts.models import User
@@ -35,12 +33,27 @@ from community.models import (
     NotificationKind,
     NotificationPreference,
 )
-from community.models.notifications import DEFAULT_DELIVERY
+from community.models.notifications import DEFAULT_DELIVERY, message_text
 from community.notifications.follows import category_followers, idea_followers
 from community.notifications.tasks import email_notification
-from ideas.models import Idea, Status, StatusChange
+from ideas.models import Idea, StatusChange
 
 logger = logging.getLogger(__name__)
+
+
+class Message(NamedTuple):
+    """What a notification says: a key of community.models.notifications.MESSAGES and its
+    parameters (JSON: strings and numbers, never translated text)."""
+
+    key: str
+    params: dict[str, Any]
+
+
+COMPLAINT_KINDS = {
+    NotificationKind.COMPLAINT_OPENED,
+    NotificationKind.COMPLAINT_ACKNOWLEDGED,
+    NotificationKind.COMPLAINT_ANSWERED,
+}
 
 VOTE_MILESTONES = (10, 25, 50, 100, 250, 500, 1000)
 
@@ -127,7 +140,7 @@ def _notify(
     recipients: Iterable[User],
     kind: str,
     event: str,
-    title: Callable[[], str],
+    message: Message,
     body: str,
     url: str,
     idea: Idea | None = None,
@@ -137,19 +150,21 @@ def _notify(
 ) -> list[Notification]:
     """Create one notification per recipient (once per event), then queue immediate emails.
 
-    `title` is called once per language, under the recipient's (accounts.languages): the title
-    is the email's subject, and a French member reads it in French whatever the idea's language.
+    `message` is a key of community.models.notifications.MESSAGES and its parameters, stored
+    and rendered in the reader's language whenever the notification is shown or emailed; the
+    text in the recipient's language (accounts.languages) is also kept as `title`.
     `private_to` (from `_private_to`) names the authors of content concerned that is not public:
     then only they and moderators are told."""
     if private_to is not None:
         recipients = _audience(recipients, private_to=private_to)
+    stored = {"key": message.key, "params": message.params}
     titles: dict[str, str] = {}
 
     def title_for(user: User) -> str:
         language = language_for(user)
         if language not in titles:
             with translation.override(language):
-                titles[language] = str(title())[:200]
+                titles[language] = message_text(stored) or ""
         return titles[language]
 
     rows = [
@@ -160,6 +175,7 @@ def _notify(
             actor=actor,
             idea=idea,
             title=title_for(user),
+            message=stored,
             body=body,
             url=url,
         )
@@ -208,10 +224,7 @@ def notify_status_change(*, change: StatusChange, email: bool = True) -> list[No
         recipients=followers,
         kind=NotificationKind.STATUS_CHANGE,
         event=f"status:{change.pk}",
-        title=lambda: (
-            _("“%(title)s” is now %(status)s")
-            % {"title": idea.title[:80], "status": Status(change.to_status).label}
-        ),
+        message=Message("status_change", {"title": idea.title[:80], "status": change.to_status}),
         body=change.response,
         url=idea.get_absolute_url() + "#history",
         idea=idea,
@@ -271,10 +284,7 @@ def notify_comment(*, comment: Comment) -> list[Notification]:
         recipients=mentioned,
         kind=NotificationKind.MENTION,
         event=mention_event,
-        title=lambda: (
-            _("%(name)s mentioned you on “%(title)s”")
-            % {"name": comment.author, "title": idea.title[:80]}
-        ),
+        message=Message("mention", {"name": str(comment.author), "title": idea.title[:80]}),
         body=comment.body[:500],
         url=url,
         idea=idea,
@@ -286,7 +296,7 @@ def notify_comment(*, comment: Comment) -> list[Notification]:
         recipients=[u for u in idea_followers(idea=idea) if u.pk not in already],
         kind=NotificationKind.COMMENT,
         event=comment_event,
-        title=lambda: _("New comment on “%(title)s”") % {"title": idea.title[:80]},
+        message=Message("comment", {"title": idea.title[:80]}),
         body=comment.body[:500],
         url=url,
         idea=idea,
@@ -294,13 +304,6 @@ def notify_comment(*, comment: Comment) -> list[Notification]:
         private_to=private_to,
     )
     return notified
-
-
-def _milestone_title(*, idea: Idea, count: int) -> str:
-    return _("Your idea “%(title)s” passed %(count)s votes") % {
-        "title": idea.title[:80],
-        "count": count,
-    }
 
 
 def notify_vote_milestones(*, idea: Idea, email: bool = True) -> list[Notification]:
@@ -312,7 +315,7 @@ def notify_vote_milestones(*, idea: Idea, email: bool = True) -> list[Notificati
             recipients=[idea.author],
             kind=NotificationKind.MILESTONE,
             event=f"milestone:{idea.pk}:{milestone}",
-            title=partial(_milestone_title, idea=idea, count=milestone),
+            message=Message("milestone", {"title": idea.title[:80], "count": milestone}),
             body="",
             url=idea.get_absolute_url(),
             idea=idea,
@@ -338,20 +341,16 @@ def notify_merged(
     # Merging is what happens here: the duplicate counts as it was just before.
     private_to = {duplicate.author_id} if duplicate.is_hidden or duplicate.is_pending else None
 
-    def title() -> str:
-        if not duplicate.is_hidden and not duplicate.is_pending:
-            return _("“%(old)s” was merged into “%(new)s”") % {
-                "old": duplicate.title[:60],
-                "new": into.title[:60],
-            }
-        # A hidden or waiting idea's title is not for other people's eyes.
-        return _("An idea you follow was merged into “%(new)s”") % {"new": into.title[:60]}
+    if not duplicate.is_hidden and not duplicate.is_pending:
+        message = Message("merged", {"old": duplicate.title[:60], "new": into.title[:60]})
+    else:  # a hidden or waiting idea's title is not for other people's eyes
+        message = Message("merged_private", {"new": into.title[:60]})
 
     return _notify(
         recipients=followers,
         kind=NotificationKind.MERGED,
         event=f"merged:{duplicate.pk}:{into.pk}",
-        title=title,
+        message=message,
         body=note,
         url=into.get_absolute_url(),
         idea=into,
@@ -360,13 +359,15 @@ def notify_merged(
     )
 
 
-def notify_badge(*, user: User, badge_label: "str | Promise", event: str) -> list[Notification]:
-    """`badge_label` lazy (gettext_lazy, format_lazy), so it is read in the member's language."""
+def notify_badge(
+    *, user: User, badge: str, campaign_title: str = "", event: str
+) -> list[Notification]:
+    """`badge` a BadgeCode, named in the reader's language whenever the notification is read."""
     return _notify(
         recipients=[user],
         kind=NotificationKind.BADGE,
         event=event,
-        title=lambda: _("You earned a badge: %(badge)s") % {"badge": badge_label},
+        message=Message("badge", {"badge": badge, "campaign": campaign_title}),
         body="",
         url=reverse("accounts:profile"),
     )
@@ -381,23 +382,16 @@ def notify_post_reviewed(
     """A moderator approved (now public) or rejected (hidden) a post that was waiting."""
     author = comment.author if comment is not None else idea.author
 
-    def title() -> str:
-        values = {"title": idea.title[:80]}
-        if comment is not None and approved:
-            return _("Your comment on “%(title)s” is public") % values
-        if comment is not None:
-            return _("Your comment on “%(title)s” was not published") % values
-        if approved:
-            return _("Your idea “%(title)s” is public") % values
-        return _("Your idea “%(title)s” was not published") % values
-
+    post = "comment" if comment is not None else "idea"
+    outcome = "public" if approved else "not_published"
+    message = Message(f"{post}_{outcome}", {"title": idea.title[:80]})
     target = f"comment:{comment.pk}" if comment is not None else f"idea:{idea.pk}"
 
     return _notify(
         recipients=[author],
         kind=NotificationKind.POST_APPROVED if approved else NotificationKind.POST_REJECTED,
         event=f"{'approved' if approved else 'rejected'}:{target}",
-        title=title,
+        message=message,
         body=reason.strip(),
         url=comment.get_absolute_url() if comment is not None else idea.get_absolute_url(),
         idea=idea,
@@ -408,24 +402,12 @@ def notify_post_reviewed(
 def notify_complaint(*, case: ComplaintCase, kind: str, actor: User) -> list[Notification]:
     """Tell a member what happened to their complaint. The text stays on the site: neither the
     complaint nor the answer goes into an email."""
-
-    def title() -> str:
-        titles = {
-            NotificationKind.COMPLAINT_OPENED: _(
-                "Your post is now complaint %(reference)s, handled privately by our complaints team"
-            ),
-            NotificationKind.COMPLAINT_ACKNOWLEDGED: _(
-                "Your complaint %(reference)s was received by our complaints team"
-            ),
-            NotificationKind.COMPLAINT_ANSWERED: _("Your complaint %(reference)s has an answer"),
-        }
-        return titles[NotificationKind(kind)] % {"reference": case.reference}
-
+    assert kind in COMPLAINT_KINDS, kind
     return _notify(
         recipients=[case.member],
         kind=kind,
         event=f"{kind}:{case.pk}",
-        title=title,
+        message=Message(str(kind), {"reference": case.reference}),
         body="",
         url=case.get_absolute_url(),
         actor=actor,
@@ -437,18 +419,15 @@ def notify_complaint_deadline(
 ) -> list[Notification]:
     """Remind moderators that a complaint must be acknowledged (`step="ack"`) or answered
     (`step="answer"`) by `deadline`. Once per case and step."""
-
-    def title() -> str:  # the date too in each moderator's language
-        values = {"reference": case.reference, "date": formats.date_format(deadline)}
-        if step == "ack":
-            return _("Complaint %(reference)s must be acknowledged by %(date)s") % values
-        return _("Complaint %(reference)s must be answered by %(date)s") % values
+    # The date too is written in each reader's language.
+    key = "complaint_due_ack" if step == "ack" else "complaint_due_answer"
+    message = Message(key, {"reference": case.reference, "date": deadline.isoformat()})
 
     return _notify(
         recipients=recipients,
         kind=NotificationKind.COMPLAINT_DEADLINE,
         event=f"complaint_due:{step}:{case.pk}",
-        title=title,
+        message=message,
         body="",
         url=url,
     )
@@ -459,13 +438,15 @@ def notify_admins(
     recipients: Iterable[User],
     kind: str,
     event: str,
-    title: Callable[[], str],
+    message: Message,
     body: str,
     url: str,
 ) -> list[Notification]:
     """Tell staff about the site's own working (a webhook endpoint disabled...): once per event
-    and recipient, in each one's language (`title` is called under it), emailed as each chose."""
-    return _notify(recipients=recipients, kind=kind, event=event, title=title, body=body, url=url)
+    and recipient, read in each one's language, emailed as each chose."""
+    return _notify(
+        recipients=recipients, kind=kind, event=event, message=message, body=body, url=url
+    )
 
 
 # --- in the app ---------------------------------------------------------------------------------

@@ -12,8 +12,6 @@ from datetime import date, datetime
 from django.db import transaction
 from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.text import format_lazy
 
 from accounts.models import User
 from community.models import (
@@ -128,12 +126,12 @@ def recognise_status(*, idea: Idea) -> None:
 def _award(*, user: User, code: str, campaign: Campaign | None = None) -> bool:
     _award_row, created = BadgeAward.objects.get_or_create(user=user, code=code, campaign=campaign)
     if created:
-        # Lazy: read in the member's language when the notification is written.
-        label: str | Promise = BadgeCode(code).label
-        if campaign:
-            label = format_lazy("{} · {}", label, campaign.title)
+        # The badge is named in the member's language whenever the notification is read.
         notify_badge(
-            user=user, badge_label=label, event=f"badge:{code}:{campaign.pk if campaign else ''}"
+            user=user,
+            badge=code,
+            campaign_title=campaign.title if campaign else "",
+            event=f"badge:{code}:{campaign.pk if campaign else ''}",
         )
     return created
 

@@ -9,7 +9,6 @@ from functools import cache
 from typing import Any, TypeVar
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from accounts.roles import MANAGE_WEBHOOKS, users_with_permission
 from community.events import CommentPosted, ComplaintOpened, WebhookEndpointDisabled
@@ -20,7 +19,7 @@ from community.models import (
     WebhookEndpoint,
     WebhookTrendingTheme,
 )
-from community.notifications.services import notify_admins
+from community.notifications.services import Message, notify_admins
 from community.webhooks import catalog, payloads
 from community.webhooks.services import Builder, deliveries_create
 from config.outbox.events import current_event_id, subscribe
@@ -193,14 +192,11 @@ def tell_admins_of_the_disabled_endpoint(event: WebhookEndpointDisabled) -> None
     if endpoint is None or endpoint.disabled_at is None:
         return
 
-    def title() -> str:  # in each admin's language (accounts.languages)
-        return _("Webhook endpoint disabled: %(url)s") % {"url": endpoint.url[:120]}
-
     notify_admins(
         recipients=users_with_permission(MANAGE_WEBHOOKS),
         kind=NotificationKind.WEBHOOK_DISABLED,
         event=f"webhook_disabled:{endpoint.pk}:{endpoint.disabled_at:%Y%m%d%H%M%S}",
-        title=title,
+        message=Message("webhook_disabled", {"url": endpoint.url[:120]}),
         body=endpoint.disabled_reason,
         url=reverse("webhooks:detail", kwargs={"pk": endpoint.pk}),
     )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ideas', '0013_signals'),
+        ('ideas', '0015_idea_vector_title'),
     ]
 
     operations = [

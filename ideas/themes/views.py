@@ -2,6 +2,7 @@
 
 import csv
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -209,15 +210,30 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.theme_activity(theme=theme, days=90)
     signals = selectors.theme_signals(theme=theme)
     peak = max(activity) or 1
+    first_day = timezone.localdate() - timedelta(days=len(activity) - 1)
+    days = [first_day + timedelta(days=i) for i in range(len(activity))]
     context = {
         "theme": theme,
         "form": form,
         "ideas": selectors.theme_ideas(theme=theme)[:200],
         "events": selectors.theme_events(theme=theme)[:20],
         "bars": [
-            {"x": i * 10, "y": 105 - 100 * value / peak, "h": 100 * value / peak, "value": value}
-            for i, value in enumerate(activity)
+            {
+                "x": i * 10,
+                "y": 105 - 100 * value / peak,
+                "h": 100 * value / peak,
+                "value": value,
+                "day": day,
+            }
+            for i, (day, value) in enumerate(zip(days, activity, strict=True))
         ],
+        # The chart's text alternative: the total, the busiest day, the last week against the one
+        # before (the chart alone says nothing to a screen reader).
+        "activity_total": sum(activity),
+        "activity_peak": max(activity),
+        "activity_peak_day": days[activity.index(max(activity))] if any(activity) else None,
+        "activity_week": sum(activity[-7:]),
+        "activity_week_before": sum(activity[-14:-7]),
         "statuses": ThemeStatus.choices,
         "mix": selectors.theme_mix(theme=theme),
         "signals": signals[:SIGNALS_SHOWN],

@@ -56,7 +56,7 @@ def test_the_new_lists_do_not_grow_with_the_page(api, db):
             ends_at=now + timedelta(days=n + 1),
             created_by=moderator,
         )
-        notify_badge(user=moderator, badge_label=f"Badge {n}", event=f"e{n}")
+        notify_badge(user=moderator, badge="first_idea", campaign_title=f"Badge {n}", event=f"e{n}")
         idea = IdeaFactory(category=category, author=UserFactory())
         Flag.objects.create(reporter=UserFactory(), idea=idea, reason="spam")
         waiting = IdeaFactory(category=category, author=UserFactory(), pending_at=now)

@@ -134,9 +134,9 @@ def test_the_waiting_list_pages(api, category, mod_headers):
 
 
 def test_notifications_are_the_callers_own_and_are_marked_read(api, alice, bob):
-    notify_badge(user=alice, badge_label="First idea", event="a1")
-    notify_badge(user=alice, badge_label="First comment", event="a2")
-    notify_badge(user=bob, badge_label="First idea", event="b1")
+    notify_badge(user=alice, badge="first_idea", event="a1")
+    notify_badge(user=alice, badge="first_comment", event="a2")
+    notify_badge(user=bob, badge="first_idea", event="b1")
     headers = bearer(token_for(alice, "write"))
     page = api.get("/api/v1/notifications/", **headers).json()
     assert page["count"] == 2

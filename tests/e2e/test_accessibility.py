@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from community.models import Comment
-from ideas.models import Idea, SignalImport, Vote
+from ideas.models import Idea, SignalImport, Theme, Vote
 from tests.e2e.accessibility import build_scene, check_pages, sign_in, tab_to
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -101,6 +101,7 @@ def pages_for(role: str, scene: dict[str, Any]) -> dict[str, str]:
             **staff,
             "themes": reverse("themes:dashboard"),
             "theme-map": reverse("themes:map"),
+            "theme": reverse("themes:detail", args=[_a_theme()]),
             "needs-answer": reverse("moderation:needs_answer"),
             "campaign-new": reverse("campaigns:create"),
             "analytics": reverse("analytics:dashboard"),
@@ -119,6 +120,12 @@ def pages_for(role: str, scene: dict[str, Any]) -> dict[str, str]:
         "webhook": reverse("webhooks:detail", args=[endpoint.pk]),
         "webhook-delivery": reverse("webhooks:delivery", args=[delivery.pk]),
     }
+
+
+def _a_theme() -> int:
+    theme = Theme.objects.filter(is_active=True).order_by("-size").first()
+    assert theme is not None, "the scene has themes (accessibility.build_themes)"
+    return theme.pk
 
 
 def _webhook_with_a_delivery():  # type: ignore[no-untyped-def]

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -41,6 +42,17 @@ def test_product_managers_and_admins_see_the_theme_pages(client, request, who, n
 def test_the_dashboard_says_when_there_are_no_themes_yet(client, product_manager):
     client.force_login(product_manager)
     assert "No themes yet" in client.get(reverse("themes:dashboard")).text
+
+
+def test_a_first_run_under_way_does_not_promise_themes_that_do_not_exist(client, product_manager):
+    """Seen on the demo before its first run ended: "these themes stay" over "No themes"."""
+    from ideas.models import ClusteringRun
+
+    ClusteringRun.objects.create(trigger="startup")  # running, nothing published yet
+    client.force_login(product_manager)
+    page = client.get(reverse("themes:dashboard")).text
+    assert "No themes yet" in page
+    assert "these themes stay" not in page
 
 
 def test_the_dashboard_lists_themes_with_size_trend_and_top_ideas(
@@ -300,3 +312,39 @@ def test_an_idea_hidden_after_the_run_leaves_the_export_and_the_dashboard_at_onc
     assert str(themed.pk) not in {row["idea_id"] for row in rows}
     dashboard = client.get(reverse("themes:dashboard"))
     assert sum(s.size for s in dashboard.context["summaries"]) == run.themed_count - 1
+
+
+SVG_NUMBER = re.compile(r'\s(?:x|y|cx|cy|r|width|height|stroke-width)="([^"]*)"')
+
+
+def test_charts_keep_decimal_points_on_french_pages(client, product_manager, published):
+    """Django writes 12,5 for 12.5 in French; in an SVG attribute that is no number, and the
+    map's bubbles, the sparklines and the activity bars fell to 0 on French pages."""
+    client.force_login(product_manager)
+    client.cookies["django_language"] = "fr"
+    theme = Theme.objects.filter(is_active=True).first()
+    assert theme is not None
+    for url in (
+        reverse("themes:dashboard"),
+        reverse("themes:map"),
+        reverse("themes:detail", args=[theme.pk]),
+    ):
+        page = client.get(url).text
+        assert 'lang="fr"' in page
+        svgs = "".join(re.findall(r"<svg.*?</svg>", page, flags=re.S))
+        values = SVG_NUMBER.findall(svgs)
+        assert values, url
+        assert all("," not in value for value in values), (url, [v for v in values if "," in v])
+
+
+def test_the_activity_chart_uses_the_design_colours_and_says_what_it_shows(
+    client, product_manager, published
+):
+    client.force_login(product_manager)
+    theme = Theme.objects.filter(is_active=True).first()
+    assert theme is not None
+    page = client.get(reverse("themes:detail", args=[theme.pk])).text
+    assert "#c47f00" not in page  # the old orange, 3.3:1 on white
+    assert '<rect class="bar"' in page
+    assert 'aria-describedby="activity-summary"' in page
+    assert "Activity (ideas, comments and votes, weighted) over 90 days:" in page

@@ -156,7 +156,7 @@ def test_each_chart_is_svg_with_a_title_and_a_description(client, world, product
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ({"start": "2026-13-01"}, "start", "Enter a valid date."),
+        ({"start": "2026-13-01"}, "start", "Enter the date as YYYY-MM-DD, for example 2026-12-31."),
         ({"start": "2026-10-10", "end": "2026-10-01"}, "start", "on or before the end"),
         ({"end": "2099-01-01"}, "end", "cannot end after today"),
         ({"start": "2020-01-01", "end": "2026-01-01"}, "start", "at most three years"),
