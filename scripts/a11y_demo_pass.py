@@ -31,9 +31,8 @@ from playwright.sync_api import ViewportSize  # noqa: E402
 from accounts.mfa import totp_code  # noqa: E402
 from accounts.models import User  # noqa: E402
 from community.models import ComplaintCase  # noqa: E402
-from ideas.models import Campaign  # noqa: E402
 from ideas.demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRET  # noqa: E402
-from ideas.models import Idea, Theme  # noqa: E402
+from ideas.models import Campaign, Idea, Theme  # noqa: E402
 
 AXE = (ROOT / "tests/e2e/vendor/axe.min.js").read_text()
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
