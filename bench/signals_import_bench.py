@@ -66,6 +66,8 @@ def measure(path: Path) -> dict[str, object]:
     """In this process (a fresh one per file): Django up, then the import."""
     import django
 
+    # Before importing config: its package loads the Celery app, which defaults to production.
+    os.environ.setdefault("DJANGO_ENV", "local")
     from config.env import use_settings_from_environment
 
     use_settings_from_environment(default="local")

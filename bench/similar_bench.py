@@ -60,6 +60,8 @@ def percentile(values: list[float], q: float) -> float:
 def setup_django() -> None:
     import django
 
+    # Before importing config: its package loads the Celery app, which defaults to production.
+    os.environ.setdefault("DJANGO_ENV", "local")
     from config.env import use_settings_from_environment
 
     use_settings_from_environment(default="local")
