@@ -34,7 +34,6 @@ from typing import Any, Literal, Protocol, Self
 import numpy as np
 
 from ideas.clustering.arrays import l2_normalise
-from ideas.clustering.minilm import get_minilm
 from ideas.clustering.text import has_content, normalise, prepare_text
 
 logger = logging.getLogger(__name__)
@@ -129,6 +128,9 @@ class MiniLMEmbedder(_Stateless):
     dim = 384
 
     def __init__(self) -> None:
+        # Imported here so that a web process, which never embeds, does not load the module.
+        from ideas.clustering.minilm import get_minilm
+
         self._model = get_minilm()
 
     def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
