@@ -251,6 +251,10 @@ class MiniLM:
             + w["embeddings.token_type_embeddings.weight"][0]
         )
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        # The dense layers multiply 2-D (tokens × features) arrays, one BLAS call each: a 3-D @ 2-D
+        # product is many small calls, each waking OpenBLAS's threads (ten times the CPU when the
+        # cores are busy).
+        x = x.reshape(n * length, DIM)
         head = DIM // HEADS
         bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         for (
@@ -267,7 +271,7 @@ class MiniLM:
             ln2_w,
             ln2_b,
         ) in self.layers:
-            q, k, v = np.split(x @ qkv + qkv_b, 3, axis=-1)
+            q, k, v = np.split((x @ qkv + qkv_b).reshape(n, length, 3 * DIM), 3, axis=-1)
             q = q.reshape(n, length, HEADS, head).transpose(0, 2, 1, 3)
             k = k.reshape(n, length, HEADS, head).transpose(0, 2, 3, 1)
             v = v.reshape(n, length, HEADS, head).transpose(0, 2, 1, 3)
@@ -275,9 +279,10 @@ class MiniLM:
             scores -= scores.max(axis=-1, keepdims=True)
             weights = np.exp(scores)
             weights /= weights.sum(axis=-1, keepdims=True)
-            context = (weights @ v).transpose(0, 2, 1, 3).reshape(n, length, DIM)
+            context = (weights @ v).transpose(0, 2, 1, 3).reshape(n * length, DIM)
             x = _layer_norm(context @ out_w + out_b + x, ln1_w, ln1_b)
             x = _layer_norm(_gelu(x @ in_w + in_b) @ ff_w + ff_b + x, ln2_w, ln2_b)
+        x = x.reshape(n, length, DIM)
         pooled = (x * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
         return pooled.astype(np.float32)
 
