@@ -283,7 +283,8 @@ def table(results: dict[str, dict], args: argparse.Namespace) -> str:  # type: i
 
 def prepare(env: dict[str, str], folder: Path) -> tuple[dict, Path]:  # type: ignore[type-arg]
     """The pages to load and the signed-in voters (session, CSRF token, ideas), written by
-    bench.loadtest_django into `folder`; the voters as the lines bench/wrk/vote.lua reads."""
+    bench.loadtest_django into `folder` once the static files are collected if they changed;
+    the voters as the lines bench/wrk/vote.lua reads."""
     plan_file = folder / "plan.json"
     run([PY, "-m", "bench.loadtest_django", "prepare", str(plan_file)], env)
     plan = json.loads(plan_file.read_text())
@@ -305,10 +306,13 @@ def main(argv: list[str] | None = None) -> int:
     import redis
 
     redis.Redis.from_url(args.redis).flushdb()
-    say("collecting static files")
-    run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
     with tempfile.TemporaryDirectory(prefix="ruche-loadtest-") as tmp:
+        started = time.perf_counter()
         plan, voters_file = prepare(env, Path(tmp))
+        say(
+            f"static files {plan['static']}, pages and voters prepared "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
         pages: dict[str, str] = {BARE: "/bench/bare/", **plan["pages"]}
         wanted = [
             name
