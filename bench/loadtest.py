@@ -94,7 +94,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def environment(args: argparse.Namespace, port: int) -> dict[str, str]:
+def production_environment(
+    *, postgres: str, database: str, redis: str, key_label: str = "ruche-loadtest"
+) -> dict[str, str]:
+    """This process's environment for one running the site with production settings on
+    127.0.0.1 (bench.loadtest_settings), as the load test and the benchmarks beside it need:
+    plain HTTP, email to the console, its own database and Redis."""
     env = dict(os.environ)
     env.pop("DJANGO_ENV", None)
     env.update(
@@ -104,19 +109,24 @@ def environment(args: argparse.Namespace, port: int) -> dict[str, str]:
             # Production settings refuse to start without one (two-factor secrets at rest). The
             # same key for the same database on every run, so rows encrypted once still read.
             "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(
-                hashlib.sha256(f"ruche-loadtest:{args.database}".encode()).digest()
+                hashlib.sha256(f"{key_label}:{database}".encode()).digest()
             ).decode(),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "false",
             "BEHIND_TLS_PROXY": "false",
-            "DATABASE_URL": f"{args.postgres.rstrip('/')}/{args.database}",
-            "REDIS_URL": args.redis,
-            "SITE_URL": f"http://127.0.0.1:{port}",
+            "DATABASE_URL": f"{postgres.rstrip('/')}/{database}",
+            "REDIS_URL": redis,
             "EMAIL_URL": "consolemail://",
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
         }
     )
+    return env
+
+
+def environment(args: argparse.Namespace, port: int) -> dict[str, str]:
+    env = production_environment(postgres=args.postgres, database=args.database, redis=args.redis)
+    env["SITE_URL"] = f"http://127.0.0.1:{port}"
     if args.no_page_cache:
         env["PAGE_CACHE_SECONDS"] = "0"
     return env
