@@ -78,8 +78,10 @@ class PrivacySection:
     # rows another app exported about it (the community's sentiment of an idea).
     export: Callable[..., dict[str, Any]]
     # erase(user=, now=, keep_content=), inside account_delete's transaction, before accounts
-    # erases the user row: the app's rows only about the member go, and their texts when
-    # keep_content is False.
+    # erases the user row (the member can still be found by name): the app's rows only about the
+    # member go, and their texts when keep_content is False. Sections erase in the reverse of
+    # their registration order, the app above first: its copies of a lower app's data (stored
+    # webhook payloads, notifications quoting a title) go while that app's rows are untouched.
     erase: Callable[..., None]
 
 
@@ -98,7 +100,8 @@ def privacy_section_register(section: PrivacySection) -> None:
 
 
 def privacy_sections() -> list[PrivacySection]:
-    """The registered sections, in the order the export and the erasure run them."""
+    """The registered sections, in the order the export runs them (the erasure runs them in
+    reverse)."""
     return list(_SECTIONS)
 
 
@@ -106,16 +109,6 @@ def privacy_sections() -> list[PrivacySection]:
 USER_FIELDS_NOT_EXPORTED: dict[str, str] = {
     "password": "a one-way hash: of no use to the member, and a risk if the file leaks",
 }
-
-# What other apps must erase with an account, registered from their AppConfig.ready (this lowest
-# app imports none of them): label -> a function called inside `account_delete`'s transaction,
-# before the account's own fields are erased, with the user and `keep_content`.
-ERASURE_HOOKS: dict[str, Callable[..., object]] = {}
-
-
-def erasure_hook_register(label: str, erase: Callable[..., object]) -> None:
-    ERASURE_HOOKS[label] = erase
-
 
 # What staff did to the member's account, found in the audit log.
 ACCOUNT_ACTIONS = (
@@ -305,18 +298,18 @@ def account_delete(*, user: User, keep_content: bool) -> User:
     cleared. The counts of the ideas concerned are then made to match the rows again.
 
     What the apps above accounts hold is erased by their registered sections (ideas/privacy.py,
-    community/privacy.py), in this transaction, before the user row.
+    community/privacy.py), in this transaction, before the user row: the community's first (it
+    rewrites stored webhook payloads about the member's ideas while they are as they were), then
+    the ideas app's.
     """
     fresh = User.objects.select_for_update().get(pk=user.pk)
     refusal = account_delete_refusal(user=fresh)
     if refusal:
         raise PermissionDenied(refusal)
     now = timezone.now()
-    # Other apps' copies first, while they can still find the member's name (e.g. webhooks'
-    # stored payloads: community.webhooks.privacy).
-    for erase in ERASURE_HOOKS.values():
-        erase(user=fresh, keep_content=keep_content)
-    for section in _SECTIONS:
+    # The apps above first, top down, while the member's name and their rows in the apps below
+    # are as they were (PrivacySection.erase).
+    for section in reversed(_SECTIONS):
         section.erase(user=fresh, now=now, keep_content=keep_content)
     for rows in (
         EmailAddress.objects.filter(user=fresh),

@@ -6,7 +6,8 @@ Usage (from the project root):
     python -m bench.clustering_bench --large         # also 1,000,000 stored vectors
     python -m bench.clustering_bench --cli-rows 100000   # CLI end-to-end on synthetic texts
 
-Data sets are read from ../shared/data (or $RUCHE_BENCH_DATA) and never copied into the repo.
+Data sets are read in place (bench.data: --data, $RUCHE_BENCH_DATA or ../shared/data) and never
+copied into the repo; the parts that need them (quality, sampling) exit with code 2 when absent.
 Embeddings of those sets are cached outside the repo ($RUCHE_BENCH_CACHE, default
 ~/.cache/ruche-bench) because embedding 10k texts with the three encoders takes about four
 minutes.
@@ -34,10 +35,11 @@ from typing import TypeVar
 
 import numpy as np
 
+from bench.data import MISSING, ROOT, add_data_option, data_dir, found_data_dir
+
 T = TypeVar("T")
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("RUCHE_BENCH_DATA", ROOT.parent / "shared" / "data"))
+DATA = data_dir()  # main() sets it from --data
 CACHE = Path(os.environ.get("RUCHE_BENCH_CACHE", Path.home() / ".cache" / "ruche-bench"))
 
 DATASETS = {
@@ -575,25 +577,30 @@ def cli_end_to_end(report: list[str], rows: int) -> None:
 # ---------------------------------------------------------------- main
 
 
+PARTS = ("quality", "demo", "speed", "scale", "latency", "xling", "sampling")
+DATA_PARTS = {"quality", "sampling"}  # the parts that read the data sets
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--large", action="store_true", help="also re-cluster 1,000,000 vectors")
     parser.add_argument("--cli-rows", type=int, default=0, help="run the CLI on N synthetic texts")
-    parser.add_argument(
-        "--parts",
-        default="quality,demo,speed,scale,latency,xling,sampling",
-        help="comma-separated parts to run",
-    )
+    parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated parts to run")
     parser.add_argument("--output", default=None, help="also write the markdown report here")
+    add_data_option(parser)
     parser.add_argument("--scale-child", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.scale_child:
         _scale_child(args.scale_child)
         return 0
     parts = set(args.parts.split(","))
-    if "quality" in parts and not any((DATA / rel).is_file() for rel, _, _ in DATASETS.values()):
-        print(f"benchmark data not found under {DATA} (set RUCHE_BENCH_DATA); quality skipped.")
-        parts.discard("quality")
+    global DATA
+    DATA = data_dir(args.data)  # --cli-rows samples banking77 when it is there
+    if parts & DATA_PARTS:
+        others = ",".join(p for p in PARTS if p not in DATA_PARTS)
+        why = f"the parts {', '.join(sorted(DATA_PARTS))} read them; --parts {others} does not"
+        if found_data_dir(args.data, why=why) is None:
+            return MISSING
     info = machine()
     report = [
         "## Themes engine\n",

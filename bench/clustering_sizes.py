@@ -32,34 +32,10 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.data import MISSING, ROOT, add_data_option, data_dir, found_data_dir
+
 CACHE = Path(os.environ.get("RUCHE_BENCH_CACHE", ROOT / "var" / "bench-cache"))
-
-
-def main_checkout(root: Path = ROOT) -> Path:
-    """The repository's main checkout: `root` itself, or, in a git worktree (whose `.git` is a
-    file "gitdir: <main>/.git/worktrees/<name>"), the checkout that worktree belongs to."""
-    marker = root / ".git"
-    if marker.is_file():
-        text = marker.read_text(encoding="utf-8").strip()
-        if text.startswith("gitdir:"):
-            gitdir = Path(text.removeprefix("gitdir:").strip())
-            if gitdir.parent.name == "worktrees" and gitdir.parent.parent.name == ".git":
-                return gitdir.parent.parent.parent
-    return root
-
-
-def data_dir(option: str | None = None) -> Path:
-    """Where the measurement data is: --data, else $RUCHE_BENCH_DATA, else ../shared/data
-    beside the repository (beside its main checkout when run from a git worktree)."""
-    explicit = option or os.environ.get("RUCHE_BENCH_DATA")
-    if explicit:
-        return Path(explicit)
-    candidates = [ROOT.parent / "shared" / "data", main_checkout().parent / "shared" / "data"]
-    return next((c for c in candidates if c.is_dir()), candidates[0])
-
-
-DATA = data_dir()
+DATA = data_dir()  # main() sets it from --data
 
 
 @dataclass(frozen=True)
@@ -546,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES), help="0 = full")
     parser.add_argument("--seeds", default=",".join(str(s) for s in SEEDS))
     parser.add_argument("--methods", default=",".join(DEFAULT_METHODS), help=", ".join(METHODS))
-    parser.add_argument("--data", default=None, help="the data folder (default: see data_dir)")
+    add_data_option(parser)
     parser.add_argument(
         "--sweep-output",
         default=str(ROOT / "var" / "bench-sizes-sweep.jsonl"),
@@ -568,14 +544,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join([*table(merged), "", *verdict(merged)]))
         return 0
     global DATA
-    DATA = data_dir(args.data)
-    if not DATA.is_dir():
-        print(
-            f"No measurement data at {DATA}: put the data sets of ../shared/data there (see its "
-            "README.md), or give --data or RUCHE_BENCH_DATA.",
-            file=sys.stderr,
-        )
-        return 2
+    found = found_data_dir(args.data)
+    if found is None:
+        return MISSING
+    DATA = found
     wanted = args.sets.split(",")
     sizes = [int(s) for s in args.sizes.split(",")]
     seeds = [int(s) for s in args.seeds.split(",")]

@@ -3,7 +3,10 @@ text: ../shared/data/complaints_en/dev.csv (tweets labelled complaint / not comp
 Preotiuc-Pietro et al., ACL 2019). Measurement only: the data are read in place, never copied,
 and nothing is tuned or trained on them.
 
-    python -m bench.complaints_bench [--data PATH]
+    python -m bench.complaints_bench [--data FOLDER]
+
+The data folder is found as by every benchmark (bench.data: --data, $RUCHE_BENCH_DATA or
+../shared/data); without complaints_en/dev.csv in it the script says so and exits with code 2.
 
 Prints precision, recall and F1 of the recogniser's decision and of its two halves (the
 complaint signal, the first-person own-account evidence), on all rows and on the rows
@@ -16,13 +19,13 @@ import argparse
 import csv
 import os
 import platform
+import sys
 import time
-from pathlib import Path
 
+from bench.data import MISSING, add_data_option, found_data_dir
 from ideas.sentiment.complaints import is_personal_complaint
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("RUCHE_BENCH_DATA", ROOT.parent / "shared" / "data"))
+SET = "complaints_en/dev.csv"
 SIGNAL = ("complaint cues", "negative tone", "grievance words")
 
 
@@ -36,14 +39,14 @@ def scores(pairs: list[tuple[bool, bool]]) -> tuple[float, float, float, int]:
     return precision, recall, f1, tp + fp
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DATA / "complaints_en" / "dev.csv")
-    args = parser.parse_args()
-    if not args.data.is_file():
-        print(f"{args.data} not found: nothing to measure (set RUCHE_BENCH_DATA).")
-        return
-    with args.data.open(encoding="utf-8", newline="") as handle:
+    add_data_option(parser)
+    args = parser.parse_args(argv)
+    data = found_data_dir(args.data, needed=[SET])
+    if data is None:
+        return MISSING
+    with (data / SET).open(encoding="utf-8", newline="") as handle:
         rows = [(row["text"], row["label"] == "complaint") for row in csv.DictReader(handle)]
 
     started = time.process_time()
@@ -56,7 +59,7 @@ def main() -> None:
     elapsed = time.process_time() - started
 
     complaints = sum(truth for _text, truth in rows)
-    print(f"complaints_en/dev.csv: {len(rows)} rows, {complaints} complaints")
+    print(f"{SET}: {len(rows)} rows, {complaints} complaints")
     print(f"{platform.processor() or platform.machine()}, load average {os.getloadavg()[0]:.2f}")
     print(f"{len(rows) / elapsed:,.0f} texts per second of CPU time (one core)\n")
     print("| rows | what is measured | flagged | precision | recall | F1 |")
@@ -76,7 +79,8 @@ def main() -> None:
         f"{sum(1 for row in missed if not row[3])}, without own-account evidence "
         f"{sum(1 for row in missed if not row[4])}."
     )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.clustering_sizes import ROOT, SWEEP_GRID
+from bench.clustering_sizes import SWEEP_GRID
+from bench.data import ROOT
 
 A_GRID = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 B_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)

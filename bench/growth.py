@@ -228,11 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         f"Growth run, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; gunicorn 4 × 4, wrk 50 connections, "
         f"{args.duration} s per page; anonymous page cache {cache}."
     ]
-    for n, size in enumerate(sizes):
+    for size in sizes:
         env = loadtest.environment(size, port)
-        loadtest.ensure_database(size, env)
-        if n == 0:
-            loadtest.run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+        loadtest.ensure_database(size, env)  # static files: collected by loadtest.prepare
         started, load_before = time.monotonic(), _loadavg()
         pages[size.database] = measure_pages(size, env, port)
         if not args.no_explain:

@@ -94,7 +94,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def environment(args: argparse.Namespace, port: int) -> dict[str, str]:
+def production_environment(
+    *, postgres: str, database: str, redis: str, key_label: str = "ruche-loadtest"
+) -> dict[str, str]:
+    """This process's environment for one running the site with production settings on
+    127.0.0.1 (bench.loadtest_settings), as the load test and the benchmarks beside it need:
+    plain HTTP, email to the console, its own database and Redis."""
     env = dict(os.environ)
     env.pop("DJANGO_ENV", None)
     env.update(
@@ -104,19 +109,24 @@ def environment(args: argparse.Namespace, port: int) -> dict[str, str]:
             # Production settings refuse to start without one (two-factor secrets at rest). The
             # same key for the same database on every run, so rows encrypted once still read.
             "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(
-                hashlib.sha256(f"ruche-loadtest:{args.database}".encode()).digest()
+                hashlib.sha256(f"{key_label}:{database}".encode()).digest()
             ).decode(),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "false",
             "BEHIND_TLS_PROXY": "false",
-            "DATABASE_URL": f"{args.postgres.rstrip('/')}/{args.database}",
-            "REDIS_URL": args.redis,
-            "SITE_URL": f"http://127.0.0.1:{port}",
+            "DATABASE_URL": f"{postgres.rstrip('/')}/{database}",
+            "REDIS_URL": redis,
             "EMAIL_URL": "consolemail://",
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
         }
     )
+    return env
+
+
+def environment(args: argparse.Namespace, port: int) -> dict[str, str]:
+    env = production_environment(postgres=args.postgres, database=args.database, redis=args.redis)
+    env["SITE_URL"] = f"http://127.0.0.1:{port}"
     if args.no_page_cache:
         env["PAGE_CACHE_SECONDS"] = "0"
     return env
@@ -283,7 +293,8 @@ def table(results: dict[str, dict], args: argparse.Namespace) -> str:  # type: i
 
 def prepare(env: dict[str, str], folder: Path) -> tuple[dict, Path]:  # type: ignore[type-arg]
     """The pages to load and the signed-in voters (session, CSRF token, ideas), written by
-    bench.loadtest_django into `folder`; the voters as the lines bench/wrk/vote.lua reads."""
+    bench.loadtest_django into `folder` once the static files are collected if they changed;
+    the voters as the lines bench/wrk/vote.lua reads."""
     plan_file = folder / "plan.json"
     run([PY, "-m", "bench.loadtest_django", "prepare", str(plan_file)], env)
     plan = json.loads(plan_file.read_text())
@@ -305,10 +316,13 @@ def main(argv: list[str] | None = None) -> int:
     import redis
 
     redis.Redis.from_url(args.redis).flushdb()
-    say("collecting static files")
-    run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
     with tempfile.TemporaryDirectory(prefix="ruche-loadtest-") as tmp:
+        started = time.perf_counter()
         plan, voters_file = prepare(env, Path(tmp))
+        say(
+            f"static files {plan['static']}, pages and voters prepared "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
         pages: dict[str, str] = {BARE: "/bench/bare/", **plan["pages"]}
         wanted = [
             name

@@ -1,6 +1,7 @@
 """The load test's steps that need Django, run in their own process with the load test's
-settings: `python -m bench.loadtest_django prepare OUT.json` picks the pages and logs 50
-members in, `python -m bench.loadtest_django check` compares the counts with the rows.
+settings: `python -m bench.loadtest_django prepare OUT.json` collects the static files when their
+sources changed (bench.static_files), picks the pages and logs 50 members in,
+`python -m bench.loadtest_django check` compares the counts with the rows.
 """
 
 import json
@@ -14,13 +15,11 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.loadtest_settings")
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from accounts.privacy import CONSENT_SESSION_KEY, consent_fingerprint  # noqa: E402
+from bench.sessions import signed_in_session  # noqa: E402
+from bench.static_files import collectstatic_if_changed  # noqa: E402
 from community.load.data import EMAIL_DOMAIN, counter_mismatches  # noqa: E402
 from ideas.models import Category, Idea, Status  # noqa: E402
 
@@ -28,18 +27,9 @@ VOTERS = 50
 IDEAS_PER_VOTER = 20
 
 
-def _session_for(user: User) -> str:
-    """A logged-in session as the login view leaves it (and the consent already checked)."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[CONSENT_SESSION_KEY] = consent_fingerprint()
-    session.create()
-    return str(session.session_key)
-
-
 def prepare(out: Path) -> None:
+    # Here rather than in a process of its own: starting Django costs more than the check.
+    static = "collected" if collectstatic_if_changed() else "up to date"
     ideas = Idea.objects.public()
     busiest = ideas.order_by("-comment_count", "pk").first()
     if busiest is None:
@@ -81,8 +71,8 @@ def prepare(out: Path) -> None:
     for n, member in enumerate(members):
         picks = by_votes[n :: max(1, len(by_votes) // IDEAS_PER_VOTER)][:IDEAS_PER_VOTER]
         token = secrets.token_urlsafe(24)[:32].replace("-", "a").replace("_", "b")
-        voters.append({"session": _session_for(member), "csrf": token, "ideas": picks})
-    out.write_text(json.dumps({"pages": pages, "voters": voters}, indent=1))
+        voters.append({"session": signed_in_session(member), "csrf": token, "ideas": picks})
+    out.write_text(json.dumps({"static": static, "pages": pages, "voters": voters}, indent=1))
 
 
 def check() -> None:

@@ -3,10 +3,11 @@
 Usage (from the project root):
 
     python -m bench.sentiment_bench [--output report.md] [--limit N] [--sets a,b]
-        [--no-reference] [--no-speed]
+        [--no-reference] [--no-speed] [--data FOLDER]
 
-Data are read from ../shared/data (or $RUCHE_BENCH_DATA) and never copied into the repository;
-the e5 vectors of those sets are cached in $RUCHE_BENCH_CACHE (default var/bench-cache).
+Data are read in place (bench.data: --data, $RUCHE_BENCH_DATA or ../shared/data; exit code 2
+when a set is absent) and never copied into the repository; the e5 vectors of those sets are
+cached in $RUCHE_BENCH_CACHE (default var/bench-cache).
 The TF-IDF + logistic regression rows are an in-domain *reference* computed by 5-fold
 cross-validation on each set: that model is trained on the labels and is never shipped.
 
@@ -35,8 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("RUCHE_BENCH_DATA", ROOT.parent / "shared" / "data"))
+from bench.data import MISSING, ROOT, add_data_option, found_data_dir
+
 CACHE = Path(os.environ.get("RUCHE_BENCH_CACHE", ROOT / "var" / "bench-cache"))
 DEMO = ROOT / "ideas" / "demo" / "content.json"
 DEMO_LABELS = ROOT / "tests" / "data" / "demo_idea_complaints.csv"
@@ -171,6 +172,7 @@ def _machine() -> str:
 
 def run(
     tasks: list[Task],
+    data: Path,
     limit: int | None,
     emit: Callable[[str], None],
     reference: bool = True,
@@ -196,7 +198,7 @@ def run(
     emit("|---|---|---|---|---|---|---|---|")
     sample: list[str] = []
     for task in tasks:
-        texts, truth = _read(DATA / task.path, limit)
+        texts, truth = _read(data / task.path, limit)
         sample.extend(texts[:250])
         vectors = _vectors(texts)
         rows = [
@@ -244,19 +246,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-reference", action="store_true", help="skip the in-domain TF-IDF + LR reference"
     )
+    add_data_option(parser)
     args = parser.parse_args(argv)
     tasks = [t for t in TASKS if args.sets is None or t.name in args.sets.split(",")]
-    missing = [t.path for t in tasks if not (DATA / t.path).is_file()]
-    if missing:
-        print(f"benchmark data not found under {DATA} ({', '.join(missing)}); nothing to do.")
-        return 0
+    data = found_data_dir(args.data, needed=[t.path for t in tasks])
+    if data is None:
+        return MISSING
     lines: list[str] = []
 
     def emit(line: str) -> None:
         print(line, flush=True)
         lines.append(line)
 
-    run(tasks, args.limit, emit, reference=not args.no_reference, speed=not args.no_speed)
+    run(tasks, data, args.limit, emit, reference=not args.no_reference, speed=not args.no_speed)
     if args.output:
         Path(args.output).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0

@@ -40,6 +40,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.loadtest import production_environment
+
 ROOT = Path(__file__).resolve().parents[1]
 BATCH = 2_000
 
@@ -200,45 +202,14 @@ def run_web_worker(queries: int, threads: int, **env: str) -> dict[str, object]:
     return dict(json.loads(done.stdout.decode().strip().splitlines()[-1]))
 
 
-def demo_environment(database: str, postgres: str, redis: str) -> dict[str, str]:
-    import base64
-    import hashlib
-    import secrets
-
-    env = dict(os.environ)
-    env.pop("DJANGO_ENV", None)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.loadtest_settings",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(
-                hashlib.sha256(f"ruche-similar-bench:{database}".encode()).digest()
-            ).decode(),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "false",
-            "BEHIND_TLS_PROXY": "false",
-            "DATABASE_URL": f"{postgres.rstrip('/')}/{database}",
-            "REDIS_URL": redis,
-            "EMAIL_URL": "consolemail://",
-            "LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    return env
-
-
 def prepare_demo() -> None:
     """Run in the bench's environment: the demo seeded, every public idea's vector stored, a
     signed-in session for the demo member; JSON on stdout."""
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
     from accounts.models import User
-    from accounts.privacy import CONSENT_SESSION_KEY, consent_fingerprint
+    from bench.sessions import signed_in_session
     from community.demo.seed import seed_demo
     from ideas.models import Idea
     from ideas.themes.embedding import vectors_for
@@ -246,15 +217,9 @@ def prepare_demo() -> None:
     seed_demo()
     ideas = list(Idea.objects.public().order_by("pk"))
     vectors_for(ideas)
-    user = User.objects.get(email="customer@example.com")
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[CONSENT_SESSION_KEY] = consent_fingerprint()
-    session.create()
+    session = signed_in_session(User.objects.get(email="customer@example.com"))
     titles = [i.title for i in ideas]
-    print(json.dumps({"session": session.session_key, "ideas": len(ideas), "titles": titles}))
+    print(json.dumps({"session": session, "ideas": len(ideas), "titles": titles}))
 
 
 def typed_titles(demo_titles: list[str], n: int) -> list[str]:
@@ -275,7 +240,12 @@ def demo_latency(args: argparse.Namespace) -> None:
 
     import psycopg
 
-    env = demo_environment(args.database, args.postgres, args.redis)
+    env = production_environment(
+        postgres=args.postgres,
+        database=args.database,
+        redis=args.redis,
+        key_label="ruche-similar-bench",
+    )
     with psycopg.connect(f"{args.postgres.rstrip('/')}/postgres", autocommit=True) as conn:
         if not conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [args.database]

@@ -9,32 +9,19 @@ Run it on a copy of the load-test database (`createdb -T h_perf h_vote`): it tog
 """
 
 import argparse
-import base64
-import hashlib
 import io
 import os
 import sys
 import time
 from typing import Any
 
+from bench.loadtest import production_environment
+
 
 def _environment(args: argparse.Namespace) -> None:
+    env = production_environment(postgres=args.postgres, database=args.database, redis=args.redis)
     os.environ.pop("DJANGO_ENV", None)
-    key = hashlib.sha256(f"ruche-loadtest:{args.database}".encode()).digest()  # as bench.loadtest
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.loadtest_settings",
-            "SECRET_KEY": "vote-profile-" + "x" * 50,
-            "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(key).decode(),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "BEHIND_TLS_PROXY": "false",
-            "DATABASE_URL": f"{args.postgres.rstrip('/')}/{args.database}",
-            "REDIS_URL": args.redis,
-            "EMAIL_URL": "consolemail://",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
+    os.environ.update(env)
 
 
 def main() -> None:
@@ -52,14 +39,14 @@ def main() -> None:
     from django.core.handlers.wsgi import WSGIHandler
 
     from accounts.models import User
-    from bench.loadtest_django import _session_for
+    from bench.sessions import signed_in_session
     from community.load.data import EMAIL_DOMAIN
     from ideas.models import Idea
 
     members = User.objects.filter(
         email__endswith="@" + EMAIL_DOMAIN, is_active=True, groups__name="member"
     ).order_by("pk")[:10]
-    voters = [(_session_for(member), "a" * 32) for member in members]
+    voters = [(signed_in_session(member), "a" * 32) for member in members]
     ideas = list(Idea.objects.public().order_by("-vote_count", "pk").values_list("pk", flat=True))
     ideas = ideas[:200:10]
     app = WSGIHandler()

@@ -80,8 +80,9 @@ class CommunityConfig(AppConfig):
         profile_section_register(OWN, own_profile_comments)
         profile_section_register(PUBLIC, member_page_recognition)
 
-        # A member's comments, follows, points, ... in their data export and account deletion
-        # (after the ideas app's section: it adds the sentiment of the member's ideas).
+        # A member's comments, follows, points, webhook payloads, ... in their data export and
+        # account deletion (after the ideas app's section: its export adds the sentiment of the
+        # member's ideas, and its erasure runs before the ideas app's).
         from accounts.privacy import privacy_section_register
         from community.privacy import COMMUNITY_PRIVACY
 
@@ -92,12 +93,6 @@ class CommunityConfig(AppConfig):
         from community.webhooks.services import secrets_reencrypt
 
         reencryptor_register("webhook endpoint secrets", secrets_reencrypt)
-
-        # Erasing an account masks the member in stored webhook payloads.
-        from accounts.privacy import erasure_hook_register
-        from community.webhooks.privacy import deliveries_forget_member
-
-        erasure_hook_register("webhook deliveries", deliveries_forget_member)
 
         # Subscribes this app's consumers of events (config.outbox), after the ideas app's; and
         # the widget's allowed origins are checked at start-up (manage.py check, runserver).

@@ -1,6 +1,8 @@
 """The community app's part of a member's data (accounts.privacy): their comments, follows,
 flags, notifications, points, badges and complaints, and how the worker scored their texts;
-erased with the account. CommunityConfig.ready registers it, after the ideas app's.
+erased with the account, with the member's name in stored webhook payloads
+(community.webhooks.privacy). CommunityConfig.ready registers it after the ideas app's, so its
+export comes after the ideas app's and its erasure before.
 """
 
 from datetime import datetime
@@ -22,6 +24,7 @@ from community.models import (
     NotificationPreference,
     PointsEntry,
 )
+from community.webhooks.privacy import deliveries_forget_member
 from ideas.models import Idea
 from ideas.privacy import idea_ref
 from ideas.services import ideas_recount
@@ -199,7 +202,12 @@ def _remove_content(*, user: User, now: datetime) -> set[int]:
 def community_erase(*, user: User, now: datetime, keep_content: bool) -> None:
     """Everything only about the member goes (notifications, preferences, follows, points,
     badges); their comments are erased unless kept, and the counts of the ideas concerned are
-    made to match the rows again (`ideas_recount`)."""
+    made to match the rows again (`ideas_recount`).
+
+    Stored webhook payloads first: they are found through the member's ideas, comments and
+    complaints and matched by the member's name, all still as they were (accounts.privacy runs
+    this section before the ideas app's and before the user row is erased)."""
+    deliveries_forget_member(user=user, keep_content=keep_content)
     touched: set[int] = set()
     if not keep_content:
         touched = _remove_content(user=user, now=now)

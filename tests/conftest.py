@@ -9,6 +9,7 @@ import os
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
+from django.test import override_settings
 from django.utils import translation
 
 from accounts import roles
@@ -27,6 +28,14 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.longrepr = f"Integration test skipped on CI, which counts as a failure: {reason}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _signal_uploads_in_the_run_folder(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Uploaded signal files go to this run's temporary folder (one per xdist worker; pytest
+    keeps the last three runs'), never to var/, where each run left a folder behind."""
+    with override_settings(SIGNALS_UPLOAD_DIR=str(tmp_path_factory.mktemp("signal-uploads"))):
+        yield
 
 
 @pytest.fixture

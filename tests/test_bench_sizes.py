@@ -1,28 +1,10 @@
-"""The size protocol (bench.clustering_sizes) finds its data from a worktree and merges runs."""
+"""The size protocol (bench.clustering_sizes) says when its data are absent and merges runs."""
 
 from pathlib import Path
 
 import numpy as np
 
 from bench import clustering_sizes as sizes
-
-
-def test_a_worktree_finds_the_data_beside_its_main_checkout(tmp_path: Path) -> None:
-    main = tmp_path / "main"
-    (main / ".git" / "worktrees" / "h").mkdir(parents=True)
-    (tmp_path / "shared" / "data").mkdir(parents=True)
-    worktree = tmp_path / "wt" / "h"
-    worktree.mkdir(parents=True)
-    (worktree / ".git").write_text(f"gitdir: {main / '.git' / 'worktrees' / 'h'}\n")
-
-    assert sizes.main_checkout(worktree) == main
-    assert sizes.main_checkout(main) == main  # a plain checkout is its own main checkout
-
-
-def test_data_dir_prefers_the_option_then_the_environment(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("RUCHE_BENCH_DATA", str(tmp_path / "env"))
-    assert sizes.data_dir(str(tmp_path / "opt")) == tmp_path / "opt"
-    assert sizes.data_dir() == tmp_path / "env"
 
 
 def test_missing_data_is_said_not_silently_skipped(tmp_path: Path, capsys) -> None:

@@ -1,6 +1,6 @@
-"""An erased account in stored webhook deliveries (registered with accounts.privacy's erasure
-hooks from CommunityConfig.ready, called inside `account_delete` before the account's fields are
-erased).
+"""An erased account in stored webhook deliveries (the first step of the community's privacy
+section, community.privacy.community_erase, run inside `account_delete` before the ideas app's
+section and before the account's fields are erased).
 
 A payload names a person only as the API does (community.webhooks.payloads: display name,
 organisation, staff badge, public profile; never an email address) and only as the author of

@@ -2,6 +2,8 @@
 
 import importlib.util
 import os
+import tempfile
+from pathlib import Path
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES, INSTALLED_APPS, VAR_DIR, env
@@ -29,8 +31,10 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns if missing
-# The retention job sweeps old files from the upload directory: never the checkout's own.
-SIGNALS_UPLOAD_DIR = str(VAR_DIR / f"test-signal-uploads-{os.getpid()}")
+# The retention job sweeps old files from the upload directory: never the checkout's own. The
+# suite points it at its run's temporary folder (tests/conftest.py); this is for a process a test
+# starts, outside the checkout too.
+SIGNALS_UPLOAD_DIR = str(Path(tempfile.gettempdir()) / f"ruche-test-signal-uploads-{os.getpid()}")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process started by a test sees the same database.
     # One file per test process, so two test runs on one machine do not share it.

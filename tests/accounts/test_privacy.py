@@ -1,10 +1,11 @@
 """Privacy: consent at sign-up, the privacy page, "Download my data" and "Delete my account"."""
 
 import csv
+import dataclasses
 import io
 import json
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -17,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import privacy
 from accounts.adapters import SocialAccountAdapter
 from accounts.audit import AuditAction, audit_record
 from accounts.mfa import mfa_enrol
@@ -25,6 +27,7 @@ from accounts.privacy import (
     EXPORTED_RELATIONS,
     NOT_EXPORTED_RELATIONS,
     USER_FIELDS_NOT_EXPORTED,
+    PrivacySection,
     account_delete,
     consents_missing,
     consents_record,
@@ -315,6 +318,30 @@ def test_deleting_and_removing_content_erases_the_texts(client, busy_alice, bob)
     assert "This comment was deleted by its author." in page
     assert Idea.objects.get(pk=bobs.pk).comment_count == comments_before - 1
     assert personal_data_export(user=busy_alice)["flags"][0]["note"] == ""
+
+
+def test_the_sections_erase_top_down_while_the_member_is_as_they_were(busy_alice, monkeypatch):
+    """One registry, run in reverse for the erasure: the community's section (which rewrites the
+    stored webhook payloads found through the member's ideas and name) sees her ideas and her
+    name untouched; the ideas app's runs next, still before the user row is erased."""
+    seen = []
+
+    def watched(section: PrivacySection) -> PrivacySection:
+        def erase(*, user: User, now: datetime, keep_content: bool) -> None:
+            stored = User.objects.get(pk=user.pk)
+            titles = list(Idea.objects.filter(author=user).values_list("title", flat=True))
+            seen.append((section.export.__module__, stored.display_name, titles))
+            section.erase(user=user, now=now, keep_content=keep_content)
+
+        return dataclasses.replace(section, erase=erase)
+
+    monkeypatch.setattr(privacy, "_SECTIONS", [watched(s) for s in privacy_sections()])
+    account_delete(user=busy_alice, keep_content=False)
+    assert seen == [
+        ("community.privacy", "Alice", ["Round up my card payments"]),
+        ("ideas.privacy", "Alice", ["Round up my card payments"]),
+    ]
+    assert Idea.objects.get(author=busy_alice).title == ""
 
 
 @pytest.mark.parametrize("keep_content", [True, False])

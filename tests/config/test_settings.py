@@ -141,3 +141,11 @@ def test_local_settings_accept_loopback_host_names():
         "check", DJANGO_ENV="local", ALLOWED_HOSTS="127.0.0.1,localhost,[::1],ruche.localhost"
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_suite_keeps_uploaded_signal_files_in_its_run_folder(settings, tmp_path_factory):
+    """Never var/ (each run left a test-signal-uploads-<pid> folder there), nor the checkout's
+    own upload folder, which the retention tests sweep."""
+    uploads = Path(settings.SIGNALS_UPLOAD_DIR)
+    assert uploads.is_relative_to(tmp_path_factory.getbasetemp())
+    assert not uploads.is_relative_to(ROOT)
