@@ -4,7 +4,7 @@ client library to keep in multiprocess mode).
 Counts are kept in the operations store (config.ops.store), shared by every web and worker
 process, so whichever process answers a scrape reports the totals:
 - request latency: RequestMetricsMiddleware adds each request to a histogram by view name, method
-  and status class (one pipelined round trip to Redis per request);
+  and status class (added up in the process, written to Redis in one round trip per second);
 - task outcomes: Celery's task_success, task_failure and task_retry signals, in the worker.
 Gauges are read when scraped: queue lengths from the broker, the worker heartbeat's age, the
 latest themes runs and the outbox backlog from the database, and each readiness check.
@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from config.ops import health
 from config.ops.heartbeat import heartbeat_age
-from config.ops.store import record, store
+from config.ops.store import flush_pending, record, record_soon, store
 from config.ratelimit import client_ip
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def request_observe(*, view: str, method: str, status: int, seconds: float) -> N
     method = method if method in METHODS else "other"
     series = SEP.join((view.replace(SEP, "_"), method, f"{status // 100}xx"))
     bucket = next((str(b) for b in BUCKETS if seconds <= b), "+Inf")
-    record(
+    record_soon(
         "http",
         {f"{series}{SEP}{bucket}": 1, f"{series}{SEP}count": 1, f"{series}{SEP}sum": seconds},
     )
@@ -274,6 +274,7 @@ SECTIONS: tuple[Callable[[Exposition], None], ...] = (
 def exposition() -> str:
     """Every metric; a section whose source is down is left out (and logged), the rest stay."""
     out = Exposition()
+    flush_pending()
     for section in SECTIONS:
         mark = len(out.lines)
         try:

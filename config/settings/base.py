@@ -564,6 +564,8 @@ WEBHOOK_SECRET_OVERLAP_HOURS = env.float("WEBHOOK_SECRET_OVERLAP_HOURS", default
 # Request and task counters and the worker heartbeat, shared by every process: Redis when there
 # is one, else a SQLite file of their own (one machine, `make run`).
 OPS_STORE_URL = env("OPS_STORE_URL", default=REDIS_URL or f"sqlite:///{VAR_DIR / 'ops.sqlite3'}")
+# Request counts are added up in each process and written this often (0: on every request).
+OPS_METRICS_FLUSH_SECONDS = env.float("OPS_METRICS_FLUSH_SECONDS", default=1.0)
 # The worker writes a heartbeat this often; /health/ready fails when the last is older than the max.
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=30.0)
 HEALTH_WORKER_MAX_AGE_SECONDS = env.float("HEALTH_WORKER_MAX_AGE_SECONDS", default=120.0)
