@@ -10,6 +10,7 @@ import pytest
 
 from tests.e2e.accessibility import (
     REFLOW,
+    SCREENSHOTS,
     VIEWPORTS,
     build_scene,
     scene_sample,
@@ -64,6 +65,8 @@ def test_the_staff_links_fold_behind_the_menu_button_on_a_phone(page, live_serve
         assert box["x"] >= 0, box
         assert box["x"] + box["width"] <= VIEWPORTS["mobile"]["width"], box
     assert not sideways_overflow(page), sideways_overflow(page)
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/{role}-menu-open-mobile.png")
     regions = []
     for _ in range(40):
         page.keyboard.press("Tab")
