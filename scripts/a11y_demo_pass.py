@@ -5,9 +5,11 @@ phone, in English and French, axe-core on each, screenshots of chosen pages.
     PORT=8216 .venv/bin/python manage.py runserver 127.0.0.1:8216 --noreload &
     .venv/bin/python scripts/a11y_demo_pass.py http://127.0.0.1:8216 /tmp/axe.jsonl docs/screenshots
 
-Writes one JSON line per page view (role, page, viewport, language, status, violations,
-horizontal overflow, untranslated English on French pages is left to the reader of the
-screenshots). Uses Debian's Chromium and the vendored axe-core of tests/e2e."""
+The pages are the browser tests' (tests/e2e/pages.py), found in the demo's data; sizes desktop,
+phone and 320 px wide (reflow at 400 % zoom). Writes one JSON line per page view (role, page,
+viewport, language, status, axe violations, what scrolls sideways, the outline's problems: h1,
+landmarks, heading levels); untranslated English on French pages is left to the reader of the
+screenshots. Uses Debian's Chromium and the tests' vendored axe-core and checks."""
 
 import json
 import os
@@ -25,21 +27,24 @@ from config.env import use_settings_from_environment  # noqa: E402
 use_settings_from_environment()
 django.setup()
 
-from django.urls import reverse  # noqa: E402
-from playwright.sync_api import ViewportSize  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.mfa import totp_code  # noqa: E402
 from accounts.models import User  # noqa: E402
-from community.models import ComplaintCase  # noqa: E402
+from community.models import ComplaintCase, WebhookDelivery  # noqa: E402
 from ideas.demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRET  # noqa: E402
-from ideas.models import Campaign, Idea, Theme  # noqa: E402
+from ideas.models import Campaign, Idea, SignalImport, Theme  # noqa: E402
+from tests.e2e.accessibility import (  # noqa: E402
+    REFLOW,
+    VIEWPORTS,
+    axe_violations,
+    sideways_overflow,
+    structure_problems,
+)
+from tests.e2e.pages import ROLES, Sample, pages_for  # noqa: E402
 
-AXE = (ROOT / "tests/e2e/vendor/axe.min.js").read_text()
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-VIEWPORTS: dict[str, ViewportSize] = {
-    "desktop": {"width": 1366, "height": 900},
-    "mobile": {"width": 390, "height": 844},
-}
+# The tests' sizes, and 320 px wide: 1280 px at 400 % zoom (WCAG 1.4.10, reflow).
+SIZES = {**VIEWPORTS, "reflow": REFLOW}
 LOGINS = {
     "member": "customer@example.com",
     "moderator": "moderator@example.com",
@@ -59,72 +64,33 @@ SHOTS = {
 }
 
 
-def pages(role: str) -> dict[str, str]:
+def demo_sample() -> Sample:
+    """The demo's objects for the pages of tests/e2e/pages.py (one list for both)."""
     idea = Idea.objects.public().filter(status_changes__response__gt="").order_by("-vote_count")[0]
-    campaign = Campaign.objects.order_by("-ends_at").first()
-    public = {
-        "home": reverse("ideas:home"),
-        "ideas": reverse("ideas:list"),
-        "idea": idea.get_absolute_url(),
-        "campaigns": reverse("campaigns:list"),
-        "leaderboard": reverse("community:leaderboard"),
-        "roadmap": reverse("roadmap:roadmap"),
-        "changelog": reverse("roadmap:changelog"),
-    }
-    if campaign:
-        public["campaign"] = campaign.get_absolute_url()
-    if role == "anonymous":
-        return {**public, "login": reverse("account_login"), "signup": reverse("account_signup")}
-    if role == "member":
-        other = User.objects.exclude(email=LOGINS["member"]).filter(is_active=True).first()
-        return {
-            "home": public["home"],
-            "idea": public["idea"],
-            "submit": reverse("ideas:create"),
-            "my-ideas": reverse("ideas:mine"),
-            "notifications": reverse("community:notifications"),
-            "email-settings": reverse("community:preferences"),
-            "profile": reverse("accounts:profile"),
-            "member-page": reverse("members:detail", args=[other.pk]) if other else "/",
-            "my-complaints": reverse("complaints:mine"),
-        }
-    staff = {"home": reverse("ideas:home"), "idea": public["idea"]}
-    member = User.objects.get(email=LOGINS["member"])
-    if role == "moderator":
-        found = {
-            **staff,
-            "moderation": reverse("moderation:queue"),
-            "vote-rings": reverse("moderation:vote_rings"),
-            "complaints-queue": reverse("moderation:complaints"),
-            "needs-answer": reverse("moderation:needs_answer"),
-            "member-record": reverse("moderation:member", args=[member.pk]),
-        }
-        case = ComplaintCase.objects.first()
-        if case:
-            found["complaint"] = case.get_absolute_url()
-        return found
+    now = timezone.now()
+    open_campaign = Campaign.objects.filter(ends_at__gt=now).order_by("ends_at").first()
+    ended_campaign = Campaign.objects.filter(ends_at__lte=now).order_by("-ends_at").first()
+    pending = Idea.objects.filter(pending_at__isnull=False).first()
+    case = ComplaintCase.objects.first()
     theme = Theme.objects.filter(is_active=True).order_by("-size").first()
-    if role == "product_manager":
-        found = {
-            **staff,
-            "themes": reverse("themes:dashboard"),
-            "theme-map": reverse("themes:map"),
-            "needs-answer": reverse("moderation:needs_answer"),
-            "campaign-new": reverse("campaigns:create"),
-            "analytics": reverse("analytics:dashboard"),
-            "outside-feedback": reverse("themes:signals"),
-        }
-        if theme:
-            found["theme"] = reverse("themes:detail", args=[theme.pk])
-        return found
-    return {
-        **staff,
-        "moderation": reverse("moderation:queue"),
-        "audit": reverse("moderation:audit"),
-        "themes": reverse("themes:dashboard"),
-        "two-factor": reverse("mfa_index"),
-        "webhooks": reverse("webhooks:list"),
-    }
+    signal_import = SignalImport.objects.order_by("-pk").first()
+    delivery = WebhookDelivery.objects.order_by("-pk").first()
+    # Someone else's page for the member and that person's record for a moderator: the author.
+    others = User.objects.filter(is_active=True).exclude(email=LOGINS["member"])
+    other = others.filter(pk=idea.author_id).first() or others.first()
+    assert other is not None, "the demo has more than one member"
+    return Sample(
+        idea=idea.get_absolute_url(),
+        other_member=other.pk,
+        open_campaign=open_campaign.slug if open_campaign else None,
+        ended_campaign=ended_campaign.slug if ended_campaign else None,
+        pending_idea=pending.get_absolute_url() if pending else None,
+        complaint=case.get_absolute_url() if case else None,
+        theme=theme.pk if theme else None,
+        signal_import=signal_import.pk if signal_import else None,
+        webhook=delivery.endpoint_id if delivery else None,
+        webhook_delivery=delivery.pk if delivery else None,
+    )
 
 
 def sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
@@ -144,7 +110,8 @@ def sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def
 def main(base: str, report: str, shots: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    plan = {role: pages(role) for role in ["anonymous", *LOGINS]}
+    sample = demo_sample()
+    plan = {role: pages_for(role, sample) for role in ROLES}
     with sync_playwright() as p, open(report, "w") as out:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"]
@@ -158,33 +125,23 @@ def main(base: str, report: str, shots: str) -> None:
                 sign_in(page, base, LOGINS[role])
             for language in ("en", "fr"):
                 context.add_cookies([{"name": "django_language", "value": language, "url": base}])
-                for viewport, size in VIEWPORTS.items():
+                for viewport, size in SIZES.items():
                     page.set_viewport_size(size)
                     for name, path in paths.items():
                         response = page.goto(base + path)
-                        page.add_script_tag(content=AXE)
-                        violations = page.evaluate(
-                            """async (tags) => (await axe.run(document,
-                                 {runOnly: {type: 'tag', values: tags}})).violations.map(v => ({
-                                 id: v.id, impact: v.impact, nodes: v.nodes.length,
-                                 targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""",
-                            TAGS,
-                        )
-                        overflow = page.evaluate(
-                            "document.documentElement.scrollWidth - window.innerWidth"
-                        )
                         line = {
                             "role": role,
                             "page": name,
                             "viewport": viewport,
                             "language": language,
                             "status": response.status if response else None,
-                            "overflow_px": overflow,
-                            "violations": violations,
+                            "overflow": sideways_overflow(page),
+                            "structure": structure_problems(page),
+                            "violations": axe_violations(page),
                         }
                         out.write(json.dumps(line) + "\n")
                         out.flush()
-                        if shots and (role, name, language) in SHOTS:
+                        if shots and (role, name, language) in SHOTS and viewport != "reflow":
                             page.screenshot(
                                 path=f"{shots}/demo-{role}-{name}-{language}-{viewport}.png",
                                 full_page=True,

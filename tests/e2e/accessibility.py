@@ -9,28 +9,40 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from playwright.sync_api import ViewportSize
 
 from accounts import roles
+from accounts.encryption import encrypt
 from accounts.mfa import mfa_enrol, totp_code
 from accounts.privacy import consents_record
-from community.models import Flag
+from community.models import Flag, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from ideas.models import (
     Campaign,
     ClusteringRun,
     RunState,
+    SignalImport,
     StatusChange,
     Theme,
     ThemeMembership,
     Vote,
 )
 from ideas.rendering import render_markdown
+from tests.e2e.pages import Sample
 from tests.factories import CategoryFactory, CommentFactory, IdeaFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
-AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+HERE = Path(__file__).parent
+AXE_SOURCE = (HERE / "vendor" / "axe.min.js").read_text()
+SIDEWAYS_OVERFLOW = (HERE / "sideways_overflow.js").read_text()
+STRUCTURE = (HERE / "structure_problems.js").read_text()
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("critical", "serious")
-VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "mobile": {"width": 390, "height": 844}}
+VIEWPORTS: dict[str, ViewportSize] = {
+    "desktop": {"width": 1366, "height": 900},
+    "mobile": {"width": 390, "height": 844},
+}
+# WCAG 1.4.10 (reflow): 1280 CSS px at 400 % zoom is 320 px wide, with no sideways scrolling.
+REFLOW: ViewportSize = {"width": 320, "height": 640}
 # Set to a folder (e.g. docs/screenshots) to save a screenshot of every page checked; set
 # RUCHE_AXE_REPORT to a file to write every page's violations as JSON lines (docs/accessibility.md).
 SCREENSHOTS = os.environ.get("RUCHE_SCREENSHOTS", "")
@@ -174,6 +186,69 @@ def build_themes(ideas: list[Any], *, voters: list[Any]) -> None:
             Vote.objects.filter(pk=vote.pk).update(created_at=now - timedelta(days=days))
 
 
+def scene_sample(role: str, scene: dict[str, Any]) -> Sample:
+    """The scene's objects for tests.e2e.pages; an import's report for the product manager and a
+    webhook for the admin are written only for them (a webhook would fire on every new idea)."""
+    theme = Theme.objects.filter(is_active=True).order_by("-size").first()
+    assert theme is not None, "the scene has themes (build_themes)"
+    webhook = delivery = None
+    if role == "admin":
+        webhook, delivery = _webhook_with_a_delivery()
+    return Sample(
+        idea=scene["main"].get_absolute_url(),
+        other_member=scene["people"]["partner"].pk,
+        open_campaign="save",
+        ended_campaign="students",
+        pending_idea=scene["pending"].get_absolute_url(),
+        theme=theme.pk,
+        signal_import=_refused_import() if role == "product_manager" else None,
+        webhook=webhook,
+        webhook_delivery=delivery,
+    )
+
+
+def _refused_import() -> int:
+    """An outside-feedback import refused for a rejected row: its report lists the row."""
+    return SignalImport.objects.create(
+        via="form",
+        file_name="desk.csv",
+        state="refused",
+        rows_read=2,
+        rejected=1,
+        rejected_rows=[{"row": 3, "reason": "the text is empty"}],
+        error="1 rows were rejected, so nothing was imported.",
+        error_field="rows",
+    ).pk
+
+
+def _webhook_with_a_delivery() -> tuple[int, int]:
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://crm.bank.example/hooks/ruche",
+        description="CRM",
+        events=["idea.created", "comment.posted"],
+        secret=encrypt("whsec_AAAA"),
+        consecutive_failures=1,
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event_type="idea.created",
+        source="e2e",
+        message_id="msg_e2e",
+        payload={"type": "idea.created", "data": {"idea": {"id": 1}}},
+        attempts=1,
+        last_status_code=503,
+        last_error="HTTP 503",
+    )
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        duration_ms=41,
+        status_code=503,
+        error="HTTP 503",
+        response_excerpt="busy",
+    )
+    return endpoint.pk, delivery.pk
+
+
 def sign_in(page: Any, base: str, user: Any) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=login]", user.email)
@@ -228,6 +303,19 @@ def check_pages(page: Any, base: str, role: str, paths: dict[str, str]) -> list[
                 if v["impact"] in BLOCKING
             ]
     return problems
+
+
+def sideways_overflow(page: Any) -> list[str]:
+    """What makes the page scroll sideways, empty if nothing: the document's extra width and the
+    innermost elements that stick out of the window. An element inside its own scroll container
+    (a data table's `.table-wrap`, a chart's figure) does not count: 1.4.10 lets those scroll."""
+    return page.evaluate(SIDEWAYS_OVERFLOW)  # type: ignore[no-any-return]
+
+
+def structure_problems(page: Any) -> list[str]:
+    """A page's outline as a screen reader lists it: exactly one h1, the landmarks (banner,
+    navigation, main, contentinfo) and no heading level skipped (an h2 straight to an h4)."""
+    return page.evaluate(STRUCTURE)  # type: ignore[no-any-return]
 
 
 def tab_to(page: Any, selector: str, *, limit: int = 80, shift: bool = False) -> int:

@@ -11,7 +11,7 @@ from tests.factories import IdeaFactory
 
 def _titles(client, **params) -> list[str]:  # type: ignore[no-untyped-def]
     page = client.get(reverse("ideas:list"), params).text
-    return re.findall(r'<h3><a href="/ideas/\d+/">([^<]+)</a></h3>', page)
+    return re.findall(r'<h2><a href="/ideas/\d+/">([^<]+)</a></h2>', page)
 
 
 def test_search_finds_a_word_of_the_title_or_of_the_description(client, db):

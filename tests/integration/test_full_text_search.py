@@ -21,7 +21,7 @@ def _needs_postgresql():  # type: ignore[no-untyped-def]
 
 def _titles(client, query: str, **params) -> list[str]:  # type: ignore[no-untyped-def]
     page = client.get(reverse("ideas:list"), {"q": query, **params}).text
-    return re.findall(r'<h3><a href="/ideas/\d+/">([^<]+)</a></h3>', page)
+    return re.findall(r'<h2><a href="/ideas/\d+/">([^<]+)</a></h2>', page)
 
 
 @pytest.fixture
