@@ -25,7 +25,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 # Before numpy loads OpenBLAS: spinning OpenBLAS threads starve e5's (see ideas/clustering).
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
@@ -33,6 +33,9 @@ os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 import numpy as np
 
 from bench.data import MISSING, ROOT, add_data_option, data_dir, found_data_dir
+
+if TYPE_CHECKING:
+    from ideas.clustering.cluster import ClusteringParams
 
 CACHE = Path(os.environ.get("RUCHE_BENCH_CACHE", ROOT / "var" / "bench-cache"))
 DATA = data_dir()  # main() sets it from --data
@@ -129,7 +132,7 @@ SEEDS = (0, 1, 2)
 # of this many rows (seed 0, the "pool"), which is the "full" size and what smaller sizes are
 # drawn from. Only banking77 (10,003) and clinc150 (12,000) are cut.
 FULL_CAP = int(os.environ.get("RUCHE_BENCH_FULL_CAP", "3000"))
-METHODS = ("engine", "engine-auto", "bertopic", "kmeans", "sweep")
+METHODS = ("engine", "engine-auto", "bertopic", "kmeans", "sweep", "outliers")
 DEFAULT_METHODS = ("engine", "bertopic", "kmeans", "sweep")
 METHOD_LABELS = {
     "engine": "engine (default)",
@@ -141,6 +144,10 @@ METHOD_LABELS = {
 # JSON line per (set, size, seed, resolution) in --sweep-output, for bench.granularity to fit
 # and check a resolution rule on (leave one data set out). Not in the markdown table.
 SWEEP_GRID = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
+# "outliers": the engine's pipeline at each of these per-theme outlier cuts (median - z * MAD of
+# the cosine to the theme's centroid; 3.0 is the default), one JSON line per (set, size, seed,
+# z) in --outlier-output, for bench.outliers to fit and check a cut on (leave one set out).
+OUTLIER_GRID = (3.0, 2.5, 2.0, 1.5, 1.25, 1.0)
 
 
 def stratified_sample(data: Loaded, size: int, seed: int) -> np.ndarray:
@@ -219,15 +226,13 @@ def run_engine(
     return model.labels
 
 
-def run_sweep(
-    texts: list[str], vectors: np.ndarray, seed: int, backend: str
-) -> tuple[dict[float, np.ndarray], dict[str, float]]:
-    """The engine's clustering (same inputs as build_themes: TF-IDF view, guessed languages,
-    block layout) at every resolution of SWEEP_GRID, and what the corpus looks like (rows, the
-    mean cosine of each text's ten nearest neighbours above that of random pairs)."""
-    from ideas.clustering.cluster import ClusteringParams, cluster_vectors
+def run_params(
+    texts: list[str], vectors: np.ndarray, seed: int, backend: str, params: list[ClusteringParams]
+) -> list[np.ndarray]:
+    """The engine's clustering with each of `params`, on the inputs build_themes would give it
+    (TF-IDF view, guessed languages, block layout), prepared once."""
+    from ideas.clustering.cluster import cluster_vectors
     from ideas.clustering.engine import LEXICAL_LIMIT, guess_languages
-    from ideas.clustering.similarity import knn_graph
     from ideas.clustering.vectors import TfidfLsaEmbedder, l2_normalise
 
     vectors = l2_normalise(vectors)
@@ -235,17 +240,27 @@ def run_sweep(
     if 20 <= len(texts) <= LEXICAL_LIMIT:
         lexical = TfidfLsaEmbedder(seed=seed).fit(texts).embed(texts)
     languages = guess_languages(texts, vectors)
-    out = {}
-    for resolution in SWEEP_GRID:
-        result = cluster_vectors(
-            vectors,
-            seed=seed,
-            params=ClusteringParams(resolution=resolution),
-            lexical=lexical,
-            languages=languages,
-            backend=backend,
-        )
-        out[resolution] = result.labels
+    return [
+        cluster_vectors(
+            vectors, seed=seed, params=p, lexical=lexical, languages=languages, backend=backend
+        ).labels
+        for p in params
+    ]
+
+
+def run_sweep(
+    texts: list[str], vectors: np.ndarray, seed: int, backend: str
+) -> tuple[dict[float, np.ndarray], dict[str, float]]:
+    """The engine's clustering at every resolution of SWEEP_GRID, and what the corpus looks
+    like (rows, the mean cosine of each text's ten nearest neighbours above that of random
+    pairs)."""
+    from ideas.clustering.cluster import ClusteringParams
+    from ideas.clustering.similarity import knn_graph
+    from ideas.clustering.vectors import l2_normalise
+
+    params = [ClusteringParams(resolution=r) for r in SWEEP_GRID]
+    out = dict(zip(SWEEP_GRID, run_params(texts, vectors, seed, backend, params), strict=True))
+    vectors = l2_normalise(vectors)
     _, sims = knn_graph(vectors, 10)
     rng = np.random.default_rng(seed)
     a, b = rng.integers(0, len(texts), (2, 4_000))
@@ -294,6 +309,7 @@ def measure(
     methods: list[str],
     encoders: tuple[str, ...] = (),
     sweep_output: Path | None = None,
+    outlier_output: Path | None = None,
 ) -> list[Result]:
     from ideas.clustering.vectors import ENSEMBLE, side_by_side
 
@@ -327,10 +343,44 @@ def measure(
                         same = bool(np.array_equal(sweep[2.0], engine_labels))
                         print(f"sweep at 2.0 = engine: {same}", file=sys.stderr, flush=True)
                     _write_sweep(
-                        sweep_output, ds.name, rows.size, seed, sweep, features, truth, twins
+                        sweep_output,
+                        {"dataset": ds.name, "size": int(rows.size), "seed": seed, **features},
+                        "resolution",
+                        sweep,
+                        truth,
+                        twins,
                     )
                     print(
                         f"{ds.name} n={rows.size} sweep seed {seed}: "
+                        f"{time.perf_counter() - start:.1f}s",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    continue
+                if method == "outliers":
+                    from ideas.clustering.cluster import ClusteringParams
+
+                    cuts = [ClusteringParams(outlier_z=z) for z in OUTLIER_GRID]
+                    by_z = dict(
+                        zip(
+                            OUTLIER_GRID,
+                            run_params(texts, vecs, seed, backend, cuts),
+                            strict=True,
+                        )
+                    )
+                    if engine_labels is not None and 3.0 in by_z:
+                        same = bool(np.array_equal(by_z[3.0], engine_labels))
+                        print(f"outliers at 3.0 = engine: {same}", file=sys.stderr, flush=True)
+                    _write_sweep(
+                        outlier_output,
+                        {"dataset": ds.name, "size": int(rows.size), "seed": seed},
+                        "outlier_z",
+                        by_z,
+                        truth,
+                        twins,
+                    )
+                    print(
+                        f"{ds.name} n={rows.size} outliers seed {seed}: "
                         f"{time.perf_counter() - start:.1f}s",
                         file=sys.stderr,
                         flush=True,
@@ -359,29 +409,21 @@ def measure(
 
 def _write_sweep(
     path: Path | None,
-    dataset: str,
-    size: int,
-    seed: int,
+    run: dict[str, object],
+    knob: str,
     sweep: dict[float, np.ndarray],
-    features: dict[str, float],
     truth: np.ndarray,
     twins: np.ndarray | None,
 ) -> None:
+    """One JSON line per value of the swept knob: the run's keys, the value, its scores."""
     import json
 
     if path is None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
-        for resolution, labels in sweep.items():
-            record = {
-                "dataset": dataset,
-                "size": size,
-                "seed": seed,
-                "resolution": resolution,
-                **features,
-                **scores(truth, labels, twins),
-            }
+        for value, labels in sweep.items():
+            record = {**run, knob: value, **scores(truth, labels, twins)}
             handle.write(json.dumps(record) + "\n")
 
 
@@ -528,6 +570,11 @@ def main(argv: list[str] | None = None) -> int:
         default=str(ROOT / "var" / "bench-sizes-sweep.jsonl"),
         help="JSON lines of the resolution sweep, rewritten by each run (for bench.granularity)",
     )
+    parser.add_argument(
+        "--outlier-output",
+        default=str(ROOT / "var" / "bench-sizes-outliers.jsonl"),
+        help="JSON lines of the outlier-cut sweep, rewritten by each run (for bench.outliers)",
+    )
     parser.add_argument("--output", default=None, help="also write the markdown here")
     parser.add_argument(
         "--encoders", default="", help="e.g. e5,use (default: the engine's ensemble)"
@@ -564,6 +611,8 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     if "sweep" in methods and not args.embed_only:
         Path(args.sweep_output).unlink(missing_ok=True)
+    if "outliers" in methods and not args.embed_only:
+        Path(args.outlier_output).unlink(missing_ok=True)
     for ds in DATASETS:
         if ds.name not in wanted:
             continue
@@ -578,7 +627,14 @@ def main(argv: list[str] | None = None) -> int:
             continue
         encoders = tuple(e for e in args.encoders.split(",") if e)
         results += measure(
-            ds, data, sizes, seeds, methods, encoders, sweep_output=Path(args.sweep_output)
+            ds,
+            data,
+            sizes,
+            seeds,
+            methods,
+            encoders,
+            sweep_output=Path(args.sweep_output),
+            outlier_output=Path(args.outlier_output),
         )
     if args.embed_only:
         return 0

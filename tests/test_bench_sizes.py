@@ -50,3 +50,25 @@ def test_parallel_sets_are_sampled_by_pair() -> None:
     _keys, counts = np.unique(twins[rows], return_counts=True)
     assert rows.size == 10
     assert set(counts) == {2}
+
+
+def test_the_outlier_cut_is_fitted_on_other_sets_within_coverage_and_twins() -> None:
+    from bench import outliers
+
+    def scores(nmi: float, ari: float, themed: float, twins: float | None = None) -> dict:
+        s = {"nmi": nmi, "ari": ari, "themed": themed, "seeds": 1, "true": 10}
+        s |= {"themes_min": 8, "themes_max": 8}
+        return s | ({"twins": twins} if twins is not None else {})
+
+    flat = {z: scores(0.70, 0.40, 0.99) for z in outliers.OUTLIER_GRID}
+    # Lower cuts raise NMI on "a"; the lowest one themes too few texts.
+    rising = {z: scores(0.70 + (3.0 - z) / 100, 0.40, 0.99 - (3.0 - z) / 20) for z in flat}
+    bt = {("a", 1000): {"nmi": 0.72, "ari": 0.38, "themed": 0.8}}
+
+    assert outliers.fit({("a", 1000): rising}, bt) == 1.25
+    assert rising[1.0]["themed"] < outliers.MIN_THEMED <= rising[1.25]["themed"]
+    # No gain anywhere: the default stays (ties go to the larger z).
+    assert outliers.fit({("a", 1000): flat}, bt) == 3.0
+    # Twins that fall below 0.90 where the default kept them forbid that cut.
+    twins = {z: s | {"twins": 0.95 if z >= 2.0 else 0.85} for z, s in rising.items()}
+    assert outliers.fit({("a", 1000): twins}, bt) == 2.0
