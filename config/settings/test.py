@@ -29,8 +29,11 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns if missing
-# The retention job sweeps old files from the upload directory: never the checkout's own.
-SIGNALS_UPLOAD_DIR = str(VAR_DIR / f"test-signal-uploads-{os.getpid()}")
+# The retention job sweeps old files from the upload directory: never the checkout's own. A
+# worker process a test starts is given the test's directory (tests/integration).
+SIGNALS_UPLOAD_DIR = os.environ.get("RUCHE_TEST_SIGNALS_UPLOAD_DIR") or str(
+    VAR_DIR / f"test-signal-uploads-{os.getpid()}"
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process started by a test sees the same database.
     # One file per test process, so two test runs on one machine do not share it.
