@@ -134,6 +134,16 @@ def listed_run(product_manager):  # type: ignore[no-untyped-def]
     )
 
 
+def test_the_list_reads_its_examples_in_one_query_however_many_clusters(
+    listed_run, django_assert_num_queries
+):
+    listed_run.outside_clusters = listed_run.outside_clusters * 20
+    with django_assert_num_queries(1):
+        clusters = outside_only(run=listed_run)
+    assert len(clusters) == 20
+    assert all(len(c.examples) == 3 for c in clusters)
+
+
 def test_an_example_deleted_after_the_run_is_left_out(listed_run):
     (cluster,) = outside_only(run=listed_run)
     gone = cluster.examples[0]
