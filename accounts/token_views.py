@@ -15,7 +15,7 @@ from accounts.access import authenticated_user
 from accounts.mfa import session_passed_second_factor
 from accounts.models import ApiTokenScope
 from accounts.sso.login import signed_in_by_sso
-from accounts.tokens import token_create, token_max_days, token_revoke, tokens_of
+from accounts.tokens import token_create, token_max_days, token_revoke, tokens_listed
 
 DURATIONS = (7, 30, 90, 365)
 
@@ -61,7 +61,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             form = TokenForm(longest=token_max_days(user))
-    context = {"form": form, "tokens": tokens_of(user=user), "secret": secret}
+    context = {"form": form, "tokens": tokens_listed(user=user), "secret": secret}
     return render(request, "accounts/tokens.html", context, status=400 if form.errors else 200)
 
 

@@ -64,6 +64,24 @@ def tokens_of(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
 
 
+@dataclass(frozen=True)
+class ListedToken:
+    token: ApiToken
+    refused: str  # why an active token would be refused now (`token_refusal`), "" if it works
+
+
+def tokens_listed(*, user: User) -> list[ListedToken]:
+    """The user's tokens for their profile, newest first, each active one with why it would be
+    refused now: a staff token made without the second factor, or, under
+    SSO_REQUIRED_FOR_STAFF, outside a single sign-on session. Revoked and expired tokens say so
+    in their own column."""
+    listed = []
+    for token in tokens_of(user=user):
+        token.user = user  # the same person: no query per token
+        listed.append(ListedToken(token, token_refusal(token) if token.is_active else ""))
+    return listed
+
+
 def token_create(
     *, user: User, name: str, scope: str, days: int, second_factor: bool, sso: bool = False
 ) -> NewToken:

@@ -65,8 +65,19 @@ def trending_refresh() -> int:
     return trending_refresh_all()
 
 
-@shared_task(acks_late=True, time_limit=30 * 60, soft_time_limit=29 * 60)
+@shared_task(
+    acks_late=True,
+    time_limit=outside.UPLOAD_TASK_TIME_LIMIT,
+    soft_time_limit=outside.UPLOAD_TASK_TIME_LIMIT - 60,
+)
 def signal_upload_run(batch_id: int) -> int | None:
     """Import a large file mapped on the form (ideas.outside.services.signal_upload_run)."""
     batch = outside.signal_upload_run(batch_id=batch_id)
     return batch.imported if batch is not None else None
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def signal_uploads_recover() -> int:
+    """Periodic: imports whose worker died mid-import are queued again or refused
+    (ideas.outside.services.signal_uploads_recover)."""
+    return outside.signal_uploads_recover()

@@ -1,5 +1,7 @@
-"""POST /api/v1/signals/imports/: the product managers' import of outside feedback
-(ideas.outside), multipart, through the same service as the form and the command."""
+"""Outside feedback (ideas.outside) for product managers: POST /api/v1/signals/imports/, the
+import, multipart, through the same service as the form and the command; GET
+/api/v1/themes/outside/, the published run's "Outside only" clusters (signals no idea is about),
+as the themes dashboard shows them."""
 
 from typing import Any
 
@@ -13,11 +15,15 @@ from rest_framework.views import APIView
 
 from community.api.common import errors, member
 from community.api.errors import validation_error
+from community.api.pagination import PageNumberPagination
+from community.api.serializers import page_of
 from community.api.views import ManagesThemes
 from ideas.models import SignalImport
 from ideas.models.outside import SIGNAL_SOURCE_MAX_LENGTH
 from ideas.outside.reading import ENCODINGS, ColumnMapping
+from ideas.outside.selectors import outside_only
 from ideas.outside.services import REJECTED_ROWS, signals_import
+from ideas.themes.selectors import published_run
 
 
 class SignalImportRequestSerializer(serializers.Serializer):
@@ -119,3 +125,52 @@ class SignalImportView(APIView):
                 SignalImportSerializer(batch).data, status=status.HTTP_422_UNPROCESSABLE_ENTITY
             )
         raise validation_error(ValidationError({batch.error_field or "file": batch.error}))
+
+
+class OutsideSignalSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    text = serializers.CharField(help_text="Masked, as stored.")
+    language = serializers.CharField()
+    # A field named like Field.source: DRF's metaclass takes it off the class, so it works.
+    source = serializers.CharField()  # type: ignore[assignment]
+    posted_at = serializers.DateTimeField(help_text="When it was posted outside.")
+    url = serializers.CharField(allow_blank=True, help_text="The original post, if known.")
+
+
+class OutsideOnlySerializer(serializers.Serializer):
+    """A cluster of outside signals that no idea is about (docs/signals.md, "Outside only")."""
+
+    name = serializers.CharField(
+        allow_blank=True, help_text="The engine's name, in the request's language if it has one."
+    )
+    names = serializers.DictField(
+        child=serializers.CharField(), help_text="Per language (fr, en), from the signals' texts."
+    )
+    terms = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Key terms per language.",
+    )
+    size = serializers.IntegerField(help_text="Signals in the cluster.")
+    sources = serializers.DictField(child=serializers.IntegerField(), help_text="Per source.")
+    examples = OutsideSignalSerializer(
+        many=True, help_text="A few of its signals, most central first."
+    )
+
+
+class OutsideOnlyListView(APIView):
+    permission_classes = [ManagesThemes]
+
+    @extend_schema(
+        operation_id="themes_outside_list",
+        summary="Clusters of outside signals no idea is about, in the published run, largest "
+        "first (product managers)",
+        responses={
+            200: page_of(OutsideOnlySerializer, numbered=True),
+            **errors(400, 403, 404),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        clusters = outside_only(run=published_run())
+        paginator = PageNumberPagination()
+        page: list[Any] | None = paginator.paginate_queryset(clusters, request, view=self)  # type: ignore[arg-type]
+        return paginator.get_paginated_response(OutsideOnlySerializer(page, many=True).data)

@@ -39,6 +39,7 @@ member_urls = [
 staff = [
     path("v1/themes/", views.ThemeListView.as_view(), name="themes"),
     path("v1/themes/<int:pk>/", views.ThemeDetailView.as_view(), name="theme"),
+    path("v1/themes/outside/", signals.OutsideOnlyListView.as_view(), name="themes_outside"),
     path("v1/signals/imports/", signals.SignalImportView.as_view(), name="signal_imports"),
     path(
         "v1/moderation/reported/",

@@ -260,6 +260,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ideas.tasks.purge_masked_originals",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Form imports of outside feedback whose worker died mid-import: queued again or refused.
+    "signal-uploads-recover": {"task": "ideas.tasks.signal_uploads_recover", "schedule": 10 * 60},
     # The retention schedule (accounts/retention_schedule.py): what is past its period goes.
     "retention-purge": {
         "task": "community.retention.tasks.retention_purge_daily",

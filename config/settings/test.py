@@ -32,9 +32,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns if missing
 # The retention job sweeps old files from the upload directory: never the checkout's own. The
-# suite points it at its run's temporary folder (tests/conftest.py); this is for a process a test
-# starts, outside the checkout too.
-SIGNALS_UPLOAD_DIR = str(Path(tempfile.gettempdir()) / f"ruche-test-signal-uploads-{os.getpid()}")
+# suite points it at its run's temporary folder (tests/conftest.py); a worker process a test
+# starts is given the test's directory (tests/integration), else one outside the checkout too.
+SIGNALS_UPLOAD_DIR = os.environ.get("RUCHE_TEST_SIGNALS_UPLOAD_DIR") or str(
+    Path(tempfile.gettempdir()) / f"ruche-test-signal-uploads-{os.getpid()}"
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process started by a test sees the same database.
     # One file per test process, so two test runs on one machine do not share it.

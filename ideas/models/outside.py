@@ -54,6 +54,9 @@ class SignalImport(models.Model):
     error = models.TextField(blank=True)  # why the whole file was refused
     error_field = models.CharField(max_length=20, blank=True)  # the form's field it concerns
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a worker claimed it (IMPORTING): a claim older than the task's time limit was lost
+    # with its worker (ideas.outside.services.signal_uploads_recover).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)
 

@@ -69,6 +69,11 @@ class ClusteringRun(models.Model):
     error = models.TextField(blank=True)
     # The Celery task that runs it: a redelivered task (its worker died) takes its run over.
     task_id = models.CharField(max_length=64, blank=True)
+    # Clusters of signals without any idea (ideas.outside.clustering.outside_only_clusters),
+    # largest first, written when the run is published and emptied when it is superseded:
+    # [{"size": 5, "sources": {"X": 3}, "names": {"fr": "..."}, "terms": {"fr": [...]},
+    #   "examples": [signal ids, most central first]}] (docs/signals.md, "Outside only").
+    outside_clusters = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -3,8 +3,12 @@
 The engine clusters the ideas' and the signals' vectors as one corpus, so a subject raised
 outside and on the portal is one theme. Then only clusters holding at least one idea become
 themes, named from their ideas alone (a theme's name, key terms and representative are ideas',
-never an outside post's); the signals of a cluster without ideas stay unthemed.
+never an outside post's); the signals of a cluster without ideas stay unthemed, and those
+clusters are kept apart (`outside_only_clusters`): outside talk that no idea covers.
 """
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -39,3 +43,43 @@ def themes_of_ideas(
         model.thresholds[kept],
     )
     return ThemeModel(labels=idea_labels, themes=themes, backend=model.backend), signal_labels
+
+
+@dataclass(frozen=True)
+class OutsideCluster:
+    """A cluster of the engine holding signals and no idea."""
+
+    size: int
+    names: Mapping[str, str]  # language -> name, from the signals' (masked) texts
+    terms: Mapping[str, tuple[str, ...]]  # language -> key terms, likewise
+    members: np.ndarray  # indexes among the signals, most central first
+
+
+def outside_only_clusters(
+    model: ThemeModel, *, vectors: np.ndarray, n_ideas: int
+) -> list[OutsideCluster]:
+    """The clusters of `model` (built as for `themes_of_ideas`: ideas first, signals after)
+    without an idea, largest first. Names and key terms are the ones the engine gave them over
+    the whole corpus (unique among all clusters, stop words left out); the size is at least the
+    engine's smallest theme (3 texts, 0.1% of the corpus on large ones), as for a theme."""
+    labels = np.asarray(model.labels)
+    with_ideas = set(labels[:n_ideas].tolist())
+    signal_labels = labels[n_ideas:]
+    signal_vectors = l2_normalise(np.asarray(vectors[n_ideas:], dtype=np.float32))
+    found = []
+    for cluster in np.unique(signal_labels[signal_labels >= 0]).tolist():
+        if cluster in with_ideas:
+            continue
+        members = np.flatnonzero(signal_labels == cluster)
+        closeness = signal_vectors[members] @ model.centroids[cluster]
+        described = model.themes[cluster]
+        found.append(
+            OutsideCluster(
+                size=int(members.size),
+                names=dict(described.names),
+                terms={language: tuple(t) for language, t in described.terms.items()},
+                members=members[np.lexsort((members, -closeness))],
+            )
+        )
+    found.sort(key=lambda c: (-c.size, int(c.members.min())))
+    return found

@@ -10,20 +10,25 @@
    a duplicate: counted, not written. The unique key settles two imports of one file at once.
 4. On commit the `signals.imported` event is recorded; the next themes run clusters the new
    signals with the ideas.
+
+A large form upload is imported by the worker (`signal_upload_run`): it claims the import
+(QUEUED -> IMPORTING, `claimed_at`), and a claim older than the task's time limit was lost with
+its worker (killed, machine gone: its transaction rolled back). `signal_uploads_recover`
+(periodic) queues such an import again while its file is there, or refuses it saying why.
 """
 
 import logging
 import secrets
 import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +57,10 @@ logger = logging.getLogger(__name__)
 
 # `SignalImport.error_field` of a file refused for its rejected rows (all or nothing).
 REJECTED_ROWS = "rows"
+# The worker's hard time limit for one import (ideas.tasks.signal_upload_run). A claim older
+# than this and a margin (a worker's clock, a slow commit) belongs to a worker that is gone.
+UPLOAD_TASK_TIME_LIMIT = 30 * 60
+UPLOAD_CLAIM_LOST_AFTER = timedelta(seconds=UPLOAD_TASK_TIME_LIMIT + 5 * 60)
 
 
 class _RejectedRows(Exception):
@@ -189,7 +198,7 @@ def signal_upload_run(*, batch_id: int) -> SignalImport | None:
     wins), import the stored file with the mapping chosen, delete the file. None when there was
     nothing to do (claimed already, or refused meanwhile)."""
     claimed = SignalImport.objects.filter(pk=batch_id, state=SignalImport.State.QUEUED).update(
-        state=SignalImport.State.IMPORTING
+        state=SignalImport.State.IMPORTING, claimed_at=timezone.now()
     )
     if not claimed:
         return None
@@ -205,6 +214,40 @@ def signal_upload_run(*, batch_id: int) -> SignalImport | None:
         )
         return None
     return _import_stored(actor, batch, mapping, batch.skip_rejected)
+
+
+def signal_uploads_recover(*, now: datetime | None = None) -> int:
+    """Imports left "Being imported" by a worker that died: claimed more than
+    UPLOAD_CLAIM_LOST_AFTER ago (its task would have been stopped by then). Each is queued for
+    the worker again if its file is still there (nothing of it was written: the import is one
+    transaction), else refused with why. Safe to run twice, and beside a worker: each change is
+    conditional on the claim being the one read. Returns how many imports it changed."""
+    now = now or timezone.now()
+    cutoff = now - UPLOAD_CLAIM_LOST_AFTER
+    lost = SignalImport.objects.filter(state=SignalImport.State.IMPORTING).filter(
+        Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True, created_at__lt=cutoff)
+    )
+    changed = 0
+    for batch in lost.order_by("pk").iterator():
+        same_claim = SignalImport.objects.filter(
+            pk=batch.pk, state=SignalImport.State.IMPORTING, claimed_at=batch.claimed_at
+        )
+        with transaction.atomic():
+            if signal_upload_path(batch).exists():
+                if same_claim.update(state=SignalImport.State.QUEUED, claimed_at=None):
+                    record(SignalUploadQueued(import_id=batch.pk))
+                    changed += 1
+                    logger.warning("Signal import %s: its worker was lost, queued again", batch.pk)
+                continue
+            changed += same_claim.update(
+                state=SignalImport.State.REFUSED,
+                error=_(
+                    "The worker stopped during the import and the file is gone: nothing was "
+                    "imported. Upload the file again."
+                ),
+                finished_at=now,
+            )
+    return changed
 
 
 def _import_stored(

@@ -44,7 +44,7 @@ from ideas.models import (
     ThemeEvent,
     ThemeMembership,
 )
-from ideas.outside.clustering import themes_of_ideas
+from ideas.outside.clustering import OutsideCluster, outside_only_clusters, themes_of_ideas
 from ideas.outside.embedding import signal_text, signal_vectors_for
 from ideas.themes.embedding import idea_text, stable_embedder, vectors_for
 from ideas.themes.identity import match_themes
@@ -141,10 +141,11 @@ def run_recluster(
                 vectors, embedder = embed_texts(texts, backend="tfidf", seed=seed)
             elif (signal_vectors := signal_vectors_for(signals)) is not None:
                 vectors = np.vstack([vectors, signal_vectors])
-            model, _ = build_themes(texts, vectors=vectors, backend=embedder, seed=seed)
+            whole, _ = build_themes(texts, vectors=vectors, backend=embedder, seed=seed)
             model, signal_labels = themes_of_ideas(
-                model, texts=texts, vectors=vectors, n_ideas=len(ideas)
+                whole, texts=texts, vectors=vectors, n_ideas=len(ideas)
             )
+            only = outside_only_clusters(whole, vectors=vectors, n_ideas=len(ideas))
             run_publish(
                 run=run,
                 ideas=ideas,
@@ -152,7 +153,7 @@ def run_recluster(
                 model=model,
                 duration=time.monotonic() - started,
                 seed=seed,
-                signals=OutsideSignals(signals, vectors[len(ideas) :], signal_labels),
+                signals=OutsideSignals(signals, vectors[len(ideas) :], signal_labels, only),
             )
     except BaseException:
         ClusteringRun.objects.filter(pk=run.pk, state=RunState.RUNNING).update(
@@ -165,11 +166,35 @@ def run_recluster(
 
 @dataclass(frozen=True)
 class OutsideSignals:
-    """The signals of a run, their vectors and their themes (cluster numbers, -1: none)."""
+    """The signals of a run, their vectors, their themes (cluster numbers, -1: none) and the
+    clusters of signals without ideas."""
 
     signals: list[Signal] = field(default_factory=list)
     vectors: np.ndarray = field(default_factory=lambda: np.empty((0, 0), np.float32))
     labels: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    only: list[OutsideCluster] = field(default_factory=list)
+
+
+OUTSIDE_EXAMPLES = 3  # signals kept to show an "Outside only" cluster, most central first
+
+
+def _outside_only(outside: OutsideSignals) -> list[dict[str, object]]:
+    """The run's "Outside only" list (ClusteringRun.outside_clusters): sizes, sources, the
+    engine's names and key terms, and the examples as signal ids, not copies (they are read
+    from the signals, so retention and deletions apply to them at once)."""
+    found = []
+    for cluster in outside.only:
+        members = [outside.signals[int(i)] for i in cluster.members]
+        found.append(
+            {
+                "size": cluster.size,
+                "sources": dict(Counter(s.source for s in members)),
+                "names": dict(cluster.names),
+                "terms": {language: list(terms) for language, terms in cluster.terms.items()},
+                "examples": [s.pk for s in members[:OUTSIDE_EXAMPLES]],
+            }
+        )
+    return found
 
 
 def _similarities(vectors: np.ndarray, labels: np.ndarray, model: ThemeModel) -> np.ndarray:
@@ -260,7 +285,8 @@ def run_publish(
     now = timezone.now()
     if previous is not None:
         previous.state = RunState.SUPERSEDED
-        previous.save(update_fields=["state"])
+        previous.outside_clusters = []  # only the published run's list is read
+        previous.save(update_fields=["state", "outside_clusters"])
         # Keep the memberships of the last two published runs only.
         ThemeMembership.objects.exclude(run__in=[run, previous]).delete()
         SignalMembership.objects.exclude(run__in=[run, previous]).delete()
@@ -271,6 +297,7 @@ def run_publish(
     run.theme_count = model.n_themes
     run.themed_count = int((labels >= 0).sum())
     run.duration_seconds = duration
+    run.outside_clusters = _outside_only(outside)
     run.parameters = {
         "seed": seed,
         "backend": model.backend,

@@ -19,6 +19,7 @@ from accounts.access import authenticated_user
 from accounts.roles import MANAGE_THEMES
 from config.ratelimit import is_rate_limited, too_many_requests
 from ideas.models import Category, RunState, ThemeStatus
+from ideas.outside.selectors import outside_only
 from ideas.themes import selectors, services
 from ideas.themes.forms import DashboardFilterForm, ThemeForm
 from ideas.themes.similar import similar_ideas
@@ -61,6 +62,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "run": run,
         "latest": selectors.latest_run(),
         "summaries": summaries,
+        # Outside talk no idea covers: signals have no category, so no filter applies to it.
+        "outside_only": outside_only(run=run),
         "chosen": chosen,
         "categories": Category.objects.all(),
         "rank_label": {"size": _("size"), "votes": _("votes")}.get(chosen["sort"], _("trend")),

@@ -36,7 +36,7 @@ def test_the_docs_files_are_served_from_this_site(client, db):
 def test_the_schema_lists_every_operation(client, db):
     schema = client.get("/api/schema/?format=json").json()
     operations = {(method, path) for path, item in schema["paths"].items() for method in item}
-    assert len(operations) == 23
+    assert len(operations) == 24
     assert ("post", "/api/v1/ideas/{id}/vote/") in operations
     assert ("post", "/api/v1/moderation/ideas/{id}/{action}/") in operations
     assert ("post", "/api/v1/notifications/read/") in operations

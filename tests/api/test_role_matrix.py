@@ -94,6 +94,12 @@ MATRIX: dict[str, tuple[str, str, dict[str, object] | None, dict[str, int]]] = {
     "list campaigns": ("GET", "/api/v1/campaigns/?phase=open", None, ALL),
     "read a campaign": ("GET", "/api/v1/campaigns/save/", None, ALL),
     "read themes": ("GET", "/api/v1/themes/", None, staff_only(200, THEMES)),
+    "read outside-only clusters": (
+        "GET",
+        "/api/v1/themes/outside/",
+        None,
+        staff_only(200, THEMES),
+    ),
     "read me": ("GET", "/api/v1/me/", None, expect(200, anonymous=401)),
     "list notifications": ("GET", "/api/v1/notifications/", None, expect(200, anonymous=401)),
     "mark notifications read": (

@@ -23,7 +23,7 @@ from tests.api.conftest import token_for
 from tests.factories import CategoryFactory, CommentFactory, IdeaFactory, UserFactory
 
 EXAMPLES = 10
-OPERATIONS = 23  # every method of every path in community/api/urls.py
+OPERATIONS = 24  # every method of every path in community/api/urls.py
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,

@@ -152,3 +152,29 @@ def test_a_token_made_in_a_single_sign_on_session_works_under_the_rule(required)
     assert secret
     answer = _api_me(secret)
     assert answer.status_code == 200, answer.json()
+
+
+def test_the_token_list_marks_the_staff_tokens_the_rule_refuses_and_says_why(required):
+    from accounts.mfa import mfa_enrol
+    from accounts.tokens import token_create
+
+    required.person.groups = ["ruche-moderators"]
+    required.person.amr = ["pwd", "mfa"]
+    client = Client()
+    sso_sign_in(client, required)
+    staff = User.objects.get(email="alice@bank.example")
+    # A token from before the rule: made in a password session with her authenticator app.
+    mfa_enrol(staff)
+    old = token_create(
+        user=staff, name="made-with-password", scope="read", days=7, second_factor=True
+    )
+    client.post(reverse("accounts:tokens"), {"name": "made-by-sso", "scope": "read", "days": "7"})
+
+    page = client.get(reverse("accounts:tokens")).content.decode()
+
+    rows = dict(re.findall(r"<tr><td>(made-[a-z-]+)(.*?)</tr>", page, re.DOTALL))
+    assert set(rows) == {"made-with-password", "made-by-sso"}
+    assert "Refused" in rows["made-with-password"]
+    assert "after signing in by single sign-on: create a new one" in rows["made-with-password"]
+    assert "Refused" not in rows["made-by-sso"]
+    assert _api_me(old.secret).status_code == 401  # what the list says is what the API does

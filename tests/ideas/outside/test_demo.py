@@ -11,10 +11,10 @@ from ideas.outside.services import signal_upload_preview, signal_upload_store
 def test_the_sample_export_imports_with_one_empty_row_and_one_duplicate(product_manager):
     now = timezone.now()
     assert seed_outside_feedback(product_manager=product_manager, now=now) == {
-        "outside_signals": 66
+        "outside_signals": 76
     }
     batch = SignalImport.objects.get()
-    assert (batch.rows_read, batch.rejected, batch.duplicates) == (68, 1, 1)
+    assert (batch.rows_read, batch.rejected, batch.duplicates) == (78, 1, 1)
     assert batch.rejected_rows == [{"row": 65, "reason": "the text is empty"}]
     assert Signal.objects.filter(text__contains="[téléphone masqué]").count() == 1
     assert Signal.objects.filter(text__contains="[IBAN removed]").count() == 1

@@ -9,11 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ideas.models import IdeaVector, Signal, SignalMembership, SignalVector, Theme, ThemeMembership
-from ideas.themes import embedding, runs, selectors
-from ideas.themes.embedding import stable_embedder
+from ideas.models import Signal, SignalMembership, Theme, ThemeMembership
+from ideas.themes import runs, selectors
 from ideas.themes.trending import WEIGHTS
-from tests.ideas.outside.conftest import csv_bytes, post, run_import
+from tests.ideas.outside.conftest import csv_bytes, post, run_import, store_vectors
 from tests.themes.data import GROUPS
 
 CARD_POSTS = [
@@ -25,33 +24,6 @@ CARD_POSTS = [
     ),
 ]
 DARK_POSTS = [("Your banking app burns my eyes at night, dark mode please", "App Store")]
-
-
-def _direction(seed: int, dim: int) -> np.ndarray:
-    return np.random.default_rng(seed).standard_normal(dim).astype(np.float32)
-
-
-def _store(vectors_of: dict[str, list], groups: dict[str, list]) -> None:  # type: ignore[type-arg]
-    """Vectors stored as the themes run would have (same backend, same text hash), each group
-    around its own direction: the run clusters them without embedding anything, so the test
-    proves the run, not the encoders (tests/themes/test_runs.py does that)."""
-    embedder = stable_embedder()
-    assert embedder is not None
-    rng = np.random.default_rng(7)
-    for seed, name in enumerate(sorted(groups)):
-        base = _direction(seed, embedder.dim)
-        for item in groups[name]:
-            row = base + 0.35 * rng.standard_normal(embedder.dim).astype(np.float32)
-            data = (row / np.linalg.norm(row)).astype("<f4").tobytes()
-            if isinstance(item, Signal):
-                SignalVector.objects.create(signal=item, backend=embedder.name, data=data)
-            else:
-                IdeaVector.objects.create(
-                    idea=item,
-                    backend=embedder.name,
-                    data=data,
-                    text_hash=embedding._hash(embedding.idea_text(item)),
-                )
 
 
 @pytest.fixture
@@ -69,7 +41,7 @@ def themed(make_ideas, product_manager):  # type: ignore[no-untyped-def]
         + [signals[text] for text, _ in {"card": CARD_POSTS, "dark": DARK_POSTS}.get(name, [])]
         for name, ideas in groups.items()
     }
-    _store(with_signals, with_signals)
+    store_vectors(with_signals)
     run = runs.run_recluster(trigger="manual")
     card = ThemeMembership.objects.get(run=run, idea=groups["card"][0]).theme
     return run, card
@@ -127,7 +99,7 @@ def test_product_managers_see_the_counts_and_the_masked_signals(themed, client, 
 
 def test_a_run_without_signals_is_as_before(make_ideas):
     groups = make_ideas(GROUPS)
-    _store(groups, groups)
+    store_vectors(groups)
     run = runs.run_recluster(trigger="manual")
     assert run.parameters["signals"] == 0
     assert not Theme.objects.filter(signal_count__gt=0).exists()
