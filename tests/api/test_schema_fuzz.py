@@ -10,15 +10,16 @@ from datetime import timedelta
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.management.color import no_style
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
 from accounts import roles
-from community.models import Flag
-from ideas.models import Campaign
+from community.models import Comment, Flag
+from ideas.models import Campaign, Idea
 from tests.api.conftest import token_for
 from tests.factories import CategoryFactory, CommentFactory, IdeaFactory, UserFactory
 
@@ -47,6 +48,11 @@ def api_schema(db, settings):  # type: ignore[no-untyped-def]
     category = CategoryFactory(slug="cards")
     idea = IdeaFactory(pk=1, category=category)
     comment = CommentFactory(pk=1, idea=idea)
+    # Ids given by hand do not move PostgreSQL's sequences: the next idea or comment would be
+    # numbered 1 again when this test runs first on a fresh database.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Idea, Comment]):
+            cursor.execute(sql)
     Flag.objects.create(reporter=UserFactory(), idea=idea, comment=comment, reason="spam")
     IdeaFactory(category=category, pending_at=timezone.now())
     now = timezone.now()
