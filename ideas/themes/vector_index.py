@@ -128,7 +128,8 @@ class VectorIndex:
                 sketch = vector @ self.projection
                 sketches = self.sketches.get(int(code))
                 if sketches is None:
-                    sketches = self.sketches[int(code)] = _Sketches(1024)
+                    # As large as the index: pages never written are never resident.
+                    sketches = self.sketches[int(code)] = _Sketches(self.ids.shape[0])
                 if moves:
                     self.slots[row] = sketches.add(row, sketch)
                 else:
