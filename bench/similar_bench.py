@@ -27,6 +27,14 @@ answers held a suggestion. Titles: the French and English members of tests/data/
 crosslang_pairs.json, then demo titles reworded as in the 100k run.
 
     python -m bench.similar_bench --demo [--queries 228] [--port 8471] [--web-port 8472]
+
+With --stages, where one query's time goes, in this process, without a database: the search
+object of the search process on 100,000 vectors (the demo ideas embedded for real, the rest
+synthetic), each stage (each encoder, the index searches, the z-scoring) timed in wall and CPU
+time (`time.process_time`, every thread), p50/p95 over `--queries` reworded demo titles.
+`--one-thread` first runs `one_thread_each()` as the search process does.
+
+    python -m bench.similar_bench --stages [--queries 40] [--one-thread]
 """
 
 from __future__ import annotations
@@ -444,6 +452,89 @@ def recall_report(*, k: int = 5) -> None:
     print(json.dumps(report, indent=1, ensure_ascii=False))
 
 
+def stage_profile(queries: int, *, one_thread: bool) -> None:
+    """Per-stage wall and CPU time of `SimilarSearch.search` on 100,000 vectors (--stages)."""
+    import functools
+
+    setup_django()
+    if one_thread:
+        from ideas.clustering.vectors import one_thread_each
+
+        one_thread_each()
+    import numpy as np
+
+    from ideas.demo.seed import CONTENT
+    from ideas.themes import similar_search
+    from ideas.themes.embedding import MAX_TEXT_CHARS, stable_embedder
+    from ideas.themes.similar_search import LANGUAGE_CODES, SimilarSearch
+    from ideas.themes.vector_index import VectorIndex
+
+    spent: dict[str, list[float]] = {}
+
+    def timed(name: str, function):  # type: ignore[no-untyped-def]
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                totals = spent.setdefault(name, [0.0, 0.0])
+                totals[0] += time.perf_counter() - wall
+                totals[1] += time.process_time() - cpu
+
+        return wrapper
+
+    search = SimilarSearch()
+    search.embedder = stable_embedder()
+    if search.embedder is None:
+        sys.exit("No sentence encoder: nothing to measure.")
+    similar_search.embed_query("warm up the encoders")
+    demo = json.loads(CONTENT.read_text())["ideas"]
+    codes = [LANGUAGE_CODES[i["language"]] for i in demo]
+    size, dim = 100_000, search.embedder.dim
+    search.index = VectorIndex(dim, capacity=size + 1024)
+    search.titles = VectorIndex(dim, capacity=size + 1024)
+    ids = list(range(1, len(demo) + 1))
+    search.index.upsert(
+        ids,
+        search.embedder.embed([f"{i['title']}\n{i['body']}"[:MAX_TEXT_CHARS] for i in demo]),
+        codes,
+    )
+    search.titles.upsert(ids, search.embedder.embed([i["title"] for i in demo]), codes)
+    rng = np.random.default_rng(7)
+    for start in range(len(demo), size, BATCH):
+        block = rng.normal(size=(min(BATCH, size - start), dim)).astype(np.float32)
+        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        ids = list(range(start + 1, start + len(block) + 1))
+        languages = rng.choice([1, 2], size=len(block), p=[0.46, 0.54]).tolist()
+        search.index.upsert(ids, block, languages)
+        search.titles.upsert(ids, block, languages)
+    for part in getattr(search.embedder, "parts", [search.embedder]):
+        part.embed = timed(f"embed {part.name}", part.embed)  # type: ignore[method-assign]
+    for label, view in (("text", search.index), ("title", search.titles)):
+        view.search = timed(f"index search, {label}", view.search)  # type: ignore[method-assign]
+        view.vectors = timed(f"sample vectors, {label}", view.vectors)  # type: ignore[method-assign]
+    search.search = timed("whole search", search.search)  # type: ignore[method-assign]
+    prefixes = ("Could we ", "Idea: ", "Please ", "")
+    texts = [f"{prefixes[n % 4]}{i['title'].lower()}" for n, i in enumerate(demo)][:queries]
+    rows, suggested = [], 0
+    for text in texts:
+        spent.clear()
+        suggested += bool(search.search(text, k=10))
+        rows.append(dict(spent))
+    ms = 1000.0
+    report: dict[str, object] = {"load_average": os.getloadavg(), "queries": len(texts),
+                                 "with_a_suggestion": suggested}  # fmt: skip
+    for name in rows[0]:
+        wall = [r[name][0] * ms for r in rows]
+        cpu = [r[name][1] * ms for r in rows]
+        report[name] = {"cpu_p50_ms": round(statistics.median(cpu), 1),
+                        "cpu_p95_ms": round(percentile(cpu, 0.95), 1),
+                        "wall_p50_ms": round(statistics.median(wall), 1),
+                        "wall_p95_ms": round(percentile(wall, 0.95), 1)}  # fmt: skip
+    print(json.dumps(report, indent=1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=8470)
@@ -461,7 +552,12 @@ def main() -> None:
     parser.add_argument(
         "--recall", action="store_true", help="cross-language recall@5, before and after"
     )
+    parser.add_argument("--stages", action="store_true", help="CPU per stage of one query")
+    parser.add_argument("--one-thread", action="store_true", help="with --stages")
     args = parser.parse_args()
+    if args.stages:
+        stage_profile(args.queries, one_thread=args.one_thread)
+        return
     if args.prepare_demo:
         prepare_demo()
         return

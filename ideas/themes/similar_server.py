@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import close_old_connections, connection
 
+from ideas.clustering.vectors import one_thread_each
 from ideas.themes.similar import Address
 from ideas.themes.similar_search import SimilarSearch, Unavailable
 
@@ -141,6 +142,7 @@ def keep_fresh(search: SimilarSearch, every: float, stop: threading.Event) -> No
 
 def serve(address: Address, *, refresh_seconds: float) -> None:
     """Listen at once (answering "loading"), load, then answer and keep fresh until stopped."""
+    one_thread_each()  # one query per core, side by side: see its docstring
     search = SimilarSearch()
     server = make_server(address, search)
     listener = threading.Thread(target=server.serve_forever, name="similar-http", daemon=True)

@@ -10,6 +10,13 @@ scans the 256-float sketch for `candidates` rows, then ranks those exactly, so s
 Each row also holds its idea's language (a small code, 0 when unknown) and the index keeps
 the sum of the vectors of each language, so that a search can be limited to one language, or
 to all but one, and a query's language can be told from the centroids.
+
+The sketch rows are kept apart by language (`_Sketches`), so that a search limited to some
+languages reads only theirs: reading the sketch is most of a search's time at 100,000 ideas
+(100,000 x 256 floats, 102 MB, bound by the memory's speed), and a similar-ideas query asks
+for its own language's list and the other language's list, on the text and the title vectors.
+Grouped, the four searches read each sketch once instead of twice. The full vectors, ids and
+languages stay in one array each, in the order described above.
 """
 
 import numpy as np
@@ -19,6 +26,37 @@ from ideas.clustering.similarity import sketch_projection, top_k_similar
 SKETCH_DIM = 256
 CANDIDATES = 200
 UNKNOWN_LANGUAGE = 0
+
+
+class _Sketches:
+    """The sketch rows of one language's vectors, contiguous, and the index row of each."""
+
+    def __init__(self, capacity: int) -> None:
+        self.size = 0
+        self.rows = np.zeros(capacity, dtype=np.int64)
+        self.sketch = np.zeros((capacity, SKETCH_DIM), dtype=np.float32)
+
+    def add(self, row: int, sketch: np.ndarray) -> int:
+        """Hold the sketch of this index row; its place here."""
+        if self.size == self.rows.shape[0]:
+            capacity = self.size + self.size // 4 + 1024
+            self.rows = np.resize(self.rows, capacity)
+            self.sketch = np.resize(self.sketch, (capacity, SKETCH_DIM))
+        slot = self.size
+        self.rows[slot] = row
+        self.sketch[slot] = sketch
+        self.size += 1
+        return slot
+
+    def drop(self, slot: int) -> int | None:
+        """Forget the sketch at this place; the last one moves there: its index row, if any."""
+        last = self.size - 1
+        self.size = last
+        if slot == last:
+            return None
+        self.rows[slot] = self.rows[last]
+        self.sketch[slot] = self.sketch[last]
+        return int(self.rows[slot])
 
 
 class VectorIndex:
@@ -33,10 +71,11 @@ class VectorIndex:
         self.language_sums: dict[int, np.ndarray] = {}
         self.language_counts: dict[int, int] = {}
         self.projection: np.ndarray | None = None
-        self.sketch: np.ndarray | None = None
+        # Per language code, its rows' sketches; `slots[row]` is a row's place in its language's.
+        self.sketches: dict[int, _Sketches] = {}
+        self.slots = np.zeros(capacity, dtype=np.int64)
         if dim >= 2 * SKETCH_DIM:
             self.projection = sketch_projection(dim, SKETCH_DIM, seed)
-            self.sketch = np.zeros((capacity, SKETCH_DIM), dtype=np.float32)
 
     def __len__(self) -> int:
         return self.size
@@ -52,8 +91,7 @@ class VectorIndex:
         self.ids = np.resize(self.ids, capacity)
         self.languages = np.resize(self.languages, capacity)
         self.matrix = np.resize(self.matrix, (capacity, self.dim))
-        if self.sketch is not None:
-            self.sketch = np.resize(self.sketch, (capacity, SKETCH_DIM))
+        self.slots = np.resize(self.slots, capacity)
 
     def _count(self, row: int, sign: int) -> None:
         code = int(self.languages[row])
@@ -73,17 +111,36 @@ class VectorIndex:
         self._grow(self.size + sum(1 for pk in ids if pk not in self.rows))
         for pk, vector, code in zip(ids, vectors, codes, strict=True):
             row = self.rows.get(pk)
+            moves = True
             if row is None:
                 row = self.rows[pk] = self.size
                 self.ids[row] = pk
                 self.size += 1
             else:
                 self._count(row, -1)
+                moves = int(self.languages[row]) != code
+                if moves:
+                    self._drop_sketch(row)
             self.matrix[row] = vector
             self.languages[row] = code
             self._count(row, +1)
-            if self.sketch is not None and self.projection is not None:
-                self.sketch[row] = vector @ self.projection
+            if self.projection is not None:
+                sketch = vector @ self.projection
+                sketches = self.sketches.get(int(code))
+                if sketches is None:
+                    # As large as the index: pages never written are never resident.
+                    sketches = self.sketches[int(code)] = _Sketches(self.ids.shape[0])
+                if moves:
+                    self.slots[row] = sketches.add(row, sketch)
+                else:
+                    sketches.sketch[self.slots[row]] = sketch
+
+    def _drop_sketch(self, row: int) -> None:
+        if self.projection is None:
+            return
+        moved = self.sketches[int(self.languages[row])].drop(int(self.slots[row]))
+        if moved is not None:
+            self.slots[moved] = self.slots[row]
 
     def remove(self, ids: list[int]) -> None:
         for pk in ids:
@@ -91,14 +148,16 @@ class VectorIndex:
             if row is None:
                 continue
             self._count(row, -1)
+            self._drop_sketch(row)
             last = self.size - 1
             if row != last:
                 moved = int(self.ids[last])
                 self.ids[row] = moved
                 self.matrix[row] = self.matrix[last]
                 self.languages[row] = self.languages[last]
-                if self.sketch is not None:
-                    self.sketch[row] = self.sketch[last]
+                if self.projection is not None:
+                    self.slots[row] = self.slots[last]
+                    self.sketches[int(self.languages[row])].rows[self.slots[row]] = row
                 self.rows[moved] = row
             self.size = last
 
@@ -136,26 +195,30 @@ class VectorIndex:
         """
         q = np.asarray(query, dtype=np.float32).reshape(-1)
         mask: np.ndarray | None = None
+        codes = list(self.sketches) if self.projection is not None else []
         if language is not None:
-            codes = self.languages[: self.size]
+            languages = self.languages[: self.size]
             if other_languages:
-                mask = (codes != language) & (codes != UNKNOWN_LANGUAGE)
+                mask = (languages != language) & (languages != UNKNOWN_LANGUAGE)
+                codes = [c for c in codes if c not in (language, UNKNOWN_LANGUAGE)]
             else:
-                mask = (codes == language) | (codes == UNKNOWN_LANGUAGE)
-        if mask is None and (self.sketch is None or self.size <= CANDIDATES):
+                mask = (languages == language) | (languages == UNKNOWN_LANGUAGE)
+                codes = [c for c in codes if c in (language, UNKNOWN_LANGUAGE)]
+        parts = [self.sketches[c] for c in codes if self.sketches[c].size]
+        if mask is None and (self.projection is None or self.size <= CANDIDATES):
             found = top_k_similar(q, self.matrix[: self.size], k=k)
             return [
                 (int(self.ids[i]), float(s))
                 for i, s in zip(found.indices, found.scores, strict=True)
             ]
-        if self.sketch is None or self.projection is None or self.size <= CANDIDATES:
+        if self.projection is None or sum(p.size for p in parts) <= CANDIDATES:
             pool = np.flatnonzero(mask) if mask is not None else np.arange(self.size)
         else:
-            rough = self.sketch[: self.size] @ (q @ self.projection)
-            if mask is not None:
-                rough[~mask] = -np.inf
-            pool = np.argpartition(-rough, CANDIDATES - 1)[:CANDIDATES]
-            pool = pool[np.isfinite(rough[pool])]
+            # Only the sketches of the languages asked for are read.
+            q_sketch = q @ self.projection
+            rough = np.concatenate([p.sketch[: p.size] @ q_sketch for p in parts])
+            rows = np.concatenate([p.rows[: p.size] for p in parts])
+            pool = rows[np.argpartition(-rough, CANDIDATES - 1)[:CANDIDATES]]
         if pool.size == 0:
             return []
         found = top_k_similar(q, self.matrix[pool], k=k)

@@ -46,7 +46,7 @@ def test_updates_in_place_give_the_same_top_k_as_a_full_scan():
 
     assert len(index) == len(held)
     assert index.id_sum() == sum(held)
-    assert index.sketch is not None
+    assert index.projection is not None
     index.upsert([300], [held[100]])  # an edit that joins another group
     held[300] = held[100]
     for pk in (100, 200, 302):
@@ -110,3 +110,39 @@ def test_a_language_sample_holds_only_that_languages_rows_and_at_most_the_size_a
     english = index.language_sample(2, 100)
     assert sorted(english.tolist()) == [pk for pk in range(1, 31) if pk % 3 == 0]
     assert index.language_sample(1, 5).shape == (5,)
+
+
+def test_language_changes_and_removals_keep_each_languages_sketch_in_step():
+    """The sketch rows are kept apart by language: after edits that move ideas between
+    languages and removals that move rows, each language's sketch holds exactly its rows, and
+    limited searches still find what a scan of those languages finds."""
+    rng = np.random.default_rng(6)
+    dim = 600  # the sketch is used
+    index = VectorIndex(dim, capacity=16)
+    ids = list(range(1, 3 * CANDIDATES + 1))
+    index.upsert(ids, unit_rows(rng, len(ids), dim), [pk % 3 for pk in ids])
+    moved = ids[::7]
+    index.upsert(moved, unit_rows(rng, len(moved), dim), [(pk + 1) % 3 for pk in moved])
+    index.upsert(ids[1::7], unit_rows(rng, len(ids[1::7]), dim), [pk % 3 for pk in ids[1::7]])
+    index.remove(ids[::5] + ids[-3:])
+    assert index.projection is not None
+    for code, sketches in index.sketches.items():
+        rows = sketches.rows[: sketches.size]
+        expected = np.flatnonzero(index.languages[: index.size] == code)
+        assert sorted(rows.tolist()) == expected.tolist()
+        assert np.array_equal(index.slots[rows], np.arange(sketches.size))
+        assert np.allclose(
+            sketches.sketch[: sketches.size], index.matrix[rows] @ index.projection, atol=1e-5
+        )
+    held = {pk: index.matrix[index.rows[pk]] for pk in index.rows}
+    language = {pk: int(index.languages[index.rows[pk]]) for pk in index.rows}
+    for pk in list(held)[::40]:
+        query = held[pk] + 0.3 * unit_rows(rng, 1, dim)[0]
+        query /= np.linalg.norm(query)
+        for code in (1, 2):
+            for other in (False, True):
+                wanted = {i for i, c in language.items() if (c in (0, code)) != other}
+                found = index.search(query, k=5, language=code, other_languages=other)
+                scan = full_scan({i: held[i] for i in wanted}, query, 5)
+                assert [i for i, _ in found][:1] == scan[:1]
+                assert {i for i, _ in found} <= wanted
