@@ -30,7 +30,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from ideas.clustering.text import Language, fold_accents, language_scores, tokenize
+from ideas.clustering.text import (
+    Language,
+    fold_accents,
+    language_scores,
+    tokenize,
+    without_placeholders,
+)
 
 NAME_WORDS = (3, 6)  # shortest and longest name, in words
 KEY_TERMS = 5  # key terms per language shown under a name
@@ -157,6 +163,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 
 def _read(text: str, language: Language) -> tuple[set[str], list[tuple[str, str]], _Title]:
     """Keys and written forms of a whole text, and the candidate words of its first line."""
+    text = without_placeholders(text)
     keys: set[str] = set()
     forms: list[tuple[str, str]] = []
     title_line = text.strip().split("\n", 1)[0]

@@ -16,7 +16,19 @@ from typing import Literal
 
 import snowballstemmer
 
+from ideas.pii.mask import PLACEHOLDERS
+
 Language = Literal["fr", "en"]
+
+# What the masker wrote in place of a card number, an address... ("[carte masquée]"): not the
+# author's words, so never a theme's key term or name ("masque", "removed").
+_PLACEHOLDER_RE = re.compile(
+    "|".join(re.escape(p) for texts in PLACEHOLDERS.values() for p in texts.values())
+)
+
+
+def without_placeholders(text: str) -> str:
+    return _PLACEHOLDER_RE.sub(" ", text)
 
 
 def _words(block: str) -> frozenset[str]:
@@ -158,7 +170,7 @@ def tokenize(text: str, language: Language | None = None) -> list[str]:
     """Normalised, abbreviation-expanded, stop-word-free, stemmed tokens of one text."""
     lang = language or detect_language(text)
     words: list[str] = []
-    for word in normalise(text).split():
+    for word in normalise(without_placeholders(text)).split():
         words.extend(ABBREVIATIONS.get(word, word).split())
     stop = ALL_STOP_WORDS
     # Single letters carry no meaning once elisions are split; pure numbers are kept only when
@@ -186,7 +198,7 @@ def display_forms(text: str) -> dict[str, str]:
     """Map each stem of `text` to a readable word as written (accents kept), for theme labels."""
     forms: dict[str, str] = {}
     lang = detect_language(text)
-    for word in re.findall(r"[^\W_]+", text.lower()):
+    for word in re.findall(r"[^\W_]+", without_placeholders(text).lower()):
         stems = tokenize(word, lang)
         if len(stems) == 1:  # abbreviations expanding to two words have no single display form
             forms.setdefault(stems[0], word)

@@ -122,3 +122,30 @@ def test_a_text_with_no_sign_of_its_language_never_names_the_theme_in_the_other_
     )
     assert "mortgage" not in theme.names["fr"].lower(), theme.names
     assert "mortgage" in theme.names["en"].lower(), theme.names
+
+
+def test_the_maskers_placeholders_are_never_a_name_or_a_key_term() -> None:
+    texts = [
+        "[carte masquée] débitée deux fois\nMa [carte masquée] a été débitée deux fois.",
+        "[carte masquée] débitée deux fois au restaurant\nAppelez le [téléphone masqué].",
+        "Paiement débité deux fois sur ma [carte masquée]\nÉcrivez à [e-mail masqué].",
+        "[card removed] charged twice\nMy [card removed] was charged twice, call [phone removed].",
+        "[card removed] charged twice at the shop\nMy [card removed] charged twice.",
+    ]
+    (theme,) = describe_themes(
+        texts,
+        np.ones((len(texts), 1), np.float32),
+        np.zeros(len(texts), dtype=np.int64),
+        np.ones((1, 1), np.float32),
+        np.zeros(1, np.float32),
+    )
+    shown = [
+        *theme.names.values(),
+        *theme.top_terms,
+        *(t for ts in theme.terms.values() for t in ts),
+    ]
+    assert shown, theme
+    for text in shown:
+        assert not {"masquee", "masque", "removed", "["} & set(words(text)), shown
+        assert "[" not in text, shown
+    assert any("deux fois" in fold_accents(n) for n in theme.names.values()), theme.names

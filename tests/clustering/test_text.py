@@ -36,3 +36,15 @@ def test_emoji_only_and_blank_texts_have_no_content() -> None:
     assert not has_content("   ")
     assert has_content("CB 😡")
     assert prepare_text("😡").tokens == ()
+
+
+def test_the_maskers_placeholders_are_not_the_authors_words() -> None:
+    masked = prepare_text("Ma [carte masquée] a été refusée, appelez le [téléphone masqué]")
+    plain = prepare_text("Ma a été refusée, appelez le")
+    assert masked.tokens == plain.tokens
+    assert (
+        prepare_text("My [card removed] was declined").tokens
+        == prepare_text("My was declined").tokens
+    )
+    # The author's own "carte" stays.
+    assert "cart" in prepare_text("Ma carte [carte masquée] est bloquée").tokens
