@@ -140,6 +140,20 @@ def keep_fresh(search: SimilarSearch, every: float, stop: threading.Event) -> No
             connection.close()
 
 
+# One query in each language before answering: the first real query would otherwise pay for
+# the encoders' and the index's first touch.
+WARM_UP_TEXTS = ("Recevoir une alerte quand mon salaire arrive", "Notify me when my salary lands")
+
+
+def warm_up(search: SimilarSearch) -> None:
+    for text in WARM_UP_TEXTS:
+        try:
+            search.search(text, k=5, exclude=None)
+        except Exception:  # a query that fails now fails again, answered, when someone asks
+            logger.warning("Similar-ideas warm-up query failed", exc_info=True)
+            return
+
+
 def serve(address: Address, *, refresh_seconds: float) -> None:
     """Listen at once (answering "loading"), load, then answer and keep fresh until stopped."""
     one_thread_each()  # one query per core, side by side: see its docstring
@@ -151,6 +165,7 @@ def serve(address: Address, *, refresh_seconds: float) -> None:
     stop = threading.Event()
     try:
         search.load()
+        warm_up(search)
         connection.close()  # the loading thread's connection is not used again
         server.ready.set()
         logger.info("Similar-ideas search ready: %s, %s MB", search.status(), rss_mb())

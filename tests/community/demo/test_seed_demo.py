@@ -34,7 +34,7 @@ def test_seed_demo_loads_a_living_portal_once_whose_logins_work(client, db, caps
     assert Vote.objects.count() > ideas
     assert StatusChange.objects.count() >= 20
     # The sample export of outside feedback, imported as the demo product manager.
-    assert Signal.objects.count() == 66
+    assert Signal.objects.count() == 76
     for role in roles.ROLE_PERMISSIONS:
         assert User.objects.filter(groups__name=role).exists(), role
     # Denormalised counts agree with the rows.
