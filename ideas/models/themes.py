@@ -4,6 +4,8 @@ A run computes everything in memory and publishes in one transaction: readers al
 themes of the latest *published* run, so a run that fails or is killed changes nothing visible.
 """
 
+from typing import TypeVar
+
 import numpy as np
 from django.conf import settings
 from django.db import models
@@ -93,8 +95,15 @@ class ClusteringRun(models.Model):
         return self.themed_count / self.idea_count if self.idea_count else 0.0
 
 
-def _reads_french() -> bool:
-    return (get_language() or "").startswith("fr")
+T = TypeVar("T")
+
+
+def in_reader_language(english: T, french: T) -> T:
+    """The value in the reader's language (Django's active one), else the other one when that
+    is empty: a name or key terms the engine wrote in one language only."""
+    if (get_language() or "").startswith("fr"):
+        return french or english
+    return english or french
 
 
 class ThemeStatus(models.TextChoices):
@@ -159,13 +168,11 @@ class Theme(models.Model):
     def engine_label(self) -> str:
         """The engine's name in the reader's language, else the other; `label` for themes of
         runs older than the names in two languages."""
-        english, french = self.label_en, self.label_fr
-        return (french or english if _reads_french() else english or french) or self.label
+        return in_reader_language(self.label_en, self.label_fr) or self.label
 
     @property
     def key_terms(self) -> list[str]:
-        english, french = self.terms_en, self.terms_fr
-        return (french or english if _reads_french() else english or french) or self.terms
+        return in_reader_language(self.terms_en, self.terms_fr) or self.terms
 
     def centroid_array(self) -> np.ndarray | None:
         return None if self.centroid is None else np.frombuffer(bytes(self.centroid), dtype="<f4")

@@ -1,13 +1,12 @@
 """Reads for outside feedback (product managers only: the views check the permission)."""
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
 
 from ideas.models import ClusteringRun, Signal, SignalImport
+from ideas.models.themes import in_reader_language
 
 
 def signal_imports_recent(*, limit: int = 20) -> QuerySet[SignalImport]:
@@ -16,13 +15,6 @@ def signal_imports_recent(*, limit: int = 20) -> QuerySet[SignalImport]:
 
 def signal_import_get(*, pk: int) -> SignalImport:
     return get_object_or_404(SignalImport.objects.select_related("imported_by"), pk=pk)
-
-
-def _in_reading_order(by_language: dict[str, Any]) -> list[Any]:
-    """Values of a {language: value} map, the reader's language (Django's active one) first."""
-    french = (get_language() or "").startswith("fr")
-    order = ("fr", "en") if french else ("en", "fr")
-    return [by_language[lang] for lang in order if by_language.get(lang)]
 
 
 @dataclass(frozen=True)
@@ -38,11 +30,11 @@ class OutsideOnly:
     @property
     def name(self) -> str:
         """In the reader's language, else in the other one."""
-        return next(iter(_in_reading_order(self.names)), "")
+        return in_reader_language(self.names.get("en", ""), self.names.get("fr", ""))
 
     @property
     def key_terms(self) -> list[str]:
-        return next(iter(_in_reading_order(self.terms)), [])
+        return in_reader_language(self.terms.get("en", []), self.terms.get("fr", []))
 
 
 def outside_only(*, run: ClusteringRun | None) -> list[OutsideOnly]:
