@@ -177,12 +177,16 @@ CELERY_QUEUE_DIR = VAR_DIR / "celery"
 # Every task's hard time limit; the longest task is the full themes run (ideas.tasks.recluster).
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# The one task allowed longer: importing a large file of outside feedback
+# (ideas.tasks.signal_upload_run).
+SIGNAL_IMPORT_TIME_LIMIT = env.int("SIGNAL_IMPORT_TIME_LIMIT", default=30 * 60)
 # A task a dead worker held (acknowledged late) goes back to the queue after the visibility
-# timeout. It must outlast the time limit, or a task still running would be handed to a second
-# worker: 20 minutes by default (it was an hour). Emails and themes runs do not wait for it:
-# their claims go stale sooner (EMAIL_CLAIM_STALE_SECONDS, THEMES_RUN_STALE_SECONDS).
+# timeout. It must outlast the longest time limit, or a task still running would be handed to a
+# second worker: 35 minutes by default. Emails and themes runs do not wait for it: their claims
+# go stale sooner (EMAIL_CLAIM_STALE_SECONDS, THEMES_RUN_STALE_SECONDS).
 BROKER_VISIBILITY_TIMEOUT = env.int(
-    "BROKER_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60
+    "BROKER_VISIBILITY_TIMEOUT",
+    default=max(CELERY_TASK_TIME_LIMIT, SIGNAL_IMPORT_TIME_LIMIT) + 5 * 60,
 )
 # docs/operations.md#when-redis-or-the-worker-dies: the worker notices a dead connection within
 # the health-check interval or the socket timeout and reconnects for ever; a web request that

@@ -59,7 +59,7 @@ logger = logging.getLogger(__name__)
 REJECTED_ROWS = "rows"
 # The worker's hard time limit for one import (ideas.tasks.signal_upload_run). A claim older
 # than this and a margin (a worker's clock, a slow commit) belongs to a worker that is gone.
-UPLOAD_TASK_TIME_LIMIT = 30 * 60
+UPLOAD_TASK_TIME_LIMIT = settings.SIGNAL_IMPORT_TIME_LIMIT
 UPLOAD_CLAIM_LOST_AFTER = timedelta(seconds=UPLOAD_TASK_TIME_LIMIT + 5 * 60)
 
 

@@ -143,3 +143,19 @@ def test_every_scheduled_task_exists() -> None:
     celery_app.loader.import_default_modules()
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in celery_app.tasks, entry["task"]
+
+
+def test_no_task_may_run_longer_than_the_broker_waits_for_a_dead_worker() -> None:
+    """A late-acknowledged task still running past the visibility timeout would be delivered to a
+    second worker and run twice at once (a file import, a themes run)."""
+    from django.conf import settings
+
+    celery_app.loader.import_default_modules()
+    visibility = settings.REDIS_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    ours = [task for name, task in celery_app.tasks.items() if not name.startswith("celery.")]
+    assert len(ours) > 10
+    for task in ours:
+        limit = task.time_limit or settings.CELERY_TASK_TIME_LIMIT
+        assert limit + 60 <= visibility, (task.name, limit, visibility)
+    slowest = max(ours, key=lambda task: task.time_limit or 0)
+    assert slowest.name == "ideas.tasks.signal_upload_run"
