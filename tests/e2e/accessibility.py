@@ -35,6 +35,7 @@ HERE = Path(__file__).parent
 AXE_SOURCE = (HERE / "vendor" / "axe.min.js").read_text()
 SIDEWAYS_OVERFLOW = (HERE / "sideways_overflow.js").read_text()
 STRUCTURE = (HERE / "structure_problems.js").read_text()
+CLIPPED_CHOICES = (HERE / "clipped_choices.js").read_text()
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("critical", "serious")
 VIEWPORTS: dict[str, ViewportSize] = {
@@ -310,6 +311,12 @@ def sideways_overflow(page: Any) -> list[str]:
     innermost elements that stick out of the window. An element inside its own scroll container
     (a data table's `.table-wrap`, a chart's figure) does not count: 1.4.10 lets those scroll."""
     return page.evaluate(SIDEWAYS_OVERFLOW)  # type: ignore[no-any-return]
+
+
+def clipped_choices(page: Any) -> list[str]:
+    """The drop-down lists of the page's main part that cut the choice they show ("Toutes les
+    caté…" on a phone), empty if none."""
+    return page.evaluate(CLIPPED_CHOICES)  # type: ignore[no-any-return]
 
 
 def structure_problems(page: Any) -> list[str]:

@@ -13,6 +13,7 @@ from tests.e2e.accessibility import (
     SCREENSHOTS,
     VIEWPORTS,
     build_scene,
+    clipped_choices,
     scene_sample,
     sideways_overflow,
     sign_in,
@@ -20,6 +21,7 @@ from tests.e2e.accessibility import (
     tab_to,
 )
 from tests.e2e.pages import ROLES, pages_for
+from tests.factories import CategoryFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -110,4 +112,49 @@ def test_main_pages_reflow_at_320_px_and_have_one_h1_landmarks_and_ordered_headi
         assert response.status < 400, (role, path, response.status)
         problems += [f"{role} {name}: {p}" for p in sideways_overflow(page)]
         problems += [f"{role} {name}: {p}" for p in structure_problems(page)]
+    assert not problems, "\n".join(problems)
+
+
+FILTER_PAGES = {"anonymous": ["/ideas/"], "product_manager": ["/ideas/", "/themes/"]}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("role", FILTER_PAGES)
+def test_filters_show_their_whole_choice_on_a_phone(page, live_server, scene, role, language):
+    """No filter may cut the choice it shows on a phone, in either language, at the usual phone
+    width or at 320 px; at the usual width, no choice of the ideas list's either, a long category
+    name included."""
+    # The demo's longest category name.
+    CategoryFactory(
+        slug="branches",
+        name_en="Branches and customer service",
+        name_fr="Agences et service client",
+    )
+    if role != "anonymous":
+        sign_in(page, live_server.url, scene["people"][role])
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    problems = []
+    for size in (VIEWPORTS["mobile"], REFLOW):
+        page.set_viewport_size(size)
+        for path in FILTER_PAGES[role]:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response is not None, path
+            assert response.status == 200, (role, path)
+            assert page.locator("main select").count() >= 2, path
+            problems += [f"{size['width']} px {path}: {p}" for p in clipped_choices(page)]
+            if SCREENSHOTS:
+                name = path.strip("/")
+                page.screenshot(path=f"{SCREENSHOTS}/filters-{name}-{language}-{size['width']}.png")
+        if size == REFLOW:
+            continue  # at 320 px a long category name may be cut; the list shows it whole
+        page.goto(f"{live_server.url}/ideas/")
+        for name in ("sort", "category", "status"):
+            select = page.locator(f"main select[name={name}]")
+            for value in select.locator("option").evaluate_all("(os) => os.map((o) => o.value)"):
+                select.select_option(value)
+                problems += [
+                    f"{size['width']} px {name}={value}: {p}" for p in clipped_choices(page)
+                ]
     assert not problems, "\n".join(problems)
