@@ -1,0 +1,78 @@
+"""bench.partition_quality chooses a method leaving one set out and scores it held out."""
+
+from pathlib import Path
+
+import numpy as np
+
+from bench import clustering_sizes as sizes
+from bench import partition_quality as pq
+
+
+def _line(dataset: str, method: str, nmi: float, ari: float, themed: float = 0.99) -> str:
+    result = sizes.Result(
+        dataset,
+        1000,
+        method,
+        0,
+        1.0,
+        {"nmi": nmi, "ari": ari, "themed": themed, "themes": 20, "true": 20},
+    )
+    return sizes._progress_line(result)
+
+
+def test_the_method_scored_on_a_set_is_chosen_without_it(tmp_path: Path) -> None:
+    # "a" helps banking77 and slurp but ruins clinc150; "b" helps clinc150 a little everywhere.
+    lines = []
+    for dataset, a, b in (
+        ("banking77", 0.20, 0.01),
+        ("slurp_en", 0.20, 0.01),
+        ("clinc150_en", -0.30, 0.01),
+    ):
+        lines += [
+            _line(dataset, "engine", 0.5, 0.3),
+            _line(dataset, "louvain-silhouette", 0.5 + a, 0.3 + a),
+            _line(dataset, "louvain-ch", 0.5 + b, 0.3 + b),
+        ]
+    log = tmp_path / "run.log"
+    log.write_text("\n".join(["# a note", *lines]) + "\n")
+
+    out = "\n".join(pq.summarise([str(log)]))
+
+    # Held out, clinc150 gets what the two others prefer ("a") and loses 0.30; banking77's
+    # choice is made on slurp (+0.20) and clinc150 (-0.30), so "b" wins there.
+    assert "| clinc150_en | 1,000 | louvain-silhouette |" in out
+    assert "| banking77 | 1,000 | louvain-ch |" in out
+    assert "Criterion met: False" in out
+
+
+def test_a_method_below_90_percent_themed_is_never_chosen(tmp_path: Path) -> None:
+    lines = []
+    for dataset in ("banking77", "slurp_en", "clinc150_en"):
+        lines += [
+            _line(dataset, "engine", 0.5, 0.3),
+            _line(dataset, "louvain-silhouette", 0.9, 0.9, themed=0.80),
+            _line(dataset, "louvain-ch", 0.51, 0.31),
+        ]
+    log = tmp_path / "run.log"
+    log.write_text("\n".join(lines) + "\n")
+
+    out = "\n".join(pq.summarise([str(log)]))
+
+    held_out = out.split("| held-out set")[1].split("NMI / ARI (themes) per group")[0]
+    assert "louvain-silhouette |" not in held_out
+    assert "Criterion met: True" in out
+
+
+def test_quality_scores_prefer_the_planted_partition() -> None:
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(4, 16))
+    x = np.repeat(centres, 30, axis=0) + 0.2 * rng.normal(size=(120, 16))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    planted = np.repeat(np.arange(4), 30)
+    shuffled = rng.permutation(planted)
+
+    good, bad = pq.quality(x, planted, 0), pq.quality(x, shuffled, 0)
+
+    assert good["silhouette"] > bad["silhouette"]
+    assert good["ch"] > bad["ch"]
+    assert good["db"] < bad["db"]
