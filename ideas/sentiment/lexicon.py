@@ -16,7 +16,16 @@ from functools import lru_cache
 import snowballstemmer
 
 from ideas.clustering.text import Language, detect_language, normalise
-from ideas.sentiment.words import BOOSTERS, COMPLAINT_CUES, EMOJI, IDIOMS, NEGATORS, POLARITY
+from ideas.sentiment.words import (
+    BOOSTERS,
+    COMPLAINT_CUES,
+    EMOJI,
+    IDIOMS,
+    LIKE_AS_OPINION_AFTER,
+    NEGATORS,
+    NOT_OPINIONS,
+    POLARITY,
+)
 
 NEGATION_WINDOW = 3
 # A negated positive word is clearly negative ("not good"), a negated negative one only mildly
@@ -37,6 +46,7 @@ _BUTS = frozenset(
 )
 # Tweets stretch words for emphasis ("trooop bien", "nuuul", "sooo good").
 _ELONGATED_RE = re.compile(r"(\w)\1{2,}")
+_LIKE = frozenset({"like"})
 _LISTED = frozenset(POLARITY) | frozenset(BOOSTERS) | NEGATORS
 
 
@@ -76,7 +86,7 @@ def _stem_table(language: Language) -> dict[str, float]:
 def _word_value(language: Language, word: str) -> float:
     if word in POLARITY:
         return POLARITY[word]
-    if len(word) < 4:
+    if len(word) < 4 or word in NOT_OPINIONS:
         return 0.0
     return _stem_table(language).get(_stemmer(language).stemWord(word), 0.0)
 
@@ -130,7 +140,7 @@ def score_lexicon(text: str, language: Language | None = None) -> LexiconScore:
             last_negator = i
         elif token in BOOSTERS and i + 1 < len(tokens) and _word_value(lang, tokens[i + 1]):
             pass  # applied to the next word below
-        else:
+        elif token not in _LIKE or (i > 0 and tokens[i - 1] in LIKE_AS_OPINION_AFTER):
             value = _word_value(lang, token)
         if value:
             hits += 1

@@ -56,6 +56,14 @@ NEGATIVE = [
     "Histoire creuse, acteurs mauvais, je me suis ennuyé du début à la fin",
     "Another bad news story: the plant is closing and jobs are lost",
     "What a disaster, a waste of time and money",
+    # Customer-service posts (travel, deliveries, phone lines), where the grievance is told
+    # as facts rather than with opinion words.
+    "On hold for two hours and then they hung up on me",
+    "Stuck at the station again, no information from anyone",
+    "My luggage is lost and nobody can tell me where it is",
+    "Third delay this week, I will miss my meeting",
+    "Bloqué à l'aéroport depuis ce matin, aucune information",
+    "Une heure d'attente au téléphone puis on me raccroche au nez",
 ]
 NEUTRAL = [
     "How do I change my password?",
@@ -95,6 +103,17 @@ NEUTRAL = [
     "Quelle est la différence entre ces deux offres ?",
     "The annual report will be published next week",
     "Read the full interview with the director here",
+    # Short replies and plain facts in a conversation with a company: no opinion at all.
+    "Done, I sent you the details by private message",
+    "Yes, the booking is under my name",
+    "OK, I will check tomorrow",
+    "Flying to Boston next Monday",
+    "Do you have a phone number for the support team?",
+    "Is there a direct connection between these two cities?",
+    "Here is the link to the new timetable",
+    "C'est fait, je vous ai envoyé mes coordonnées en message privé",
+    "Oui, la réservation est à mon nom",
+    "Je pars à Marseille lundi prochain",
 ]
 POSITIVE = [
     "Thanks, great app!",
@@ -212,6 +231,17 @@ NOT_COMPLAINT = [
     "Quand mon téléphone est déchargé je ne peux plus payer, il faudrait une solution de secours",
     "Can't wait for the weekend with friends",
     "Vivement les vacances !",
+    # Everyday posts and plain questions to a company: not a grievance even when addressed
+    # to customer service.
+    "How long do I have to return an item bought online?",
+    "Do you ship to Ireland, and how much does it cost?",
+    "Can I change the date of my ticket?",
+    "What a match last night, the last minute was crazy",
+    "This song has been stuck in my head all day",
+    "Who is coming to the concert on Saturday?",
+    "Quel est le délai pour retourner un article acheté en ligne ?",
+    "Est-ce que je peux changer la date de mon billet ?",
+    "Quel match hier soir, fin de partie incroyable",
 ]
 
 

@@ -37,6 +37,10 @@ POLARITY: dict[str, float] = {
     **_scored("frustrating upset sad sorry unhappy worse fees expensive overcharged", -1.5),
     **_scored("charged complaint complain complaining unable impossible", -1.2),
     **_scored("sucks suck fail fails ugh wtf", -2.2),
+    # --- English, general and customer-service vocabulary (travel, deliveries, support)
+    **_scored("unfortunately sadly stranded ruined mess dirty nonsense ignored ignoring", -1.8),
+    **_scored("unhelpful waste wasted lied lying liar overbooked smh hangup disgusted", -2.0),
+    **_scored("beautiful fun kind proud thankful gorgeous", 1.8),
     # --- French, positive (accents folded)
     **_scored("bon bonne bons bonnes pratique utile facile simple clair rapide", 1.6),
     **_scored("aime aimer apprecie content contente satisfait satisfaite agreable", 1.8),
@@ -69,7 +73,37 @@ POLARITY: dict[str, float] = {
     **_scored("violence absurde ridicule stupide malheureusement helas mensonge", -1.8),
     **_scored("mediocre navrant insupportable bacle galere gachis chiant relou", -2.0),
     **_scored("degoute deprime ennui ennuie decevoir merde bof", -2.0),
+    **_scored("marrant marrante marrants marrantes", 1.5),
+    # --- French, opinions on a work or a show (reviews; accents folded)
+    **_scored("extraordinaire remarquable incontournable exceptionnel exceptionnelle", 2.6),
+    **_scored("sublime splendide brillant brillante bluffant bluffante jubilatoire", 2.6),
+    **_scored("prenant prenante haletant haletante plaisant plaisante touchant touchante", 1.8),
+    **_scored("poignant poignante hilarant hilarante savoureux savoureuse addictif addictive", 1.8),
+    **_scored("plu plait", 1.5),
+    **_scored("debile irritant irritante pourri pourrie niais niaise insipide fade", -2.0),
+    **_scored("ringard ringarde soporifique grotesque consternant affligeant navet", -2.2),
+    **_scored("lourd lourde creux creuse inutile vulgaire kitsch cliche cliches", -1.3),
+    **_scored("moyen moyenne", -0.8),
+    # --- English, opinions on a work or a show
+    **_scored("extraordinary remarkable hilarious touching gripping", 2.2),
+    **_scored("boring dull bland lame pointless cheesy predictable", -2.0),
 }
+
+# Words that share a Snowball stem with a listed word but carry no opinion themselves: "help"
+# and "please" ask for something ("please help"), they are not "helpful" or "pleased"; "wonder"
+# is not "wonderful", "politique" not "poli", "attention" not "attente", "marrant" not "marre".
+# They score 0 unless listed in POLARITY.
+NOT_OPINIONS: frozenset[str] = _words(
+    """
+    help helps helping helped please work worked friend friends march wonder wonders wondering
+    wondered likely politics lately attention issued
+    politique politiques politiquement impression impressions attention issu issus
+    fonction fonctions
+    """
+)
+# "like" is a verb of opinion after a subject or an adverb ("I like it", "don't like"), not in
+# "would like", "looks like", "like a sauna".
+LIKE_AS_OPINION_AFTER: frozenset[str] = _words("i we they you u really also not still just do did")
 
 # Words that flip (and soften) the polarity of the next few words.
 NEGATORS: frozenset[str] = _words(
@@ -126,6 +160,15 @@ IDIOMS: dict[tuple[str, str], float] = {
     ("stops", "working"): -2.0,
     ("marche", "jamais"): -2.0,
     ("marche", "mal"): -2.0,
+    ("on", "hold"): -1.5,
+    ("hung", "up"): -2.0,
+    ("hang", "up"): -1.5,
+    ("no", "help"): -1.8,
+    ("en", "attente"): -1.5,
+    ("sans", "interet"): -2.0,
+    ("aucun", "interet"): -2.0,
+    ("must", "see"): 2.5,
+    ("a", "voir"): 1.5,
 }
 
 # Words that suggest a breach of expectations (a complaint), whatever the tone.
