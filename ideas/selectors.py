@@ -60,6 +60,16 @@ def ideas_for_listing(*, viewer: Any = None) -> QuerySet[Idea]:
     return _with_viewer_vote(ideas, viewer)
 
 
+def ideas_for_cards(*, pks: Sequence[int]) -> QuerySet[Idea]:
+    """What an idea's card shows (ideas.cards), for ideas a list already chose for its viewer."""
+    return (
+        Idea.objects.filter(pk__in=pks)
+        .select_related("author", "category")
+        .prefetch_related("author__groups", "author__badges")
+        .defer("body", "body_html")
+    )
+
+
 def idea_list(
     *,
     viewer: Any = None,
