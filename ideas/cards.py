@@ -22,7 +22,8 @@ from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from django.http import HttpRequest
+from django.db.models import prefetch_related_objects
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name
@@ -42,8 +43,9 @@ _COUNT = 9_080_706_050_403_020
 _VERSION = "1"  # bump when the card's template changes what it needs
 
 
-def idea_cards(ideas: Iterable[Idea], *, request: HttpRequest, heading_level: str = "3") -> str:
-    """The cards of `ideas`, in their order, with this viewer's vote buttons."""
+def idea_cards(ideas: Iterable[Idea], *, context: Context, heading_level: str = "3") -> str:
+    """The cards of `ideas`, in their order, with this viewer's vote buttons, rendered in the
+    page's template `context` (its request, user, CSRF token: context processors run once)."""
     ideas = list(ideas)
     if not ideas:
         return ""
@@ -55,7 +57,7 @@ def idea_cards(ideas: Iterable[Idea], *, request: HttpRequest, heading_level: st
         stored = {_key(idea, heading_level): rendered[idea.pk] for idea in missing}
         fragments_set(generation, stored)
         found.update(stored)
-    boxes = _vote_boxes(request, voted={bool(getattr(i, "viewer_voted", False)) for i in ideas})
+    boxes = _vote_boxes(context, voted={bool(getattr(i, "viewer_voted", False)) for i in ideas})
     cards = []
     for idea, key in zip(ideas, keys, strict=True):
         box = boxes[bool(getattr(idea, "viewer_voted", False))]
@@ -76,7 +78,9 @@ def _render(ideas: Sequence[Idea], *, heading_level: str, fresh: bool) -> dict[i
     """Each card without its vote button. `fresh`: the fragments will be stored, so they are
     rendered from rows read now, after the generation (the page's rows may predate it)."""
     rows = {idea.pk: idea for idea in ideas}
-    if fresh:
+    if not fresh:  # nothing stored: the page's rows, with what `person` shows of each author
+        prefetch_related_objects(list(rows.values()), *selectors.CARD_PEOPLE)
+    else:
         reread = {row.pk: row for row in selectors.ideas_for_cards(pks=list(rows))}
         for pk, idea in rows.items():
             if (row := reread.get(pk)) is not None:
@@ -91,9 +95,16 @@ def _render(ideas: Sequence[Idea], *, heading_level: str, fresh: bool) -> dict[i
     }
 
 
-def _vote_boxes(request: HttpRequest, *, voted: set[bool]) -> dict[bool, str]:
+def _vote_boxes(context: Context, *, voted: set[bool]) -> dict[bool, str]:
     boxes: dict[bool, str] = {}
     for state in voted:
         stand_in: Any = SimpleNamespace(pk=_PK, vote_count=_COUNT, viewer_voted=state)
-        boxes[state] = render_to_string(VOTE_TEMPLATE, {"idea": stand_in}, request=request)
+        boxes[state] = render_in(context, VOTE_TEMPLATE, idea=stand_in)
     return boxes
+
+
+def render_in(context: Context, template_name: str, **values: Any) -> str:
+    """`template_name` rendered in the page's context with `values` on top, as an include is."""
+    engine = context.template.engine if context.template else Engine.get_default()
+    with context.push(**values):
+        return engine.get_template(template_name).render(context)

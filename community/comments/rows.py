@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from django.http import HttpRequest
+from django.template import Context
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name
@@ -29,7 +29,7 @@ from accounts.roles import MODERATE_CONTENT
 from community.comments.selectors import comments_for_rows
 from community.models import Comment
 from config.page_cache import fragments_get, fragments_set
-from ideas.models import Idea
+from ideas.cards import render_in
 
 ROW_TEMPLATE = "community/_comment.html"
 VIEWER_TEMPLATE = "community/_comment_viewer.html"
@@ -41,15 +41,10 @@ _PK = 9_070_605_040_302_011
 _VERSION = "1"  # bump when the row's template changes what it needs
 
 
-def comment_rows(
-    comments: Iterable[Comment],
-    *,
-    request: HttpRequest,
-    idea: Idea,
-    flag_form: Any = None,
-    restore_actions: Any = (),
-) -> str:
-    """The comments (top-level, each followed by its prefetched replies), in their order."""
+def comment_rows(comments: Iterable[Comment], *, context: Context) -> str:
+    """The comments (top-level, each followed by its prefetched replies), in their order, with
+    the viewer's part rendered in the page's template `context` (its request, user, idea,
+    report form and restore actions: context processors run once for the page)."""
     tops = list(comments)
     rows = [row for top in tops for row in (top, *top.replies.all())]
     if not rows:
@@ -62,7 +57,7 @@ def comment_rows(
         stored = {keys[row.pk]: rendered[row.pk] for row in missing}
         fragments_set(generation, stored)
         found.update(stored)
-    viewer = _Viewer(request, idea=idea, flag_form=flag_form, restore_actions=restore_actions)
+    viewer = _Viewer(context)
     html = []
     for top in tops:
         replies = "".join(viewer.fill(found[keys[r.pk]], r) for r in top.replies.all())
@@ -90,14 +85,11 @@ def _render(rows: Sequence[Comment], *, fresh: bool) -> dict[int, str]:
 class _Viewer:
     """This request's part of each comment, each kind rendered once (then the id replaced)."""
 
-    def __init__(
-        self, request: HttpRequest, *, idea: Idea, flag_form: Any, restore_actions: Any
-    ) -> None:
-        self.request = request
-        self.user: Any = request.user  # type: ignore[attr-defined]
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.user: Any = context["request"].user
         self.signed_in = bool(self.user.is_authenticated)
         self.moderator = self.signed_in and self.user.has_perm(MODERATE_CONTENT)
-        self.context = {"idea": idea, "flag_form": flag_form, "restore_actions": restore_actions}
         self.rendered: dict[tuple[str, bool], str] = {}
 
     def fill(self, fragment: str, row: Comment) -> str:
@@ -118,5 +110,4 @@ class _Viewer:
         return self.rendered[part, own].replace(str(_PK), str(row.pk))
 
     def _render(self, part: str, comment: Any) -> str:
-        context = {**self.context, "part": part, "comment": comment}
-        return render_to_string(VIEWER_TEMPLATE, context, request=self.request)
+        return render_in(self.context, VIEWER_TEMPLATE, part=part, comment=comment)

@@ -11,10 +11,4 @@ register = template.Library()
 def comment_rows(context: template.Context, comments: Any) -> str:
     """`{% comment_rows comments %}`: the comments with their replies (community.comments.rows),
     with the page's idea, report form and moderators' restore actions."""
-    return render_rows(
-        comments,
-        request=context["request"],
-        idea=context["idea"],
-        flag_form=context.get("flag_form"),
-        restore_actions=context.get("restore_actions", ()),
-    )
+    return render_rows(comments, context=context)

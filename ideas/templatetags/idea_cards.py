@@ -10,4 +10,4 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def idea_cards(context: template.Context, ideas: Any, heading_level: str = "3") -> str:
     """`{% idea_cards page heading_level="2" %}`: the ideas' cards (ideas.cards), "" if none."""
-    return render_cards(ideas, request=context["request"], heading_level=heading_level)
+    return render_cards(ideas, context=context, heading_level=heading_level)
