@@ -80,6 +80,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="render every request (PAGE_CACHE_SECONDS=0): no anonymous pages from Redis",
     )
+    p.add_argument(
+        "--signed-in",
+        action="store_true",
+        help="every page request carries a signed-in member's session cookie",
+    )
     p.add_argument("--output", type=Path, default=ROOT / "var" / "loadtest-latest.md")
     return p.parse_args(argv)
 
@@ -343,8 +348,13 @@ def main(argv: list[str] | None = None) -> int:
                     results[name]["served"] = "— (signed in)"
                     continue
                 served = warm(port, pages[name])
+                if args.signed_in and name != BARE:
+                    served = "— (signed in)"
                 say(f"{name}: GET {pages[name]} ({served}), {args.duration} s")
-                results[name] = wrk(args, port, pages[name], "get.lua", [])
+                script, extra = "get.lua", []
+                if args.signed_in and name != BARE:  # the bare view reads no session
+                    script, extra = "get_signed_in.lua", [str(voters_file), str(args.wrk_threads)]
+                results[name] = wrk(args, port, pages[name], script, extra)
                 results[name]["served"] = "—" if name == BARE else served
             memory = worker_memory(server)
         finally:
@@ -356,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Load test, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {args.ideas:,} ideas, "
         f"{args.votes:,} votes, {args.comments:,} comments; gunicorn {args.workers} × "
         f"{args.threads}; wrk {args.connections} connections, {args.duration} s per page; "
-        + ("page cache off." if args.no_page_cache else "page cache on."),
+        + ("page cache off" if args.no_page_cache else "page cache on")
+        + ("; pages requested by signed-in members." if args.signed_in else "."),
         "",
         table(results, args),
         "",

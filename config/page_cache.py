@@ -14,12 +14,17 @@ public (an idea, a comment, an official answer, a category, a campaign, a member
 `watch`) moves the counter, at once and again on commit, so a taken-down idea is gone from every
 cached page on the next request. Counters and scores (vote and comment counts, trending) do not
 move it: those are at most PAGE_CACHE_SECONDS old. docs/ranking.md#page-cache has the rest.
+
+Fragments (`fragments_get` / `fragments_set`) are pieces of a page kept under the same rule, for
+every visitor signed in or not: an idea's card (ideas.cards), a comment (community.comments.rows).
+Each holds the generation it was rendered under and is read with the counter in one MGET, so a
+change that moves the counter retires every fragment with every page.
 """
 
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import wraps
@@ -123,6 +128,54 @@ class PublicContentQuerySet(models.QuerySet[_M]):
         return rows
 
 
+# --- Fragments ---------------------------------------------------------------------------------
+
+
+def fragments_get(keys: Sequence[str]) -> tuple[int | None, dict[str, str]]:
+    """The current generation and those of `keys` stored under it, in one round trip. The
+    generation is None when fragments are off or the cache is down (nothing to store then);
+    with no counter yet, one is started here, before the caller reads its rows.
+
+    The caller renders what is missing from rows read *after* this call: a row read before it
+    may predate a change whose bump this read already saw, and would be stored as fresh."""
+    if not enabled() or not keys:
+        return None, {}
+    try:
+        found = cache.get_many([GENERATION_KEY, *keys])
+    except Exception:  # no cache: render everything
+        logger.warning("page cache: fragment lookup failed", exc_info=True)
+        return None, {}
+    generation = found.pop(GENERATION_KEY, None)
+    if generation is None:
+        try:
+            return _generation_or_start(), {}
+        except Exception:
+            logger.warning("page cache: could not start the generation", exc_info=True)
+            return None, {}
+    return generation, {key: html for key, (at, html) in found.items() if at == generation}
+
+
+def fragments_set(generation: int | None, fragments: dict[str, str]) -> None:
+    """Store fragments rendered under `generation` (from `fragments_get`), for at most
+    PAGE_CACHE_SECONDS: what they show of counters and relative dates is that old at worst."""
+    if generation is None or not enabled() or not fragments:
+        return
+    try:
+        cache.set_many(
+            {key: (generation, html) for key, html in fragments.items()},
+            timeout=settings.PAGE_CACHE_SECONDS,
+        )
+    except Exception:  # not stored: rendered again next time
+        logger.warning("page cache: fragment store failed", exc_info=True)
+
+
+def _generation_or_start() -> int | None:
+    """The counter, started if there is none; add() so concurrent workers agree on one value."""
+    cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+    generation: int | None = cache.get(GENERATION_KEY)
+    return generation
+
+
 # --- Serving ----------------------------------------------------------------------------------
 
 
@@ -216,10 +269,8 @@ class PageCacheMiddleware:
     def _store(pending: _Pending, response: HttpResponse) -> None:
         generation = pending.generation
         try:
-            if generation is None:
-                # No counter yet: start one; add() so concurrent workers agree on a single value.
-                cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
-                generation = cache.get(GENERATION_KEY)
+            if generation is None:  # no counter yet: start one
+                generation = _generation_or_start()
                 if generation is None:
                     return
             headers = [

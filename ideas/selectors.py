@@ -60,6 +60,20 @@ def ideas_for_listing(*, viewer: Any = None) -> QuerySet[Idea]:
     return _with_viewer_vote(ideas, viewer)
 
 
+# What a card shows of its author (accounts.templatetags.people: staff badge, badges).
+CARD_PEOPLE = ("author__groups", "author__badges")
+
+
+def ideas_for_cards(*, pks: Sequence[int]) -> QuerySet[Idea]:
+    """What an idea's card shows (ideas.cards), for ideas a list already chose for its viewer."""
+    return (
+        Idea.objects.filter(pk__in=pks)
+        .select_related("author", "category")
+        .prefetch_related(*CARD_PEOPLE)
+        .defer("body", "body_html")
+    )
+
+
 def idea_list(
     *,
     viewer: Any = None,
@@ -69,14 +83,18 @@ def idea_list(
     query: str = "",
     campaign: Campaign | None = None,
     many_matches: bool = False,
+    people: bool = True,
 ) -> QuerySet[Idea]:
     """The ideas of a list page, in the order of LIST_ORDERINGS[sort], with only what the cards
     show (not the body). With a query, each has `rank` and `headline` (ideas/search.py); the
     "relevance" sort needs a query and full-text search, and falls back to trending otherwise.
     `many_matches`: the query matches more than SEARCH_COUNT_LIMIT ideas (`idea_search_count`),
     so relevance ranks only the SEARCH_COUNT_LIMIT + 1 most trending of them, which is all a
-    list shows of a query."""
+    list shows of a query. `people=False`: the authors' groups and badges are not prefetched,
+    for pages whose cards come from ideas.cards (it reads them for the cards it renders only)."""
     ideas = ideas_for_listing(viewer=viewer).defer("body", "body_html")
+    if not people:
+        ideas = ideas.prefetch_related(None)
     if campaign is not None:
         ideas = ideas.filter(campaign=campaign)
     if category is not None:

@@ -28,7 +28,7 @@ from ideas.search import full_text_available, highlighted
 @anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
     context = {
-        "trending": selectors.idea_list(viewer=request.user, sort="trending")[:6],
+        "trending": selectors.idea_list(viewer=request.user, sort="trending", people=False)[:6],
         "categories": selectors.categories_with_counts(),
         "status_updates": selectors.recent_status_changes(limit=5),
         **page_context(HOME, request=request),  # open campaigns
@@ -63,6 +63,7 @@ def idea_list(request: HttpRequest) -> HttpResponse:
         status=status,
         query=query,
         many_matches=total > selectors.SEARCH_COUNT_LIMIT,
+        people=False,  # the cards' fragments hold the authors (ideas.cards)
     )
     page = keyset_page(
         ideas,

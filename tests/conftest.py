@@ -69,6 +69,35 @@ def _first_posts_are_public(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def shared_cache(settings):  # type: ignore[no-untyped-def]
+    """The page cache and its fragments (config.page_cache) on, on a real Redis (REDIS_URL,
+    else 127.0.0.1:6379/9) under a key prefix of this test's own, deleted afterwards; yields
+    the Redis client and the prefix."""
+    import uuid
+
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/9"
+    server = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        server.ping()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis is not reachable at {url}: {error}")
+    prefix = f"test-fragments-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.PAGE_CACHE_SECONDS = 30
+    yield server, prefix
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)
+
+
+@pytest.fixture
 def alice(db):  # type: ignore[no-untyped-def]
     return UserFactory(email="alice@example.com", display_name="Alice")
 

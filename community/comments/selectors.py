@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import (
@@ -55,6 +56,16 @@ def comments_for_idea(*, idea: Idea, viewer: Any = None) -> QuerySet[Comment]:
         .select_related("author")
         .prefetch_related("author__groups", "author__badges", Prefetch("replies", queryset=replies))
         .order_by("created_at", "pk")
+    )
+
+
+def comments_for_rows(*, pks: Sequence[int]) -> QuerySet[Comment]:
+    """What a comment's row shows (community.comments.rows), for comments a page already chose
+    for its viewer (comments_for_idea)."""
+    return (
+        Comment.objects.filter(pk__in=pks)
+        .select_related("author")
+        .prefetch_related("author__groups", "author__badges")
     )
 
 

@@ -1,0 +1,113 @@
+"""The comments under an idea, each rendered once per comment, language and time zone and kept
+as a fragment in the shared cache (config.page_cache: the same generation and TTL as the
+anonymous pages, as ideas.cards does for idea cards), for every visitor.
+
+A comment's fragment (community/_comment.html) holds nothing of the viewer: it has slots where
+the viewer's part goes (community/_comment_viewer.html): their edit, delete, remove and report
+buttons, the reply form, a moderator's restore and review buttons. The buttons and the reply
+form are rendered once per page for a stand-in comment whose id is then replaced by each
+comment's (the report form's fields alone cost 1 ms a comment when rendered for each); the
+moderators' buttons, shown on the few removed or waiting comments, are rendered for each.
+
+A fragment is served only under the generation it was rendered under, which any change to a
+comment moves (config.page_cache.watch(Comment)): an edited or removed comment is never shown
+from an older fragment. The comments missing are rendered from rows read again after the
+generation was read (`selectors.comments_for_rows`).
+"""
+
+from collections.abc import Iterable, Sequence
+from types import SimpleNamespace
+from typing import Any
+
+from django.template import Context
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone_name
+from django.utils.translation import get_language
+
+from accounts.roles import MODERATE_CONTENT
+from community.comments.selectors import comments_for_rows
+from community.models import Comment
+from config.page_cache import fragments_get, fragments_set
+from ideas.cards import render_in
+
+ROW_TEMPLATE = "community/_comment.html"
+VIEWER_TEMPLATE = "community/_comment_viewer.html"
+SLOTS = {part: f"<!--ruche:{part}-->" for part in ("restore", "pending", "actions", "reply")}
+REPLIES = "<!--ruche:replies-->"
+# A stand-in comment id rendered into the viewer's buttons once, then replaced by each comment's:
+# digits only, so it survives escaping and URL reversing as it is; no real id is this long.
+_PK = 9_070_605_040_302_011
+_VERSION = "1"  # bump when the row's template changes what it needs
+
+
+def comment_rows(comments: Iterable[Comment], *, context: Context) -> str:
+    """The comments (top-level, each followed by its prefetched replies), in their order, with
+    the viewer's part rendered in the page's template `context` (its request, user, idea,
+    report form and restore actions: context processors run once for the page)."""
+    tops = list(comments)
+    rows = [row for top in tops for row in (top, *top.replies.all())]
+    if not rows:
+        return ""
+    keys = {row.pk: _key(row) for row in rows}
+    generation, found = fragments_get(list(keys.values()))
+    missing = [row for row in rows if keys[row.pk] not in found]
+    if missing:
+        rendered = _render(missing, fresh=generation is not None)
+        stored = {keys[row.pk]: rendered[row.pk] for row in missing}
+        fragments_set(generation, stored)
+        found.update(stored)
+    viewer = _Viewer(context)
+    html = []
+    for top in tops:
+        replies = "".join(viewer.fill(found[keys[r.pk]], r) for r in top.replies.all())
+        html.append(viewer.fill(found[keys[top.pk]], top).replace(REPLIES, replies, 1))
+    return mark_safe("".join(html))  # noqa: S308 (rendered templates, escaped there)
+
+
+def _key(row: Comment) -> str:
+    held = int(bool(getattr(row, "held", False)))  # whether this viewer may read it: per viewer
+    parts = [_VERSION, get_language() or "", get_current_timezone_name(), str(held)]
+    return f"fragment:comment:{':'.join(parts)}:{row.pk}"
+
+
+def _render(rows: Sequence[Comment], *, fresh: bool) -> dict[int, str]:
+    """Each row without its viewer's part. `fresh`: the fragments will be stored, so they are
+    rendered from rows read now, after the generation (the page's rows may predate it)."""
+    by_pk = {row.pk: row for row in rows}
+    if fresh:
+        for again in comments_for_rows(pks=list(by_pk)):
+            again.held = getattr(by_pk[again.pk], "held", False)  # type: ignore[attr-defined]
+            by_pk[again.pk] = again
+    return {pk: render_to_string(ROW_TEMPLATE, {"comment": row}) for pk, row in by_pk.items()}
+
+
+class _Viewer:
+    """This request's part of each comment, each kind rendered once (then the id replaced)."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.user: Any = context["request"].user
+        self.signed_in = bool(self.user.is_authenticated)
+        self.moderator = self.signed_in and self.user.has_perm(MODERATE_CONTENT)
+        self.rendered: dict[tuple[str, bool], str] = {}
+
+    def fill(self, fragment: str, row: Comment) -> str:
+        for part, slot in SLOTS.items():
+            if slot in fragment:
+                fragment = fragment.replace(slot, self.part(part, row), 1)
+        return fragment
+
+    def part(self, part: str, row: Comment) -> str:
+        if not self.signed_in:  # a visitor has no buttons and no reply form
+            return ""
+        if part in ("restore", "pending"):  # moderators only, on few comments: for each
+            return self._render(part, row) if self.moderator else ""
+        own = part == "actions" and row.author_id == self.user.pk
+        if (part, own) not in self.rendered:
+            stand_in = SimpleNamespace(pk=_PK, author_id=self.user.pk if own else None)
+            self.rendered[part, own] = self._render(part, stand_in)
+        return self.rendered[part, own].replace(str(_PK), str(row.pk))
+
+    def _render(self, part: str, comment: Any) -> str:
+        return render_in(self.context, VIEWER_TEMPLATE, part=part, comment=comment)

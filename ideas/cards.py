@@ -1,0 +1,110 @@
+"""Idea cards (the list, the home page, a member's or a campaign's ideas), each rendered once per
+idea, language, time zone, heading level and search snippet and kept as a fragment in the shared
+cache (config.page_cache: the same generation, the same TTL as the anonymous pages), for every
+visitor, signed in or not.
+
+A card's fragment holds nothing of the viewer: where the vote button goes it holds VOTE_SLOT.
+The vote button (the viewer's vote, the count, the CSRF token, the page to come back to) is
+rendered at most twice per page, voted and not voted, for stand-in ids and counts replaced by
+each card's own (`_vote_boxes`), so a page of 20 cards costs one MGET and a few string
+replacements once the fragments are warm.
+
+Fresh where it matters: a fragment is served only under the generation it was rendered under,
+which any public change moves (an edit, a take-down, an official answer, a name: see
+config.page_cache.watch); the cards missing are rendered from rows read again after the
+generation was read (`selectors.ideas_for_cards`). Vote counts are the page's own rows; the
+comment count and the "3 hours ago" are as old as PAGE_CACHE_SECONDS at most, as on the
+anonymous pages.
+"""
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from types import SimpleNamespace
+from typing import Any
+
+from django.db.models import prefetch_related_objects
+from django.template import Context, Engine
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone_name
+from django.utils.translation import get_language
+
+from config.page_cache import fragments_get, fragments_set
+from ideas import selectors
+from ideas.models import Idea
+
+CARD_TEMPLATE = "ideas/_idea_card.html"
+VOTE_TEMPLATE = "ideas/_vote.html"
+VOTE_SLOT = mark_safe("<!--ruche:vote-->")
+# Stand-ins rendered into the vote button once, then replaced by each card's id and count:
+# digits only, so they survive escaping and URL reversing as they are, and no real id is as long.
+_PK = 9_070_605_040_302_010
+_COUNT = 9_080_706_050_403_020
+_VERSION = "1"  # bump when the card's template changes what it needs
+
+
+def idea_cards(ideas: Iterable[Idea], *, context: Context, heading_level: str = "3") -> str:
+    """The cards of `ideas`, in their order, with this viewer's vote buttons, rendered in the
+    page's template `context` (its request, user, CSRF token: context processors run once)."""
+    ideas = list(ideas)
+    if not ideas:
+        return ""
+    keys = [_key(idea, heading_level) for idea in ideas]
+    generation, found = fragments_get(keys)
+    missing = [idea for idea, key in zip(ideas, keys, strict=True) if key not in found]
+    if missing:
+        rendered = _render(missing, heading_level=heading_level, fresh=generation is not None)
+        stored = {_key(idea, heading_level): rendered[idea.pk] for idea in missing}
+        fragments_set(generation, stored)
+        found.update(stored)
+    boxes = _vote_boxes(context, voted={bool(getattr(i, "viewer_voted", False)) for i in ideas})
+    cards = []
+    for idea, key in zip(ideas, keys, strict=True):
+        box = boxes[bool(getattr(idea, "viewer_voted", False))]
+        box = box.replace(str(_PK), str(idea.pk)).replace(str(_COUNT), str(idea.vote_count))
+        cards.append(found[key].replace(VOTE_SLOT, box, 1))
+    return mark_safe("".join(cards))  # noqa: S308 (rendered templates, escaped there)
+
+
+def _key(idea: Idea, heading_level: str) -> str:
+    parts = [_VERSION, get_language() or "", get_current_timezone_name(), heading_level]
+    snippet = getattr(idea, "snippet", None)
+    if snippet:  # a search result's highlighted extract belongs to the query
+        parts.append(hashlib.blake2b(str(snippet).encode(), digest_size=8).hexdigest())
+    return f"fragment:card:{':'.join(parts)}:{idea.pk}"
+
+
+def _render(ideas: Sequence[Idea], *, heading_level: str, fresh: bool) -> dict[int, str]:
+    """Each card without its vote button. `fresh`: the fragments will be stored, so they are
+    rendered from rows read now, after the generation (the page's rows may predate it)."""
+    rows = {idea.pk: idea for idea in ideas}
+    if not fresh:  # nothing stored: the page's rows, with what `person` shows of each author
+        prefetch_related_objects(list(rows.values()), *selectors.CARD_PEOPLE)
+    else:
+        reread = {row.pk: row for row in selectors.ideas_for_cards(pks=list(rows))}
+        for pk, idea in rows.items():
+            if (row := reread.get(pk)) is not None:
+                row.snippet = getattr(idea, "snippet", None)  # type: ignore[attr-defined]
+                rows[pk] = row
+    return {
+        idea.pk: render_to_string(
+            CARD_TEMPLATE,
+            {"idea": rows[idea.pk], "heading_level": heading_level, "vote_slot": VOTE_SLOT},
+        )
+        for idea in ideas
+    }
+
+
+def _vote_boxes(context: Context, *, voted: set[bool]) -> dict[bool, str]:
+    boxes: dict[bool, str] = {}
+    for state in voted:
+        stand_in: Any = SimpleNamespace(pk=_PK, vote_count=_COUNT, viewer_voted=state)
+        boxes[state] = render_in(context, VOTE_TEMPLATE, idea=stand_in)
+    return boxes
+
+
+def render_in(context: Context, template_name: str, **values: Any) -> str:
+    """`template_name` rendered in the page's context with `values` on top, as an include is."""
+    engine = context.template.engine if context.template else Engine.get_default()
+    with context.push(**values):
+        return engine.get_template(template_name).render(context)

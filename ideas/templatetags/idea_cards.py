@@ -1,0 +1,13 @@
+from typing import Any
+
+from django import template
+
+from ideas.cards import idea_cards as render_cards
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def idea_cards(context: template.Context, ideas: Any, heading_level: str = "3") -> str:
+    """`{% idea_cards page heading_level="2" %}`: the ideas' cards (ideas.cards), "" if none."""
+    return render_cards(ideas, context=context, heading_level=heading_level)

@@ -1,0 +1,178 @@
+"""Idea cards kept as fragments (ideas.cards) on a real Redis: one fragment for every viewer,
+each viewer's own vote button, and never a card older than the content it shows."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from community.moderation import services as moderation_services
+from ideas import services as idea_services
+from tests.factories import IdeaFactory
+from tests.helpers import SignedInClient
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+def page(client: Client, url: str = "/ideas/", **headers: str) -> str:
+    response = client.get(url, **headers)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()  # type: ignore[no-any-return]
+
+
+def signed_in(user) -> SignedInClient:  # type: ignore[no-untyped-def]
+    client = SignedInClient()
+    client.force_login(user)
+    return client
+
+
+def card_keys(shared_cache) -> list[str]:  # type: ignore[no-untyped-def]
+    server, prefix = shared_cache
+    return sorted(k.decode() for k in server.scan_iter(f"{prefix}:*fragment:card:*"))
+
+
+def mark_fragments(shared_cache, marker: str) -> None:  # type: ignore[no-untyped-def]
+    """Write `marker` into every stored card, as only a card served from the cache shows it."""
+    _server, _prefix = shared_cache
+    for key in card_keys(shared_cache):
+        name = key.split(":", 2)[2]  # "<prefix>:<version>:<key>": the key Django's cache takes
+        generation, html = cache.get(name)
+        cache.set(name, (generation, html.replace("</article>", f"{marker}</article>")), 30)
+
+
+def vote_form(html: str, idea) -> str:  # type: ignore[no-untyped-def]
+    found = re.search(rf'<form id="vote-{idea.pk}".*?</form>', html, re.S)
+    assert found, html
+    return found.group(0)
+
+
+def test_a_card_rendered_for_one_member_is_served_to_another_with_their_own_vote(  # type: ignore[no-untyped-def]
+    shared_cache, idea, alice, bob
+) -> None:
+    idea_services.vote_set(user=alice, idea=idea, voted=True)
+    alice_client, bob_client = signed_in(alice), signed_in(bob)
+    page(alice_client)
+    keys = card_keys(shared_cache)
+    assert len(keys) == 1
+    mark_fragments(shared_cache, "<!--from-the-cache-->")
+    for_bob, for_alice = page(bob_client), page(alice_client)
+    assert card_keys(shared_cache) == keys  # nothing rendered again for Bob
+    assert "<!--from-the-cache-->" in for_bob
+    assert "<!--from-the-cache-->" in for_alice
+    alices, bobs = vote_form(for_alice, idea), vote_form(for_bob, idea)
+    assert 'class="vote voted"' in alices
+    assert 'aria-pressed="true"' in alices
+    assert 'class="vote"' in bobs
+    assert 'aria-pressed="false"' in bobs
+    assert '<span class="vote-count">1</span>' in alices
+    assert '<span class="vote-count">1</span>' in bobs
+    assert f'action="/ideas/{idea.pk}/vote/"' in bobs
+    # Each gets their own CSRF token in their own button.
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', f).group(1) for f in (alices, bobs)
+    ]  # type: ignore[union-attr]
+    assert tokens[0] != tokens[1]
+    # A visitor gets the same card with a link to log in instead of the button.
+    anonymous = page(Client(), "/ideas/?sort=top")
+    assert "<!--from-the-cache-->" in anonymous
+    assert f'<form id="vote-{idea.pk}"' not in anonymous
+    assert "/accounts/login/?next=" in anonymous
+
+
+def test_the_page_is_the_same_with_fragments_as_rendered_whole(  # type: ignore[no-untyped-def]
+    shared_cache, settings, idea, alice, bob
+) -> None:
+    IdeaFactory(author=bob, category=idea.category, title="Round up my purchases")
+    idea_services.vote_set(user=bob, idea=idea, voted=True)
+    client = signed_in(bob)
+    settings.PAGE_CACHE_SECONDS = 0
+    whole = page(client, "/")
+    settings.PAGE_CACHE_SECONDS = 30
+    page(client, "/")  # stores the fragments
+    from_fragments = page(client, "/")
+
+    def without_tokens(html: str) -> str:
+        return re.sub(r"\b\w{64}\b", "TOKEN", html)
+
+    assert card_keys(shared_cache)
+    assert without_tokens(from_fragments) == without_tokens(whole)
+
+
+def test_an_edited_idea_is_never_shown_from_an_older_card(shared_cache, idea, alice, bob) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(bob)
+    assert idea.title in page(client)
+    idea_services.idea_update(
+        idea=idea,
+        editor=alice,
+        title="Freeze and unfreeze my card",
+        body=idea.body,
+        category=idea.category,
+        language=idea.language,
+    )
+    html = page(client)
+    assert "Freeze and unfreeze my card" in html
+    assert "Freeze my card from the app" not in html
+
+
+def test_a_hidden_idea_leaves_every_list_and_moderators_see_it_marked_at_once(  # type: ignore[no-untyped-def]
+    shared_cache, idea, bob, moderator
+) -> None:
+    members, moderators = signed_in(bob), signed_in(moderator)
+    assert idea.title in page(members)
+    assert idea.title in page(moderators)
+    assert "Hidden by a moderator" not in page(moderators)
+    moderation_services.content_hide(actor=moderator, idea=idea, reason="Personal data")
+    assert idea.title not in page(members)
+    assert idea.title not in page(members, "/")
+    shown = page(moderators)
+    assert idea.title in shown
+    assert "Hidden by a moderator" in shown
+
+
+def test_an_official_answer_changes_the_card_at_once(
+    shared_cache, idea, bob, product_manager
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(bob)
+    assert "status-planned" not in page(client)
+    idea_services.idea_change_status(
+        idea=idea, actor=product_manager, to_status="planned", response="Coming in March."
+    )
+    assert "status-planned" in page(client)
+
+
+def test_each_language_has_its_own_cards(shared_cache, idea, bob) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(bob)
+    english = page(client, HTTP_ACCEPT_LANGUAGE="en")
+    assert "0 comments" in english
+    client.cookies["django_language"] = "fr"
+    french = page(client)
+    assert "0 commentaire" in french
+    assert "0 comments" not in french
+    assert len(card_keys(shared_cache)) == 2
+
+
+def test_a_signed_in_list_costs_the_same_queries_for_3_or_20_cards(  # type: ignore[no-untyped-def]
+    shared_cache, settings, category, alice, bob
+) -> None:
+    settings.IDEAS_PER_PAGE = 20
+    client = signed_in(bob)
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as cold:
+            page(client)
+        with CaptureQueriesContext(connection) as warm:
+            page(client)
+        cache.delete_many([k.split(":", 2)[2] for k in card_keys(shared_cache)])
+        return len(cold), len(warm)
+
+    for n in range(3):
+        IdeaFactory(author=alice, category=category, title=f"Idea {n}")
+    few = queries()
+    for n in range(3, 20):
+        IdeaFactory(author=alice, category=category, title=f"Idea {n}")
+    many = queries()
+    assert few == many
+    assert many[1] < many[0]  # a warm page reads no card's rows again
