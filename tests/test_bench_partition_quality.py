@@ -76,3 +76,46 @@ def test_quality_scores_prefer_the_planted_partition() -> None:
     assert good["silhouette"] > bad["silhouette"]
     assert good["ch"] > bad["ch"]
     assert good["db"] < bad["db"]
+
+
+def test_the_gate_leaves_2_only_when_the_gain_beats_k_spreads() -> None:
+    silhouettes = {0.5: 0.05, 2.0: 0.10, 8.0: 0.13}
+
+    assert pq.gated_resolution(silhouettes, spread=0.01, k=2.0) == 8.0
+    assert pq.gated_resolution(silhouettes, spread=0.01, k=4.0) == 2.0
+    assert pq.gated_resolution({0.5: 0.05, 2.0: 0.10}, spread=0.0, k=0.0) == 2.0
+
+
+def test_the_bootstrap_spread_is_the_standard_error_of_the_mean() -> None:
+    values = np.random.default_rng(1).normal(size=1_000)
+
+    spread = pq.bootstrap_spread(values, seed=0)
+
+    assert abs(spread - 1 / np.sqrt(1_000)) < 0.2 / np.sqrt(1_000)
+    assert spread == pq.bootstrap_spread(values, seed=0)
+
+
+def test_the_gate_k_is_fitted_without_the_set_it_is_scored_on(tmp_path: Path) -> None:
+    # The silhouette's choice helps banking77 and slurp with a large gain (10 spreads) and
+    # ruins clinc150 with a small one (3 spreads): a k between 3 and 10 keeps only the good.
+    lines = []
+    for dataset, z, delta in (
+        ("banking77", 10, 0.1),
+        ("slurp_en", 10, 0.1),
+        ("clinc150_en", 3, -0.3),
+    ):
+        lines += [
+            f"# gate {dataset} n=1000 seed 0: best 8 gain {z * 0.005:.6f} spread 0.005000",
+            _line(dataset, "engine", 0.5, 0.3),
+            _line(dataset, "louvain-silhouette", 0.5 + delta, 0.3 + delta),
+        ]
+    log = tmp_path / "run.log"
+    log.write_text("\n".join(lines) + "\n")
+
+    out = "\n".join(pq.gate_summary([str(log)]))
+
+    # Held out, clinc150's k is fitted on the two others, where every k below 10 ties: the
+    # largest, 8, closes the gate on clinc150. banking77's k is fitted on slurp and clinc150.
+    assert "| clinc150_en | 1,000 | 3.0@8 | 8 |" in out
+    assert "| banking77 | 1,000 | 10.0@8 | 8 |" in out
+    assert "Criterion met: True" in out
