@@ -33,6 +33,20 @@ class SignedInClient(Client):
             request.session.save()
 
 
+def signed_in(user) -> SignedInClient:  # type: ignore[no-untyped-def]
+    """A SignedInClient already signed in as `user`."""
+    client = SignedInClient()
+    client.force_login(user)
+    return client
+
+
+def fragment_keys(shared_cache, kind: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The keys of the stored fragments of one kind ("card", "comment") under the test's prefix
+    (tests/conftest.py shared_cache)."""
+    server, prefix = shared_cache
+    return sorted(k.decode() for k in server.scan_iter(f"{prefix}:*fragment:{kind}:*"))
+
+
 def queries_to_get(client, url: str) -> int:  # type: ignore[no-untyped-def]
     """How many SQL queries a successful GET of `url` makes."""
     with CaptureQueriesContext(connection) as queries:

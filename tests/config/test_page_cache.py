@@ -4,13 +4,10 @@ Each test gets its own key prefix in the Redis database of REDIS_URL (else 127.0
 deletes its keys afterwards: nothing is flushed.
 """
 
-import os
 import re
 import uuid
-from collections.abc import Iterator
 
 import pytest
-import redis
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
@@ -26,28 +23,10 @@ from tests.factories import CommentFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/9"
-
 
 @pytest.fixture(autouse=True)
-def page_cache(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        server.ping()
-    except redis.RedisError as error:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
-    prefix = f"test-page-cache-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    settings.PAGE_CACHE_SECONDS = 30
-    yield
-    for key in server.scan_iter(f"{prefix}:*"):
-        server.delete(key)
+def page_cache(shared_cache) -> None:  # type: ignore[no-untyped-def]
+    """Every test here on the real Redis (tests/conftest.py shared_cache)."""
 
 
 def get(client: Client, url: str, **headers: str) -> HttpResponse:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from community.moderation import services as moderation_services
 from ideas import services as idea_services
 from tests.factories import IdeaFactory
-from tests.helpers import SignedInClient
+from tests.helpers import fragment_keys, signed_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -23,21 +23,10 @@ def page(client: Client, url: str = "/ideas/", **headers: str) -> str:
     return response.content.decode()  # type: ignore[no-any-return]
 
 
-def signed_in(user) -> SignedInClient:  # type: ignore[no-untyped-def]
-    client = SignedInClient()
-    client.force_login(user)
-    return client
-
-
-def card_keys(shared_cache) -> list[str]:  # type: ignore[no-untyped-def]
-    server, prefix = shared_cache
-    return sorted(k.decode() for k in server.scan_iter(f"{prefix}:*fragment:card:*"))
-
-
 def mark_fragments(shared_cache, marker: str) -> None:  # type: ignore[no-untyped-def]
     """Write `marker` into every stored card, as only a card served from the cache shows it."""
     _server, _prefix = shared_cache
-    for key in card_keys(shared_cache):
+    for key in fragment_keys(shared_cache, "card"):
         name = key.split(":", 2)[2]  # "<prefix>:<version>:<key>": the key Django's cache takes
         generation, html = cache.get(name)
         cache.set(name, (generation, html.replace("</article>", f"{marker}</article>")), 30)
@@ -55,11 +44,11 @@ def test_a_card_rendered_for_one_member_is_served_to_another_with_their_own_vote
     idea_services.vote_set(user=alice, idea=idea, voted=True)
     alice_client, bob_client = signed_in(alice), signed_in(bob)
     page(alice_client)
-    keys = card_keys(shared_cache)
+    keys = fragment_keys(shared_cache, "card")
     assert len(keys) == 1
     mark_fragments(shared_cache, "<!--from-the-cache-->")
     for_bob, for_alice = page(bob_client), page(alice_client)
-    assert card_keys(shared_cache) == keys  # nothing rendered again for Bob
+    assert fragment_keys(shared_cache, "card") == keys  # nothing rendered again for Bob
     assert "<!--from-the-cache-->" in for_bob
     assert "<!--from-the-cache-->" in for_alice
     alices, bobs = vote_form(for_alice, idea), vote_form(for_bob, idea)
@@ -97,7 +86,7 @@ def test_the_page_is_the_same_with_fragments_as_rendered_whole(  # type: ignore[
     def without_tokens(html: str) -> str:
         return re.sub(r"\b\w{64}\b", "TOKEN", html)
 
-    assert card_keys(shared_cache)
+    assert fragment_keys(shared_cache, "card")
     assert without_tokens(from_fragments) == without_tokens(whole)
 
 
@@ -151,7 +140,7 @@ def test_each_language_has_its_own_cards(shared_cache, idea, bob) -> None:  # ty
     french = page(client)
     assert "0 commentaire" in french
     assert "0 comments" not in french
-    assert len(card_keys(shared_cache)) == 2
+    assert len(fragment_keys(shared_cache, "card")) == 2
 
 
 def test_a_signed_in_list_costs_the_same_queries_for_3_or_20_cards(  # type: ignore[no-untyped-def]
@@ -165,7 +154,7 @@ def test_a_signed_in_list_costs_the_same_queries_for_3_or_20_cards(  # type: ign
             page(client)
         with CaptureQueriesContext(connection) as warm:
             page(client)
-        cache.delete_many([k.split(":", 2)[2] for k in card_keys(shared_cache)])
+        cache.delete_many([k.split(":", 2)[2] for k in fragment_keys(shared_cache, "card")])
         return len(cold), len(warm)
 
     for n in range(3):

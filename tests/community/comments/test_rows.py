@@ -11,7 +11,7 @@ from community.comments import services as comment_services
 from community.models import Comment
 from ideas.models import Idea
 from tests.factories import CommentFactory
-from tests.helpers import SignedInClient
+from tests.helpers import fragment_keys, signed_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -20,17 +20,6 @@ def page(client: Client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return response.content.decode()  # type: ignore[no-untyped-def,no-any-return]
-
-
-def signed_in(user) -> SignedInClient:  # type: ignore[no-untyped-def]
-    client = SignedInClient()
-    client.force_login(user)
-    return client
-
-
-def comment_keys(shared_cache) -> list[str]:  # type: ignore[no-untyped-def]
-    server, prefix = shared_cache
-    return sorted(k.decode() for k in server.scan_iter(f"{prefix}:*fragment:comment:*"))
 
 
 def row(html: str, comment: Comment) -> str:
@@ -54,7 +43,7 @@ def test_a_comment_rendered_once_gets_each_viewers_own_buttons(  # type: ignore[
     top, reply = thread
     url = idea.get_absolute_url()
     page(signed_in(bob), url)
-    keys = comment_keys(shared_cache)
+    keys = fragment_keys(shared_cache, "comment")
     assert len(keys) == 2
     for key in keys:  # only a comment served from the cache shows the mark
         name = key.split(":", 2)[2]
@@ -69,7 +58,7 @@ def test_a_comment_rendered_once_gets_each_viewers_own_buttons(  # type: ignore[
     for_bob = page(signed_in(bob), url)
     for_moderator = page(signed_in(moderator), url)
     visitor = page(Client(), url)
-    assert comment_keys(shared_cache) == keys
+    assert fragment_keys(shared_cache, "comment") == keys
     assert all(h.count("[cached]") == 2 for h in (for_alice, for_bob, for_moderator, visitor))
 
     # Alice wrote the top comment: edit and delete it, report Bob's reply, reply under hers.
