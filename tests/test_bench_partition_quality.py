@@ -119,3 +119,56 @@ def test_the_gate_k_is_fitted_without_the_set_it_is_scored_on(tmp_path: Path) ->
     assert "| clinc150_en | 1,000 | 3.0@8 | 8 |" in out
     assert "| banking77 | 1,000 | 10.0@8 | 8 |" in out
     assert "Criterion met: True" in out
+
+
+def test_the_null_keeps_the_covariance_and_loses_the_clusters() -> None:
+    from bench import partition_gate as gate
+
+    rng = np.random.default_rng(0)
+    centres = 3 * rng.normal(size=(4, 8))
+    x = np.repeat(centres, 100, axis=0) + rng.normal(size=(400, 8))
+    planted = np.repeat(np.arange(4), 100)
+
+    null = gate.null_features(x.astype(np.float32), seed=0)
+
+    assert np.allclose(np.linalg.norm(null, axis=1), 1.0, atol=1e-5)
+    unit = x / np.linalg.norm(x, axis=1, keepdims=True)
+    # k-means finds the four clusters in the data (silhouette 0.79); on the null its best
+    # partition is far weaker (0.35): the spread is kept, the clusters are gone
+    from sklearn.cluster import KMeans
+
+    found = KMeans(4, n_init=4, random_state=0).fit_predict(null)
+    assert pq.quality(unit, planted, 0)["silhouette"] > 0.7
+    assert pq.quality(null, found, 0)["silhouette"] < 0.45
+    assert np.array_equal(null, gate.null_features(x.astype(np.float32), seed=0))
+
+
+def test_the_null_gate_leaves_2_only_when_the_real_gain_beats_the_nulls() -> None:
+    from bench import partition_gate as gate
+
+    real = {0.5: 0.05, 2.0: 0.10, 8.0: 0.16}
+
+    assert gate.null_gated(real, {0.5: 0.02, 2.0: 0.03, 8.0: 0.05}) == 8.0
+    assert gate.null_gated(real, {0.5: 0.02, 2.0: 0.03, 8.0: 0.10}) == 2.0
+    assert gate.null_excess(real, {0.5: 0.00, 2.0: 0.03, 8.0: 0.10}) == 2.0
+
+
+def test_the_null_summary_applies_the_criterion(tmp_path: Path) -> None:
+    from bench import partition_gate as gate
+
+    lines = []
+    for dataset, delta in (("banking77", 0.10), ("sib200_fr_en", -0.03)):
+        lines += [
+            f"# null {dataset} n=1000 seed 0: real 2:0.1 null 2:0.0 r* 8 gain 0.0500 "
+            "null gain 0.0100 null-gate 8 null-excess 8",
+            _line(dataset, "engine", 0.5, 0.3),
+            _line(dataset, "null-gate", 0.5 + delta, 0.3 + delta),
+        ]
+    log = tmp_path / "run.log"
+    log.write_text("\n".join(lines) + "\n")
+
+    out = "\n".join(gate.summarise([str(log)]))
+
+    assert "| banking77 | 1,000 | 0.0500/0.0100@8 |" in out
+    assert "null-gate, 2 groups: ΔNMI mean +0.035 (min -0.030)" in out
+    assert "Criterion met by null-gate: False." in out
