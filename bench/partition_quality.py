@@ -25,20 +25,7 @@ set left out (`--summarise`).
 
     python -m bench.partition_quality --summarise var/pq-*.log var/bt-*.log
 
-The gate (written down, with its criterion, before its statistic was computed on any set; the
-scores of its two arms, 2.0 and the silhouette's choice, were already known from the run above):
-leave the engine's resolution 2.0 for the silhouette's best resolution r* only when the gain
-sil(r*) - sil(2.0) exceeds GATE k times the spread of sil(2.0) over GATE_BOOT bootstrap resamples
-of the corpus's rows (the partition at 2.0 fixed, the per-text silhouettes resampled; seeded by
-the run's seed). Data only, no labels. Which k of GATE_K (0 = silhouette alone, inf = always 2.0)
-is fitted leaving one set out, as for the methods above (`--gate-summary`), and the criterion is
-the one above, on the held-out figures: over every group >= 1,000 texts of the seven sets, mean
-delta NMI > 0 and mean delta ARI > 0 against 2.0, no group losing more than 0.02 NMI or ARI,
-coverage >= 90% and twins >= 0.90 on parallel sets.
-
-    python -m bench.partition_quality --methods louvain-silhouette,gate --sizes 1000 \
-        --seeds 0,1,2 2> var/gate-1k.log
-    python -m bench.partition_quality --gate-summary var/pq-*.log var/gate-*.log var/bt-*.log
+The gates on the silhouette's choice are in `bench.partition_gate`.
 
 One progress line per (set, size, seed, method) on stderr, in bench.clustering_sizes' format
 (so `python -m bench.clustering_sizes --from-logs` can merge them with BERTopic's), with the
@@ -49,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import time
 
@@ -74,10 +60,6 @@ HDBSCAN = tuple(
 # which texts go together (HDBSCAN's own partition splits French/English twins more).
 AS_HDBSCAN = tuple(f"louvain-as-{h}" for h in HDBSCAN if h.endswith("-all"))
 METHODS = ("engine", *(f"louvain-{s}" for s in SCORES), *HDBSCAN, *AS_HDBSCAN)
-# The gate (module docstring): k values tried, bootstrap resamples, the resolution it guards.
-GATE_K = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, float("inf"))
-GATE_BOOT = 200
-BASE_RESOLUTION = 2.0
 # Columns of the per-group table (every method is in the log).
 SHOWN = (
     "louvain-silhouette",
@@ -153,20 +135,6 @@ def quality(features: np.ndarray, labels: np.ndarray, seed: int) -> dict[str, fl
     }
 
 
-def bootstrap_spread(values: np.ndarray, seed: int, n_boot: int = GATE_BOOT) -> float:
-    """Standard deviation of the mean of `values` over bootstrap resamples of its rows."""
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, values.size, size=(n_boot, values.size))
-    return float(values[idx].mean(axis=1).std(ddof=1))
-
-
-def gated_resolution(silhouettes: dict[float, float], spread: float, k: float) -> float:
-    """The silhouette's best resolution if it beats BASE_RESOLUTION by more than k spreads."""
-    best = max(silhouettes, key=lambda r: (silhouettes[r], -r))
-    gain = silhouettes[best] - silhouettes[BASE_RESOLUTION]
-    return best if gain > k * spread else BASE_RESOLUTION
-
-
 def louvain_sweep(p: dict, seed: int) -> dict[float, tuple[np.ndarray, dict[str, float]]]:
     from ideas.clustering.cluster import _louvain
 
@@ -201,22 +169,6 @@ def hdbscan_labels(p: dict, seed: int, dims: int, min_size: int) -> dict[str, np
         )
         nearest[loose] = np.argmax(p["vectors"][loose] @ cents.T, axis=1)
     return {"cut": cut, "all": nearest}
-
-
-def gate_note(p: dict, sweep: dict, run: str, seed: int) -> str:
-    """The gate's data-only statistic for one run, as a log line read back by --gate-summary."""
-    from sklearn.metrics import silhouette_samples
-
-    labels = sweep[BASE_RESOLUTION][0]
-    themed = labels >= 0
-    per_text = silhouette_samples(p["features"][themed], labels[themed], metric="cosine")
-    sil = {r: q["silhouette"] for r, (_, q) in sweep.items()}
-    best = max(sil, key=lambda r: (sil[r], -r))
-    spread = bootstrap_spread(per_text, seed)
-    return (
-        f"# gate {run}: best {best:g} gain {sil[best] - sil[BASE_RESOLUTION]:.6f} "
-        f"spread {spread:.6f}"
-    )
 
 
 def read_logs(paths: list[str]) -> dict[tuple[str, int], dict[str, dict[str, float]]]:
@@ -331,98 +283,6 @@ def summarise(paths: list[str]) -> list[str]:
     return lines
 
 
-_GATE = re.compile(r"^# gate (\S+) n=(\d+) seed (\d+): best (\S+) gain (\S+) spread (\S+)$")
-
-
-def gate_summary(paths: list[str]) -> list[str]:
-    """The gate's k fitted leaving one set out, scored on the set left out (per seed: the
-    gated run is the engine's run at 2.0 or the silhouette's, as the gate decides)."""
-    from pathlib import Path
-
-    runs: dict[tuple[str, int, int, str], dict[str, float]] = {}
-    gates: dict[tuple[str, int, int], tuple[float, float, float]] = {}
-    for path in paths:
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            if m := _GATE.match(line.strip()):
-                key = (m[1], int(m[2]), int(m[3]))
-                gates[key] = (float(m[4]), float(m[5]), float(m[6]))
-            elif (m := cs._PROGRESS.match(line.strip())) and int(m["size"]) >= 1_000:
-                r = {k: float(m[k]) for k in ("nmi", "ari", "themes")}
-                r["themed"] = float(m["themed"]) / 100
-                r["twins"] = float(m["twins"]) if m["twins"] else np.nan
-                runs[(m["dataset"], int(m["size"]), int(m["seed"]), m["method"])] = r
-    order = [d.name for d in cs.DATASETS]
-    keys = sorted(
-        (k for k in gates if k[1] >= 1_000 and (*k, "engine") in runs),
-        key=lambda k: (order.index(k[0]), k[1], k[2]),
-    )
-    groups = sorted({k[:2] for k in keys}, key=lambda g: (order.index(g[0]), g[1]))
-
-    def mean(method: str | float, group: tuple[str, int]) -> dict[str, float]:
-        rows = []
-        for key in (k for k in keys if k[:2] == group):
-            if isinstance(method, float):  # the gate at k = method
-                best, gain, spread = gates[key]
-                opened = gated_resolution({BASE_RESOLUTION: 0.0, best: gain}, spread, method)
-                m = "engine" if opened == BASE_RESOLUTION else "louvain-silhouette"
-            else:
-                m = method
-            if (*key, m) in runs:
-                rows.append(runs[(*key, m)])
-        if not rows:
-            return {}
-        out = {k: float(np.mean([r[k] for r in rows])) for k in rows[0]}
-        out["themed_min"] = min(r["themed"] for r in rows)
-        return out
-
-    def fit(k: float, train: list[tuple[str, int]]) -> float:
-        scored = [(mean(k, g), mean("engine", g)) for g in train]
-        if any(c["themed_min"] < 0.9 for c, _ in scored):
-            return -np.inf
-        return float(np.mean([(c["nmi"] - e["nmi"] + c["ari"] - e["ari"]) / 2 for c, e in scored]))
-
-    def cell(r: dict[str, float]) -> str:
-        if not r:
-            return ""
-        twins = "" if np.isnan(r.get("twins", np.nan)) else f", twins {r['twins']:.2f}"
-        return f"{r['nmi']:.3f} / {r['ari']:.3f} ({r['themes']:.0f}, {r['themed']:.0%}{twins})"
-
-    lines = ["(NMI + ARI) / 2 of the gate minus 2.0's, mean over every group, per k:", ""]
-    lines += [f"* k = {k:g}: {fit(k, groups):+.4f}" for k in GATE_K]
-    lines += [
-        "",
-        "| set | texts | gain / spread per seed | k (fitted without the set) "
-        "| engine 2.0 | silhouette alone | gate | BERTopic |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    d_nmi, d_ari, ok = [], [], True
-    for group in groups:
-        # max over GATE_K reversed: on a tie the larger k (closer to 2.0) wins
-        k = max(GATE_K[::-1], key=lambda k: fit(k, [g for g in groups if g[0] != group[0]]))
-        e, c = mean("engine", group), mean(k, group)
-        d_nmi.append(c["nmi"] - e["nmi"])
-        d_ari.append(c["ari"] - e["ari"])
-        ok = ok and min(d_nmi[-1], d_ari[-1]) >= -0.02 and c["themed_min"] >= 0.9
-        ok = ok and not c["twins"] < 0.9  # nan (not a parallel set) passes
-        z = ", ".join(
-            f"{gates[key][1] / gates[key][2]:.1f}@{gates[key][0]:g}"
-            for key in keys
-            if key[:2] == group
-        )
-        lines.append(
-            f"| {group[0]} | {group[1]:,} | {z} | {k:g} | {cell(e)} "
-            f"| {cell(mean('louvain-silhouette', group))} | {cell(c)} "
-            f"| {cell(mean('bertopic', group))} |"
-        )
-    ok = ok and float(np.mean(d_nmi)) > 0 and float(np.mean(d_ari)) > 0
-    lines += [
-        "",
-        f"Held out, {len(d_nmi)} groups: ΔNMI mean {np.mean(d_nmi):+.3f} (min {min(d_nmi):+.3f}), "
-        f"ΔARI mean {np.mean(d_ari):+.3f} (min {min(d_ari):+.3f}). Criterion met: {ok}.",
-    ]
-    return lines
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default=",".join(d.name for d in cs.DATASETS))
@@ -431,11 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--encoders", default="e5,use")
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--summarise", nargs="+", default=None, help="progress logs: no run")
-    parser.add_argument("--gate-summary", nargs="+", default=None, help="progress logs: no run")
     args = parser.parse_args(argv)
-    if args.gate_summary:
-        print("\n".join(gate_summary(args.gate_summary)))
-        return 0
     if args.summarise:
         print("\n".join(summarise(args.summarise)))
         return 0
@@ -472,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
                 results: dict[str, tuple[np.ndarray, float, str]] = {}
                 sweep = None
                 sweep_secs = 0.0
-                if any(m.startswith("louvain") or m in ("engine", "gate") for m in methods):
+                if any(m.startswith("louvain") or m == "engine" for m in methods):
                     start = time.perf_counter()
                     sweep = louvain_sweep(p, seed)
                     sweep_secs = time.perf_counter() - start
@@ -490,9 +346,6 @@ def main(argv: list[str] | None = None) -> int:
                             secs,
                             f"chose {best:g} ({table})",
                         )
-                    if "gate" in methods:
-                        note = gate_note(p, sweep, f"{ds.name} n={rows.size} seed {seed}", seed)
-                        print(note, file=sys.stderr, flush=True)
                     for r, (labels, _) in sweep.items():
                         s = cs.scores(truth, labels, twins)
                         print(

@@ -1,10 +1,12 @@
-"""bench.partition_quality chooses a method leaving one set out and scores it held out."""
+"""bench.partition_quality chooses a method leaving one set out and scores it held out;
+bench.partition_gate gates the silhouette's choice by a bootstrap spread or a structureless null."""
 
 from pathlib import Path
 
 import numpy as np
 
 from bench import clustering_sizes as sizes
+from bench import partition_gate as gate
 from bench import partition_quality as pq
 
 
@@ -81,18 +83,18 @@ def test_quality_scores_prefer_the_planted_partition() -> None:
 def test_the_gate_leaves_2_only_when_the_gain_beats_k_spreads() -> None:
     silhouettes = {0.5: 0.05, 2.0: 0.10, 8.0: 0.13}
 
-    assert pq.gated_resolution(silhouettes, spread=0.01, k=2.0) == 8.0
-    assert pq.gated_resolution(silhouettes, spread=0.01, k=4.0) == 2.0
-    assert pq.gated_resolution({0.5: 0.05, 2.0: 0.10}, spread=0.0, k=0.0) == 2.0
+    assert gate.gated_resolution(silhouettes, spread=0.01, k=2.0) == 8.0
+    assert gate.gated_resolution(silhouettes, spread=0.01, k=4.0) == 2.0
+    assert gate.gated_resolution({0.5: 0.05, 2.0: 0.10}, spread=0.0, k=0.0) == 2.0
 
 
 def test_the_bootstrap_spread_is_the_standard_error_of_the_mean() -> None:
     values = np.random.default_rng(1).normal(size=1_000)
 
-    spread = pq.bootstrap_spread(values, seed=0)
+    spread = gate.bootstrap_spread(values, seed=0)
 
     assert abs(spread - 1 / np.sqrt(1_000)) < 0.2 / np.sqrt(1_000)
-    assert spread == pq.bootstrap_spread(values, seed=0)
+    assert spread == gate.bootstrap_spread(values, seed=0)
 
 
 def test_the_gate_k_is_fitted_without_the_set_it_is_scored_on(tmp_path: Path) -> None:
@@ -112,7 +114,7 @@ def test_the_gate_k_is_fitted_without_the_set_it_is_scored_on(tmp_path: Path) ->
     log = tmp_path / "run.log"
     log.write_text("\n".join(lines) + "\n")
 
-    out = "\n".join(pq.gate_summary([str(log)]))
+    out = "\n".join(gate.gate_summary([str(log)]))
 
     # Held out, clinc150's k is fitted on the two others, where every k below 10 ties: the
     # largest, 8, closes the gate on clinc150. banking77's k is fitted on slurp and clinc150.
@@ -122,8 +124,6 @@ def test_the_gate_k_is_fitted_without_the_set_it_is_scored_on(tmp_path: Path) ->
 
 
 def test_the_null_keeps_the_covariance_and_loses_the_clusters() -> None:
-    from bench import partition_gate as gate
-
     rng = np.random.default_rng(0)
     centres = 3 * rng.normal(size=(4, 8))
     x = np.repeat(centres, 100, axis=0) + rng.normal(size=(400, 8))
@@ -144,8 +144,6 @@ def test_the_null_keeps_the_covariance_and_loses_the_clusters() -> None:
 
 
 def test_the_null_gate_leaves_2_only_when_the_real_gain_beats_the_nulls() -> None:
-    from bench import partition_gate as gate
-
     real = {0.5: 0.05, 2.0: 0.10, 8.0: 0.16}
 
     assert gate.null_gated(real, {0.5: 0.02, 2.0: 0.03, 8.0: 0.05}) == 8.0
@@ -154,8 +152,6 @@ def test_the_null_gate_leaves_2_only_when_the_real_gain_beats_the_nulls() -> Non
 
 
 def test_the_null_summary_applies_the_criterion(tmp_path: Path) -> None:
-    from bench import partition_gate as gate
-
     lines = []
     for dataset, delta in (("banking77", 0.10), ("sib200_fr_en", -0.03)):
         lines += [
