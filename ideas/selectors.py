@@ -154,10 +154,23 @@ def idea_count(
     return total
 
 
-def idea_get_for_user(*, user: Any, pk: int) -> Idea:
+def idea_get_for_user(*, user: Any, pk: int, people: bool = True) -> Idea:
     """The one access rule for reading an idea (404 when it is not there for this user), with
-    its campaign (the idea page names it)."""
-    return get_object_or_404(ideas_for_listing(viewer=user).select_related("campaign"), pk=pk)
+    its campaign (the idea page names it). `people=False`: the author's groups and badges are
+    not prefetched, for the idea page, whose text comes from ideas.idea_text (it reads them
+    only when it renders the text)."""
+    ideas = ideas_for_listing(viewer=user).select_related("campaign")
+    if not people:
+        ideas = ideas.prefetch_related(None)
+    return get_object_or_404(ideas, pk=pk)
+
+
+def idea_for_text(*, pk: int) -> Idea | None:
+    """What an idea page's text shows (ideas.idea_text), for an idea its page already chose
+    for its viewer, read again after the fragments' generation."""
+    return (
+        Idea.objects.filter(pk=pk).select_related("author").prefetch_related(*CARD_PEOPLE).first()
+    )
 
 
 def idea_get_for_vote(*, user: Any, pk: int) -> Idea:

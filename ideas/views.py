@@ -116,7 +116,8 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("“%(title)s” was merged into this idea.") % {"title": merged.title}
             )
         return redirect(merged.merged_into)
-    idea = selectors.idea_get_for_user(user=request.user, pk=pk)
+    # The author's groups and badges are read only if the text is rendered (ideas.idea_text).
+    idea = selectors.idea_get_for_user(user=request.user, pk=pk, people=False)
     if request.htmx and "comments" in request.GET:  # type: ignore[attr-defined]
         # "More comments": the next page of comments only, appended under the ones shown.
         context = {"idea": idea, **page_context(COMMENTS, request=request, idea=idea)}

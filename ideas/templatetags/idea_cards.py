@@ -3,6 +3,7 @@ from typing import Any
 from django import template
 
 from ideas.cards import idea_cards as render_cards
+from ideas.idea_text import idea_text as render_text
 
 register = template.Library()
 
@@ -11,3 +12,9 @@ register = template.Library()
 def idea_cards(context: template.Context, ideas: Any, heading_level: str = "3") -> str:
     """`{% idea_cards page heading_level="2" %}`: the ideas' cards (ideas.cards), "" if none."""
     return render_cards(ideas, context=context, heading_level=heading_level)
+
+
+@register.simple_tag(takes_context=True)
+def idea_text(context: template.Context, idea: Any) -> str:
+    """`{% idea_text idea %}`: the idea page's text and status history (ideas.idea_text)."""
+    return render_text(idea, context=context)
