@@ -295,12 +295,7 @@ def gate_summary(paths: list[str]) -> list[str]:
             f"| {cell(mean('bertopic', group))} |"
         )
     ok = ok and float(np.mean(d_nmi)) > 0 and float(np.mean(d_ari)) > 0
-    lines += [
-        "",
-        f"Held out, {len(d_nmi)} groups: ΔNMI mean {np.mean(d_nmi):+.3f} (min {min(d_nmi):+.3f}), "
-        f"ΔARI mean {np.mean(d_ari):+.3f} (min {min(d_ari):+.3f}). Criterion met: {ok}.",
-    ]
-    return lines
+    return [*lines, "", pq.held_out_line(d_nmi, d_ari, ok)]
 
 
 def main(argv: list[str] | None = None) -> int:
