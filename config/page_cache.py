@@ -15,16 +15,16 @@ public (an idea, a comment, an official answer, a category, a campaign, a member
 cached page on the next request. Counters and scores (vote and comment counts, trending) do not
 move it: those are at most PAGE_CACHE_SECONDS old. docs/ranking.md#page-cache has the rest.
 
-Fragments (`fragments_get` / `fragments_set`) are pieces of a page kept under the same rule, for
-every visitor signed in or not: an idea's card (ideas.cards), a comment (community.comments.rows).
-Each holds the generation it was rendered under and is read with the counter in one MGET, so a
-change that moves the counter retires every fragment with every page.
+Fragments (`fragments`) are pieces of a page kept under the same rule, for every visitor signed
+in or not: an idea's card (ideas.cards), an idea's text (ideas.idea_text), a comment
+(community.comments.rows). Each holds the generation it was rendered under and is read with the
+counter in one MGET, so a change that moves the counter retires every fragment with every page.
 """
 
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import wraps
@@ -39,7 +39,8 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
-from django.utils.translation import get_language_from_request
+from django.utils.timezone import get_current_timezone_name
+from django.utils.translation import get_language, get_language_from_request
 
 logger = logging.getLogger(__name__)
 _M = TypeVar("_M", bound=models.Model)
@@ -131,13 +132,37 @@ class PublicContentQuerySet(models.QuerySet[_M]):
 # --- Fragments ---------------------------------------------------------------------------------
 
 
-def fragments_get(keys: Sequence[str]) -> tuple[int | None, dict[str, str]]:
+def fragment_key(kind: str, version: str, pk: int, *parts: str) -> str:
+    """Where the `kind` fragment of item `pk` is kept: by its template `version`, the active
+    language and time zone and whatever else (`parts`) changes its HTML."""
+    language, zone = get_language() or "", get_current_timezone_name()
+    return ":".join(("fragment", kind, version, language, zone, *parts, str(pk)))
+
+
+def fragments(
+    keys: Mapping[int, str], render_missing: Callable[[list[int], bool], Mapping[int, str]]
+) -> dict[int, str]:
+    """The HTML of each item of `keys` (item id: `fragment_key`), from the cache where it holds
+    one under the current generation, and otherwise from `render_missing(ids, fresh)`, stored.
+
+    `fresh` is True when what is rendered will be stored: it must then be rendered from rows
+    read *now*, after the generation was read (a row read before it may predate a change whose
+    bump this read already saw, and would be stored as fresh). When False (fragments off, cache
+    down) the caller's rows will do."""
+    generation, found = _fragments_get(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in found]
+    if missing:
+        rendered = render_missing(missing, generation is not None)
+        stored = {keys[pk]: rendered[pk] for pk in missing}
+        _fragments_set(generation, stored)
+        found.update(stored)
+    return {pk: found[key] for pk, key in keys.items()}
+
+
+def _fragments_get(keys: Sequence[str]) -> tuple[int | None, dict[str, str]]:
     """The current generation and those of `keys` stored under it, in one round trip. The
     generation is None when fragments are off or the cache is down (nothing to store then);
-    with no counter yet, one is started here, before the caller reads its rows.
-
-    The caller renders what is missing from rows read *after* this call: a row read before it
-    may predate a change whose bump this read already saw, and would be stored as fresh."""
+    with no counter yet, one is started here, before the caller reads its rows."""
     if not enabled() or not keys:
         return None, {}
     try:
@@ -155,14 +180,14 @@ def fragments_get(keys: Sequence[str]) -> tuple[int | None, dict[str, str]]:
     return generation, {key: html for key, (at, html) in found.items() if at == generation}
 
 
-def fragments_set(generation: int | None, fragments: dict[str, str]) -> None:
-    """Store fragments rendered under `generation` (from `fragments_get`), for at most
+def _fragments_set(generation: int | None, rendered: dict[str, str]) -> None:
+    """Store fragments rendered under `generation` (from `_fragments_get`), for at most
     PAGE_CACHE_SECONDS: what they show of counters and relative dates is that old at worst."""
-    if generation is None or not enabled() or not fragments:
+    if generation is None or not enabled() or not rendered:
         return
     try:
         cache.set_many(
-            {key: (generation, html) for key, html in fragments.items()},
+            {key: (generation, html) for key, html in rendered.items()},
             timeout=settings.PAGE_CACHE_SECONDS,
         )
     except Exception:  # not stored: rendered again next time

@@ -26,10 +26,8 @@ from django.db.models import prefetch_related_objects
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.timezone import get_current_timezone_name
-from django.utils.translation import get_language
 
-from config.page_cache import fragments_get, fragments_set
+from config.page_cache import fragment_key, fragments
 from ideas import selectors
 from ideas.models import Idea
 
@@ -49,32 +47,29 @@ def idea_cards(ideas: Iterable[Idea], *, context: Context, heading_level: str = 
     ideas = list(ideas)
     if not ideas:
         return ""
-    keys = [_key(idea, heading_level) for idea in ideas]
-    generation, found = fragments_get(keys)
-    missing = [idea for idea, key in zip(ideas, keys, strict=True) if key not in found]
-    if missing:
-        rendered = _render(missing, heading_level=heading_level, fresh=generation is not None)
-        stored = {_key(idea, heading_level): rendered[idea.pk] for idea in missing}
-        fragments_set(generation, stored)
-        found.update(stored)
+    by_pk = {idea.pk: idea for idea in ideas}
+    found = fragments(
+        {pk: _key(idea, heading_level) for pk, idea in by_pk.items()},
+        lambda pks, fresh: _render([by_pk[pk] for pk in pks], heading_level, fresh=fresh),
+    )
     boxes = _vote_boxes(context, voted={bool(getattr(i, "viewer_voted", False)) for i in ideas})
     cards = []
-    for idea, key in zip(ideas, keys, strict=True):
+    for idea in ideas:
         box = boxes[bool(getattr(idea, "viewer_voted", False))]
         box = box.replace(str(_PK), str(idea.pk)).replace(str(_COUNT), str(idea.vote_count))
-        cards.append(found[key].replace(VOTE_SLOT, box, 1))
+        cards.append(found[idea.pk].replace(VOTE_SLOT, box, 1))
     return mark_safe("".join(cards))  # noqa: S308 (rendered templates, escaped there)
 
 
 def _key(idea: Idea, heading_level: str) -> str:
-    parts = [_VERSION, get_language() or "", get_current_timezone_name(), heading_level]
+    parts = [heading_level]
     snippet = getattr(idea, "snippet", None)
     if snippet:  # a search result's highlighted extract belongs to the query
         parts.append(hashlib.blake2b(str(snippet).encode(), digest_size=8).hexdigest())
-    return f"fragment:card:{':'.join(parts)}:{idea.pk}"
+    return fragment_key("card", _VERSION, idea.pk, *parts)
 
 
-def _render(ideas: Sequence[Idea], *, heading_level: str, fresh: bool) -> dict[int, str]:
+def _render(ideas: Sequence[Idea], heading_level: str, *, fresh: bool) -> dict[int, str]:
     """Each card without its vote button. `fresh`: the fragments will be stored, so they are
     rendered from rows read now, after the generation (the page's rows may predate it)."""
     rows = {idea.pk: idea for idea in ideas}

@@ -19,10 +19,8 @@ from django.db.models import prefetch_related_objects
 from django.template import Context
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.timezone import get_current_timezone_name
-from django.utils.translation import get_language
 
-from config.page_cache import fragments_get, fragments_set
+from config.page_cache import fragment_key, fragments
 from ideas import selectors
 from ideas.cards import render_in
 from ideas.models import Idea, Status
@@ -36,12 +34,10 @@ _VERSION = "1"  # bump when _idea_text.html changes what it needs
 def idea_text(idea: Idea, *, context: Context) -> str:
     """The idea's text and history with this viewer's report form, rendered in the page's
     `context` (its `history` and `merged_from` querysets are read only if the text is missing)."""
-    key = f"fragment:idea:{_VERSION}:{get_language() or ''}:{get_current_timezone_name()}:{idea.pk}"
-    generation, found = fragments_get([key])
-    text = found.get(key)
-    if text is None:
-        text = _render(idea, context=context, fresh=generation is not None)
-        fragments_set(generation, {key: text})
+    text = fragments(
+        {idea.pk: fragment_key("idea", _VERSION, idea.pk)},
+        lambda _, fresh: {idea.pk: _render(idea, context=context, fresh=fresh)},
+    )[idea.pk]
     flag = render_in(context, FLAG_TEMPLATE, idea=idea)
     return mark_safe(text.replace(FLAG_SLOT, flag, 1))  # noqa: S308 (rendered templates, escaped there)
 

@@ -22,13 +22,11 @@ from typing import Any
 from django.template import Context
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.timezone import get_current_timezone_name
-from django.utils.translation import get_language
 
 from accounts.roles import MODERATE_CONTENT
 from community.comments.selectors import comments_for_rows
 from community.models import Comment
-from config.page_cache import fragments_get, fragments_set
+from config.page_cache import fragment_key, fragments
 from ideas.cards import render_in
 
 ROW_TEMPLATE = "community/_comment.html"
@@ -49,26 +47,22 @@ def comment_rows(comments: Iterable[Comment], *, context: Context) -> str:
     rows = [row for top in tops for row in (top, *top.replies.all())]
     if not rows:
         return ""
-    keys = {row.pk: _key(row) for row in rows}
-    generation, found = fragments_get(list(keys.values()))
-    missing = [row for row in rows if keys[row.pk] not in found]
-    if missing:
-        rendered = _render(missing, fresh=generation is not None)
-        stored = {keys[row.pk]: rendered[row.pk] for row in missing}
-        fragments_set(generation, stored)
-        found.update(stored)
+    by_pk = {row.pk: row for row in rows}
+    found = fragments(
+        {pk: _key(row) for pk, row in by_pk.items()},
+        lambda pks, fresh: _render([by_pk[pk] for pk in pks], fresh=fresh),
+    )
     viewer = _Viewer(context)
     html = []
     for top in tops:
-        replies = "".join(viewer.fill(found[keys[r.pk]], r) for r in top.replies.all())
-        html.append(viewer.fill(found[keys[top.pk]], top).replace(REPLIES, replies, 1))
+        replies = "".join(viewer.fill(found[r.pk], r) for r in top.replies.all())
+        html.append(viewer.fill(found[top.pk], top).replace(REPLIES, replies, 1))
     return mark_safe("".join(html))  # noqa: S308 (rendered templates, escaped there)
 
 
 def _key(row: Comment) -> str:
     held = int(bool(getattr(row, "held", False)))  # whether this viewer may read it: per viewer
-    parts = [_VERSION, get_language() or "", get_current_timezone_name(), str(held)]
-    return f"fragment:comment:{':'.join(parts)}:{row.pk}"
+    return fragment_key("comment", _VERSION, row.pk, str(held))
 
 
 def _render(rows: Sequence[Comment], *, fresh: bool) -> dict[int, str]:
