@@ -55,7 +55,9 @@ def _row(name: str, pairs: list[tuple[bool, bool]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--list", action="store_true", help="list the demo's wrong flags and misses")
+    parser.add_argument(
+        "--list", action="store_true", help="list the demo's wrong flags and misses"
+    )
     parser.add_argument(
         "--list-fresh", action="store_true", help="list the fresh set's errors (read, never tune)"
     )
@@ -69,8 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         fresh = list(csv.DictReader(handle))
 
     load = os.getloadavg()
-    print(f"Machine: {_machine()}. Date: {time.strftime('%Y-%m-%d %H:%M')} UTC; load average "
-          f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}.\n")
+    print(
+        f"Machine: {_machine()}. Date: {time.strftime('%Y-%m-%d %H:%M')} UTC; load average "
+        f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}.\n"
+    )
     demo = list(zip(_flags(demo_texts), (demo_truth[i["key"]] for i in ideas), strict=True))
     fresh_flags = _flags([row["text"] for row in fresh])
     print("| set | rows | complaints | flagged | right | precision | recall |")
