@@ -64,6 +64,7 @@ bench: $(STAMP)
 	nice -n 10 $(PY) -m bench.clustering_sizes --output var/benchmarks-sizes.md
 	$(PY) -m bench.granularity
 	$(PY) -m bench.sentiment_bench
+	$(PY) -m bench.complaint_tag_bench
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*"

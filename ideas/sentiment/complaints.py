@@ -259,8 +259,35 @@ GRIEVANCE = re.compile(
 )
 
 
+# A report that something the writer uses today failed: it does not work, stopped, crashed,
+# never answered or took far too long. It is what makes a post a complaint rather than a wish,
+# however politely it ends ("... please fix it"). Read on folded text.
+FAILURE = re.compile(
+    r"\b(does not|doesn't|do not|don't|did not|didn't|will not|won't|can not|cannot|can't"
+    r"|could not|couldn't|is not|isn't|are not|aren't|was not|wasn't|has not|hasn't|never"
+    r"|no longer|still (does not|doesn't|won't|can't|cannot|isn't|is not))"
+    r" (work|load|open|arrive|show|display|recogni[sz]e|accept|respond|reply|answer|understand"
+    r"|connect|log|let)\w*"
+    r"|\b(stopped|stops|stop) (working|loading|responding|opening)\b"
+    r"|\bnot working\b|\bout of order\b|\bbroken\b|\bcrash(es|ed|ing)?\b|\bfroze\b"
+    r"|\btook (forever|ages|weeks|months)\b"
+    r"|\b(ne|n') ?(me |m'|nous |vous )?(marche|fonctionne|repond|ouvre|charge|affiche|comprend"
+    r"|arrive|accepte|reconnait|passe|lit|voit|s'ouvre|s'affiche|se connecte|rappelle)\w*"
+    r" (pas|plus|jamais|rien)\b"
+    r"|\b(ne sont|n'est|n'etait|n'ont) (toujours |encore )?(pas|plus|jamais) (lus?|arrivee?s?"
+    r"|affichee?s?|credite?e?s?|rembourse?e?s?|traitee?s?|pris en compte"
+    r"|ete (lus?|traitee?s?|credite|rembourse))\b"
+    r"|\ben panne\b|\bhors service\b|\bplant(e|ent|ee)\b|\bbugu?e?(nt)?\b"
+)
+
+
 def _fold(text: str) -> str:
     return re.sub(r"[\u2019`]", "'", fold_accents(text))
+
+
+def reports_failure(text: str) -> bool:
+    """True when `text` says that something failed (`FAILURE`)."""
+    return bool(FAILURE.search(_fold(text)))
 
 
 def _score(cues: tuple[_Cue, ...], text: str) -> tuple[int, list[str]]:

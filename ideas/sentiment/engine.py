@@ -16,6 +16,7 @@ import numpy as np
 
 import ideas.sentiment.prototypes as prototypes
 from ideas.clustering.text import detect_language, has_content
+from ideas.sentiment.complaints import reports_failure
 from ideas.sentiment.lexicon import LexiconScore, score_lexicon
 from ideas.sentiment.requests import request_strength
 
@@ -86,8 +87,9 @@ def embed_for_sentiment(texts: Sequence[str], batch_size: int = 256) -> np.ndarr
     return embedder.embed(clipped, batch_size=batch_size)
 
 
-def _complaint_from_lexicon(lex: LexiconScore, score: float) -> float:
-    cues = min(lex.complaint_cues, 2) / 2
+def _complaint_from_lexicon(lex: LexiconScore, score: float, failure: bool = False) -> float:
+    # A report that something failed ("ne marche pas", "stopped working") is one more cue.
+    cues = min(lex.complaint_cues + int(failure), 2) / 2
     return 0.5 * cues + (0.4 if score <= -NEUTRAL_BAND else 0.0)
 
 
@@ -147,8 +149,12 @@ def score_texts(
     # The negative words of a request name the problem it would solve ("I couldn't find my
     # card: let me freeze it"); they say less about the writer's mood than a report does.
     scores = np.where(scores < 0, scores * (1 - REQUEST_DAMPING * requests), scores)
+    failures = [reports_failure(t) for t in texts]
     lexical_complaint = np.array(
-        [_complaint_from_lexicon(lx, s) for lx, s in zip(lexical, scores, strict=True)]
+        [
+            _complaint_from_lexicon(lx, s, f)
+            for lx, s, f in zip(lexical, scores, failures, strict=True)
+        ]
     )
     if complaint is None:
         complaint_p = lexical_complaint
