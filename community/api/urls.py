@@ -79,5 +79,6 @@ urlpatterns = [
     *member_urls,
     *staff,
     *schema,
-    re_path(r"^(?P<rest>.*)$", views.not_found),  # last: a JSON 404 for anything else
+    # Last: a JSON 404 for anything else, newlines included (`.` would stop at one).
+    re_path(r"^(?P<rest>[\s\S]*)\Z", views.not_found),
 ]
