@@ -4,13 +4,14 @@ each language, role and page and then reused, with each request's own values fil
 The header was the largest part of a signed-in page outside the idea cards and comments: ~25
 `{% url %}` and ~25 `{% translate %}` tags, the staff links, the language switch (about 1.5 ms
 of CPU per page; docs/benchmarks.md). Nothing in it comes from the database: it depends on the
-language, the brand (settings), whether the visitor is signed in, whether they have unread
-notifications, which staff links their permissions show and which page is open (for
-`aria-current`). Those are the cache key, so an entry can never be stale while the process runs;
-a role given or taken away changes the key on the next request. What differs between two
-members with the same key (their name, their unread count, their CSRF token, this page's path
-in the language form) is rendered with a placeholder, then filled in per request exactly as the
-template would have rendered it (`render_value_in_context`, `{% csrf_token %}`'s escaping).
+language, the brand (settings), the URLconf and script prefix, whether the visitor is signed in,
+whether they have unread notifications, which staff links their permissions show and which page
+is open (for `aria-current`). Those are the cache key, so an entry can never be stale while
+the process runs; a role given or taken away changes the key on the next request. What differs
+between two members with the same key (their name, their unread count, their CSRF token, this
+page's path in the language form) is rendered with a placeholder, then filled in per request
+exactly as the template would have rendered it (`render_value_in_context`, `{% csrf_token %}`'s
+escaping).
 
 Kept in a bounded per-process LRU (`functools.lru_cache`), not Redis: a few kB per key, a
 handful of keys per page, nothing to invalidate; a new deployment starts empty. With DEBUG on
@@ -24,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.template import Context, engines
 from django.template.base import render_value_in_context
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -89,7 +91,13 @@ def site_header(context: Context) -> SafeString:
     match = request.resolver_match
     page = (match.namespace, match.url_name) if match is not None else None
     kept = _kept_header(
-        translation.get_language(), context.get("brand"), signed_in, bool(unread), shown, page
+        translation.get_language(),
+        context.get("brand"),
+        signed_in,
+        bool(unread),
+        shown,
+        page,
+        _urls(),
     )
     filled = (
         kept.replace(_CSRF, str(conditional_escape(str(token))))
@@ -105,9 +113,16 @@ def site_footer(context: Context) -> SafeString:
     user = context.get("user")
     if settings.DEBUG or user is None:
         return _direct(FOOTER, context)
-    return mark_safe(  # noqa: S308 (a template's output)
-        _kept_footer(translation.get_language(), context.get("brand"), bool(user.is_authenticated))
+    kept = _kept_footer(
+        translation.get_language(), context.get("brand"), bool(user.is_authenticated), _urls()
     )
+    return mark_safe(kept)  # noqa: S308 (a template's output)
+
+
+def _urls() -> tuple[str, str]:
+    """What the shell's `{% url %}` tags depend on besides their names: the URLconf in use and the
+    prefix the site is served under (constant on a live site; tests may change them)."""
+    return get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF)
 
 
 @lru_cache(maxsize=_CACHED_SHELLS)
@@ -118,6 +133,7 @@ def _kept_header(
     unread: bool,
     shown: tuple[bool, ...],
     page: tuple[str, str | None] | None,
+    urls: tuple[str, str],
 ) -> str:
     perms: dict[str, dict[str, bool]] = {}
     for (app, codename), allowed in zip(STAFF_LINK_PERMISSIONS, shown, strict=False):
@@ -141,7 +157,7 @@ def _kept_header(
 
 
 @lru_cache(maxsize=_CACHED_SHELLS)
-def _kept_footer(language: str, brand: Any, signed_in: bool) -> str:
+def _kept_footer(language: str, brand: Any, signed_in: bool, urls: tuple[str, str]) -> str:
     context = {"brand": brand, "user": _Member(signed_in)}
     with translation.override(language):
         return str(_template(FOOTER).render(Context(context, autoescape=True)))

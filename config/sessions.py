@@ -8,7 +8,7 @@ copy, so deleting it (signing out, `accounts.sanctions.end_sessions`, the retent
 admin) ends the session on the very next request, and a Redis outage signs nobody out.
 
 Not `cached_db`: a copy in Redis would outlive a row deleted in bulk, or one whose cache delete
-failed while Redis was down, and come back to life for its two weeks (docs/security.md).
+failed while Redis was down, and come back to life for its two weeks (docs/security.md#sessions).
 """
 
 from typing import Any
