@@ -42,7 +42,7 @@ class _UserWithPermissions(ModelBackend):
         if not rows:
             return None
         width = len(_USER_FIELDS)
-        user = User.from_db(using, _USER_FIELDS, rows[0][:width])
+        user = User.from_db(using, _USER_FIELDS, _from_db_values(using, rows[0][:width]))
         if not self.user_can_authenticate(user):
             return None
         if not user.is_superuser:
@@ -114,6 +114,27 @@ def _user_with_permissions(using: str, user_id: int) -> tuple[str, Sequence[Any]
 
 
 _USER_WITH_PERMISSIONS = Prepared(_user_with_permissions, MARK_ID)
+_CONVERTERS: dict[str, list[tuple[Any, list[Any]]]] = {}
+
+
+def _from_db_values(using: str, values: Sequence[Any]) -> list[Any]:
+    """The raw values of the user's row as the ORM would give them (a cursor bypasses its
+    converters: SQLite returns a datetime as text or naive and a boolean as 0/1)."""
+    connection = connections[using]
+    fields = _CONVERTERS.get(using)
+    if fields is None:
+        fields = _CONVERTERS[using] = []
+        for field in User._meta.concrete_fields:
+            column = field.get_col(User._meta.db_table)
+            # As the compiler does: the backend's converters, then the field's own.
+            converters = connection.ops.get_db_converters(column)
+            fields.append((column, converters + column.get_db_converters(connection)))
+    converted = []
+    for value, (column, converters) in zip(values, fields, strict=True):
+        for convert in converters:
+            value = convert(value, column, connection)
+        converted.append(value)
+    return converted
 
 
 class AllauthBackend(_UserWithPermissions, AuthenticationBackend):
