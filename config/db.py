@@ -19,6 +19,7 @@ from django.db.models.constants import OnConflict
 MARK_ID = -7_340_277_913
 MARK_OTHER_ID = -7_340_277_917
 MARK_TIME = datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=UTC)
+MARK_TEXT = "prepared-statement-marker-7340277913"
 
 
 def insert_unless_present(obj: models.Model) -> bool:
@@ -68,13 +69,14 @@ class Prepared:
     PostgreSQL spent running them (the counter's UPDATE with its trending expression 1.4 ms,
     the member's permissions 1.4 ms, against 0.1–0.3 ms to send and run either; see
     docs/benchmarks.md). `build(using, *markers)` returns the SQL and parameters for the
-    marker values (MARK_ID and MARK_OTHER_ID for ids, MARK_TIME for a moment); each call then
+    marker values (MARK_ID and MARK_OTHER_ID for ids, MARK_TIME for a moment, MARK_TEXT for a
+    string such as a session key); each call then
     puts its own values where the markers were. The statement's shape must not depend on the
     values (the same joins and expressions whatever the id): that is the caller's promise,
     checked once here by the markers being passed as parameters, never written into the SQL."""
 
     def __init__(
-        self, build: Callable[..., tuple[str, Sequence[Any]]], *markers: int | datetime
+        self, build: Callable[..., tuple[str, Sequence[Any]]], *markers: int | datetime | str
     ) -> None:
         self.build = build
         self.markers = markers

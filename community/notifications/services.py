@@ -18,7 +18,7 @@ from datetime import date
 from functools import partial
 from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +36,7 @@ from community.models import (
 from community.models.notifications import DEFAULT_DELIVERY, message_text
 from community.notifications.follows import category_followers, idea_followers
 from community.notifications.tasks import email_notification
+from config.db import MARK_ID, Prepared
 from ideas.models import Idea, StatusChange
 
 logger = logging.getLogger(__name__)
@@ -452,8 +453,20 @@ def notify_admins(
 # --- in the app ---------------------------------------------------------------------------------
 
 
+def _unread_count(using: str, user_id: int) -> tuple[str, Any]:
+    unread = Notification.objects.using(using).filter(recipient=user_id, read_at__isnull=True)
+    rows, params = unread.values_list("pk").order_by().query.get_compiler(using).as_sql()
+    return f"SELECT COUNT(*) FROM ({rows}) unread", params  # noqa: S608 (compiled SQL, no values)
+
+
+# The bell in every signed-in page's header: compiled once per process (config.db.Prepared),
+# which was most of its CPU, as the other statements every signed-in request makes.
+_UNREAD_COUNT = Prepared(_unread_count, MARK_ID)
+
+
 def unread_count(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    rows = _UNREAD_COUNT.fetchall(router.db_for_read(Notification), user.pk)
+    return int(rows[0][0])
 
 
 def notifications_for(*, user: User) -> QuerySet[Notification]:

@@ -285,8 +285,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Accounts ---------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-# Sessions live in the database, never only in the cache: a Redis outage signs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, never in the cache: a Redis outage signs nobody out, and a row
+# deleted (sign-out, ban, account deletion) ends its session at once. Django's database store,
+# its SELECT compiled once per process (config.sessions).
+SESSION_ENGINE = "config.sessions"
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.ModelBackendOneQuery",  # a member's permissions in one query, not two
     "accounts.backends.AllauthBackend",  # allauth's, refusing service accounts as well
