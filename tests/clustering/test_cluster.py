@@ -181,7 +181,7 @@ def test_the_search_spends_at_most_its_runs() -> None:
 def test_a_hint_below_one_or_with_a_grid_is_refused() -> None:
     import pytest
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least 1"):
         ClusteringParams(target_themes=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not both"):
         ClusteringParams(target_themes=5, resolution_grid=(1.0, 2.0))
