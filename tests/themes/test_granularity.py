@@ -87,7 +87,7 @@ def test_the_service_checks_the_bounds_itself(product_manager):
     assert not ThemeSettings.objects.exists()
 
 
-def test_each_change_is_audited_with_before_and_after(product_manager, admin_user):
+def test_each_change_is_audited_with_before_and_after(client, product_manager, admin_user):
     theme_granularity_set(editor=product_manager, target_themes=40)
     theme_granularity_set(editor=product_manager, target_themes=40)  # no change, no entry
     theme_granularity_set(editor=admin_user, target_themes=None)
@@ -99,6 +99,10 @@ def test_each_change_is_audited_with_before_and_after(product_manager, admin_use
     assert entries[0].summary == "Theme granularity: automatic → 40"
     assert entries[0].target_type == "themesettings"
     assert entries[0].get_action_display() == "Theme granularity changed"
+    client.force_login(admin_user)
+    log = client.get(reverse("moderation:audit"), {"action": THEME_GRANULARITY}).text
+    assert "Theme granularity: automatic → 40" in log
+    assert "Theme granularity: 40 → automatic" in log
 
 
 def test_the_page_speaks_french(client, product_manager):
