@@ -132,11 +132,26 @@ SEEDS = (0, 1, 2)
 # of this many rows (seed 0, the "pool"), which is the "full" size and what smaller sizes are
 # drawn from. Only banking77 (10,003) and clinc150 (12,000) are cut.
 FULL_CAP = int(os.environ.get("RUCHE_BENCH_FULL_CAP", "3000"))
-METHODS = ("engine", "engine-target", "engine-auto", "bertopic", "kmeans", "sweep", "outliers")
+METHODS = (
+    "engine",
+    "engine-target",
+    "engine-target-x0.5",
+    "engine-target-x2",
+    "engine-auto",
+    "bertopic",
+    "kmeans",
+    "sweep",
+    "outliers",
+)
+# A person's hint is rarely exact: "engine-target-x0.5" / "-x2" tell the engine half or twice
+# the true number of labels (at least 2).
+TARGET_FACTORS = {"engine-target": 1.0, "engine-target-x0.5": 0.5, "engine-target-x2": 2.0}
 DEFAULT_METHODS = ("engine", "bertopic", "kmeans", "sweep")
 METHOD_LABELS = {
     "engine": "engine (default)",
     "engine-target": "engine told the true count (target_themes)",
+    "engine-target-x0.5": "engine told half the true count",
+    "engine-target-x2": "engine told twice the true count",
     "engine-auto": "engine, resolution chosen per corpus",
     "bertopic": "BERTopic default, same vectors",
     "kmeans": "k-means, true k given",
@@ -395,14 +410,15 @@ def measure(
                         flush=True,
                     )
                     continue
-                if method in ("engine", "engine-auto", "engine-target"):
+                if method in ("engine", "engine-auto", *TARGET_FACTORS):
+                    factor = TARGET_FACTORS.get(method)
                     labels: np.ndarray | None = run_engine(
                         texts,
                         vecs,
                         seed,
                         backend,
                         auto=method == "engine-auto",
-                        target=k if method == "engine-target" else None,
+                        target=max(2, round(k * factor)) if factor else None,
                     )
                 elif method == "bertopic":
                     labels = run_bertopic(texts, vecs, seed)
