@@ -360,7 +360,8 @@ def cluster_vectors(
     languages: np.ndarray | None = None,
     backend: str | None = None,
 ) -> Clustering:
-    """Group normalised vectors into themes; the number of themes is found, never given.
+    """Group normalised vectors into themes; the number of themes is found (or hinted by
+    `params.target_themes`, then searched for: see resolution_for_target).
 
     `lexical` (optional, same row count) is a second representation of the same texts, e.g.
     TF-IDF + LSA vectors; it only shapes the neighbour graph, while centroids and thresholds
