@@ -132,10 +132,26 @@ SEEDS = (0, 1, 2)
 # of this many rows (seed 0, the "pool"), which is the "full" size and what smaller sizes are
 # drawn from. Only banking77 (10,003) and clinc150 (12,000) are cut.
 FULL_CAP = int(os.environ.get("RUCHE_BENCH_FULL_CAP", "3000"))
-METHODS = ("engine", "engine-auto", "bertopic", "kmeans", "sweep", "outliers")
+METHODS = (
+    "engine",
+    "engine-target",
+    "engine-target-x0.5",
+    "engine-target-x2",
+    "engine-auto",
+    "bertopic",
+    "kmeans",
+    "sweep",
+    "outliers",
+)
+# A person's hint is rarely exact: "engine-target-x0.5" / "-x2" tell the engine half or twice
+# the true number of labels (at least 2).
+TARGET_FACTORS = {"engine-target": 1.0, "engine-target-x0.5": 0.5, "engine-target-x2": 2.0}
 DEFAULT_METHODS = ("engine", "bertopic", "kmeans", "sweep")
 METHOD_LABELS = {
     "engine": "engine (default)",
+    "engine-target": "engine told the true count (target_themes)",
+    "engine-target-x0.5": "engine told half the true count",
+    "engine-target-x2": "engine told twice the true count",
     "engine-auto": "engine, resolution chosen per corpus",
     "bertopic": "BERTopic default, same vectors",
     "kmeans": "k-means, true k given",
@@ -211,13 +227,21 @@ AUTO_GRID = (1.0, 2.0, 4.0, 8.0)
 
 
 def run_engine(
-    texts: list[str], vectors: np.ndarray, seed: int, backend: str, auto: bool = False
+    texts: list[str],
+    vectors: np.ndarray,
+    seed: int,
+    backend: str,
+    auto: bool = False,
+    target: int | None = None,
 ) -> np.ndarray:
     from ideas.clustering import build_themes
     from ideas.clustering.cluster import ClusteringParams
     from ideas.clustering.vectors import BackendName
 
     params = ClusteringParams(resolution_grid=AUTO_GRID) if auto else None
+    if target is not None:
+        # The hint a product manager gives (issue #14): here the true number of labels.
+        params = ClusteringParams(target_themes=target)
     # With vectors given, build_themes only reads the backend's name (the block layout), as
     # the portal passes its embedder: a layout name such as "e5+use+minilm" stands for it.
     model, _ = build_themes(
@@ -386,9 +410,15 @@ def measure(
                         flush=True,
                     )
                     continue
-                if method in ("engine", "engine-auto"):
+                if method in ("engine", "engine-auto", *TARGET_FACTORS):
+                    factor = TARGET_FACTORS.get(method)
                     labels: np.ndarray | None = run_engine(
-                        texts, vecs, seed, backend, auto=method == "engine-auto"
+                        texts,
+                        vecs,
+                        seed,
+                        backend,
+                        auto=method == "engine-auto",
+                        target=max(2, round(k * factor)) if factor else None,
                     )
                 elif method == "bertopic":
                     labels = run_bertopic(texts, vecs, seed)

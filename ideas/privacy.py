@@ -21,6 +21,7 @@ NOT_EXPORTED = {
     ("ideas.MaskedOriginal", "typed_by"): STAFF_WORK,
     ("ideas.StatusChange", "changed_by"): STAFF_WORK,
     ("ideas.ClusteringRun", "requested_by"): STAFF_WORK,
+    ("ideas.ThemeSettings", "updated_by"): STAFF_WORK,
     ("ideas.Campaign", "created_by"): STAFF_WORK,
     ("ideas.SignalImport", "imported_by"): STAFF_WORK,
 }

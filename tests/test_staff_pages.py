@@ -67,6 +67,7 @@ ROWS: dict[str, Row] = {
     "themes:map": Row("GET", THEME_MANAGERS),
     "themes:export": Row("GET", THEME_MANAGERS),
     "themes:rerun": Row("POST", THEME_MANAGERS),
+    "themes:granularity": Row("POST", THEME_MANAGERS),
     "themes:detail": Row("GET", THEME_MANAGERS, ("theme",)),
     "themes:signals": Row("GET", THEME_MANAGERS),
     "themes:signals_map": Row("GET", THEME_MANAGERS, ("signal_upload",)),

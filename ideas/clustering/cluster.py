@@ -1,4 +1,4 @@
-"""Theme discovery on normalised vectors: the number of themes is chosen, never given.
+"""Theme discovery on normalised vectors: the number of themes is chosen, or hinted.
 
 Pipeline (all deterministic for a fixed seed):
 
@@ -10,6 +10,8 @@ Pipeline (all deterministic for a fixed seed):
 3. Graph communities. A weighted k-nearest-neighbour graph of the units is split by Louvain
    modularity optimisation; modularity decides how many themes there are. (Silhouette rose
    monotonically with k on our measurements and distance-threshold agglomeration fragments.)
+   A person may hint the number of themes (`target_themes`): the resolution is then searched
+   on the same graph so the finished themes number as close to the hint as possible.
 4. Outliers. Inside each theme, members whose cosine to the centroid is abnormally low
    (median - z * MAD) are unthemed (-1); themes left smaller than `min_theme_size` dissolve.
    Unthemed vectors then join a theme only if they pass that theme's own cut, the same rule
@@ -19,6 +21,7 @@ Pipeline (all deterministic for a fixed seed):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -43,6 +46,14 @@ class ClusteringParams:
     resolution: float = 2.0
     # When set, the resolution is chosen per corpus among these (choose_resolution) instead.
     resolution_grid: tuple[float, ...] | None = None
+    # An outside hint (issue #14): the number of themes a person expects. When set, the
+    # resolution is searched (resolution_for_target) so that the themes left after the outlier
+    # cut and the dissolving of tiny themes number as close to it as the graph allows. No
+    # label-free score told finer intents from sub-topics (docs/clustering.md); a product
+    # manager can. None keeps the constant `resolution`.
+    target_themes: int | None = None
+    # Louvain runs the search may spend (each costs about one default run).
+    target_runs: int = 12
     smoothing: bool = True
     exact_limit: int = 20_000
     micro_clusters: int | None = None
@@ -55,6 +66,15 @@ class ClusteringParams:
     # A corpus is bilingual when a second language has at least this share of the rows (and
     # 5 rows): its graph then compares texts with the cross-lingual encoders only.
     bilingual_share: float = 0.02
+
+    def __post_init__(self) -> None:
+        if self.target_themes is not None:
+            if self.target_themes < 1:
+                raise ValueError("target_themes must be at least 1")
+            if self.resolution_grid:
+                raise ValueError("give target_themes or resolution_grid, not both")
+        if self.target_runs < 1:
+            raise ValueError("target_runs must be at least 1")
 
 
 @dataclass
@@ -166,6 +186,62 @@ def choose_resolution(graph: Any, grid: tuple[float, ...], seed: int) -> tuple[f
             best = (agreement, resolution, first)
     assert best is not None
     return best[1], best[2]
+
+
+# The resolutions the target search may reach: below, Louvain returns one community on every
+# graph we measured; above, the finest partitions are tiny themes that the finishing dissolves.
+TARGET_MIN_RESOLUTION = 1 / 64
+TARGET_MAX_RESOLUTION = 256.0
+
+
+def resolution_for_target(
+    graph: Any,
+    target: int,
+    seed: int,
+    count: Callable[[np.ndarray], int],
+    start: float = 2.0,
+    runs: int = 12,
+) -> tuple[float, np.ndarray]:
+    """The resolution whose partition gives the number of themes closest to `target`, and that
+    partition; `count` turns Louvain's communities into the number of themes that survive the
+    engine's finishing (tiny themes dissolve, so Louvain's own count overshoots).
+
+    1. Louvain at `start`; then the resolution doubles (too few themes) or halves (too many)
+       until the target is bracketed or a bound is reached.
+    2. Bisection of the bracket on a log scale until the count equals the target, the bracket
+       is narrower than 1%, or `runs` Louvain runs were spent.
+    3. Of every resolution tried, the closest count wins; ties go to the lower resolution
+       (fewer, broader themes). Every run uses the same seed, so the choice is reproducible.
+    The count grows with the resolution only roughly (Louvain is greedy), which is why the
+    winner is taken among all runs rather than the last bracket.
+    """
+    tried: dict[float, tuple[int, np.ndarray]] = {}
+
+    def at(resolution: float) -> int:
+        if resolution not in tried:
+            labels = _louvain(graph, resolution, seed)
+            tried[resolution] = (count(labels), labels)
+        return tried[resolution][0]
+
+    low = high = float(np.clip(start, TARGET_MIN_RESOLUTION, TARGET_MAX_RESOLUTION))
+    found = at(low)
+    if found < target:
+        while found < target and high < TARGET_MAX_RESOLUTION and len(tried) < runs:
+            low, high = high, min(high * 2, TARGET_MAX_RESOLUTION)
+            found = at(high)
+    elif found > target:
+        while found > target and low > TARGET_MIN_RESOLUTION and len(tried) < runs:
+            low, high = max(low / 2, TARGET_MIN_RESOLUTION), low
+            found = at(low)
+    if at(low) < target < at(high):
+        while len(tried) < runs and high / low > 1.01:
+            middle = float(np.sqrt(low * high))
+            found = at(middle)
+            if found == target:
+                break
+            low, high = (middle, high) if found < target else (low, middle)
+    best = min(tried, key=lambda r: (abs(tried[r][0] - target), r))
+    return best, tried[best][1]
 
 
 def _units(
@@ -284,7 +360,8 @@ def cluster_vectors(
     languages: np.ndarray | None = None,
     backend: str | None = None,
 ) -> Clustering:
-    """Group normalised vectors into themes; the number of themes is found, never given.
+    """Group normalised vectors into themes; the number of themes is found (or hinted by
+    `params.target_themes`, then searched for: see resolution_for_target).
 
     `lexical` (optional, same row count) is a second representation of the same texts, e.g.
     TF-IDF + LSA vectors; it only shapes the neighbour graph, while centroids and thresholds
@@ -332,7 +409,22 @@ def cluster_vectors(
         resolution, unit_labels = 0.0, np.zeros(units.shape[0], dtype=np.int64)
     else:
         graph = _graph(units, params.n_neighbors)
-        if params.resolution_grid:
+        if params.target_themes is not None:
+
+            def themes_left(candidate: np.ndarray) -> int:
+                trial = labels.copy()
+                trial[valid] = candidate[unit_of_row]
+                return _finalise(vectors, trial, params, min_size, seed).n_themes
+
+            resolution, unit_labels = resolution_for_target(
+                graph,
+                params.target_themes,
+                seed,
+                themes_left,
+                start=params.resolution,
+                runs=params.target_runs,
+            )
+        elif params.resolution_grid:
             resolution, unit_labels = choose_resolution(graph, params.resolution_grid, seed)
         else:
             resolution = params.resolution

@@ -23,6 +23,7 @@ from ideas.models.themes import (
     Theme,
     ThemeEvent,
     ThemeMembership,
+    ThemeSettings,
     ThemeStatus,
 )
 
@@ -48,6 +49,7 @@ __all__ = [
     "Theme",
     "ThemeEvent",
     "ThemeMembership",
+    "ThemeSettings",
     "ThemeStatus",
     "TrendingClock",
     "Vote",

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 import numpy as np
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -220,3 +221,50 @@ class ThemeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: theme {self.theme_id} in run {self.run_id}"
+
+
+# The bounds of the granularity a person may ask for: one theme is no grouping, and beyond a
+# few hundred a dashboard is no longer read (and the search's resolution bound is reached).
+TARGET_THEMES_MIN = 2
+TARGET_THEMES_MAX = 300
+
+
+class ThemeSettings(models.Model):
+    """How the site's themes are found, set on the dashboard by product managers: one row
+    (pk 1) per site, read by the next full run. No row means the defaults."""
+
+    SINGLETON = 1
+
+    # None: "Automatic", the engine's own resolution. A number: the themes the person expects
+    # (issue #14: the engine cannot tell finer intents from sub-topics on its own).
+    target_themes = models.PositiveSmallIntegerField(
+        _("expected number of themes"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(TARGET_THEMES_MIN), MaxValueValidator(TARGET_THEMES_MAX)],
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("theme settings")
+        verbose_name_plural = _("theme settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target_themes__isnull=True)
+                | models.Q(
+                    target_themes__gte=TARGET_THEMES_MIN, target_themes__lte=TARGET_THEMES_MAX
+                ),
+                name="theme_settings_target_in_bounds",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"themes: {self.target_themes or 'automatic'}"
+
+    @classmethod
+    def current(cls) -> "ThemeSettings":
+        """The site's settings, unsaved defaults when none were ever set (no write on read)."""
+        return cls.objects.filter(pk=cls.SINGLETON).first() or cls(pk=cls.SINGLETON)

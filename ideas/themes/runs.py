@@ -32,7 +32,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.outbox.events import record
-from ideas.clustering import ThemeModel, build_themes, embed_texts, project_centroids_2d
+from ideas.clustering import (
+    ClusteringParams,
+    ThemeModel,
+    build_themes,
+    embed_texts,
+    project_centroids_2d,
+)
 from ideas.events import ThemeRunPublished
 from ideas.models import (
     ClusteringRun,
@@ -43,6 +49,7 @@ from ideas.models import (
     Theme,
     ThemeEvent,
     ThemeMembership,
+    ThemeSettings,
 )
 from ideas.outside.clustering import OutsideCluster, outside_only_clusters, themes_of_ideas
 from ideas.outside.embedding import signal_text, signal_vectors_for
@@ -141,7 +148,12 @@ def run_recluster(
                 vectors, embedder = embed_texts(texts, backend="tfidf", seed=seed)
             elif (signal_vectors := signal_vectors_for(signals)) is not None:
                 vectors = np.vstack([vectors, signal_vectors])
-            whole, _ = build_themes(texts, vectors=vectors, backend=embedder, seed=seed)
+            # The product managers' granularity (ThemeSettings), read when the run starts.
+            target = ThemeSettings.current().target_themes
+            params = ClusteringParams(target_themes=target) if target is not None else None
+            whole, _ = build_themes(
+                texts, vectors=vectors, backend=embedder, seed=seed, params=params
+            )
             model, signal_labels = themes_of_ideas(
                 whole, texts=texts, vectors=vectors, n_ideas=len(ideas)
             )
@@ -154,6 +166,7 @@ def run_recluster(
                 duration=time.monotonic() - started,
                 seed=seed,
                 signals=OutsideSignals(signals, vectors[len(ideas) :], signal_labels, only),
+                target_themes=target,
             )
     except BaseException:
         ClusteringRun.objects.filter(pk=run.pk, state=RunState.RUNNING).update(
@@ -215,6 +228,7 @@ def run_publish(
     duration: float,
     seed: int,
     signals: OutsideSignals | None = None,
+    target_themes: int | None = None,
 ) -> None:
     outside = signals or OutsideSignals()
     previous = published_run(for_update=True)
@@ -303,6 +317,8 @@ def run_publish(
         "backend": model.backend,
         "signals": len(outside.signals),
         "themed_signals": int((outside.labels >= 0).sum()),
+        # None: automatic; else the number of themes product managers asked for.
+        "target_themes": target_themes,
     }
     run.save()
     record(ThemeRunPublished(run_id=run.pk))

@@ -1,22 +1,29 @@
-"""Writes on themes outside full runs: a new idea joins a theme, product managers annotate."""
+"""Writes on themes outside full runs: a new idea joins a theme, product managers annotate and
+set how finely the next runs group ideas."""
 
 import logging
 
 import numpy as np
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from accounts.audit import AuditAction, audit_record
+from accounts.audit import AuditAction, audit_record, audit_type
 from accounts.models import User
+from accounts.roles import MANAGE_THEMES
 from ideas.clustering import assign_to_themes
-from ideas.models import Idea, Theme, ThemeMembership
+from ideas.models import Idea, Theme, ThemeMembership, ThemeSettings
+from ideas.models.themes import TARGET_THEMES_MAX, TARGET_THEMES_MIN
 from ideas.tasks import recluster
 from ideas.themes.embedding import vectors_for
 from ideas.themes.runs import run_under_way
 from ideas.themes.selectors import published_run
 
 logger = logging.getLogger(__name__)
+
+THEME_GRANULARITY = audit_type("theme_granularity", _("Theme granularity changed"))
 
 
 def idea_embed_and_assign(*, idea: Idea) -> ThemeMembership | None:
@@ -86,3 +93,43 @@ def run_request(*, requested_by: User) -> str:
         logger.warning("Could not queue a themes run", exc_info=True)
         return "unavailable"
     return "queued"
+
+
+def theme_granularity_set(*, editor: User, target_themes: int | None) -> ThemeSettings:
+    """Set the number of themes the next full runs aim at (None: automatic, the engine's own
+    resolution). Product managers and administrators only; audited. Runs already published
+    keep their themes: the setting takes effect at the next run, whose themes are matched to
+    the current ones as usual (ideas.themes.identity), so themes split or merge, never vanish
+    silently."""
+    if not editor.has_perm(MANAGE_THEMES):
+        raise PermissionDenied(gettext("Only product managers set the theme granularity."))
+    if target_themes is not None and not TARGET_THEMES_MIN <= target_themes <= TARGET_THEMES_MAX:
+        raise ValidationError(
+            {
+                "target_themes": gettext("Enter a number between %(min)s and %(max)s.")
+                % {"min": TARGET_THEMES_MIN, "max": TARGET_THEMES_MAX}
+            }
+        )
+    with transaction.atomic():
+        # Two product managers saving at once: the second waits and audits what it replaced.
+        current = ThemeSettings.objects.select_for_update().filter(pk=ThemeSettings.SINGLETON)
+        row = current.first() or ThemeSettings(pk=ThemeSettings.SINGLETON)
+        before = row.target_themes
+        row.target_themes, row.updated_by = target_themes, editor
+        row.save()
+        if before != target_themes:
+            audit_record(
+                actor=editor,
+                action=THEME_GRANULARITY,
+                target=row,
+                summary=gettext("Theme granularity: %(before)s → %(after)s")
+                % {"before": _granularity_text(before), "after": _granularity_text(target_themes)},
+                before={"target_themes": before},
+                after={"target_themes": target_themes},
+            )
+    logger.info("Theme granularity set to %s by user %s", target_themes, editor.pk)
+    return row
+
+
+def _granularity_text(target: int | None) -> str:
+    return gettext("automatic") if target is None else str(target)

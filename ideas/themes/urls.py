@@ -9,6 +9,7 @@ urlpatterns = [
     path("map/", views.theme_map, name="map"),
     path("export.csv", views.export_csv, name="export"),
     path("rerun/", views.rerun, name="rerun"),
+    path("granularity/", views.granularity, name="granularity"),
     path("<int:pk>/", views.theme_detail, name="detail"),
     # Outside feedback (ideas.outside): upload, map the columns, the report.
     path("signals/", outside.upload, name="signals"),

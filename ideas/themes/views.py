@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import authenticated_user
 from accounts.roles import MANAGE_THEMES
 from config.ratelimit import is_rate_limited, too_many_requests
-from ideas.models import Category, RunState, ThemeStatus
+from ideas.models import Category, RunState, ThemeSettings, ThemeStatus
 from ideas.outside.selectors import outside_only
 from ideas.themes import selectors, services
-from ideas.themes.forms import DashboardFilterForm, ThemeForm
+from ideas.themes.forms import DashboardFilterForm, GranularityForm, ThemeForm
 from ideas.themes.similar import similar_ideas
 from ideas.themes.trending import BASELINE_DAYS, RECENT_DAYS
 
@@ -54,6 +54,18 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 @require_GET
 @theme_manager_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    return _dashboard(request, _granularity_form())
+
+
+def _granularity_form() -> GranularityForm:
+    target = ThemeSettings.current().target_themes
+    mode = GranularityForm.AUTOMATIC if target is None else GranularityForm.TARGET
+    return GranularityForm(initial={"mode": mode, "target_themes": target})
+
+
+def _dashboard(
+    request: HttpRequest, granularity: GranularityForm, status: int = 200
+) -> HttpResponse:
     chosen = _filters(request)
     run, summaries = selectors.theme_summaries(
         sort=chosen["sort"], category=chosen["category"], days=chosen["period"]
@@ -70,8 +82,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "recent_days": RECENT_DAYS,
         "baseline_days": BASELINE_DAYS,
         "running": RunState.RUNNING,
+        "granularity": granularity,
+        "granularity_target": ThemeSettings.current().target_themes,
     }
-    return render(request, "themes/dashboard.html", context)
+    return render(request, "themes/dashboard.html", context, status=status)
+
+
+@require_POST
+@theme_manager_required
+def granularity(request: HttpRequest) -> HttpResponse:
+    """Automatic or an expected number of themes, for the next runs. A bad number shows the
+    dashboard again with the error beside the field (400)."""
+    form = GranularityForm(request.POST)
+    if not form.is_valid():
+        return _dashboard(request, form, status=400)
+    try:
+        services.theme_granularity_set(
+            editor=authenticated_user(request), target_themes=form.target()
+        )
+    except ValidationError as error:  # the service's own bounds: shown like the form's
+        form.add_error(None, error)
+        return _dashboard(request, form, status=400)
+    if form.target() is None:
+        messages.success(request, _("Saved: the next run decides how many themes there are."))
+    else:
+        messages.success(
+            request,
+            _("Saved: the next run aims at about %(count)s themes.") % {"count": form.target()},
+        )
+    return redirect("themes:dashboard")
 
 
 @require_GET

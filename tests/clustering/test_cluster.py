@@ -111,3 +111,77 @@ def test_a_resolution_chosen_from_a_grid_is_one_of_it_and_reproducible() -> None
     # Five clear blobs: the seeds agree on them, not on the splits of a finer resolution.
     assert first.n_themes == 5
     assert adjusted_rand_score(truth, first.labels) > 0.95
+
+
+def test_a_hinted_number_of_themes_is_reached_on_clear_blobs() -> None:
+    x, truth = blobs(n_per=40, centres=5)
+    result = cluster_vectors(x, seed=0, params=ClusteringParams(target_themes=5))
+    assert result.n_themes == 5
+    assert adjusted_rand_score(truth, result.labels) > 0.95
+
+
+def test_a_finer_hint_than_the_default_splits_further() -> None:
+    # Five blobs but twenty themes asked for: the default finds 5, the hint goes finer.
+    x, _ = blobs(n_per=80, centres=5, noise=0.3)
+    default = cluster_vectors(x, seed=0)
+    hinted = cluster_vectors(x, seed=0, params=ClusteringParams(target_themes=20))
+    assert default.n_themes == 5
+    assert 18 <= hinted.n_themes <= 22
+    assert hinted.resolution > default.resolution
+    assert hinted.themed_fraction >= 0.9
+
+
+def test_twenty_planted_themes_are_found_when_twenty_are_hinted() -> None:
+    x, truth = blobs(n_per=30, centres=20)
+    result = cluster_vectors(x, seed=0, params=ClusteringParams(target_themes=20))
+    assert 19 <= result.n_themes <= 21
+    assert adjusted_rand_score(truth, result.labels) > 0.9
+
+
+def test_a_coarser_hint_merges_themes_of_a_connected_graph() -> None:
+    # Overlapping blobs (one connected kNN graph): fewer themes than the default when asked.
+    x, _ = blobs(n_per=60, centres=12, noise=0.45)
+    default = cluster_vectors(x, seed=0)
+    hinted = cluster_vectors(x, seed=0, params=ClusteringParams(target_themes=4))
+    assert hinted.n_themes < default.n_themes
+    assert 3 <= hinted.n_themes <= 5
+    assert hinted.themed_fraction >= 0.9
+
+
+def test_a_hinted_run_is_reproducible_for_a_fixed_seed() -> None:
+    x, _ = blobs(n_per=50, centres=6, noise=0.35)
+    params = ClusteringParams(target_themes=15)
+    first = cluster_vectors(x, seed=4, params=params)
+    second = cluster_vectors(x, seed=4, params=params)
+    assert first.resolution == second.resolution
+    assert np.array_equal(first.labels, second.labels)
+    assert np.allclose(first.centroids, second.centroids)
+
+
+def test_the_search_spends_at_most_its_runs() -> None:
+    import networkx as nx
+
+    from ideas.clustering.cluster import _graph, resolution_for_target
+
+    x, _ = blobs(n_per=50, centres=6, noise=0.35)
+    graph = _graph(x, 10)
+    calls: list[int] = []
+
+    def count(labels: np.ndarray) -> int:
+        calls.append(1)
+        return int(labels.max()) + 1
+
+    assert isinstance(graph, nx.Graph)
+    resolution, labels = resolution_for_target(graph, 1_000, seed=0, count=count, runs=5)
+    assert len(calls) == 5
+    assert labels.shape == (300,)
+    assert resolution > 2.0
+
+
+def test_a_hint_below_one_or_with_a_grid_is_refused() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="at least 1"):
+        ClusteringParams(target_themes=0)
+    with pytest.raises(ValueError, match="not both"):
+        ClusteringParams(target_themes=5, resolution_grid=(1.0, 2.0))
