@@ -10,10 +10,20 @@ sign-in per role. Figures before and after: docs/accessibility.md.
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from community.models import Comment
-from ideas.models import Idea, Vote
-from tests.e2e.accessibility import build_scene, check_pages, scene_sample, sign_in, tab_to
+from ideas.models import Idea, ThemeSettings, Vote
+from tests.e2e.accessibility import (
+    BLOCKING,
+    SCREENSHOTS,
+    axe_violations,
+    build_scene,
+    check_pages,
+    scene_sample,
+    sign_in,
+    tab_to,
+)
 from tests.e2e.pages import ROLES, pages_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -142,3 +152,34 @@ def test_an_htmx_vote_after_the_session_ended_opens_the_login_page_not_a_fragmen
     assert not Vote.objects.filter(
         user=member, idea=main
     ).exists()  # nothing done behind their back
+
+
+def test_the_theme_granularity_form_shows_its_error_accessibly_then_saves(
+    axe_page, live_server, scene
+):
+    """A product manager sets the theme granularity without a mouse-only step: an out-of-range
+    number comes back with the error tied to the box and no serious axe violation; a valid one
+    is stored for the next run."""
+    sign_in(axe_page, live_server.url, scene["people"]["product_manager"])
+    axe_page.goto(f"{live_server.url}{reverse('themes:dashboard')}")
+    axe_page.locator("details.granularity summary").click()
+    axe_page.get_by_label("About this many themes:").check()
+    axe_page.get_by_label("Expected number of themes").fill("1000")
+    axe_page.get_by_role("button", name="Save for the next run").click()
+
+    box = axe_page.get_by_label("Expected number of themes")
+    assert box.get_attribute("aria-invalid") == "true"
+    described = (box.get_attribute("aria-describedby") or "").split()
+    said = " ".join(axe_page.locator(f"[id='{i}']").inner_text() for i in described)
+    assert "300" in said, said
+    assert axe_page.locator("details.granularity").get_attribute("open") is not None
+    if SCREENSHOTS:
+        axe_page.screenshot(path=f"{SCREENSHOTS}/product_manager-granularity-error.png")
+    blocking = [v for v in axe_violations(axe_page) if v["impact"] in BLOCKING]
+    assert not blocking, blocking
+    assert ThemeSettings.current().target_themes is None
+
+    box.fill("40")
+    axe_page.get_by_role("button", name="Save for the next run").click()
+    axe_page.locator("details.granularity summary", has_text="40").wait_for()
+    assert ThemeSettings.current().target_themes == 40
