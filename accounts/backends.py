@@ -123,12 +123,14 @@ def _from_db_values(using: str, values: Sequence[Any]) -> list[Any]:
     connection = connections[using]
     fields = _CONVERTERS.get(using)
     if fields is None:
-        fields = _CONVERTERS[using] = []
+        built = []
         for field in User._meta.concrete_fields:
             column = field.get_col(User._meta.db_table)
             # As the compiler does: the backend's converters, then the field's own.
             converters = connection.ops.get_db_converters(column)
-            fields.append((column, converters + column.get_db_converters(connection)))
+            built.append((column, converters + column.get_db_converters(connection)))
+        # Published whole: another thread never sees a list still being filled.
+        fields = _CONVERTERS[using] = built
     converted = []
     for value, (column, converters) in zip(values, fields, strict=True):
         for convert in converters:

@@ -18,6 +18,7 @@ handful of keys per page, nothing to invalidate; a new deployment starts empty. 
 (templates edited while the site runs) the shell is rendered for every request.
 """
 
+import re
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
@@ -38,6 +39,7 @@ _NAME = "PaGeShElLnAmExQzJv"
 _UNREAD = "PaGeShElLuNrEaDxQzJv"
 _CSRF = "PaGeShElLcSrFxQzJv"
 _PATH = "PaGeShElLpAtHxQzJv"
+_PLACEHOLDERS = re.compile("|".join((_NAME, _UNREAD, _CSRF, _PATH)))
 
 # The staff links of the header, by the permission that shows each (templates/_site_header.html).
 STAFF_LINK_PERMISSIONS = (
@@ -46,7 +48,7 @@ STAFF_LINK_PERMISSIONS = (
     ("ideas", "change_idea_status"),
     ("community", "change_webhookendpoint"),
 )
-_CACHED_SHELLS = 512
+_CACHED_SHELLS = 2048  # a few kB each: languages × roles × unread or not × pages
 
 
 class _Member:
@@ -99,13 +101,14 @@ def site_header(context: Context) -> SafeString:
         page,
         _urls(),
     )
-    filled = (
-        kept.replace(_CSRF, str(conditional_escape(str(token))))
-        .replace(_PATH, render_value_in_context(request.get_full_path(), context))
-        .replace(_NAME, render_value_in_context(user, context) if signed_in else _NAME)
-    )
-    if unread:
-        filled = filled.replace(_UNREAD, render_value_in_context(unread, context))
+    values = {
+        _CSRF: str(conditional_escape(str(token))),
+        _PATH: render_value_in_context(request.get_full_path(), context),
+        _NAME: render_value_in_context(user, context) if signed_in else _NAME,
+        _UNREAD: render_value_in_context(unread, context) if unread else _UNREAD,
+    }
+    # One pass: a value that happens to contain a placeholder (a path, a name) stays as it is.
+    filled = _PLACEHOLDERS.sub(lambda found: values[found.group(0)], kept)
     return mark_safe(filled)  # noqa: S308 (the template's output and escaped values)
 
 

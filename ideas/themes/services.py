@@ -111,9 +111,11 @@ def theme_granularity_set(*, editor: User, target_themes: int | None) -> ThemeSe
             }
         )
     with transaction.atomic():
-        # Two product managers saving at once: the second waits and audits what it replaced.
+        # Two product managers saving at once: the second waits and audits what it replaced
+        # (the row is made first, so the very first two saves also meet on its lock).
+        ThemeSettings.objects.get_or_create(pk=ThemeSettings.SINGLETON)
         current = ThemeSettings.objects.select_for_update().filter(pk=ThemeSettings.SINGLETON)
-        row = current.first() or ThemeSettings(pk=ThemeSettings.SINGLETON)
+        row = current.get()
         before = row.target_themes
         row.target_themes, row.updated_by = target_themes, editor
         row.save()

@@ -54,17 +54,17 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 @require_GET
 @theme_manager_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return _dashboard(request, _granularity_form())
-
-
-def _granularity_form() -> GranularityForm:
     target = ThemeSettings.current().target_themes
+    return _dashboard(request, _granularity_form(target), target)
+
+
+def _granularity_form(target: int | None) -> GranularityForm:
     mode = GranularityForm.AUTOMATIC if target is None else GranularityForm.TARGET
     return GranularityForm(initial={"mode": mode, "target_themes": target})
 
 
 def _dashboard(
-    request: HttpRequest, granularity: GranularityForm, status: int = 200
+    request: HttpRequest, granularity: GranularityForm, target: int | None, status: int = 200
 ) -> HttpResponse:
     chosen = _filters(request)
     run, summaries = selectors.theme_summaries(
@@ -83,7 +83,7 @@ def _dashboard(
         "baseline_days": BASELINE_DAYS,
         "running": RunState.RUNNING,
         "granularity": granularity,
-        "granularity_target": ThemeSettings.current().target_themes,
+        "granularity_target": target,
     }
     return render(request, "themes/dashboard.html", context, status=status)
 
@@ -95,14 +95,14 @@ def granularity(request: HttpRequest) -> HttpResponse:
     dashboard again with the error beside the field (400)."""
     form = GranularityForm(request.POST)
     if not form.is_valid():
-        return _dashboard(request, form, status=400)
+        return _dashboard(request, form, ThemeSettings.current().target_themes, status=400)
     try:
         services.theme_granularity_set(
             editor=authenticated_user(request), target_themes=form.target()
         )
     except ValidationError as error:  # the service's own bounds: shown like the form's
         form.add_error(None, error)
-        return _dashboard(request, form, status=400)
+        return _dashboard(request, form, ThemeSettings.current().target_themes, status=400)
     if form.target() is None:
         messages.success(request, _("Saved: the next run decides how many themes there are."))
     else:

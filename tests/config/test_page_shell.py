@@ -108,3 +108,11 @@ def test_the_kept_shell_reads_nothing_from_the_database(client, db, settings, bo
         client.get(url)
     assert len(storing) == len(reusing)
     assert sum("community_notification" in q["sql"] for q in reusing.captured_queries) == 1
+
+
+def test_a_placeholder_in_the_path_is_not_filled_with_the_member_s_values(db, settings):
+    """The path goes into the language form as it is: were the member's name filled in after
+    it, a path naming the placeholder would carry the name (filled in one pass instead)."""
+    client = _visitor("member")
+    url = f"{reverse('ideas:list')}?q=PaGeShElLnAmExQzJv+PaGeShElLuNrEaDxQzJv"
+    assert _page(client, url, settings, kept=True) == _page(client, url, settings, kept=False)
