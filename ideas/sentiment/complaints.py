@@ -272,12 +272,14 @@ FAILURE = re.compile(
     r"|\bnot working\b|\bout of order\b|\bbroken\b|\bcrash(es|ed|ing)?\b|\bfroze\b"
     r"|\btook (forever|ages|weeks|months)\b"
     r"|\b(ne|n') ?(me |m'|nous |vous )?(marche|fonctionne|repond|ouvre|charge|affiche|comprend"
-    r"|arrive|accepte|reconnait|passe|lit|voit|s'ouvre|s'affiche|se connecte|rappelle)\w*"
+    r"|arrive|accepte|reconnait|passe|lit|s'ouvre|s'affiche|se connecte|rappelle)\w*"
     r" (pas|plus|jamais|rien)\b"
     r"|\b(ne sont|n'est|n'etait|n'ont) (toujours |encore )?(pas|plus|jamais) (lus?|arrivee?s?"
     r"|affichee?s?|credite?e?s?|rembourse?e?s?|traitee?s?|pris en compte"
     r"|ete (lus?|traitee?s?|credite|rembourse))\b"
-    r"|\ben panne\b|\bhors service\b|\bplant(e|ent|ee)\b|\bbugu?e?(nt)?\b"
+    r"|\ben panne\b|\bhors service\b|\bplant(e|ent|ee)\b"
+    # "bug" alone, but not a feature that names one ("a bug report button").
+    r"|\bbugu?e?(nt)?\b(?! (report|bounty|tracker|reporting|form)\b)"
 )
 
 
@@ -285,9 +287,20 @@ def _fold(text: str) -> str:
     return re.sub(r"[\u2019`]", "'", fold_accents(text))
 
 
+# "Don't show my balance…", "Never log me out…": a sentence that opens with a negation is an
+# order (a request), not a report that something failed.
+_ORDERS = ("do not", "don't", "never")
+
+
 def reports_failure(text: str) -> bool:
-    """True when `text` says that something failed (`FAILURE`)."""
-    return bool(FAILURE.search(_fold(text)))
+    """True when `text` says that something failed (`FAILURE`), not counting orders."""
+    folded = _fold(text)
+    for found in FAILURE.finditer(folded):
+        opening = folded[: found.start()].rstrip()
+        order = not opening or opening[-1] in ".!?:;\n" or opening.endswith("please")
+        if not (order and found.group(0).startswith(_ORDERS)):
+            return True
+    return False
 
 
 def _score(cues: tuple[_Cue, ...], text: str) -> tuple[int, list[str]]:

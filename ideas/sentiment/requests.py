@@ -60,12 +60,17 @@ _OPENING_RE = re.compile(
 )
 # Wishes in the conditional ("would save", "ce serait", "il faudrait", "pourrait"): a request
 # describes a better future, a complaint what happened. One point each kind, at most two.
-# French conditionals are read from their ending ("rassurerait", "simplifierait", "permettrait",
-# "aiderait") on unfolded text, so that the imperfect of "-érer" verbs ("espérait") is not one.
 _WISH_RE = re.compile(
     r"\b(would|could|should|serait|seraient|pourrait|pourraient|devrait|devraient|faudrait"
-    r"|aimerais|voudrais|aurait|ferait|\w+(?:er|dr|ttr)ai(?:s|t|ent))\b"
+    r"|aimerais|voudrais|aurait|ferait|permettrait|permettraient|aiderait|simplifierait"
+    r"|faciliterait|eviterait|rassurerait|ameliorerait|changerait)\b"
 )
+# French conditionals are also read from their ending ("rassurerait", "simplifierait",
+# "permettrait", "aiderait"), on unfolded text so that the imperfect of "-érer" verbs
+# ("espérait", "gérait") is not one; so only in a text whose writer types accents (typed
+# without them, "esperait" and "gerait" would read as conditionals). "attrait" is a noun.
+_CONDITIONAL_RE = re.compile(r"\b(?!attrait\b)(\w+(?:er|dr|ttr)ai(?:s|t|ent))\b")
+_ACCENTED = re.compile(r"[àâäçéèêëîïôöùûüÿœ]")
 MAX_WISH_POINTS = 2
 
 # A post's title (the first line of "title\nbody", as the portal stores an idea) that names a
@@ -116,7 +121,11 @@ def _phrasing_points(text: str) -> int:
     folded = _fold(text).lower()
     opening = OPENING_POINTS if _OPENING_RE.search(folded) else 0
     idea, _names = _score(IDEA_CUES, folded)
-    wishes = min(len({m.group(1) for m in _WISH_RE.finditer(text.lower())}), MAX_WISH_POINTS)
+    lowered = text.lower()
+    wished = {m.group(1) for m in _WISH_RE.finditer(lowered)}
+    if _ACCENTED.search(lowered):
+        wished |= {m.group(1) for m in _CONDITIONAL_RE.finditer(lowered)}
+    wishes = min(len(wished), MAX_WISH_POINTS)
     return opening + idea + wishes
 
 

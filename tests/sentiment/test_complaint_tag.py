@@ -140,6 +140,11 @@ def test_french_conditionals_and_orders_after_a_when_clause_read_as_requests() -
     assert request_points("When I have no signal, show my last balance.") >= 2
     assert request_points("Quand le solde est bas, envoyer une alerte.") >= 2
     assert request_points("Il espérait une réponse.") == 0  # imperfect, not a conditional
+    # Typed without accents, "esperait" and "gerait" look like conditionals: the ending is
+    # read only where the writer types accents; the common wish verbs are known by name.
+    assert request_points("On esperait une reponse, le conseiller gerait mal le dossier.") == 0
+    assert request_points("Un bouton qui me rassurerait") >= 1
+    assert request_points("L'attrait de l'offre a baissé.") == 0  # a noun
 
 
 @pytest.mark.parametrize(
@@ -152,6 +157,14 @@ def test_french_conditionals_and_orders_after_a_when_clause_read_as_requests() -
         ("L'appli plante au démarrage", True),
         ("It would be great to have a dark mode", False),
         ("Plusieurs agences ne sont pas accessibles en fauteuil", False),
+        # Orders that open with a negation ask for something; nothing failed.
+        ("Don't show my balance on the lock screen", False),
+        ("Please never log me out during a transfer", False),
+        ("Dark mode at night. Do not display ads in the app.", False),
+        ("Add a bug report button", False),
+        ("On ne voit pas les frais avant de valider", False),
+        ("The app doesn't load since Monday", True),
+        ("There is a bug in transfers", True),
     ],
 )
 def test_a_failure_is_told_from_a_missing_feature(text: str, failed: bool) -> None:
