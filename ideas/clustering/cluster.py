@@ -410,11 +410,15 @@ def cluster_vectors(
     else:
         graph = _graph(units, params.n_neighbors)
         if params.target_themes is not None:
+            finished: dict[bytes, Clustering] = {}  # each candidate's finished themes
 
             def themes_left(candidate: np.ndarray) -> int:
                 trial = labels.copy()
                 trial[valid] = candidate[unit_of_row]
-                return _finalise(vectors, trial, params, min_size, seed).n_themes
+                done = finished[candidate.tobytes()] = _finalise(
+                    vectors, trial, params, min_size, seed
+                )
+                return done.n_themes
 
             resolution, unit_labels = resolution_for_target(
                 graph,
@@ -424,6 +428,8 @@ def cluster_vectors(
                 start=params.resolution,
                 runs=params.target_runs,
             )
+            # The winner was finished during the search: not again.
+            return replace(finished[unit_labels.tobytes()], resolution=resolution)
         elif params.resolution_grid:
             resolution, unit_labels = choose_resolution(graph, params.resolution_grid, seed)
         else:

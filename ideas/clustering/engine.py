@@ -105,8 +105,9 @@ def build_themes(
         raise ValueError(f"{len(texts)} texts but {vectors.shape[0]} vectors")
     if use_lexical is None:
         use_lexical = backend_name != "tfidf" and 20 <= len(texts) <= LEXICAL_LIMIT
-    if params is None and backend_name == "tfidf":
-        params = ClusteringParams(resolution=TFIDF_RESOLUTION)
+    if backend_name == "tfidf" and (params is None or params.target_themes is not None):
+        # A hinted search starts from the fallback's own resolution too.
+        params = replace(params or ClusteringParams(), resolution=TFIDF_RESOLUTION)
     lexical = None
     if use_lexical:
         report(f"adding a TF-IDF + LSA view of {len(texts):,} texts", 0, 0)

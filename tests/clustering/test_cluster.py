@@ -158,6 +158,17 @@ def test_a_hinted_run_is_reproducible_for_a_fixed_seed() -> None:
     assert np.allclose(first.centroids, second.centroids)
 
 
+def test_a_hint_only_chooses_the_resolution() -> None:
+    """The hinted run is the plain run at the resolution it chose: same themes, same cut."""
+    x, _ = blobs(n_per=50, centres=6, noise=0.35)
+    hinted = cluster_vectors(x, seed=2, params=ClusteringParams(target_themes=15))
+    plain = cluster_vectors(x, seed=2, params=ClusteringParams(resolution=hinted.resolution))
+    assert hinted.resolution == plain.resolution
+    assert np.array_equal(hinted.labels, plain.labels)
+    assert np.allclose(hinted.centroids, plain.centroids)
+    assert np.allclose(hinted.thresholds, plain.thresholds)
+
+
 def test_the_search_spends_at_most_its_runs() -> None:
     import networkx as nx
 
