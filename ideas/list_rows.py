@@ -11,7 +11,7 @@ request's values:
   and the sort keys (`IdeaRow`); everything else on a card comes from its fragment, and a card
   missing from the cache is rendered from rows read again (ideas.cards, as it already did);
 - the count: the tallies' sum and the member's own hidden or waiting ideas in one statement;
-- the categories with their counts.
+- the categories with their counts, and the home page's latest official answers.
 
 Only while the fragments are on (config.page_cache.enabled): without them every card is rendered
 from the page's rows, and full rows from the ORM cost one query fewer than slim rows read again.
@@ -19,6 +19,7 @@ from the page's rows, and full rows from the ORM cost one query fewer than slim 
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
@@ -37,7 +38,7 @@ from config.db import (
 )
 from config.page_cache import enabled as fragments_enabled
 from ideas import selectors
-from ideas.models import Category, Idea, IdeaTally, Vote, public_q
+from ideas.models import Category, Idea, IdeaTally, StatusChange, Vote, public_q
 from ideas.pagination import KeysetPage, RowCompare, keyset_fetch, keyset_page
 
 # Where each sort key's cursor value goes in a compiled statement.
@@ -241,3 +242,30 @@ def _categories_sql(using: str) -> tuple[str, Sequence[Any]]:
 
 
 _CATEGORIES = Prepared(_categories_sql)
+
+
+def recent_answers(*, limit: int = 5) -> list[StatusChange]:
+    """selectors.recent_status_changes for the home page, compiled once per process: each
+    change with what the page shows of it (its status and time, its idea's title and link)."""
+    statement = _ANSWERS.get(limit)
+    if statement is None:
+        statement = _ANSWERS[limit] = Prepared(partial(_answers_sql, limit=limit))
+    using = StatusChange.objects.db
+    changes = []
+    for pk, idea_id, to_status, created, title in statement.fetchall(using):
+        change = StatusChange.from_db(
+            using, ["id", "idea_id", "to_status", "created_at"], [pk, idea_id, to_status, None]
+        )
+        change.created_at = _aware(created)
+        change.idea = Idea.from_db(using, ["id", "title"], [idea_id, title])
+        changes.append(change)
+    return changes
+
+
+_ANSWERS: dict[int, Prepared] = {}
+
+
+def _answers_sql(using: str, *, limit: int) -> tuple[str, Sequence[Any]]:
+    changes = selectors.recent_status_changes(limit=limit).using(using)
+    rows = changes.values_list("id", "idea_id", "to_status", "created_at", "idea__title")
+    return rows.query.get_compiler(using).as_sql()  # type: ignore[no-any-return]

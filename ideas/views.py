@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "trending": list_rows.first_ideas(viewer=request.user, sort="trending", limit=6),
         "categories": list_rows.categories_with_counts(),
-        "status_updates": selectors.recent_status_changes(limit=5),
+        "status_updates": list_rows.recent_answers(limit=5),
         **page_context(HOME, request=request),  # open campaigns
     }
     return render(request, "ideas/home.html", context)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ideas import list_rows, selectors
 from ideas.cards import _render
-from ideas.models import Idea, Status
+from ideas.models import Idea, Status, StatusChange
 from ideas.pagination import KeysetPage, keyset_page
 from tests.factories import CategoryFactory, IdeaFactory
 from tests.helpers import signed_in
@@ -183,3 +183,25 @@ def test_a_card_whose_idea_is_gone_before_its_rows_are_read_again_is_left_out(  
     cards = _render(rows, "2", fresh=False)
     assert cards[rows[0].pk] == ""
     assert 'class="idea-card"' in cards[rows[1].pk]
+
+
+def test_the_latest_answers_match_the_orm_and_skip_hidden_ideas(  # type: ignore[no-untyped-def]
+    ideas, product_manager
+) -> None:
+    for idea in ideas:  # two answers on each idea: only the newest is listed
+        for to_status in (Status.UNDER_REVIEW, Status.PLANNED):
+            StatusChange.objects.create(
+                idea=idea, changed_by=product_manager, from_status=Status.NEW, to_status=to_status
+            )
+    compiled = list_rows.recent_answers(limit=5)
+    orm = list(selectors.recent_status_changes(limit=5))
+    assert len(compiled) == 5
+    assert [
+        (c.pk, c.idea.pk, c.idea.title, c.to_status, c.get_to_status_display(), c.created_at)
+        for c in compiled
+    ] == [
+        (c.pk, c.idea.pk, c.idea.title, c.to_status, c.get_to_status_display(), c.created_at)
+        for c in orm
+    ]
+    assert all(c.created_at.tzinfo is not None for c in compiled)
+    assert all(c.idea.get_absolute_url() == f"/ideas/{c.idea.pk}/" for c in compiled)
