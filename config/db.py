@@ -18,6 +18,9 @@ from django.db.models.constants import OnConflict
 # Values no row and no clock holds: they mark where a prepared statement's values go.
 MARK_ID = -7_340_277_913
 MARK_OTHER_ID = -7_340_277_917
+MARK_THIRD_ID = -7_340_277_919
+MARK_FOURTH_ID = -7_340_277_923
+MARK_FLOAT = -7_340_277_913.25
 MARK_TIME = datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=UTC)
 MARK_TEXT = "prepared-statement-marker-7340277913"
 
@@ -69,8 +72,9 @@ class Prepared:
     PostgreSQL spent running them (the counter's UPDATE with its trending expression 1.4 ms,
     the member's permissions 1.4 ms, against 0.1–0.3 ms to send and run either; see
     docs/benchmarks.md). `build(using, *markers)` returns the SQL and parameters for the
-    marker values (MARK_ID and MARK_OTHER_ID for ids, MARK_TIME for a moment, MARK_TEXT for a
-    string such as a session key); each call then
+    marker values (MARK_ID, MARK_OTHER_ID, MARK_THIRD_ID and MARK_FOURTH_ID for ids and
+    counts, MARK_FLOAT for a score, MARK_TIME for a moment, MARK_TEXT for a string such as a
+    session key); each call then
     puts its own values where the markers were. The statement's shape must not depend on the
     values (the same joins and expressions whatever the id): that is the caller's promise,
     checked once here by the markers being passed as parameters, never written into the SQL."""
@@ -112,9 +116,9 @@ class Prepared:
 
 
 def _is_marker(param: Any) -> bool:
-    # Only plain ints, datetimes and text can be markers (psycopg's Int4 constants are ints
-    # too, but never equal to a marker; the type check keeps unhashable parameters out).
-    return isinstance(param, int | datetime | str) and not isinstance(param, bool)
+    # Only plain ints, floats, datetimes and text can be markers (psycopg's Int4 constants are
+    # ints too, but never equal to a marker; the type check keeps unhashable parameters out).
+    return isinstance(param, int | float | datetime | str) and not isinstance(param, bool)
 
 
 def _adapter(using: str) -> Callable[[Any], Any]:

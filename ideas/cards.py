@@ -41,7 +41,7 @@ _COUNT = 9_080_706_050_403_020
 _VERSION = "1"  # bump when the card's template changes what it needs
 
 
-def idea_cards(ideas: Iterable[Idea], *, context: Context, heading_level: str = "3") -> str:
+def idea_cards(ideas: Iterable[Any], *, context: Context, heading_level: str = "3") -> str:
     """The cards of `ideas`, in their order, with this viewer's vote buttons, rendered in the
     page's template `context` (its request, user, CSRF token: context processors run once)."""
     ideas = list(ideas)
@@ -61,7 +61,7 @@ def idea_cards(ideas: Iterable[Idea], *, context: Context, heading_level: str = 
     return mark_safe("".join(cards))  # noqa: S308 (rendered templates, escaped there)
 
 
-def _key(idea: Idea, heading_level: str) -> str:
+def _key(idea: Any, heading_level: str) -> str:
     parts = [heading_level]
     snippet = getattr(idea, "snippet", None)
     if snippet:  # a search result's highlighted extract belongs to the query
@@ -69,23 +69,29 @@ def _key(idea: Idea, heading_level: str) -> str:
     return fragment_key("card", _VERSION, idea.pk, *parts)
 
 
-def _render(ideas: Sequence[Idea], heading_level: str, *, fresh: bool) -> dict[int, str]:
+def _render(ideas: Sequence[Any], heading_level: str, *, fresh: bool) -> dict[int, str]:
     """Each card without its vote button. `fresh`: the fragments will be stored, so they are
-    rendered from rows read now, after the generation (the page's rows may predate it)."""
-    rows = {idea.pk: idea for idea in ideas}
-    if not fresh:  # nothing stored: the page's rows, with what `person` shows of each author
+    rendered from rows read now, after the generation (the page's rows may predate it). Rows
+    that are not ideas (ideas.list_rows.IdeaRow: a list's page read for its fragments) are
+    always read again; one gone meanwhile gets no card."""
+    rows: dict[int, Any] = {idea.pk: idea for idea in ideas}
+    whole = all(isinstance(idea, Idea) for idea in ideas)
+    if not fresh and whole:  # nothing stored: the page's rows, with what `person` shows of each
         prefetch_related_objects(list(rows.values()), *selectors.CARD_PEOPLE)
     else:
         reread = {row.pk: row for row in selectors.ideas_for_cards(pks=list(rows))}
         for pk, idea in rows.items():
-            if (row := reread.get(pk)) is not None:
+            row = reread.get(pk)
+            if row is not None:
                 row.snippet = getattr(idea, "snippet", None)  # type: ignore[attr-defined]
-                rows[pk] = row
+            rows[pk] = row if row is not None or isinstance(idea, Idea) else None
     return {
         idea.pk: render_to_string(
             CARD_TEMPLATE,
             {"idea": rows[idea.pk], "heading_level": heading_level, "vote_slot": VOTE_SLOT},
         )
+        if rows[idea.pk] is not None
+        else ""
         for idea in ideas
     }
 

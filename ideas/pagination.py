@@ -14,7 +14,7 @@ twice or be skipped across pages: the usual price of keyset pagination on a live
 import base64
 import binascii
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -134,8 +134,27 @@ def keyset_page(
     ordering is replaced). `after`/`before` are cursors from a previous page; a cursor that does
     not decode gives the first page (like a bad filter value)."""
     keys = tuple(keys)
-    descending = [f"-{key}" for key in keys]
-    ascending = list(keys)
+
+    def fetch(operator: str, values: Sequence[Any], limit: int) -> list[Any]:
+        rows = queryset.filter(RowCompare(keys, operator, values)) if operator else queryset
+        order = list(keys) if operator == ">" else [f"-{key}" for key in keys]
+        return list(rows.order_by(*order)[:limit])
+
+    return keyset_fetch(fetch, keys=keys, per_page=per_page, after=after, before=before)
+
+
+# fetch(operator, cursor values, limit): at most `limit` rows, those whose keys compare
+# `operator` ("<", ">", or "" for no cursor) to the values, in descending order of the keys,
+# or ascending for ">" (the rows just above the cursor).
+Fetch = Callable[[str, Sequence[Any], int], list[Any]]
+
+
+def keyset_fetch(
+    fetch: Fetch, *, keys: Sequence[str], per_page: int, after: str = "", before: str = ""
+) -> KeysetPage:
+    """keyset_page for rows read by `fetch` (e.g. a statement compiled once, ideas.list_rows):
+    the cursors decoded, the page's rows and its cursors built from them."""
+    keys = tuple(keys)
     direction, values = "", None
     for token, name in ((after, "after"), (before, "before")):
         if token:
@@ -146,9 +165,7 @@ def keyset_page(
             direction = name
             break
     if direction == "before" and values is not None:
-        rows = list(
-            queryset.filter(RowCompare(keys, ">", values)).order_by(*ascending)[: per_page + 1]
-        )
+        rows = fetch(">", values, per_page + 1)
         more_before = len(rows) > per_page
         rows = rows[:per_page][::-1]
         return KeysetPage(
@@ -158,12 +175,10 @@ def keyset_page(
             first=not more_before,
             keys=keys,
         )
-    if direction == "after" and values is not None:
-        queryset = queryset.filter(RowCompare(keys, "<", values))
-    rows = list(queryset.order_by(*descending)[: per_page + 1])
+    started_after = direction == "after" and values is not None
+    rows = fetch("<", values or (), per_page + 1) if started_after else fetch("", (), per_page + 1)
     more_after = len(rows) > per_page
     rows = rows[:per_page]
-    started_after = direction == "after"
     return KeysetPage(
         rows,
         next_cursor=encode_cursor(_key_of(rows[-1], keys)) if rows and more_after else "",

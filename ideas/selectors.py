@@ -40,10 +40,10 @@ def ideas_visible_to(*, viewer: Any = None) -> QuerySet[Idea]:
     moderators."""
     if viewer is None or not viewer.is_authenticated:
         return Idea.objects.public()
-    return _visible_to_member(viewer.pk, moderator=viewer.has_perm(MODERATE_CONTENT))
+    return visible_to_member(viewer.pk, moderator=viewer.has_perm(MODERATE_CONTENT))
 
 
-def _visible_to_member(viewer_id: int, *, moderator: bool) -> QuerySet[Idea]:
+def visible_to_member(viewer_id: int, *, moderator: bool) -> QuerySet[Idea]:
     # A merged idea is nobody's to list: its page redirects to the idea it was merged into.
     ideas = Idea.objects.filter(merged_into__isnull=True)
     if moderator:
@@ -197,7 +197,7 @@ def _for_vote(*, moderator: bool) -> Prepared:
 
     def build(using: str, viewer_id: int, pk: int) -> tuple[str, Sequence[Any]]:
         voted = Exists(Vote.objects.filter(user_id=viewer_id, idea=OuterRef("pk")))
-        ideas = _visible_to_member(viewer_id, moderator=moderator).using(using)
+        ideas = visible_to_member(viewer_id, moderator=moderator).using(using)
         query = ideas.only("pk", "vote_count").annotate(viewer_voted=voted).filter(pk=pk)
         return query.order_by().query.get_compiler(using).as_sql()  # type: ignore[no-any-return]
 

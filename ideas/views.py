@@ -16,7 +16,7 @@ from accounts.roles import user_answers_officially
 from config.network import client_network
 from config.page_cache import anonymous_page
 from config.ratelimit import rate_limit
-from ideas import selectors, services
+from ideas import list_rows, selectors, services
 from ideas.forms import IdeaCreateForm, IdeaFilterForm, IdeaForm, StatusChangeForm
 from ideas.models import STATUS_TRANSITIONS, Idea, Status
 from ideas.page_sections import COMMENTS, DETAIL, HOME, page_context, page_route
@@ -28,9 +28,9 @@ from ideas.search import full_text_available, highlighted
 @anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
     context = {
-        "trending": selectors.idea_list(viewer=request.user, sort="trending", people=False)[:6],
-        "categories": selectors.categories_with_counts(),
-        "status_updates": selectors.recent_status_changes(limit=5),
+        "trending": list_rows.first_ideas(viewer=request.user, sort="trending", limit=6),
+        "categories": list_rows.categories_with_counts(),
+        "status_updates": list_rows.recent_answers(limit=5),
         **page_context(HOME, request=request),  # open campaigns
     }
     return render(request, "ideas/home.html", context)
@@ -54,24 +54,33 @@ def idea_list(request: HttpRequest) -> HttpResponse:
         total = selectors.idea_search_count(
             viewer=request.user, category=category, status=status, query=query
         )
-    else:
-        total = selectors.idea_count(viewer=request.user, category=category, status=status)
-    ideas = selectors.idea_list(
-        viewer=request.user,
-        sort=sort,
-        category=category,
-        status=status,
-        query=query,
-        many_matches=total > selectors.SEARCH_COUNT_LIMIT,
-        people=False,  # the cards' fragments hold the authors (ideas.cards)
-    )
-    page = keyset_page(
-        ideas,
-        keys=selectors.list_ordering(sort, query=query),
-        per_page=settings.IDEAS_PER_PAGE,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-    )
+        ideas = selectors.idea_list(
+            viewer=request.user,
+            sort=sort,
+            category=category,
+            status=status,
+            query=query,
+            many_matches=total > selectors.SEARCH_COUNT_LIMIT,
+            people=False,  # the cards' fragments hold the authors (ideas.cards)
+        )
+        page = keyset_page(
+            ideas,
+            keys=selectors.list_ordering(sort, query=query),
+            per_page=settings.IDEAS_PER_PAGE,
+            after=request.GET.get("after", ""),
+            before=request.GET.get("before", ""),
+        )
+    else:  # statements compiled once per process, rows as the cards' fragments need them
+        total = list_rows.idea_count(viewer=request.user, category=category, status=status)
+        page = list_rows.idea_page(
+            viewer=request.user,
+            sort=sort,
+            category=category,
+            status=status,
+            per_page=settings.IDEAS_PER_PAGE,
+            after=request.GET.get("after", ""),
+            before=request.GET.get("before", ""),
+        )
     if query:
         for idea in page:
             idea.snippet = highlighted(idea.headline)  # type: ignore[attr-defined]
@@ -88,7 +97,7 @@ def idea_list(request: HttpRequest) -> HttpResponse:
         "total": min(total, selectors.SEARCH_COUNT_LIMIT),
         "more_than_total": total > selectors.SEARCH_COUNT_LIMIT,
         "full_text": full_text_available(),
-        "categories": selectors.categories_with_counts(),
+        "categories": list_rows.categories_with_counts(),
         "statuses": Status.choices,
     }
     template = "ideas/_list_page.html" if request.htmx else "ideas/list.html"  # type: ignore[attr-defined]

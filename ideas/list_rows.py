@@ -1,0 +1,271 @@
+"""The signed-in idea list's and home page's own reads, compiled once per process and shape.
+
+A signed-in list page was rendered per request, its cards from shared fragments (ideas.cards),
+yet building and compiling its ORM queries and turning their rows into ideas, authors and
+categories cost about 40% of its CPU (docs/benchmarks.md). Here each read is compiled once per
+shape (sort, cursor direction, filters, kind of viewer, page size) by config.db.Prepared from the
+same querysets as before (ideas.selectors: the same visibility rule), then run with the
+request's values:
+
+- the page's rows: only what the page itself needs, the id, the vote count, the viewer's vote
+  and the sort keys (`IdeaRow`); everything else on a card comes from its fragment, and a card
+  missing from the cache is rendered from rows read again (ideas.cards, as it already did);
+- the count: the tallies' sum and the member's own hidden or waiting ideas in one statement;
+- the categories with their counts, and the home page's latest official answers.
+
+Only while the fragments are on (config.page_cache.enabled): without them every card is rendered
+from the page's rows, and full rows from the ORM cost one query fewer than slim rows read again.
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
+from django.utils.dateparse import parse_datetime
+
+from accounts.roles import MODERATE_CONTENT
+from config.db import (
+    MARK_FLOAT,
+    MARK_FOURTH_ID,
+    MARK_ID,
+    MARK_OTHER_ID,
+    MARK_TEXT,
+    MARK_THIRD_ID,
+    MARK_TIME,
+    Prepared,
+)
+from config.page_cache import enabled as fragments_enabled
+from ideas import selectors
+from ideas.models import Category, Idea, IdeaTally, StatusChange, Vote, public_q
+from ideas.pagination import KeysetPage, RowCompare, keyset_fetch, keyset_page
+
+# Where each sort key's cursor value goes in a compiled statement.
+_KEY_MARKERS: dict[str, Any] = {
+    "trending_score": MARK_FLOAT,
+    "vote_count": MARK_THIRD_ID,
+    "created_at": MARK_TIME,
+    "id": MARK_FOURTH_ID,
+}
+_COLUMNS = ("id", "vote_count", "viewer_voted", "trending_score", "created_at")
+ANONYMOUS, MEMBER, MODERATOR = "anonymous", "member", "moderator"
+
+
+class IdeaRow:
+    """An idea as a list page needs it once its card is a fragment: what the vote button
+    shows and the sort keys its cursors carry (ideas.pagination)."""
+
+    __slots__ = ("created_at", "pk", "snippet", "trending_score", "viewer_voted", "vote_count")
+
+    def __init__(
+        self, pk: int, vote_count: int, viewer_voted: bool, trending_score: float, created: Any
+    ) -> None:
+        self.pk = pk
+        self.vote_count = vote_count
+        self.viewer_voted = viewer_voted
+        self.trending_score = trending_score
+        self.created_at = _aware(created)
+        self.snippet = None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+def _aware(value: Any) -> datetime:
+    """A raw cursor's datetime as the ORM gives it: SQLite returns text or a naive datetime in
+    UTC (the ORM's converters make it aware; a raw cursor bypasses them)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value  # type: ignore[no-any-return]
+
+
+def viewer_kind(viewer: Any) -> str:
+    if viewer is None or not viewer.is_authenticated:
+        return ANONYMOUS
+    return MODERATOR if viewer.has_perm(MODERATE_CONTENT) else MEMBER
+
+
+def idea_page(
+    *,
+    viewer: Any,
+    sort: str,
+    category: Category | None = None,
+    status: str | None = None,
+    per_page: int,
+    after: str = "",
+    before: str = "",
+) -> KeysetPage:
+    """A page of the idea list without a search query (selectors.idea_list's ideas, in the
+    order of selectors.list_ordering(sort)): IdeaRows while the fragments are on, Ideas from
+    the ORM otherwise."""
+    keys = selectors.list_ordering(sort)
+    if not fragments_enabled():
+        ideas = selectors.idea_list(
+            viewer=viewer, sort=sort, category=category, status=status, people=False
+        )
+        return keyset_page(ideas, keys=keys, per_page=per_page, after=after, before=before)
+    kind = viewer_kind(viewer)
+
+    def fetch(operator: str, values: Sequence[Any], limit: int) -> list[Any]:
+        shape = (kind, keys, operator, category is not None, bool(status), limit)
+        given = [] if kind == ANONYMOUS else [viewer.pk]
+        given += [category.pk] if category is not None else []
+        given += [status] if status else []
+        given += list(values)
+        rows = _page_statement(shape).fetchall(Idea.objects.db, *given)
+        return [IdeaRow(pk, votes, bool(voted), score, at) for pk, votes, voted, score, at in rows]
+
+    return keyset_fetch(fetch, keys=keys, per_page=per_page, after=after, before=before)
+
+
+def first_ideas(*, viewer: Any, sort: str, limit: int) -> list[Any]:
+    """The first `limit` ideas of a list (the home page's trending ideas)."""
+    return idea_page(viewer=viewer, sort=sort, per_page=limit).object_list
+
+
+_PAGE_STATEMENTS: dict[tuple[Any, ...], Prepared] = {}
+
+
+def _page_statement(shape: tuple[Any, ...]) -> Prepared:
+    found = _PAGE_STATEMENTS.get(shape)
+    if found is None:  # two threads may both compile it: the same statement, either is kept
+        found = _PAGE_STATEMENTS[shape] = _compile_page(*shape)
+    return found
+
+
+def _compile_page(
+    kind: str, keys: tuple[str, ...], operator: str, category: bool, status: bool, limit: int
+) -> Prepared:
+    markers: list[Any] = [] if kind == ANONYMOUS else [MARK_ID]
+    markers += [MARK_OTHER_ID] if category else []
+    markers += [MARK_TEXT] if status else []
+    markers += [_KEY_MARKERS[key] for key in keys] if operator else []
+
+    def build(using: str, *marks: Any) -> tuple[str, Sequence[Any]]:
+        given = iter(marks)
+        if kind == ANONYMOUS:
+            ideas: QuerySet[Idea] = Idea.objects.public()
+            voted: Any = Value(False, output_field=BooleanField())
+        else:
+            viewer_id = next(given)
+            ideas = selectors.visible_to_member(viewer_id, moderator=kind == MODERATOR)
+            voted = Exists(Vote.objects.filter(user_id=viewer_id, idea=OuterRef("pk")))
+        ideas = ideas.using(using).annotate(viewer_voted=voted)
+        if category:
+            ideas = ideas.filter(category_id=next(given))
+        if status:
+            ideas = ideas.filter(status=next(given))
+        if operator:
+            ideas = ideas.filter(RowCompare(keys, operator, [next(given) for _ in keys]))
+        order = list(keys) if operator == ">" else [f"-{key}" for key in keys]
+        query = ideas.order_by(*order).values_list(*_COLUMNS)[:limit]
+        return query.query.get_compiler(using).as_sql()  # type: ignore[no-any-return]
+
+    return Prepared(build, *markers)
+
+
+def idea_count(*, viewer: Any, category: Category | None = None, status: str | None = None) -> int:
+    """selectors.idea_count, as exact (the tallies the database keeps, plus a member's own
+    hidden or waiting ideas), in one statement compiled once per shape."""
+    kind = viewer_kind(viewer)
+    given = [] if kind != MEMBER else [viewer.pk]
+    given += [category.pk] if category is not None else []
+    given += [status] if status else []
+    shape = (kind, category is not None, bool(status))
+    statement = _COUNT_STATEMENTS.get(shape)
+    if statement is None:
+        statement = _COUNT_STATEMENTS[shape] = _compile_count(*shape)
+    ((total,),) = statement.fetchall(IdeaTally.objects.db, *given)
+    return int(total)
+
+
+_COUNT_STATEMENTS: dict[tuple[Any, ...], Prepared] = {}
+
+
+def _compile_count(kind: str, category: bool, status: bool) -> Prepared:
+    markers: list[Any] = [MARK_ID] if kind == MEMBER else []
+    markers += [MARK_OTHER_ID] if category else []
+    markers += [MARK_TEXT] if status else []
+
+    def build(using: str, *marks: Any) -> tuple[str, Sequence[Any]]:
+        given = iter(marks)
+        viewer_id = next(given) if kind == MEMBER else None
+        tallies = IdeaTally.objects.using(using).order_by()
+        own = Idea.objects.using(using).order_by().filter(merged_into__isnull=True)
+        own = own.filter(author_id=viewer_id).exclude(public_q())
+        if category:
+            category_id = next(given)
+            tallies = tallies.filter(category_id=category_id)
+            own = own.filter(category_id=category_id)
+        if status:
+            status_value = next(given)
+            tallies, own = tallies.filter(status=status_value), own.filter(status=status_value)
+        if kind != MODERATOR:  # a moderator's lists count hidden and waiting ideas too
+            tallies = tallies.filter(public=True)
+        sum_sql, sum_params = tallies.values_list("n").query.get_compiler(using).as_sql()
+        # The ORM's own compiled SQL around two subqueries, as its count() does: no value in it.
+        statement = f"SELECT COALESCE((SELECT SUM(t.n) FROM ({sum_sql}) t), 0)"  # noqa: S608
+        params = list(sum_params)
+        if kind == MEMBER:  # a member also sees their own hidden or waiting ideas
+            own_sql, own_params = own.values_list("pk").query.get_compiler(using).as_sql()
+            statement += f" + (SELECT COUNT(*) FROM ({own_sql}) o)"  # noqa: S608
+            params += own_params
+        return statement, params
+
+    return Prepared(build, *markers)
+
+
+def categories_with_counts() -> list[Category]:
+    """selectors.categories_with_counts, its statement compiled once per process."""
+    using = Category.objects.db
+    rows = _CATEGORIES.fetchall(using)
+    names, width = _CATEGORY_FIELDS, len(_CATEGORY_FIELDS)
+    categories = []
+    for row in rows:
+        category = Category.from_db(using, names, row[:width])
+        category.idea_count, category.open_count = row[width:]  # type: ignore[attr-defined]
+        categories.append(category)
+    return categories
+
+
+_CATEGORY_FIELDS = [f.attname for f in Category._meta.concrete_fields]
+
+
+def _categories_sql(using: str) -> tuple[str, Sequence[Any]]:
+    query = selectors.categories_with_counts().using(using)
+    query = query.values_list(*_CATEGORY_FIELDS, "idea_count", "open_count")
+    return query.query.get_compiler(using).as_sql()  # type: ignore[no-any-return]
+
+
+_CATEGORIES = Prepared(_categories_sql)
+
+
+def recent_answers(*, limit: int = 5) -> list[StatusChange]:
+    """selectors.recent_status_changes for the home page, compiled once per process: each
+    change with what the page shows of it (its status and time, its idea's title and link)."""
+    statement = _ANSWERS.get(limit)
+    if statement is None:
+        statement = _ANSWERS[limit] = Prepared(partial(_answers_sql, limit=limit))
+    using = StatusChange.objects.db
+    changes = []
+    for pk, idea_id, to_status, created, title in statement.fetchall(using):
+        change = StatusChange.from_db(
+            using, ["id", "idea_id", "to_status", "created_at"], [pk, idea_id, to_status, None]
+        )
+        change.created_at = _aware(created)
+        change.idea = Idea.from_db(using, ["id", "title"], [idea_id, title])
+        changes.append(change)
+    return changes
+
+
+_ANSWERS: dict[int, Prepared] = {}
+
+
+def _answers_sql(using: str, *, limit: int) -> tuple[str, Sequence[Any]]:
+    changes = selectors.recent_status_changes(limit=limit).using(using)
+    rows = changes.values_list("id", "idea_id", "to_status", "created_at", "idea__title")
+    return rows.query.get_compiler(using).as_sql()  # type: ignore[no-any-return]
