@@ -17,9 +17,8 @@ Only while the fragments are on (config.page_cache.enabled): without them every 
 from the page's rows, and full rows from the ORM cost one query fewer than slim rows read again.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
 from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
@@ -38,7 +37,7 @@ from config.db import (
 )
 from config.page_cache import enabled as fragments_enabled
 from ideas import selectors
-from ideas.models import Category, Idea, IdeaTally, StatusChange, Vote, public_q
+from ideas.models import Category, Idea, IdeaTally, StatusChange, Vote
 from ideas.pagination import KeysetPage, RowCompare, keyset_fetch, keyset_page
 
 # Where each sort key's cursor value goes in a compiled statement.
@@ -116,7 +115,7 @@ def idea_page(
         given += [category.pk] if category is not None else []
         given += [status] if status else []
         given += list(values)
-        rows = _page_statement(shape).fetchall(Idea.objects.db, *given)
+        rows = _compiled(_PAGE_STATEMENTS, shape, _compile_page).fetchall(Idea.objects.db, *given)
         return [IdeaRow(pk, votes, bool(voted), score, at) for pk, votes, voted, score, at in rows]
 
     return keyset_fetch(fetch, keys=keys, per_page=per_page, after=after, before=before)
@@ -130,10 +129,14 @@ def first_ideas(*, viewer: Any, sort: str, limit: int) -> list[Any]:
 _PAGE_STATEMENTS: dict[tuple[Any, ...], Prepared] = {}
 
 
-def _page_statement(shape: tuple[Any, ...]) -> Prepared:
-    found = _PAGE_STATEMENTS.get(shape)
+def _compiled(
+    cache: dict[tuple[Any, ...], Prepared],
+    shape: tuple[Any, ...],
+    compile_shape: Callable[..., Prepared],
+) -> Prepared:
+    found = cache.get(shape)
     if found is None:  # two threads may both compile it: the same statement, either is kept
-        found = _PAGE_STATEMENTS[shape] = _compile_page(*shape)
+        found = cache[shape] = compile_shape(*shape)
     return found
 
 
@@ -163,22 +166,21 @@ def _compile_page(
             ideas = ideas.filter(RowCompare(keys, operator, [next(given) for _ in keys]))
         order = list(keys) if operator == ">" else [f"-{key}" for key in keys]
         query = ideas.order_by(*order).values_list(*_COLUMNS)[:limit]
-        return query.query.get_compiler(using).as_sql()  # type: ignore[no-any-return]
+        return _sql(query, using)
 
     return Prepared(build, *markers)
 
 
 def idea_count(*, viewer: Any, category: Category | None = None, status: str | None = None) -> int:
-    """selectors.idea_count, as exact (the tallies the database keeps, plus a member's own
-    hidden or waiting ideas), in one statement compiled once per shape."""
+    """How many ideas a list without a search query shows this viewer (selectors.count_querysets:
+    the tallies the database keeps, plus a member's own hidden or waiting ideas), in one
+    statement compiled once per shape."""
     kind = viewer_kind(viewer)
     given = [] if kind != MEMBER else [viewer.pk]
     given += [category.pk] if category is not None else []
     given += [status] if status else []
     shape = (kind, category is not None, bool(status))
-    statement = _COUNT_STATEMENTS.get(shape)
-    if statement is None:
-        statement = _COUNT_STATEMENTS[shape] = _compile_count(*shape)
+    statement = _compiled(_COUNT_STATEMENTS, shape, _compile_count)
     ((total,),) = statement.fetchall(IdeaTally.objects.db, *given)
     return int(total)
 
@@ -193,25 +195,18 @@ def _compile_count(kind: str, category: bool, status: bool) -> Prepared:
 
     def build(using: str, *marks: Any) -> tuple[str, Sequence[Any]]:
         given = iter(marks)
-        viewer_id = next(given) if kind == MEMBER else None
-        tallies = IdeaTally.objects.using(using).order_by()
-        own = Idea.objects.using(using).order_by().filter(merged_into__isnull=True)
-        own = own.filter(author_id=viewer_id).exclude(public_q())
-        if category:
-            category_id = next(given)
-            tallies = tallies.filter(category_id=category_id)
-            own = own.filter(category_id=category_id)
-        if status:
-            status_value = next(given)
-            tallies, own = tallies.filter(status=status_value), own.filter(status=status_value)
-        if kind != MODERATOR:  # a moderator's lists count hidden and waiting ideas too
-            tallies = tallies.filter(public=True)
-        sum_sql, sum_params = tallies.values_list("n").query.get_compiler(using).as_sql()
+        tallies, own = selectors.count_querysets(
+            viewer_id=next(given) if kind == MEMBER else None,
+            moderator=kind == MODERATOR,
+            category_id=next(given) if category else None,
+            status=next(given) if status else None,
+        )
+        sum_sql, sum_params = _sql(tallies.using(using).values_list("n"), using)
         # The ORM's own compiled SQL around two subqueries, as its count() does: no value in it.
         statement = f"SELECT COALESCE((SELECT SUM(t.n) FROM ({sum_sql}) t), 0)"  # noqa: S608
         params = list(sum_params)
-        if kind == MEMBER:  # a member also sees their own hidden or waiting ideas
-            own_sql, own_params = own.values_list("pk").query.get_compiler(using).as_sql()
+        if own is not None:
+            own_sql, own_params = _sql(own.using(using).values_list("pk"), using)
             statement += f" + (SELECT COUNT(*) FROM ({own_sql}) o)"  # noqa: S608
             params += own_params
         return statement, params
@@ -237,8 +232,7 @@ _CATEGORY_FIELDS = [f.attname for f in Category._meta.concrete_fields]
 
 def _categories_sql(using: str) -> tuple[str, Sequence[Any]]:
     query = selectors.categories_with_counts().using(using)
-    query = query.values_list(*_CATEGORY_FIELDS, "idea_count", "open_count")
-    return query.query.get_compiler(using).as_sql()  # type: ignore[no-any-return]
+    return _sql(query.values_list(*_CATEGORY_FIELDS, "idea_count", "open_count"), using)
 
 
 _CATEGORIES = Prepared(_categories_sql)
@@ -247,9 +241,7 @@ _CATEGORIES = Prepared(_categories_sql)
 def recent_answers(*, limit: int = 5) -> list[StatusChange]:
     """selectors.recent_status_changes for the home page, compiled once per process: each
     change with what the page shows of it (its status and time, its idea's title and link)."""
-    statement = _ANSWERS.get(limit)
-    if statement is None:
-        statement = _ANSWERS[limit] = Prepared(partial(_answers_sql, limit=limit))
+    statement = _compiled(_ANSWERS, (limit,), _compile_answers)
     using = StatusChange.objects.db
     changes = []
     for pk, idea_id, to_status, created, title in statement.fetchall(using):
@@ -262,10 +254,18 @@ def recent_answers(*, limit: int = 5) -> list[StatusChange]:
     return changes
 
 
-_ANSWERS: dict[int, Prepared] = {}
+_ANSWERS: dict[tuple[Any, ...], Prepared] = {}
 
 
-def _answers_sql(using: str, *, limit: int) -> tuple[str, Sequence[Any]]:
-    changes = selectors.recent_status_changes(limit=limit).using(using)
-    rows = changes.values_list("id", "idea_id", "to_status", "created_at", "idea__title")
-    return rows.query.get_compiler(using).as_sql()  # type: ignore[no-any-return]
+def _compile_answers(limit: int) -> Prepared:
+    def build(using: str) -> tuple[str, Sequence[Any]]:
+        changes = selectors.recent_status_changes(limit=limit).using(using)
+        rows = changes.values_list("id", "idea_id", "to_status", "created_at", "idea__title")
+        return _sql(rows, using)
+
+    return Prepared(build)
+
+
+def _sql(query: QuerySet[Any], using: str) -> tuple[str, Sequence[Any]]:
+    """The SQL and parameters Django compiles for this queryset on this database."""
+    return query.query.get_compiler(using).as_sql()  # type: ignore[no-any-return]

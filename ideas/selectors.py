@@ -124,34 +124,28 @@ def list_ordering(sort: str, *, query: str = "") -> tuple[str, ...]:
     return LIST_ORDERINGS.get(sort, LIST_ORDERINGS["trending"])
 
 
-def idea_count(
-    *,
-    viewer: Any = None,
-    category: Category | None = None,
-    status: str | None = None,
-) -> int:
-    """How many ideas a list without a search query shows this viewer, read from the tallies
-    the database keeps (ideas.models.IdeaTally) instead of counting the idea table: one small
-    query, plus one on the viewer's own ideas for a member."""
-    tallies = IdeaTally.objects.all()
-    if category is not None:
-        tallies = tallies.filter(category=category)
-    if status:
+def count_querysets(
+    *, viewer_id: Any, moderator: bool, category_id: Any = None, status: Any = None
+) -> tuple[QuerySet[IdeaTally], QuerySet[Idea] | None]:
+    """What a list without a search query counts for a viewer (`viewer_id` None for a visitor),
+    as two querysets whose sizes add up: the tallies the database keeps (ideas.models.IdeaTally,
+    their `n` summed) instead of counting the idea table, and a member's own hidden or waiting
+    ideas, which visible_to_member lists too (None for visitors and moderators).
+    ideas.list_rows compiles them once per shape, with placeholders for the values."""
+    tallies = IdeaTally.objects.order_by()
+    own = None
+    if viewer_id is not None and not moderator:
+        own = Idea.objects.order_by().filter(author_id=viewer_id, merged_into__isnull=True)
+        own = own.exclude(public_q())
+    if category_id is not None:
+        tallies = tallies.filter(category_id=category_id)
+        own = own.filter(category_id=category_id) if own is not None else None
+    if status is not None:
         tallies = tallies.filter(status=status)
-    signed_in = viewer is not None and viewer.is_authenticated
-    moderator = signed_in and viewer.has_perm(MODERATE_CONTENT)
-    if not moderator:
+        own = own.filter(status=status) if own is not None else None
+    if not moderator:  # a moderator's lists count hidden and waiting ideas too
         tallies = tallies.filter(public=True)
-    total = tallies.aggregate(total=Sum("n"))["total"] or 0
-    if signed_in and not moderator:
-        # A member also sees their own hidden or waiting ideas (ideas_visible_to).
-        own = Idea.objects.filter(author=viewer, merged_into__isnull=True).exclude(public_q())
-        if category is not None:
-            own = own.filter(category=category)
-        if status:
-            own = own.filter(status=status)
-        total += own.count()
-    return total
+    return tallies, own
 
 
 def idea_get_for_user(*, user: Any, pk: int, people: bool = True) -> Idea:
