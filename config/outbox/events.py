@@ -24,6 +24,7 @@ commit and the task's acknowledgement), and must then have one effect.
 """
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -31,6 +32,7 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Any, ClassVar, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
@@ -147,25 +149,51 @@ def record(happened: Event) -> OutboxEvent:
     return row
 
 
-# How `nudge` queues a delivery: `config.outbox.tasks.deliver_event.delay`, set by
-# OutboxConfig.ready (the tasks import the delivery, which imports this module: a hook, not an
-# import, keeps the seam's modules free of a cycle).
+# How `nudge` queues work for the worker: `config.outbox.tasks.deliver_event.delay(event_id)`
+# and `config.outbox.tasks.relay_outbox.apply_async(countdown=...)`, set by OutboxConfig.ready
+# (the tasks import the delivery, which imports this module: a hook, not an import, keeps the
+# seam's modules free of a cycle).
 _queue_delivery: Callable[[int], object] | None = None
+_queue_relay: Callable[[float], object] | None = None
+# When this process last queued a relay (time.monotonic()); None: never.
+_relay_queued_at: float | None = None
 
 
-def deliver_with(queue: Callable[[int], object]) -> None:
-    """Set how an event's delivery is queued once its transaction commits."""
-    global _queue_delivery
-    _queue_delivery = queue
+def deliver_with(queue: Callable[[int], object], relay: Callable[[float], object]) -> None:
+    """Set how one event's delivery, and a relay of every waiting event after a delay, are
+    queued once a transaction commits."""
+    global _queue_delivery, _queue_relay
+    _queue_delivery, _queue_relay = queue, relay
 
 
 def nudge(event_id: int) -> None:
-    """Queue the delivery of one event. Never raises: a broker error is logged, and the sweep
-    delivers the event later."""
+    """Ask the worker to deliver a committed event. Never raises: a broker error is logged, and
+    the sweep delivers the event later.
+
+    With OUTBOX_NUDGE_SECONDS = 0, one task per event (`deliver_event`). Otherwise at most one
+    message per process per interval, so a busy web process does not pay a Celery publish per
+    vote or comment:
+    1. The first event after a quiet interval queues `relay_outbox` to run `interval` seconds
+       later; it delivers every event waiting when it starts, oldest first.
+    2. An event committed while that relay is queued (less than `interval` ago) queues
+       nothing: it committed before the relay's start, so the relay reads it.
+    3. A publish that fails leaves the time unset, so the next event tries again; a relay lost
+       after its publish (or a worker clock ahead of this one) leaves events waiting for the
+       sweep (every OUTBOX_SWEEP_SECONDS): delayed, never lost.
+    """
+    global _relay_queued_at
     try:
-        if _queue_delivery is None:
+        if _queue_delivery is None or _queue_relay is None:
             raise ImproperlyConfigured("config.outbox is not in INSTALLED_APPS")
-        _queue_delivery(event_id)
+        interval = float(settings.OUTBOX_NUDGE_SECONDS)
+        if interval <= 0:
+            _queue_delivery(event_id)
+            return
+        now = time.monotonic()
+        if _relay_queued_at is not None and now - _relay_queued_at < interval:
+            return  # the queued relay starts after this commit: it delivers this event
+        _queue_relay(interval)
+        _relay_queued_at = now  # two threads may both publish here: one relay too many, no harm
     except Exception:
         logger.warning(
             "Could not queue event %s for delivery; the outbox sweep will deliver it",
