@@ -23,6 +23,7 @@ A consumer must be idempotent: the worker may run it twice for one event (a cras
 commit and the task's acknowledgement), and must then have one effect.
 """
 
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -34,7 +35,7 @@ from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from config.outbox.models import OutboxEvent
@@ -136,17 +137,43 @@ def record(happened: Event) -> OutboxEvent:
     If the broker cannot be reached the request goes on: the row is there, and the sweep
     (`config.outbox.delivery.sweep`, every minute) delivers it. An event nobody consumes is
     stored as delivered (a log for later subscribers, purged with the rest)."""
-    if not happened.name:
-        raise ImproperlyConfigured(f"{type(happened).__name__} has no @event name")
-    waiting = bool(_CONSUMERS.get(happened.name))
+    waiting = _waiting(happened)
     row = OutboxEvent.objects.create(
         name=happened.name,
         payload=happened.payload(),
         delivered_at=None if waiting else timezone.now(),
     )
-    if waiting:
-        transaction.on_commit(partial(nudge, row.pk), robust=True)
+    recorded(happened, row.pk)
     return row
+
+
+def insert_sql(happened: Event, *, each_row_of: str) -> tuple[str, list[Any]]:
+    """`record` for PostgreSQL statements that write their change and its event at once: the
+    event's row as `INSERT ... SELECT` once per row of the WITH query `each_row_of` (none if it
+    has none), `RETURNING id`. The caller runs it inside its transaction and hands the id to
+    `recorded`: the same row, the same delivery as `record`'s."""
+    waiting = _waiting(happened)
+    now = timezone.now()
+    quote = connection.ops.quote_name
+    names = ("name", "payload", "created_at", "delivered_at", "attempts", "retry_at", "last_error")
+    table, columns = quote(OutboxEvent._meta.db_table), ", ".join(quote(n) for n in names)
+    statement = (  # quoted names only; every value is a parameter
+        f"INSERT INTO {table} ({columns}) SELECT %s, %s::jsonb, %s, %s, 0, NULL, '' "  # noqa: S608
+        f"FROM {quote(each_row_of)} RETURNING {quote('id')}"
+    )
+    return statement, [happened.name, json.dumps(happened.payload()), now, None if waiting else now]
+
+
+def recorded(happened: Event, row_id: int) -> None:
+    """The event's row is written (`record`, `insert_sql`): nudge the worker once it commits."""
+    if _waiting(happened):
+        transaction.on_commit(partial(nudge, row_id), robust=True)
+
+
+def _waiting(happened: Event) -> bool:
+    if not happened.name:
+        raise ImproperlyConfigured(f"{type(happened).__name__} has no @event name")
+    return bool(_CONSUMERS.get(happened.name))
 
 
 # How `nudge` queues work for the worker: `config.outbox.tasks.deliver_event.delay(event_id)`
