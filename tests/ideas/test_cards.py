@@ -15,8 +15,9 @@ from django.utils import translation
 from community.moderation import services as moderation_services
 from ideas import services as idea_services
 from ideas.cards import vote_button
+from ideas.models import Idea
 from tests.factories import IdeaFactory
-from tests.helpers import fragment_keys, signed_in
+from tests.helpers import fragment_keys, posted_hours_ago, signed_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -80,6 +81,7 @@ def test_the_page_is_the_same_with_fragments_as_rendered_whole(  # type: ignore[
 ) -> None:
     IdeaFactory(author=bob, category=idea.category, title="Round up my purchases")
     idea_services.vote_set(user=bob, idea=idea, voted=True)
+    posted_hours_ago(Idea.objects.all())
     client = signed_in(bob)
     settings.PAGE_CACHE_SECONDS = 0
     whole = page(client, "/")
