@@ -19,12 +19,18 @@ anonymous pages.
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import prefetch_related_objects
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template import Context, Engine
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils import translation
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from config.page_cache import fragment_key, fragments
@@ -39,6 +45,9 @@ VOTE_SLOT = mark_safe("<!--ruche:vote-->")
 _PK = 9_070_605_040_302_010
 _COUNT = 9_080_706_050_403_020
 _VERSION = "1"  # bump when the card's template changes what it needs
+# Stand-ins for the signed-in voter's CSRF token and page in a vote button kept per process.
+_CSRF = "VoTeBuTtOnCsRfXqZj"
+_PATH = "VoTeBuTtOnPaThXqZj"
 
 
 def idea_cards(ideas: Iterable[Any], *, context: Context, heading_level: str = "3") -> str:
@@ -109,3 +118,30 @@ def render_in(context: Context, template_name: str, **values: Any) -> str:
     engine = context.template.engine if context.template else Engine.get_default()
     with context.push(**values):
         return engine.get_template(template_name).render(context)
+
+
+def vote_button(request: HttpRequest, idea: Any) -> str:
+    """The signed-in member's vote button for `idea` (`idea.viewer_voted`, `idea.vote_count`)
+    as `_vote.html` renders it in `request` (what the vote's htmx answer swaps in): kept per
+    process and language, voted or not, with the id, count, CSRF token and page filled in, so
+    a vote renders no template."""
+    voted = bool(getattr(idea, "viewer_voted", False))
+    kept = _kept_vote_button(translation.get_language(), get_script_prefix(), voted)
+    return (
+        kept.replace(str(_PK), str(idea.pk))
+        .replace(str(_COUNT), str(idea.vote_count))
+        .replace(_CSRF, escape(get_token(request)))
+        .replace(_PATH, escape(request.get_full_path()))
+    )
+
+
+@lru_cache(maxsize=64)
+def _kept_vote_button(_language: str | None, _prefix: str, voted: bool) -> str:
+    stand_in = SimpleNamespace(pk=_PK, vote_count=_COUNT, viewer_voted=voted)
+    values = {
+        "idea": stand_in,
+        "user": SimpleNamespace(is_authenticated=True),
+        "request": SimpleNamespace(get_full_path=lambda: _PATH),
+        "csrf_token": _CSRF,
+    }
+    return render_to_string(VOTE_TEMPLATE, values)
