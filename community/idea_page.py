@@ -7,11 +7,11 @@ complaints team instead of publishing it is community.complaints.views.idea_or_c
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
 from community.campaigns.selectors import campaigns_open
 from community.comments.forms import CommentForm
+from community.comments.page_rows import CommentPage, comment_page
 from community.comments.selectors import comment_position, comments_for_idea
 from community.moderation.actions import HIDDEN, buttons
 from community.moderation.forms import FlagForm
@@ -23,16 +23,18 @@ def home_campaigns(*, request: HttpRequest, idea: None) -> dict[str, Any]:
     return {"campaigns": campaigns_open()[:3]}
 
 
-def _comments_page(request: HttpRequest, idea: Idea) -> Page:  # type: ignore[type-arg]
-    """A page of top-level comments (each with its replies). `?comment=<id>` opens the page
-    holding that comment, so links to #comment-<id> land on it; else `?comments=<number>`."""
-    comments = comments_for_idea(idea=idea, viewer=request.user)
+def _comments_page(request: HttpRequest, idea: Idea) -> CommentPage:
+    """A page of top-level comments (each with its replies; community.comments.page_rows).
+    `?comment=<id>` opens the page holding that comment, so links to #comment-<id> land on it;
+    else `?comments=<number>`."""
     number: int | str | None = request.GET.get("comments")
     if (wanted := request.GET.get("comment", "")).isdigit():
+        comments = comments_for_idea(idea=idea, viewer=request.user)
         position = comment_position(comments=comments, comment_id=int(wanted))
         if position is not None:
             number = position // settings.COMMENTS_PER_PAGE + 1
-    return Paginator(comments, settings.COMMENTS_PER_PAGE).get_page(number)
+    per_page = settings.COMMENTS_PER_PAGE
+    return comment_page(idea=idea, viewer=request.user, number=number, per_page=per_page)
 
 
 def idea_comments(*, request: HttpRequest, idea: Idea) -> dict[str, Any]:

@@ -79,7 +79,9 @@ def _config_of_row() -> Expression:
     )
 
 
-def ideas_matching(ideas: QuerySet[Any], text: str, *, best_of: int | None = None) -> QuerySet[Any]:
+def ideas_matching(
+    ideas: QuerySet[Any], text: str, *, best_of: int | None = None, compiled: bool = False
+) -> QuerySet[Any]:
     """The ideas that match `text`, with `rank` (PostgreSQL: relevance; 0 elsewhere) and
     `headline` (PostgreSQL: a snippet of the body with the matches marked; "" elsewhere).
 
@@ -90,9 +92,14 @@ def ideas_matching(ideas: QuerySet[Any], text: str, *, best_of: int | None = Non
     index, the most trending matches come first and the walk stops at `best_of` (58 ms). A
     query with fewer matches is ranked whole, from the search index, as before: walking the
     trending index for it would read most of the table. The list shows at most that many
-    results for a query anyway ("more than 1,000 ideas": ideas.selectors.SEARCH_COUNT_LIMIT)."""
+    results for a query anyway ("more than 1,000 ideas": ideas.selectors.SEARCH_COUNT_LIMIT).
+
+    `compiled`: for a statement compiled once and run with other texts (ideas.search_rows), the
+    text stays one parameter on SQLite too (the LIKE pattern escaped and wrapped in SQL, the
+    same match), where the ORM otherwise sends it already wrapped in % signs."""
     if not full_text_available():
-        matching = ideas.filter(Q(title__icontains=text) | Q(body__icontains=text))
+        pattern: Any = Value(text) if compiled else text
+        matching = ideas.filter(Q(title__icontains=pattern) | Q(body__icontains=pattern))
         return matching.annotate(rank=Value(0.0), headline=Value(""))
     query = search_query(text)
     matching = ideas.filter(SearchVectorExact(StoredVector(), query))

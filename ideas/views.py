@@ -16,12 +16,11 @@ from accounts.roles import user_answers_officially
 from config.network import client_network
 from config.page_cache import anonymous_page
 from config.ratelimit import rate_limit
-from ideas import list_rows, selectors, services
+from ideas import list_rows, search_rows, selectors, services
 from ideas.cards import vote_button
 from ideas.forms import IdeaCreateForm, IdeaFilterForm, IdeaForm, StatusChangeForm
 from ideas.models import STATUS_TRANSITIONS, Idea, Status
 from ideas.page_sections import COMMENTS, DETAIL, HOME, page_context, page_route
-from ideas.pagination import keyset_page
 from ideas.pii_services import masked_notice
 from ideas.search import full_text_available, highlighted
 
@@ -52,21 +51,17 @@ def idea_list(request: HttpRequest) -> HttpResponse:
         sort = "trending"
     category, status = chosen.get("category"), chosen.get("status") or None
     if query:  # counted first: a query with many matches is ranked among the most trending
-        total = selectors.idea_search_count(
+        # Statements compiled once per process, as the list's below (ideas.search_rows).
+        total = search_rows.search_count(
             viewer=request.user, category=category, status=status, query=query
         )
-        ideas = selectors.idea_list(
+        page = search_rows.search_page(
             viewer=request.user,
             sort=sort,
+            query=query,
             category=category,
             status=status,
-            query=query,
             many_matches=total > selectors.SEARCH_COUNT_LIMIT,
-            people=False,  # the cards' fragments hold the authors (ideas.cards)
-        )
-        page = keyset_page(
-            ideas,
-            keys=selectors.list_ordering(sort, query=query),
             per_page=settings.IDEAS_PER_PAGE,
             after=request.GET.get("after", ""),
             before=request.GET.get("before", ""),

@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from accounts.roles import MODERATE_CONTENT
+from community.comments.page_rows import CommentRow
 from community.comments.selectors import comments_for_rows
 from community.models import Comment
 from config.page_cache import fragment_key, fragments
@@ -44,7 +45,7 @@ def comment_rows(comments: Iterable[Comment], *, context: Context) -> str:
     the viewer's part rendered in the page's template `context` (its request, user, idea,
     report form and restore actions: context processors run once for the page)."""
     tops = list(comments)
-    rows = [row for top in tops for row in (top, *top.replies.all())]
+    rows = [row for top in tops for row in (top, *_replies(top))]
     if not rows:
         return ""
     by_pk = {row.pk: row for row in rows}
@@ -55,9 +56,14 @@ def comment_rows(comments: Iterable[Comment], *, context: Context) -> str:
     viewer = _Viewer(context)
     html = []
     for top in tops:
-        replies = "".join(viewer.fill(found[r.pk], r) for r in top.replies.all())
+        replies = "".join(viewer.fill(found[r.pk], r) for r in _replies(top))
         html.append(viewer.fill(found[top.pk], top).replace(REPLIES, replies, 1))
     return mark_safe("".join(html))  # noqa: S308 (rendered templates, escaped there)
+
+
+def _replies(top: Any) -> Iterable[Any]:
+    """A top-level comment's replies: prefetched on a Comment, listed on a CommentRow."""
+    return top.replies if isinstance(top, CommentRow) else top.replies.all()
 
 
 def _key(row: Comment) -> str:
@@ -65,15 +71,23 @@ def _key(row: Comment) -> str:
     return fragment_key("comment", _VERSION, row.pk, str(held))
 
 
-def _render(rows: Sequence[Comment], *, fresh: bool) -> dict[int, str]:
+def _render(rows: Sequence[Any], *, fresh: bool) -> dict[int, str]:
     """Each row without its viewer's part. `fresh`: the fragments will be stored, so they are
-    rendered from rows read now, after the generation (the page's rows may predate it)."""
-    by_pk = {row.pk: row for row in rows}
-    if fresh:
-        for again in comments_for_rows(pks=list(by_pk)):
-            again.held = getattr(by_pk[again.pk], "held", False)  # type: ignore[attr-defined]
-            by_pk[again.pk] = again
-    return {pk: render_to_string(ROW_TEMPLATE, {"comment": row}) for pk, row in by_pk.items()}
+    rendered from rows read now, after the generation (the page's rows may predate it). Slim
+    rows (page_rows.CommentRow) are always read again; one gone meanwhile shows nothing."""
+    by_pk: dict[int, Any] = {row.pk: row for row in rows}
+    if fresh or not all(isinstance(row, Comment) for row in rows):
+        again = {row.pk: row for row in comments_for_rows(pks=list(by_pk))}
+        for pk, row in by_pk.items():
+            found = again.get(pk)
+            if found is not None:
+                found.held = getattr(row, "held", False)  # type: ignore[attr-defined]
+            if found is not None or not isinstance(row, Comment):
+                by_pk[pk] = found
+    return {
+        pk: render_to_string(ROW_TEMPLATE, {"comment": row}) if row is not None else ""
+        for pk, row in by_pk.items()
+    }
 
 
 class _Viewer:
@@ -84,6 +98,7 @@ class _Viewer:
         self.user: Any = context["request"].user
         self.signed_in = bool(self.user.is_authenticated)
         self.moderator = self.signed_in and self.user.has_perm(MODERATE_CONTENT)
+        self.user_pk = self.user.pk  # read once: the user is a lazy object, slow per comment
         self.rendered: dict[tuple[str, bool], str] = {}
 
     def fill(self, fragment: str, row: Comment) -> str:
@@ -97,9 +112,9 @@ class _Viewer:
             return ""
         if part in ("restore", "pending"):  # moderators only, on few comments: for each
             return self._render(part, row) if self.moderator else ""
-        own = part == "actions" and row.author_id == self.user.pk
+        own = part == "actions" and row.author_id == self.user_pk
         if (part, own) not in self.rendered:
-            stand_in = SimpleNamespace(pk=_PK, author_id=self.user.pk if own else None)
+            stand_in = SimpleNamespace(pk=_PK, author_id=self.user_pk if own else None)
             self.rendered[part, own] = self._render(part, stand_in)
         return self.rendered[part, own].replace(str(_PK), str(row.pk))
 

@@ -24,10 +24,34 @@ from ideas.models import Idea, public_q
 def _comments_visible_to(viewer: Any) -> Q:
     """A comment waiting for a moderator is shown only to its author and moderators."""
     if viewer is not None and viewer.is_authenticated:
-        if viewer.has_perm(MODERATE_CONTENT):
-            return Q()
-        return Q(pending_at__isnull=True) | Q(author=viewer)
+        return comments_visible_q(viewer.pk, moderator=viewer.has_perm(MODERATE_CONTENT))
+    return comments_visible_q(None, moderator=False)
+
+
+def comments_visible_q(viewer_id: Any, *, moderator: bool) -> Q:
+    """_comments_visible_to for a viewer's id (None for a visitor): the rule
+    community.comments.page_rows compiles once, with a placeholder for the id."""
+    if moderator:
+        return Q()
+    if viewer_id is not None:
+        return Q(pending_at__isnull=True) | Q(author_id=viewer_id)
     return Q(pending_at__isnull=True)
+
+
+def top_comments(*, idea_id: Any, viewer_id: Any, moderator: bool) -> QuerySet[Comment]:
+    """The top-level comments of comments_for_idea, with `held`, oldest first, nothing joined
+    or prefetched."""
+    visible = comments_visible_q(viewer_id, moderator=moderator)
+    held: Case | Value
+    top = Comment.objects.filter(idea_id=idea_id, parent__isnull=True)
+    if visible:
+        shown_replies = Exists(Comment.objects.filter(visible, parent=OuterRef("pk")))
+        top = top.filter(visible | shown_replies)
+        held = Case(When(visible, then=Value(False)), default=Value(True))
+    else:  # moderators see everything
+        held = Value(False)
+    held_field = ExpressionWrapper(held, output_field=BooleanField())
+    return top.annotate(held=held_field).order_by("created_at", "pk")
 
 
 def comments_for_idea(*, idea: Idea, viewer: Any = None) -> QuerySet[Comment]:
@@ -44,18 +68,12 @@ def comments_for_idea(*, idea: Idea, viewer: Any = None) -> QuerySet[Comment]:
         .select_related("author")
         .prefetch_related("author__groups", "author__badges")
     )
-    held: Case | Value
-    if visible:
-        shown_replies = Exists(Comment.objects.filter(visible, parent=OuterRef("pk")))
-        top = idea.comments.filter(visible | shown_replies, parent__isnull=True)
-        held = Case(When(visible, then=Value(False)), default=Value(True))
-    else:  # moderators see everything
-        top, held = idea.comments.filter(parent__isnull=True), Value(False)
+    moderator = not visible
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     return (
-        top.annotate(held=ExpressionWrapper(held, output_field=BooleanField()))
+        top_comments(idea_id=idea.pk, viewer_id=viewer_id, moderator=moderator)
         .select_related("author")
         .prefetch_related("author__groups", "author__badges", Prefetch("replies", queryset=replies))
-        .order_by("created_at", "pk")
     )
 
 

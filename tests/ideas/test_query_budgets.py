@@ -36,8 +36,11 @@ BUDGETS = {
     ("list-next-page", False): 5,
     ("search", False): 5,
     ("search", True): 9,
-    ("detail", False): 14,  # + the followers count of the side panel (1 query with "mine")
-    ("detail", True): 18,
+    # + the followers count of the side panel (1 query with "mine"); comments no longer counted
+    # (community.comments.page_rows: one more top-level comment read instead; 14/18 until
+    # 2026-12-03)
+    ("detail", False): 13,
+    ("detail", True): 17,
     ("leaderboard", False): 1,
     ("leaderboard", True): 5,
     ("feed-ideas", False): 1,
