@@ -4,6 +4,8 @@ from django import template
 
 from ideas.cards import idea_cards as render_cards
 from ideas.idea_text import idea_text as render_text
+from ideas.menus import category_menu as render_category_menu
+from ideas.menus import filter_form
 
 register = template.Library()
 
@@ -18,3 +20,15 @@ def idea_cards(context: template.Context, ideas: Any, heading_level: str = "3") 
 def idea_text(context: template.Context, idea: Any) -> str:
     """`{% idea_text idea %}`: the idea page's text and status history (ideas.idea_text)."""
     return render_text(idea, context=context)
+
+
+@register.simple_tag(takes_context=True)
+def idea_filters(context: template.Context) -> str:
+    """`{% idea_filters %}`: the idea list's filter form (ideas.menus)."""
+    return filter_form(context)
+
+
+@register.simple_tag(takes_context=True)
+def category_menu(context: template.Context, categories: Any) -> str:
+    """`{% category_menu categories %}`: the home page's categories (ideas.menus)."""
+    return render_category_menu(context, categories)
