@@ -148,6 +148,10 @@ def test_a_changed_status_shows_at_once(settings, listed, bob, product_manager):
     page = client.get(url).content.decode()
     assert f'id="vote-{listed[2].pk}"' in page
     assert '<option value="under_review" selected>Under review</option>' in page
+    home = client.get(reverse("ideas:home")).content.decode()
+    answers = home[home.index('<ul class="updates">') :]
+    assert f'<a href="{listed[2].get_absolute_url()}">' in answers
+    assert '<span class="status status-under_review">Under review</span>' in answers
 
 
 def test_a_language_switch_shows_the_kept_parts_in_the_new_language(settings, listed, bob):  # type: ignore[no-untyped-def]
