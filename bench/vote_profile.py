@@ -1,6 +1,7 @@
 """One process, N signed-in vote toggles through Django's WSGI handler with the load test's
 settings (bench/loadtest_settings.py), as bench/wrk/vote.lua sends them: the CPU and wall time
-per vote, or a cProfile (CPU clock), or the statements of one vote.
+per vote (and the CPU of its PostgreSQL backend, when the server runs on this machine), or a
+cProfile (CPU clock), or the statements of one vote.
 
     python -m bench.vote_profile --database h_vote [--votes 300] [--mode time|cprofile|sql]
 
@@ -97,10 +98,12 @@ def main() -> None:
 
         profile = cProfile.Profile(time.process_time)
         profile.enable()
-    wall, cpu = time.perf_counter(), time.process_time()
+    backend = _backend_cpu()
+    wall, cpu, pg = time.perf_counter(), time.process_time(), backend()
     for n in range(args.votes):
         vote(n)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    pg = backend() - pg
     if profile is not None:
         import pstats
 
@@ -109,8 +112,30 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(
         f"{args.votes} votes: {cpu / args.votes * 1000:.2f} ms of CPU and "
-        f"{wall / args.votes * 1000:.2f} ms of wall time per vote (load average {load:.1f})"
+        f"{wall / args.votes * 1000:.2f} ms of wall time per vote, PostgreSQL's backend "
+        f"{pg / args.votes * 1000:.2f} ms of CPU (load average {load:.1f})"
     )
+
+
+def _backend_cpu() -> Any:
+    """A function giving the CPU seconds (user + system) that this process's PostgreSQL
+    backend has used, read from /proc when the server runs on this machine (NaN otherwise)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def seconds() -> float:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+
+    return seconds
 
 
 if __name__ == "__main__":

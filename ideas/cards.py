@@ -25,6 +25,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import prefetch_related_objects
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template import Context
 from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
@@ -142,3 +144,18 @@ def _kept_vote_box(language: str, signed_in: bool, voted: bool, urls: tuple[str,
         "request": request,
     }
     return kept.render(VOTE_TEMPLATE, values, language=language)
+
+
+def vote_button(request: HttpRequest, idea: Any) -> str:
+    """The signed-in member's vote button for `idea` (`idea.viewer_voted`, `idea.vote_count`)
+    as `_vote.html` renders it in `request` (what the vote's htmx answer swaps in): the pages'
+    kept button (`_kept_vote_box`) with this request's CSRF token and page, the id and the
+    count filled in, so a vote renders no template."""
+    voted = bool(getattr(idea, "viewer_voted", False))
+    box = _kept_vote_box(get_language(), True, voted, kept.urls())
+    values = {_CSRF: kept.escaped(get_token(request)), _PATH: kept.escaped(request.get_full_path())}
+    return (
+        _FILL(box, values)
+        .replace(str(_PK), str(idea.pk))
+        .replace(str(_COUNT), str(idea.vote_count))
+    )

@@ -19,6 +19,7 @@ from accounts.roles import user_answers_officially
 from accounts.sanctions import ensure_can_participate
 from config.db import MARK_ID, MARK_TIME, Prepared, insert_unless_present, update_returning_sql
 from config.outbox.events import record
+from ideas import vote_write
 from ideas.comment_rows import comment_rows
 from ideas.events import IdeaEdited, IdeaPublished, IdeaSubmitted, StatusChanged, VotesChanged
 from ideas.models import STATUS_TRANSITIONS, Campaign, Category, Idea, Status, StatusChange, Vote
@@ -160,8 +161,31 @@ def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
     5. A vote a moderator discounted is not in the counter, so removing it leaves the counter
        alone. The counted row is deleted first with a conditional DELETE: if a moderator
        discounts it meanwhile, that DELETE finds nothing and the second one removes it uncounted.
+    6. On PostgreSQL steps 1-4 are one statement, atomic without a transaction around it
+       (ideas.vote_write): the same rows and locks, no BEGIN or COMMIT round trip.
     """
     ensure_can_participate(user)  # suspended and banned members cannot vote
+    if vote_write.available():
+        changed, count = vote_write.vote_write(
+            user_id=user.pk,
+            idea_id=idea.pk,
+            voted=voted,
+            network=network[:16],
+            now=timezone.now(),
+        )
+        if changed:
+            if count is None:
+                raise ValidationError(_("This idea was merged into another one: vote there."))
+            idea.vote_count = count
+            return True
+        if voted:
+            return False
+        with transaction.atomic():  # no counted vote to remove: a discounted one, if any
+            mine = Vote.objects.filter(user=user, idea=idea, discounted_at__isnull=False)
+            if not mine.delete()[0]:
+                return False
+            record(VotesChanged(idea_id=idea.pk))  # the counter is left alone
+        return True
     with transaction.atomic():
         if voted:
             if not insert_unless_present(Vote(user=user, idea=idea, network=network[:16])):

@@ -17,6 +17,7 @@ from config.network import client_network
 from config.page_cache import anonymous_page
 from config.ratelimit import rate_limit
 from ideas import list_rows, selectors, services
+from ideas.cards import vote_button
 from ideas.forms import IdeaCreateForm, IdeaFilterForm, IdeaForm, StatusChangeForm
 from ideas.models import STATUS_TRANSITIONS, Idea, Status
 from ideas.page_sections import COMMENTS, DETAIL, HOME, page_context, page_route
@@ -257,7 +258,7 @@ def idea_vote(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse(" ".join(error.messages), status=409, content_type="text/plain")
     if request.htmx:  # type: ignore[attr-defined]
         idea.viewer_voted = voted  # type: ignore[attr-defined]
-        return render(request, "ideas/_vote.html", {"idea": idea})
+        return HttpResponse(vote_button(request, idea))  # ideas/_vote.html
     return redirect(_safe_next(request, default=idea.get_absolute_url()))
 
 

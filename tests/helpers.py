@@ -1,12 +1,14 @@
 """Small helpers shared by tests."""
 
 import csv
+from datetime import timedelta
 from pathlib import Path
 
 from allauth.account.internal.flows.login import record_authentication
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.mfa import user_has_mfa
 from accounts.roles import user_holds_staff_role
@@ -62,3 +64,13 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def posted_hours_ago(*querysets) -> None:  # type: ignore[no-untyped-def]
+    """What the querysets hold, posted 2½ hours ago: pages compared in a test then say "2 hours
+    ago" throughout, where an idea posted "now" reads "a second ago" when the page is rendered
+    again a second later on a slow machine (a kept fragment's relative date is up to
+    PAGE_CACHE_SECONDS old by design)."""
+    then = timezone.now() - timedelta(hours=2, minutes=30)
+    for queryset in querysets:
+        queryset.update(created_at=then)

@@ -11,4 +11,7 @@ class OutboxConfig(AppConfig):
         from config.outbox import events, tasks
 
         # Looked up at each call, so that a test replacing `deliver_event.delay` is obeyed.
-        events.deliver_with(lambda event_id: tasks.deliver_event.delay(event_id))
+        events.deliver_with(
+            lambda event_id: tasks.deliver_event.delay(event_id),
+            lambda delay: tasks.relay_outbox.apply_async(countdown=delay),
+        )

@@ -84,15 +84,18 @@ def waiting() -> QuerySet[OutboxEvent]:
     return OutboxEvent.objects.filter(delivered_at__isnull=True)
 
 
-def sweep(*, budget_seconds: float | None = None, limit: int = 1000) -> int:
+def sweep(
+    *, budget_seconds: float | None = None, grace_seconds: float | None = None, limit: int = 1000
+) -> int:
     """Deliver events still waiting (oldest first) whose retry time has come; stop once the
-    budget is spent. Events younger than OUTBOX_SWEEP_GRACE_SECONDS are left to their nudge.
-    Returns how many were delivered in full."""
+    budget is spent. Events younger than `grace_seconds` (OUTBOX_SWEEP_GRACE_SECONDS) are left
+    to their nudge. Returns how many were delivered in full."""
     budget = settings.OUTBOX_SWEEP_BUDGET_SECONDS if budget_seconds is None else budget_seconds
+    grace = settings.OUTBOX_SWEEP_GRACE_SECONDS if grace_seconds is None else grace_seconds
     now = timezone.now()
     due = (
         waiting()
-        .filter(created_at__lte=now - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS))
+        .filter(created_at__lte=now - timedelta(seconds=grace))
         .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]

@@ -23,7 +23,9 @@ A consumer must be idempotent: the worker may run it twice for one event (a cras
 commit and the task's acknowledgement), and must then have one effect.
 """
 
+import json
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -31,8 +33,9 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Any, ClassVar, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from config.outbox.models import OutboxEvent
@@ -134,38 +137,90 @@ def record(happened: Event) -> OutboxEvent:
     If the broker cannot be reached the request goes on: the row is there, and the sweep
     (`config.outbox.delivery.sweep`, every minute) delivers it. An event nobody consumes is
     stored as delivered (a log for later subscribers, purged with the rest)."""
-    if not happened.name:
-        raise ImproperlyConfigured(f"{type(happened).__name__} has no @event name")
-    waiting = bool(_CONSUMERS.get(happened.name))
+    waiting = _waiting(happened)
     row = OutboxEvent.objects.create(
         name=happened.name,
         payload=happened.payload(),
         delivered_at=None if waiting else timezone.now(),
     )
-    if waiting:
-        transaction.on_commit(partial(nudge, row.pk), robust=True)
+    recorded(happened, row.pk)
     return row
 
 
-# How `nudge` queues a delivery: `config.outbox.tasks.deliver_event.delay`, set by
-# OutboxConfig.ready (the tasks import the delivery, which imports this module: a hook, not an
-# import, keeps the seam's modules free of a cycle).
+def insert_sql(happened: Event, *, each_row_of: str) -> tuple[str, list[Any]]:
+    """`record` for PostgreSQL statements that write their change and its event at once: the
+    event's row as `INSERT ... SELECT` once per row of the WITH query `each_row_of` (none if it
+    has none), `RETURNING id`. The caller runs it inside its transaction and hands the id to
+    `recorded`: the same row, the same delivery as `record`'s."""
+    waiting = _waiting(happened)
+    now = timezone.now()
+    quote = connection.ops.quote_name
+    names = ("name", "payload", "created_at", "delivered_at", "attempts", "retry_at", "last_error")
+    table, columns = quote(OutboxEvent._meta.db_table), ", ".join(quote(n) for n in names)
+    statement = (  # quoted names only; every value is a parameter
+        f"INSERT INTO {table} ({columns}) SELECT %s, %s::jsonb, %s, %s, 0, NULL, '' "  # noqa: S608
+        f"FROM {quote(each_row_of)} RETURNING {quote('id')}"
+    )
+    return statement, [happened.name, json.dumps(happened.payload()), now, None if waiting else now]
+
+
+def recorded(happened: Event, row_id: int) -> None:
+    """The event's row is written (`record`, `insert_sql`): nudge the worker once it commits."""
+    if _waiting(happened):
+        transaction.on_commit(partial(nudge, row_id), robust=True)
+
+
+def _waiting(happened: Event) -> bool:
+    if not happened.name:
+        raise ImproperlyConfigured(f"{type(happened).__name__} has no @event name")
+    return bool(_CONSUMERS.get(happened.name))
+
+
+# How `nudge` queues work for the worker: `config.outbox.tasks.deliver_event.delay(event_id)`
+# and `config.outbox.tasks.relay_outbox.apply_async(countdown=...)`, set by OutboxConfig.ready
+# (the tasks import the delivery, which imports this module: a hook, not an import, keeps the
+# seam's modules free of a cycle).
 _queue_delivery: Callable[[int], object] | None = None
+_queue_relay: Callable[[float], object] | None = None
+# When this process last queued a relay (time.monotonic()); None: never.
+_relay_queued_at: float | None = None
 
 
-def deliver_with(queue: Callable[[int], object]) -> None:
-    """Set how an event's delivery is queued once its transaction commits."""
-    global _queue_delivery
-    _queue_delivery = queue
+def deliver_with(queue: Callable[[int], object], relay: Callable[[float], object]) -> None:
+    """Set how one event's delivery, and a relay of every waiting event after a delay, are
+    queued once a transaction commits."""
+    global _queue_delivery, _queue_relay
+    _queue_delivery, _queue_relay = queue, relay
 
 
 def nudge(event_id: int) -> None:
-    """Queue the delivery of one event. Never raises: a broker error is logged, and the sweep
-    delivers the event later."""
+    """Ask the worker to deliver a committed event. Never raises: a broker error is logged, and
+    the sweep delivers the event later.
+
+    With OUTBOX_NUDGE_SECONDS = 0, one task per event (`deliver_event`). Otherwise at most one
+    message per process per interval, so a busy web process does not pay a Celery publish per
+    vote or comment:
+    1. The first event after a quiet interval queues `relay_outbox` to run `interval` seconds
+       later; it delivers every event waiting when it starts, oldest first.
+    2. An event committed while that relay is queued (less than `interval` ago) queues
+       nothing: it committed before the relay's start, so the relay reads it.
+    3. A publish that fails leaves the time unset, so the next event tries again; a relay lost
+       after its publish (or a worker clock ahead of this one) leaves events waiting for the
+       sweep (every OUTBOX_SWEEP_SECONDS): delayed, never lost.
+    """
+    global _relay_queued_at
     try:
-        if _queue_delivery is None:
+        if _queue_delivery is None or _queue_relay is None:
             raise ImproperlyConfigured("config.outbox is not in INSTALLED_APPS")
-        _queue_delivery(event_id)
+        interval = float(settings.OUTBOX_NUDGE_SECONDS)
+        if interval <= 0:
+            _queue_delivery(event_id)
+            return
+        now = time.monotonic()
+        if _relay_queued_at is not None and now - _relay_queued_at < interval:
+            return  # the queued relay starts after this commit: it delivers this event
+        _queue_relay(interval)
+        _relay_queued_at = now  # two threads may both publish here: one relay too many, no harm
     except Exception:
         logger.warning(
             "Could not queue event %s for delivery; the outbox sweep will deliver it",

@@ -1,4 +1,5 @@
-"""The outbox's tasks: deliver one event (queued on commit), sweep what is waiting (beat)."""
+"""The outbox's tasks: deliver one event or relay every waiting one (queued on commit,
+config.outbox.events.nudge), sweep what is waiting (beat)."""
 
 from celery import shared_task
 from django.db import OperationalError
@@ -11,6 +12,13 @@ TRANSIENT = (OperationalError, OSError)
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def deliver_event(event_id: int) -> bool:
     return delivery.deliver(event_id)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def relay_outbox() -> int:
+    """Queued by a web process at most once per OUTBOX_NUDGE_SECONDS, that long after the event
+    that queued it: delivers every event waiting now, however young (no sweep grace)."""
+    return delivery.sweep(grace_seconds=0)
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)

@@ -241,6 +241,9 @@ OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60.0)
 OUTBOX_SWEEP_BUDGET_SECONDS = env.float("OUTBOX_SWEEP_BUDGET_SECONDS", default=50.0)
 OUTBOX_SWEEP_GRACE_SECONDS = env.float("OUTBOX_SWEEP_GRACE_SECONDS", default=10.0)
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
+# At most one Celery message per web process per this many seconds for the events it records (a
+# relay of every waiting event, queued to run that much later); 0: one task per event.
+OUTBOX_NUDGE_SECONDS = env.float("OUTBOX_NUDGE_SECONDS", default=1.0)
 CELERY_BEAT_SCHEDULE = {
     "recluster-nightly": {
         "task": "ideas.tasks.recluster",

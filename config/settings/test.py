@@ -29,6 +29,9 @@ SIMILAR_SEARCH_URL = env("SIMILAR_SEARCH_URL", default="inprocess")
 # Unit tests run tasks in-process; integration tests start a real worker process instead.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Eager tasks ignore a countdown: each event is delivered by a task of its own, as it commits.
+# tests/config/outbox and tests/integration/test_outbox_relay.py set a relay interval.
+OUTBOX_NUDGE_SECONDS = 0.0
 
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns if missing
 # The retention job sweeps old files from the upload directory: never the checkout's own. The

@@ -6,13 +6,18 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.middleware.csrf import _does_token_match, get_token
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from community.moderation import services as moderation_services
 from ideas import services as idea_services
+from ideas.cards import vote_button
+from ideas.models import Idea
 from tests.factories import IdeaFactory
-from tests.helpers import fragment_keys, signed_in
+from tests.helpers import fragment_keys, posted_hours_ago, signed_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -76,6 +81,7 @@ def test_the_page_is_the_same_with_fragments_as_rendered_whole(  # type: ignore[
 ) -> None:
     IdeaFactory(author=bob, category=idea.category, title="Round up my purchases")
     idea_services.vote_set(user=bob, idea=idea, voted=True)
+    posted_hours_ago(Idea.objects.all())
     client = signed_in(bob)
     settings.PAGE_CACHE_SECONDS = 0
     whole = page(client, "/")
@@ -165,3 +171,27 @@ def test_a_signed_in_list_costs_the_same_queries_for_3_or_20_cards(  # type: ign
     many = queries()
     assert few == many
     assert many[1] < many[0]  # a warm page reads no card's rows again
+
+
+@pytest.mark.parametrize("voted", [True, False])
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_kept_vote_button_is_the_template_rendered_for_this_vote(voted, language, bob, db):
+    """The vote's htmx answer (ideas.cards.vote_button, kept per process) is what `_vote.html`
+    renders with the request's context processors: same bytes, the CSRF token aside (masked
+    afresh at each use), which must still be a valid token for this session's secret."""
+    idea = IdeaFactory(vote_count=1234)
+    idea.viewer_voted = voted
+    request = RequestFactory().post(f"/ideas/{idea.pk}/vote/?next=/ideas/?a=1&b=<2>")
+    request.user = bob
+    get_token(request)  # the session's secret, as CsrfViewMiddleware sets it
+    with translation.override(language):
+        expected = render_to_string("ideas/_vote.html", {"idea": idea}, request=request)
+        kept = vote_button(request, idea)
+        again = vote_button(request, idea)  # from the process's copy this time
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    secret = request.META["CSRF_COOKIE"]
+    for html in (kept, again):
+        assert _does_token_match(token.search(html).group(1), secret)
+        assert token.sub("", html) == token.sub("", expected)
+    assert f'<span class="vote-count">{idea.vote_count}</span>' in kept
+    assert "?next=/ideas/?a=1&amp;b=" in kept  # the page, escaped as the template does

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ideas import services as idea_services
-from tests.helpers import fragment_keys, signed_in
+from ideas.models import Idea
+from tests.helpers import fragment_keys, posted_hours_ago, signed_in
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -58,6 +59,7 @@ def test_the_idea_page_is_the_same_with_its_text_as_a_fragment_as_rendered_whole
     idea_services.idea_change_status(
         idea=idea, actor=product_manager, to_status="planned", response="Coming in March."
     )
+    posted_hours_ago(Idea.objects.filter(pk=idea.pk))
     client, url = signed_in(bob), idea.get_absolute_url()
     settings.PAGE_CACHE_SECONDS = 0
     whole = page(client, url)

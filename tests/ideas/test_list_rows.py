@@ -33,7 +33,8 @@ def ideas(category, alice, bob):  # type: ignore[no-untyped-def]
         Idea.objects.filter(pk=idea.pk).update(
             vote_count=n % 5,
             trending_score=(n * 7 % 11) / 10,
-            created_at=now - timedelta(hours=n % 6),
+            # Half past the hour: the cards' "N hours ago" stays the same while a test runs.
+            created_at=now - timedelta(hours=n % 6 + 1, minutes=30),
             status=Status.PLANNED if n % 2 else Status.NEW,
             hidden_at=now if n in (0, 5, 8) else None,
             pending_at=now if n in (4, 9) else None,

@@ -67,6 +67,50 @@ def test_vote_set_is_idempotent_so_a_double_click_counts_once(idea, bob):
     assert idea.vote_count == 0
 
 
+def test_each_vote_change_writes_one_event_and_no_change_writes_none(idea, bob):
+    from config.outbox.models import OutboxEvent
+
+    def events() -> list[dict[str, object]]:
+        rows = OutboxEvent.objects.filter(name="idea.votes_changed").order_by("pk")
+        return list(rows.values_list("payload", flat=True))
+
+    services.vote_set(user=bob, idea=idea, voted=True, network="abc")
+    services.vote_set(user=bob, idea=idea, voted=True)  # a double click: nothing
+    services.vote_set(user=bob, idea=idea, voted=False)
+    services.vote_set(user=bob, idea=idea, voted=False)  # nothing
+    assert events() == [
+        {"idea_id": idea.pk, "new_voter_id": bob.pk},
+        {"idea_id": idea.pk, "new_voter_id": None},
+    ]
+    services.vote_set(user=bob, idea=idea, voted=True, network="x" * 40)
+    assert Vote.objects.get(user=bob, idea=idea).network == "x" * 16
+
+
+@pytest.mark.parametrize(
+    "in_a_transaction",
+    [pytest.param(True), pytest.param(False, marks=pytest.mark.django_db(transaction=True))],
+    ids=["in-a-transaction", "autocommit-as-a-request"],
+)
+def test_a_vote_on_an_idea_merged_meanwhile_is_refused_and_leaves_nothing(
+    in_a_transaction, idea, bob
+):
+    """The page's idea was merged away after it was read: no vote, no event, no count (on
+    PostgreSQL the one statement aborted, committed by nobody: ideas.vote_write)."""
+    from django.db import connection
+
+    from config.outbox.models import OutboxEvent
+
+    assert connection.in_atomic_block is in_a_transaction
+    kept = IdeaFactory()
+    Idea.objects.filter(pk=idea.pk).update(merged_into=kept, merged_at=timezone.now())
+    before = OutboxEvent.objects.count()
+    with pytest.raises(ValidationError):
+        services.vote_set(user=bob, idea=idea, voted=True)
+    assert not Vote.objects.exists()
+    assert OutboxEvent.objects.count() == before
+    assert Idea.objects.get(pk=idea.pk).vote_count == 0
+
+
 def test_votes_from_several_people_add_up(idea, alice, bob, partner):
     for user in (alice, bob, partner):
         services.vote_toggle(user=user, idea=idea)

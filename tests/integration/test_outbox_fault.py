@@ -8,125 +8,28 @@ process still running, every side effect has happened exactly once: the idea's v
 sentiment, the points, the followers' notifications and emails.
 """
 
-import contextlib
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from community.models import Comment, ContentSentiment, Notification, NotificationKind, PointsEntry
 from community.notifications.follows import idea_followed_by
-from config.celery import app as celery_app
 from config.outbox.models import OutboxEvent
 from ideas.models import Idea, IdeaVector, Status, StatusChange, ThemeMembership
 from ideas.themes import runs
 from tests.factories import IdeaFactory, UserFactory
 from tests.integration.conftest import (
-    ROOT,
-    RedisServer,
     Worker,
-    database_url_of_the_test_database,
     wait_until,
 )
 from tests.themes.data import GROUPS
 
 pytestmark = pytest.mark.integration
 
-PORTS = range(6400, 6410)
 FOLLOWERS = 38
 RESPONSE = "Planned for the spring release of the app."
-
-
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    pytest.skip("no free port in 6400-6409 for a redis-server of this test")
-
-
-def _use_broker(url: str, transport_options: dict[str, object]) -> None:
-    """Point this process's Celery app at `url`, dropping pooled connections to the old one."""
-    celery_app.conf.broker_url = url
-    celery_app.conf.broker_transport_options = transport_options
-    celery_app.conf.broker_write_url = None
-    celery_app.conf.broker_read_url = None
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def redis_server(tmp_path) -> Iterator[RedisServer]:  # type: ignore[no-untyped-def]
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(port=_free_port(), directory=tmp_path)
-    server.start()
-    saved = (
-        celery_app.conf.broker_url,
-        celery_app.conf.task_always_eager,
-        celery_app.conf.task_default_queue,
-        celery_app.conf.broker_transport_options,
-    )
-    celery_app.conf.task_always_eager = False
-    # The options the settings give a Redis broker (timeouts, retries), as the worker has them.
-    options = getattr(settings, "REDIS_BROKER_TRANSPORT_OPTIONS", None)
-    _use_broker(server.url, dict(options or {"visibility_timeout": 3600}))
-    try:
-        yield server
-    finally:
-        server.stop()
-        celery_app.conf.task_always_eager = saved[1]
-        celery_app.conf.task_default_queue = saved[2]
-        _use_broker(saved[0], saved[3])
-
-
-@pytest.fixture
-def worker_with_beat(transactional_db, redis_server, tmp_path) -> Iterator[Worker]:  # type: ignore[no-untyped-def]
-    """One `celery worker -B` on the test's Redis, sweeping the outbox every 5 seconds."""
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
-    log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "test",
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url_of_the_test_database(),
-        "REDIS_URL": redis_server.url,
-        "EMAIL_URL": f"filemail:///{mail_dir}",
-        "OUTBOX_SWEEP_SECONDS": "5",
-        "OUTBOX_SWEEP_GRACE_SECONDS": "2",
-    }
-    command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "-B",
-        "-s", str(tmp_path / "beat-schedule"), "--pool=solo", "--without-gossip",
-        "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        # A session of its own: the embedded beat is a child process, stopped with it.
-        process = subprocess.Popen(  # noqa: S603
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    worker = Worker(process=process, queue="celery", mail_dir=mail_dir, log=log)
-    try:
-        wait_until(lambda: " ready." in worker.output(), seconds=120, worker=worker)
-        yield worker
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=20)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def _emails(worker: Worker) -> list[str]:

@@ -165,3 +165,60 @@ def test_delivered_events_are_purged_after_the_kept_days(settings):
     )
     purge()
     assert set(OutboxEvent.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+
+
+@pytest.fixture
+def relay_every_second(settings, monkeypatch):  # type: ignore[no-untyped-def]
+    """Production's nudge: one relay per process per second (eager here: it runs at once)."""
+    from config.outbox import events
+
+    settings.OUTBOX_NUDGE_SECONDS = 1.0
+    monkeypatch.setattr(events, "_relay_queued_at", None)
+    return events
+
+
+def test_events_within_the_nudge_interval_queue_one_relay_that_delivers_them_all(
+    relay_every_second, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        first = record(ThingHappened(thing_id=1))
+    assert SEEN == [("first", 1), ("flaky", 1)]  # the relay it queued (run eagerly here)
+    queued_at = relay_every_second._relay_queued_at
+    assert queued_at is not None
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        second = record(ThingHappened(thing_id=2))
+    # Less than a second later: no message at all, the event waits for the queued relay.
+    assert relay_every_second._relay_queued_at == queued_at
+    assert ("first", 2) not in SEEN
+    assert OutboxEvent.objects.get(pk=second.pk).delivered_at is None
+    from config.outbox.tasks import relay_outbox
+
+    assert relay_outbox() == 1  # what the queued relay does when its countdown ends
+    assert SEEN.count(("first", 2)) == 1
+    assert not OutboxEvent.objects.filter(pk__in=[first.pk, second.pk], delivered_at=None).exists()
+
+
+def test_a_relay_that_could_not_be_queued_is_tried_again_by_the_next_event(
+    relay_every_second, monkeypatch, django_capture_on_commit_callbacks
+):
+    from config.outbox.tasks import relay_outbox
+
+    down = [True]
+    queue = relay_outbox.apply_async
+
+    def broker_blinks(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if down[0]:
+            raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6379. Refused.")
+        return queue(*args, **kwargs)
+
+    monkeypatch.setattr(relay_outbox, "apply_async", broker_blinks)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        lost = record(ThingHappened(thing_id=3))
+    assert relay_every_second._relay_queued_at is None  # nothing queued: nothing to wait for
+    assert SEEN == []
+    down[0] = False
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        record(ThingHappened(thing_id=4))  # within the second, yet it queues a relay
+    assert SEEN.count(("first", 3)) == 1
+    assert SEEN.count(("first", 4)) == 1
+    assert OutboxEvent.objects.get(pk=lost.pk).delivered_at is not None
