@@ -135,8 +135,13 @@ class PublicContentQuerySet(models.QuerySet[_M]):
 def fragment_key(kind: str, version: str, pk: int, *parts: str) -> str:
     """Where the `kind` fragment of item `pk` is kept: by its template `version`, the active
     language and time zone and whatever else (`parts`) changes its HTML."""
+    return fragment_key_prefix(kind, version, *parts) + str(pk)
+
+
+def fragment_key_prefix(kind: str, version: str, *parts: str) -> str:
+    """`fragment_key` without the item's id, to be read once for a page of items."""
     language, zone = get_language() or "", get_current_timezone_name()
-    return ":".join(("fragment", kind, version, language, zone, *parts, str(pk)))
+    return ":".join(("fragment", kind, version, language, zone, *parts, ""))
 
 
 def fragments(

@@ -5,9 +5,10 @@ visitor, signed in or not.
 
 A card's fragment holds nothing of the viewer: where the vote button goes it holds VOTE_SLOT.
 The vote button (the viewer's vote, the count, the CSRF token, the page to come back to) is
-rendered at most twice per page, voted and not voted, for stand-in ids and counts replaced by
-each card's own (`_vote_boxes`), so a page of 20 cards costs one MGET and a few string
-replacements once the fragments are warm.
+rendered once per process, language, kind of visitor and state (voted or not) for stand-in ids,
+counts, token and path (config.kept), then filled with this page's token and path and each card's
+id and count (`_vote_boxes`), so a page of 20 cards costs one MGET and a few string replacements
+once the fragments are warm.
 
 Fresh where it matters: a fragment is served only under the generation it was rendered under,
 which any public change moves (an edit, a take-down, an official answer, a name: see
@@ -26,14 +27,15 @@ from typing import Any
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.template import Context, Engine
+from django.template import Context
+from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix
-from django.utils import translation
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
-from config.page_cache import fragment_key, fragments
+from config import kept
+from config.kept import render_in
+from config.page_cache import fragment_key, fragment_key_prefix, fragments
 from ideas import selectors
 from ideas.models import Idea
 
@@ -45,9 +47,10 @@ VOTE_SLOT = mark_safe("<!--ruche:vote-->")
 _PK = 9_070_605_040_302_010
 _COUNT = 9_080_706_050_403_020
 _VERSION = "1"  # bump when the card's template changes what it needs
-# Stand-ins for the signed-in voter's CSRF token and page in a vote button kept per process.
-_CSRF = "VoTeBuTtOnCsRfXqZj"
-_PATH = "VoTeBuTtOnPaThXqZj"
+# Where the vote button kept per process (config.kept) has the viewer's token and the page's path.
+_CSRF = "VoTeBoXcSrFxQzJv"
+_PATH = "VoTeBoXpAtHxQzJv"
+_FILL = kept.Fill(_CSRF, _PATH)
 
 
 def idea_cards(ideas: Iterable[Any], *, context: Context, heading_level: str = "3") -> str:
@@ -57,8 +60,9 @@ def idea_cards(ideas: Iterable[Any], *, context: Context, heading_level: str = "
     if not ideas:
         return ""
     by_pk = {idea.pk: idea for idea in ideas}
+    prefix = fragment_key_prefix("card", _VERSION, heading_level)  # language, zone: read once
     found = fragments(
-        {pk: _key(idea, heading_level) for pk, idea in by_pk.items()},
+        {pk: _key(idea, heading_level, prefix) for pk, idea in by_pk.items()},
         lambda pks, fresh: _render([by_pk[pk] for pk in pks], heading_level, fresh=fresh),
     )
     boxes = _vote_boxes(context, voted={bool(getattr(i, "viewer_voted", False)) for i in ideas})
@@ -70,12 +74,12 @@ def idea_cards(ideas: Iterable[Any], *, context: Context, heading_level: str = "
     return mark_safe("".join(cards))  # noqa: S308 (rendered templates, escaped there)
 
 
-def _key(idea: Any, heading_level: str) -> str:
-    parts = [heading_level]
+def _key(idea: Any, heading_level: str, prefix: str) -> str:
     snippet = getattr(idea, "snippet", None)
     if snippet:  # a search result's highlighted extract belongs to the query
-        parts.append(hashlib.blake2b(str(snippet).encode(), digest_size=8).hexdigest())
-    return fragment_key("card", _VERSION, idea.pk, *parts)
+        digest = hashlib.blake2b(str(snippet).encode(), digest_size=8).hexdigest()
+        return fragment_key("card", _VERSION, idea.pk, heading_level, digest)
+    return prefix + str(idea.pk)
 
 
 def _render(ideas: Sequence[Any], heading_level: str, *, fresh: bool) -> dict[int, str]:
@@ -106,42 +110,52 @@ def _render(ideas: Sequence[Any], heading_level: str, *, fresh: bool) -> dict[in
 
 
 def _vote_boxes(context: Context, *, voted: set[bool]) -> dict[bool, str]:
-    boxes: dict[bool, str] = {}
-    for state in voted:
-        stand_in: Any = SimpleNamespace(pk=_PK, vote_count=_COUNT, viewer_voted=state)
-        boxes[state] = render_in(context, VOTE_TEMPLATE, idea=stand_in)
-    return boxes
+    """The vote button for stand-in ids and counts, voted and not voted as the page needs: kept
+    per process by language and kind of visitor (config.kept), this viewer's CSRF token and this
+    page's path filled in; rendered in the page's context where it cannot be kept."""
+    request, user, token = context.get("request"), context.get("user"), context.get("csrf_token")
+    if not kept.on() or request is None or user is None or not context.autoescape:
+        return {state: render_in(context, VOTE_TEMPLATE, idea=_stand_in(state)) for state in voted}
+    signed_in = bool(user.is_authenticated)
+    if signed_in and not kept.csrf_kept(token):
+        return {state: render_in(context, VOTE_TEMPLATE, idea=_stand_in(state)) for state in voted}
+    path = request.get_full_path()
+    values = {  # as the template escapes them: `{{ request.get_full_path }}`, `|urlencode` for
+        _CSRF: kept.escaped(token),  # visitors (a link), and `{% csrf_token %}`
+        _PATH: kept.escaped(path if signed_in else urlencode(path)),
+    }
+    language, urls = get_language(), kept.urls()
+    return {
+        state: _FILL(_kept_vote_box(language, signed_in, state, urls), values) for state in voted
+    }
 
 
-def render_in(context: Context, template_name: str, **values: Any) -> str:
-    """`template_name` rendered in the page's context with `values` on top, as an include is."""
-    engine = context.template.engine if context.template else Engine.get_default()
-    with context.push(**values):
-        return engine.get_template(template_name).render(context)
+def _stand_in(voted: bool) -> Any:
+    return SimpleNamespace(pk=_PK, vote_count=_COUNT, viewer_voted=voted)
+
+
+@lru_cache(maxsize=64)  # languages × signed in or not × voted or not
+def _kept_vote_box(language: str, signed_in: bool, voted: bool, urls: tuple[str, str, str]) -> str:
+    request = SimpleNamespace(get_full_path=lambda: _PATH)
+    values = {
+        "idea": _stand_in(voted),
+        "user": kept.StandIn(signed_in),
+        "csrf_token": _CSRF,
+        "request": request,
+    }
+    return kept.render(VOTE_TEMPLATE, values, language=language)
 
 
 def vote_button(request: HttpRequest, idea: Any) -> str:
     """The signed-in member's vote button for `idea` (`idea.viewer_voted`, `idea.vote_count`)
-    as `_vote.html` renders it in `request` (what the vote's htmx answer swaps in): kept per
-    process and language, voted or not, with the id, count, CSRF token and page filled in, so
-    a vote renders no template."""
+    as `_vote.html` renders it in `request` (what the vote's htmx answer swaps in): the pages'
+    kept button (`_kept_vote_box`) with this request's CSRF token and page, the id and the
+    count filled in, so a vote renders no template."""
     voted = bool(getattr(idea, "viewer_voted", False))
-    kept = _kept_vote_button(translation.get_language(), get_script_prefix(), voted)
+    box = _kept_vote_box(get_language(), True, voted, kept.urls())
+    values = {_CSRF: kept.escaped(get_token(request)), _PATH: kept.escaped(request.get_full_path())}
     return (
-        kept.replace(str(_PK), str(idea.pk))
+        _FILL(box, values)
+        .replace(str(_PK), str(idea.pk))
         .replace(str(_COUNT), str(idea.vote_count))
-        .replace(_CSRF, escape(get_token(request)))
-        .replace(_PATH, escape(request.get_full_path()))
     )
-
-
-@lru_cache(maxsize=64)
-def _kept_vote_button(_language: str | None, _prefix: str, voted: bool) -> str:
-    stand_in = SimpleNamespace(pk=_PK, vote_count=_COUNT, viewer_voted=voted)
-    values = {
-        "idea": stand_in,
-        "user": SimpleNamespace(is_authenticated=True),
-        "request": SimpleNamespace(get_full_path=lambda: _PATH),
-        "csrf_token": _CSRF,
-    }
-    return render_to_string(VOTE_TEMPLATE, values)

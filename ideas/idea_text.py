@@ -20,9 +20,9 @@ from django.template import Context
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from config.kept import render_in
 from config.page_cache import fragment_key, fragments
 from ideas import selectors
-from ideas.cards import render_in
 from ideas.models import Idea, Status
 
 TEXT_TEMPLATE = "ideas/_idea_text.html"

@@ -27,8 +27,8 @@ from accounts.roles import MODERATE_CONTENT
 from community.comments.page_rows import CommentRow
 from community.comments.selectors import comments_for_rows
 from community.models import Comment
+from config.kept import render_in
 from config.page_cache import fragment_key, fragments
-from ideas.cards import render_in
 
 ROW_TEMPLATE = "community/_comment.html"
 VIEWER_TEMPLATE = "community/_comment_viewer.html"
