@@ -24,7 +24,7 @@ from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
-from config.db import MARK_ID, Prepared
+from config.db import MARK_ID, Prepared, sql_of
 
 
 def _may_sign_in(user: Any) -> bool:
@@ -82,7 +82,7 @@ def _member_permissions(using: str, user_id: int) -> tuple[str, Sequence[Any]]:
         permission=OuterRef("pk"), group__user=user_id
     )
     permissions = Permission.objects.using(using).filter(Q(Exists(own)) | Q(Exists(by_role)))
-    return _names(permissions).query.get_compiler(using).as_sql()  # type: ignore[no-any-return]
+    return sql_of(_names(permissions), using)
 
 
 # Asked on every signed-in request: compiled once per process (config.db.Prepared), which was

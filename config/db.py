@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connections, models
 from django.db.models import sql
 from django.db.models.constants import OnConflict
+from django.utils.dateparse import parse_datetime
 
 # Values no row and no clock holds: they mark where a prepared statement's values go.
 MARK_ID = -7_340_277_913
@@ -114,6 +115,34 @@ class Prepared:
             if str(marker) in statement:
                 raise ValueError(f"{marker!r} is written into the statement: {statement}")
         return statement, list(params)
+
+
+def compiled(
+    cache: dict[tuple[Any, ...], Prepared],
+    shape: tuple[Any, ...],
+    compile_shape: Callable[..., Prepared],
+) -> Prepared:
+    """The statement for this shape from `cache`, compiled by `compile_shape(*shape)` the first
+    time (a module's statements kept per viewer kind, filters, page size...)."""
+    found = cache.get(shape)
+    if found is None:  # two threads may both compile it: the same statement, either is kept
+        found = cache[shape] = compile_shape(*shape)
+    return found
+
+
+def sql_of(query: Any, using: str) -> tuple[str, Sequence[Any]]:
+    """The SQL and parameters Django compiles for this queryset on this database."""
+    return query.query.get_compiler(using).as_sql()  # type: ignore[no-any-return]
+
+
+def aware(value: Any) -> datetime:
+    """A raw cursor's datetime as the ORM gives it: SQLite returns text or a naive datetime in
+    UTC (the ORM's converters make it aware; a raw cursor bypasses them)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value  # type: ignore[no-any-return]
 
 
 def _is_marker(param: Any) -> bool:

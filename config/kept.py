@@ -13,9 +13,9 @@ another key. With DEBUG on (templates edited while the site runs) callers render
 `rendered(name, **values)` is the plain case: a template that shows nothing but `values` (plain,
 hashable data: strings, numbers, tuples, named tuples), the language and URLs, kept by exactly
 those. Users: config.page_shell (the header and footer, with per-request placeholders),
-ideas.cards (the vote button, likewise), ideas.page_parts (the idea list's filter form) and
-`{% kept_include %}` (config/templatetags/page_shell.py: the links of every page's head, the home
-page's category menu).
+ideas.cards (the vote button, likewise), ideas.page_parts (the idea list's filter form, the home
+page's category menu and latest official answers) and `{% kept_include %}`
+(accounts/templatetags/page_shell.py: the links of every page's head).
 """
 
 import re

@@ -18,13 +18,13 @@ from django.contrib.sessions.models import Session
 from django.db import router
 from django.utils import timezone
 
-from config.db import MARK_TEXT, MARK_TIME, Prepared
+from config.db import MARK_TEXT, MARK_TIME, Prepared, sql_of
 
 
 def _session_data(using: str, key: str, now: Any) -> tuple[str, Any]:
     """The row Django's store reads: the session's data, if it has not expired."""
     rows = Session.objects.using(using).filter(session_key=key, expire_date__gt=now)
-    return rows.values_list("session_data").query.get_compiler(using).as_sql()  # type: ignore[no-any-return]
+    return sql_of(rows.values_list("session_data"), using)
 
 
 _SESSION_DATA = Prepared(_session_data, MARK_TEXT, MARK_TIME)

@@ -7,8 +7,8 @@ A card's fragment holds nothing of the viewer: where the vote button goes it hol
 The vote button (the viewer's vote, the count, the CSRF token, the page to come back to) is
 rendered once per process, language, kind of visitor and state (voted or not) for stand-in ids,
 counts, token and path (config.kept), then filled with this page's token and path and each card's
-id and count (`_vote_boxes`), so a page of 20 cards costs one MGET and a few string replacements
-once the fragments are warm.
+id and count in one pass (`_vote_box`), so a page of 20 cards costs one MGET and a pass over each
+button once the fragments are warm.
 
 Fresh where it matters: a fragment is served only under the generation it was rendered under,
 which any public change moves (an edit, a take-down, an official answer, a name: see
@@ -19,7 +19,7 @@ anonymous pages.
 """
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
@@ -50,7 +50,7 @@ _VERSION = "1"  # bump when the card's template changes what it needs
 # Where the vote button kept per process (config.kept) has the viewer's token and the page's path.
 _CSRF = "VoTeBoXcSrFxQzJv"
 _PATH = "VoTeBoXpAtHxQzJv"
-_FILL = kept.Fill(_CSRF, _PATH)
+_FILL = kept.Fill(_CSRF, _PATH, str(_PK), str(_COUNT))  # one pass: a path keeps its digits
 
 
 def idea_cards(ideas: Iterable[Any], *, context: Context, heading_level: str = "3") -> str:
@@ -65,12 +65,8 @@ def idea_cards(ideas: Iterable[Any], *, context: Context, heading_level: str = "
         {pk: _key(idea, heading_level, prefix) for pk, idea in by_pk.items()},
         lambda pks, fresh: _render([by_pk[pk] for pk in pks], heading_level, fresh=fresh),
     )
-    boxes = _vote_boxes(context, voted={bool(getattr(i, "viewer_voted", False)) for i in ideas})
-    cards = []
-    for idea in ideas:
-        box = boxes[bool(getattr(idea, "viewer_voted", False))]
-        box = box.replace(str(_PK), str(idea.pk)).replace(str(_COUNT), str(idea.vote_count))
-        cards.append(found[idea.pk].replace(VOTE_SLOT, box, 1))
+    vote_box = _vote_box(context)
+    cards = [found[idea.pk].replace(VOTE_SLOT, vote_box(idea), 1) for idea in ideas]
     return mark_safe("".join(cards))  # noqa: S308 (rendered templates, escaped there)
 
 
@@ -109,25 +105,37 @@ def _render(ideas: Sequence[Any], heading_level: str, *, fresh: bool) -> dict[in
     }
 
 
-def _vote_boxes(context: Context, *, voted: set[bool]) -> dict[bool, str]:
-    """The vote button for stand-in ids and counts, voted and not voted as the page needs: kept
-    per process by language and kind of visitor (config.kept), this viewer's CSRF token and this
-    page's path filled in; rendered in the page's context where it cannot be kept."""
+def _vote_box(context: Context) -> Callable[[Any], str]:
+    """Each idea's vote button, for this viewer and page: the button kept per process by
+    language and kind of visitor (config.kept) with this viewer's CSRF token, this page's path,
+    the idea's id and count filled in one pass; rendered in the page's context where it cannot
+    be kept."""
     request, user, token = context.get("request"), context.get("user"), context.get("csrf_token")
-    if not kept.on() or request is None or user is None or not context.autoescape:
-        return {state: render_in(context, VOTE_TEMPLATE, idea=_stand_in(state)) for state in voted}
-    signed_in = bool(user.is_authenticated)
-    if signed_in and not kept.csrf_kept(token):
-        return {state: render_in(context, VOTE_TEMPLATE, idea=_stand_in(state)) for state in voted}
+    signed_in = user is not None and bool(user.is_authenticated)
+    if (
+        not kept.on()
+        or request is None
+        or user is None
+        or not context.autoescape
+        or (signed_in and not kept.csrf_kept(token))
+    ):
+        return lambda idea: render_in(context, VOTE_TEMPLATE, idea=idea)
     path = request.get_full_path()
-    values = {  # as the template escapes them: `{{ request.get_full_path }}`, `|urlencode` for
+    page = {  # as the template escapes them: `{{ request.get_full_path }}`, `|urlencode` for
         _CSRF: kept.escaped(token),  # visitors (a link), and `{% csrf_token %}`
         _PATH: kept.escaped(path if signed_in else urlencode(path)),
     }
     language, urls = get_language(), kept.urls()
-    return {
-        state: _FILL(_kept_vote_box(language, signed_in, state, urls), values) for state in voted
-    }
+
+    def box(idea: Any) -> str:
+        voted = bool(getattr(idea, "viewer_voted", False))
+        return _filled(_kept_vote_box(language, signed_in, voted, urls), page, idea)
+
+    return box
+
+
+def _filled(box: str, page: dict[str, str], idea: Any) -> str:
+    return _FILL(box, {**page, str(_PK): str(idea.pk), str(_COUNT): str(idea.vote_count)})
 
 
 def _stand_in(voted: bool) -> Any:
@@ -151,11 +159,9 @@ def vote_button(request: HttpRequest, idea: Any) -> str:
     as `_vote.html` renders it in `request` (what the vote's htmx answer swaps in): the pages'
     kept button (`_kept_vote_box`) with this request's CSRF token and page, the id and the
     count filled in, so a vote renders no template."""
+    if not kept.on():
+        return render_to_string(VOTE_TEMPLATE, {"idea": idea}, request=request)
     voted = bool(getattr(idea, "viewer_voted", False))
     box = _kept_vote_box(get_language(), True, voted, kept.urls())
-    values = {_CSRF: kept.escaped(get_token(request)), _PATH: kept.escaped(request.get_full_path())}
-    return (
-        _FILL(box, values)
-        .replace(str(_PK), str(idea.pk))
-        .replace(str(_COUNT), str(idea.vote_count))
-    )
+    page = {_CSRF: kept.escaped(get_token(request)), _PATH: kept.escaped(request.get_full_path())}
+    return _filled(box, page, idea)

@@ -17,12 +17,10 @@ Only while the fragments are on (config.page_cache.enabled): without them every 
 from the page's rows, and full rows from the ORM cost one query fewer than slim rows read again.
 """
 
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
-from django.utils.dateparse import parse_datetime
 
 from accounts.roles import MODERATE_CONTENT
 from config.db import (
@@ -34,6 +32,9 @@ from config.db import (
     MARK_THIRD_ID,
     MARK_TIME,
     Prepared,
+    aware,
+    compiled,
+    sql_of,
 )
 from config.page_cache import enabled as fragments_enabled
 from ideas import selectors
@@ -64,22 +65,12 @@ class IdeaRow:
         self.vote_count = vote_count
         self.viewer_voted = viewer_voted
         self.trending_score = trending_score
-        self.created_at = _aware(created)
+        self.created_at = aware(created)
         self.snippet = None
 
     @property
     def id(self) -> int:
         return self.pk
-
-
-def _aware(value: Any) -> datetime:
-    """A raw cursor's datetime as the ORM gives it: SQLite returns text or a naive datetime in
-    UTC (the ORM's converters make it aware; a raw cursor bypasses them)."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value  # type: ignore[no-any-return]
 
 
 def viewer_kind(viewer: Any) -> str:
@@ -115,7 +106,7 @@ def idea_page(
         given += [category.pk] if category is not None else []
         given += [status] if status else []
         given += list(values)
-        rows = _compiled(_PAGE_STATEMENTS, shape, _compile_page).fetchall(Idea.objects.db, *given)
+        rows = compiled(_PAGE_STATEMENTS, shape, _compile_page).fetchall(Idea.objects.db, *given)
         return [IdeaRow(pk, votes, bool(voted), score, at) for pk, votes, voted, score, at in rows]
 
     return keyset_fetch(fetch, keys=keys, per_page=per_page, after=after, before=before)
@@ -127,17 +118,6 @@ def first_ideas(*, viewer: Any, sort: str, limit: int) -> list[Any]:
 
 
 _PAGE_STATEMENTS: dict[tuple[Any, ...], Prepared] = {}
-
-
-def _compiled(
-    cache: dict[tuple[Any, ...], Prepared],
-    shape: tuple[Any, ...],
-    compile_shape: Callable[..., Prepared],
-) -> Prepared:
-    found = cache.get(shape)
-    if found is None:  # two threads may both compile it: the same statement, either is kept
-        found = cache[shape] = compile_shape(*shape)
-    return found
 
 
 def _compile_page(
@@ -166,7 +146,7 @@ def _compile_page(
             ideas = ideas.filter(RowCompare(keys, operator, [next(given) for _ in keys]))
         order = list(keys) if operator == ">" else [f"-{key}" for key in keys]
         query = ideas.order_by(*order).values_list(*_COLUMNS)[:limit]
-        return _sql(query, using)
+        return sql_of(query, using)
 
     return Prepared(build, *markers)
 
@@ -180,7 +160,7 @@ def idea_count(*, viewer: Any, category: Category | None = None, status: str | N
     given += [category.pk] if category is not None else []
     given += [status] if status else []
     shape = (kind, category is not None, bool(status))
-    statement = _compiled(_COUNT_STATEMENTS, shape, _compile_count)
+    statement = compiled(_COUNT_STATEMENTS, shape, _compile_count)
     ((total,),) = statement.fetchall(IdeaTally.objects.db, *given)
     return int(total)
 
@@ -201,12 +181,12 @@ def _compile_count(kind: str, category: bool, status: bool) -> Prepared:
             category_id=next(given) if category else None,
             status=next(given) if status else None,
         )
-        sum_sql, sum_params = _sql(tallies.using(using).values_list("n"), using)
+        sum_sql, sum_params = sql_of(tallies.using(using).values_list("n"), using)
         # The ORM's own compiled SQL around two subqueries, as its count() does: no value in it.
         statement = f"SELECT COALESCE((SELECT SUM(t.n) FROM ({sum_sql}) t), 0)"  # noqa: S608
         params = list(sum_params)
         if own is not None:
-            own_sql, own_params = _sql(own.using(using).values_list("pk"), using)
+            own_sql, own_params = sql_of(own.using(using).values_list("pk"), using)
             statement += f" + (SELECT COUNT(*) FROM ({own_sql}) o)"  # noqa: S608
             params += own_params
         return statement, params
@@ -232,7 +212,7 @@ _CATEGORY_FIELDS = [f.attname for f in Category._meta.concrete_fields]
 
 def _categories_sql(using: str) -> tuple[str, Sequence[Any]]:
     query = selectors.categories_with_counts().using(using)
-    return _sql(query.values_list(*_CATEGORY_FIELDS, "idea_count", "open_count"), using)
+    return sql_of(query.values_list(*_CATEGORY_FIELDS, "idea_count", "open_count"), using)
 
 
 _CATEGORIES = Prepared(_categories_sql)
@@ -241,14 +221,14 @@ _CATEGORIES = Prepared(_categories_sql)
 def recent_answers(*, limit: int = 5) -> list[StatusChange]:
     """selectors.recent_status_changes for the home page, compiled once per process: each
     change with what the page shows of it (its status and time, its idea's title and link)."""
-    statement = _compiled(_ANSWERS, (limit,), _compile_answers)
+    statement = compiled(_ANSWERS, (limit,), _compile_answers)
     using = StatusChange.objects.db
     changes = []
     for pk, idea_id, to_status, created, title in statement.fetchall(using):
         change = StatusChange.from_db(
             using, ["id", "idea_id", "to_status", "created_at"], [pk, idea_id, to_status, None]
         )
-        change.created_at = _aware(created)
+        change.created_at = aware(created)
         change.idea = Idea.from_db(using, ["id", "title"], [idea_id, title])
         changes.append(change)
     return changes
@@ -261,11 +241,6 @@ def _compile_answers(limit: int) -> Prepared:
     def build(using: str) -> tuple[str, Sequence[Any]]:
         changes = selectors.recent_status_changes(limit=limit).using(using)
         rows = changes.values_list("id", "idea_id", "to_status", "created_at", "idea__title")
-        return _sql(rows, using)
+        return sql_of(rows, using)
 
     return Prepared(build)
-
-
-def _sql(query: QuerySet[Any], using: str) -> tuple[str, Sequence[Any]]:
-    """The SQL and parameters Django compiles for this queryset on this database."""
-    return query.query.get_compiler(using).as_sql()  # type: ignore[no-any-return]

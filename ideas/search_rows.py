@@ -33,6 +33,8 @@ from config.db import (
     MARK_THIRD_ID,
     MARK_TIME,
     Prepared,
+    compiled,
+    sql_of,
 )
 from config.page_cache import enabled as fragments_enabled
 from ideas import selectors
@@ -68,9 +70,7 @@ def search_count(
     """selectors.idea_search_count, in one statement compiled once per shape."""
     kind = viewer_kind(viewer)
     shape = (kind, category is not None, bool(status), selectors.SEARCH_COUNT_LIMIT + 1)
-    statement = _COUNT_STATEMENTS.get(shape)
-    if statement is None:  # two threads may both compile it: the same statement
-        statement = _COUNT_STATEMENTS[shape] = _compile_count(*shape)
+    statement = compiled(_COUNT_STATEMENTS, shape, _compile_count)
     given = _given(viewer, kind, category, status, voted=False)
     ((total,),) = statement.fetchall(Idea.objects.db, *given, query)
     return int(total)
@@ -109,9 +109,7 @@ def search_page(
 
     def fetch(operator: str, values: Sequence[Any], limit: int) -> list[Any]:
         shape = (kind, keys, operator, category is not None, bool(status), best_of, limit)
-        statement = _PAGE_STATEMENTS.get(shape)
-        if statement is None:
-            statement = _PAGE_STATEMENTS[shape] = _compile_page(*shape)
+        statement = compiled(_PAGE_STATEMENTS, shape, _compile_page)
         given = [*_given(viewer, kind, category, status), query, *values]
         return [SearchRow(*row) for row in statement.fetchall(Idea.objects.db, *given)]
 
@@ -175,7 +173,7 @@ _PAGE_STATEMENTS: dict[tuple[Any, ...], Prepared] = {}
 def _compile_count(kind: str, category: bool, status: bool, limit: int) -> Prepared:
     def build(using: str, *marks: Any) -> tuple[str, Sequence[Any]]:
         ideas = _matching(iter(marks), using, kind, category, status, None, voted=False)
-        inner, params = _sql(ideas.order_by().values_list("pk")[:limit], using)
+        inner, params = sql_of(ideas.order_by().values_list("pk")[:limit], using)
         return f"SELECT COUNT(*) FROM ({inner}) subquery", params  # noqa: S608 (ORM's SQL)
 
     return Prepared(build, *_markers(kind, category, status, voted=False))
@@ -199,10 +197,6 @@ def _compile_page(
         if operator:
             ideas = ideas.filter(RowCompare(keys, operator, [next(given) for _ in keys]))
         order = list(keys) if operator == ">" else [f"-{key}" for key in keys]
-        return _sql(ideas.order_by(*order).values_list(*_COLUMNS)[:limit], using)
+        return sql_of(ideas.order_by(*order).values_list(*_COLUMNS)[:limit], using)
 
     return Prepared(build, *markers)
-
-
-def _sql(query: QuerySet[Any], using: str) -> tuple[str, Sequence[Any]]:
-    return query.query.get_compiler(using).as_sql()  # type: ignore[no-any-return]

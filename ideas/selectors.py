@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT
-from config.db import MARK_ID, MARK_OTHER_ID, Prepared
+from config.db import MARK_ID, MARK_OTHER_ID, Prepared, sql_of
 from ideas.models import Campaign, Category, Idea, IdeaTally, Status, StatusChange, Vote, public_q
 from ideas.search import full_text_available, ideas_matching
 
@@ -193,7 +193,7 @@ def _for_vote(*, moderator: bool) -> Prepared:
         voted = Exists(Vote.objects.filter(user_id=viewer_id, idea=OuterRef("pk")))
         ideas = visible_to_member(viewer_id, moderator=moderator).using(using)
         query = ideas.only("pk", "vote_count").annotate(viewer_voted=voted).filter(pk=pk)
-        return query.order_by().query.get_compiler(using).as_sql()  # type: ignore[no-any-return]
+        return sql_of(query.order_by(), using)
 
     return Prepared(build, MARK_ID, MARK_OTHER_ID)
 

@@ -12,6 +12,7 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
@@ -140,6 +141,9 @@ def _counter_move(delta: int) -> Prepared:
 _COUNTER_MOVES = {delta: _counter_move(delta) for delta in (1, -1)}
 
 
+MERGED_AWAY = gettext_lazy("This idea was merged into another one: vote there.")
+
+
 def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
     """Make the user's vote on the idea be `voted`. Returns True if anything changed; then
     `idea.vote_count` is the count this vote left (read back by the counter's UPDATE).
@@ -175,7 +179,7 @@ def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
         )
         if changed:
             if count is None:
-                raise ValidationError(_("This idea was merged into another one: vote there."))
+                raise ValidationError(MERGED_AWAY)
             idea.vote_count = count
             return True
         if voted:
@@ -208,7 +212,7 @@ def vote_set(*, user: User, idea: Idea, voted: bool, network: str = "") -> bool:
             # counters change (page_cache_quiet_fields): no page-cache generation to move.
             counted = _COUNTER_MOVES[delta].fetchall(Idea.objects.db, idea.pk, timezone.now())
             if not counted:
-                raise ValidationError(_("This idea was merged into another one: vote there."))
+                raise ValidationError(MERGED_AWAY)
             (idea.vote_count,) = counted[0]
     return True
 

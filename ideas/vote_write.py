@@ -34,6 +34,7 @@ from ideas.models import Idea
 from ideas.ranking import trending_score_after
 
 CHANGED = "vote_changed"  # the WITH query of the vote's change (its table's SQL is written below)
+DIVISION_BY_ZERO = "22012"  # SQLSTATE of the statement aborted on purpose (step 4)
 
 
 def available() -> bool:
@@ -91,7 +92,8 @@ def vote_write(
             cursor.execute(statement, [*params, *event_params, *counter_params])
             changed, event_id, count, _counted = cursor.fetchone()
     except DataError as error:
-        if "division by zero" not in str(error):
+        # By its SQLSTATE, not its message: PostgreSQL words messages in its own language.
+        if getattr(error.__cause__, "sqlstate", None) != DIVISION_BY_ZERO:
             raise
         return True, None  # changed but not counted: the statement was aborted
     if changed:

@@ -20,21 +20,21 @@ past the end or below 1 the last (counted then, on that rare request only).
 
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import BooleanField, Case, ExpressionWrapper, Value, When
 from django.db.models.expressions import RawSQL
-from django.utils.dateparse import parse_datetime
 
-from accounts.roles import MODERATE_CONTENT
 from community.comments.selectors import comments_for_idea, comments_visible_q, top_comments
 from community.models import Comment
-from config.db import MARK_ID, MARK_OTHER_ID, MARK_THIRD_ID, Prepared
+from config.db import MARK_ID, MARK_OTHER_ID, MARK_THIRD_ID, Prepared, aware, compiled, sql_of
 from config.page_cache import enabled as fragments_enabled
+from ideas.list_rows import MEMBER, MODERATOR, viewer_kind
 
-ANONYMOUS, MEMBER, MODERATOR = "anonymous", "member", "moderator"
 _COLUMNS = ("id", "parent_id", "author_id", "held", "updated_at")
+# An OFFSET must fit a 64-bit integer (PostgreSQL's bigint, SQLite's integer); a page number
+# asking for more is past the end of any idea's comments.
+MAX_OFFSET = 2**62
 
 
 class CommentRow:
@@ -51,21 +51,12 @@ class CommentRow:
         self.parent_id = parent_id
         self.author_id = author_id
         self.held = bool(held)
-        self.updated_at = _aware(updated)
+        self.updated_at = aware(updated)
         self.replies: list[CommentRow] = []
 
     @property
     def id(self) -> int:
         return self.pk
-
-
-def _aware(value: Any) -> datetime:
-    """A raw cursor's datetime as the ORM gives it (SQLite: text or naive, in UTC)."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value  # type: ignore[no-any-return]
 
 
 class CommentPage:
@@ -98,12 +89,6 @@ class CommentPage:
         return self.number - 1
 
 
-def viewer_kind(viewer: Any) -> str:
-    if viewer is None or not viewer.is_authenticated:
-        return ANONYMOUS
-    return MODERATOR if viewer.has_perm(MODERATE_CONTENT) else MEMBER
-
-
 def comment_page(*, idea: Any, viewer: Any, number: Any, per_page: int) -> CommentPage:
     """Page `number` (Paginator's rules) of the top-level comments of `idea` this viewer may see
     (comments_for_idea), each with its replies: CommentRows while the fragments are on,
@@ -112,7 +97,7 @@ def comment_page(*, idea: Any, viewer: Any, number: Any, per_page: int) -> Comme
         wanted = int(number) if number is not None else 1
     except (TypeError, ValueError):
         wanted = 1
-    if wanted >= 1:
+    if wanted >= 1 and (wanted - 1) * per_page < MAX_OFFSET:
         tops = _fetch(idea, viewer, offset=(wanted - 1) * per_page, limit=per_page + 1)
         if tops or wanted == 1:
             return CommentPage(tops[:per_page], number=wanted, has_next=len(tops) > per_page)
@@ -127,9 +112,7 @@ def _fetch(idea: Any, viewer: Any, *, offset: int, limit: int) -> list[Any]:
     if not fragments_enabled():
         return list(comments_for_idea(idea=idea, viewer=viewer)[offset : offset + limit])
     kind = viewer_kind(viewer)
-    statement = _STATEMENTS.get((kind, limit))
-    if statement is None:  # two threads may both compile it: the same statement
-        statement = _STATEMENTS[kind, limit] = _compile(kind, limit)
+    statement = compiled(_STATEMENTS, (kind, limit), _compile)
     given = [idea.pk] + ([viewer.pk] if kind == MEMBER else []) + [offset]
     rows = [CommentRow(*row[:5]) for row in statement.fetchall(Comment.objects.db, *given)]
     tops = [row for row in rows if row.parent_id is None]
@@ -140,7 +123,7 @@ def _fetch(idea: Any, viewer: Any, *, offset: int, limit: int) -> list[Any]:
     return tops
 
 
-_STATEMENTS: dict[tuple[str, int], Prepared] = {}
+_STATEMENTS: dict[tuple[Any, ...], Prepared] = {}
 
 
 def _compile(kind: str, limit: int) -> Prepared:
@@ -153,7 +136,7 @@ def _compile(kind: str, limit: int) -> Prepared:
         offset = next(given)
         moderator = kind == MODERATOR
         tops = top_comments(idea_id=idea_id, viewer_id=viewer_id, moderator=moderator)
-        page_sql, page_params = _sql(tops.using(using).values_list("id"), using)
+        page_sql, page_params = sql_of(tops.using(using).values_list("id"), using)
         # The ORM writes a slice's bounds into the SQL: here they are parameters, so one
         # statement serves every page. LIMIT and OFFSET read alike on PostgreSQL and SQLite.
         page = RawSQL(  # noqa: S611 (the ORM's own SQL; values are parameters)
@@ -172,10 +155,6 @@ def _compile(kind: str, limit: int) -> Prepared:
         replies = replies.annotate(held=Value(False, output_field=BooleanField()))
         parts = [q.values_list(*_COLUMNS, "created_at").order_by() for q in (page_tops, replies)]
         query = parts[0].union(parts[1], all=True).order_by("created_at", "id")
-        return _sql(query, using)
+        return sql_of(query, using)
 
     return Prepared(build, *markers)
-
-
-def _sql(query: Any, using: str) -> tuple[str, Sequence[Any]]:
-    return query.query.get_compiler(using).as_sql()  # type: ignore[no-any-return]

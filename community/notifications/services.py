@@ -36,7 +36,7 @@ from community.models import (
 from community.models.notifications import DEFAULT_DELIVERY, message_text
 from community.notifications.follows import category_followers, idea_followers
 from community.notifications.tasks import email_notification
-from config.db import MARK_ID, Prepared
+from config.db import MARK_ID, Prepared, sql_of
 from ideas.models import Idea, StatusChange
 
 logger = logging.getLogger(__name__)
@@ -455,7 +455,7 @@ def notify_admins(
 
 def _unread_count(using: str, user_id: int) -> tuple[str, Any]:
     unread = Notification.objects.using(using).filter(recipient=user_id, read_at__isnull=True)
-    rows, params = unread.values_list("pk").order_by().query.get_compiler(using).as_sql()
+    rows, params = sql_of(unread.values_list("pk").order_by(), using)
     return f"SELECT COUNT(*) FROM ({rows}) unread", params  # noqa: S608 (compiled SQL, no values)
 
 

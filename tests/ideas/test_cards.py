@@ -76,6 +76,21 @@ def test_a_card_rendered_for_one_member_is_served_to_another_with_their_own_vote
     assert "/accounts/login/?next=" in anonymous
 
 
+def test_a_page_whose_address_holds_the_buttons_stand_in_digits_keeps_them(  # type: ignore[no-untyped-def]
+    shared_cache, idea, bob
+) -> None:
+    """The kept button's stand-in id and count are filled in the same pass as the page's path:
+    an address that happens to hold those digits comes back in the button as it was sent."""
+    digits = "9070605040302010-9080706050403020"
+    member = signed_in(bob)
+    page(member, f"/ideas/?from={digits}")  # stores the card
+    button = vote_form(page(member, f"/ideas/?from={digits}"), idea)
+    assert f'name="next" value="/ideas/?from={digits}"' in button
+    assert f'action="/ideas/{idea.pk}/vote/"' in button
+    visitor = page(Client(), f"/ideas/?from={digits}")
+    assert f"?next=/ideas/%3Ffrom%3D{digits}" in visitor
+
+
 def test_the_page_is_the_same_with_fragments_as_rendered_whole(  # type: ignore[no-untyped-def]
     shared_cache, settings, idea, alice, bob
 ) -> None:

@@ -27,7 +27,7 @@ from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
-NUMBERS = [None, "1", "2", "3", "4", "5", "0", "-1", "99", "x", "2.0", " 2"]
+NUMBERS = [None, "1", "2", "3", "4", "5", "0", "-1", "99", "x", "2.0", " 2", "9" * 30]
 
 
 @pytest.fixture
