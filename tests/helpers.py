@@ -1,11 +1,13 @@
 """Small helpers shared by tests."""
 
 import csv
+import re
 from datetime import timedelta
 from pathlib import Path
 
 from allauth.account.internal.flows.login import record_authentication
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -74,3 +76,40 @@ def posted_hours_ago(*querysets) -> None:  # type: ignore[no-untyped-def]
     then = timezone.now() - timedelta(hours=2, minutes=30)
     for queryset in querysets:
         queryset.update(created_at=then)
+
+
+def without_tokens(html: str) -> str:
+    """`html` with its CSRF tokens (64 letters and digits, new per render) made alike."""
+    return re.sub(r"\b\w{64}\b", "TOKEN", html)
+
+
+def assert_kept_page_is_whole(  # type: ignore[no-untyped-def]
+    client, settings, url: str, shows: str, **headers
+) -> tuple[str, str]:
+    """GET `url` rendered whole (PAGE_CACHE_SECONDS 0), then with the cache on twice (the first
+    stores the fragments, the second is served from them); both answer 200, the kept page holds
+    `shows` and is the whole page's HTML but for CSRF tokens. Returns (whole, kept)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    whole = client.get(url, **headers)
+    settings.PAGE_CACHE_SECONDS = 30
+    client.get(url, **headers)
+    kept = client.get(url, **headers)
+    assert whole.status_code == kept.status_code == 200, (url, headers)
+    whole_html, kept_html = whole.content.decode(), kept.content.decode()
+    assert shows in kept_html, (url, headers)
+    assert without_tokens(kept_html) == without_tokens(whole_html), (url, headers)
+    return whole_html, kept_html
+
+
+def compiled_models(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """A list that fills with the label of each model whose query the ORM compiles from now on
+    (to show a warm page compiles nothing of its own)."""
+    compiled: list[str] = []
+    original = SQLCompiler.as_sql
+
+    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        compiled.append(self.query.model._meta.label)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", spy)
+    return compiled
