@@ -6,16 +6,30 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ideas.clustering.text import language_scores
 from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Campaign, Category, Language, Status
 from ideas.selectors import SORTS
 
 
 def active_language() -> str:
-    """The page's language as a `Language` value: the initial choice of a language field."""
+    """The page's language as a `Language` value."""
     return "fr" if (get_language() or "").startswith("fr") else "en"
 
 
+def written_in(text: str) -> str:
+    """The language `text` is written in, French or English, by its accents and function words;
+    the page's language where the text gives no evidence either way ("Apple Pay")."""
+    french, english = language_scores(text)
+    if french == english:
+        return active_language()
+    return "fr" if french > english else "en"
+
+
 class IdeaForm(forms.Form):
+    """An idea's text, category and language: the language is read from the text unless the
+    member chooses it, so a French idea posted from the English pages is searched, suggested and
+    named in French."""
+
     title = forms.CharField(
         label=_("Title"),
         max_length=TITLE_MAX_LENGTH,
@@ -31,8 +45,16 @@ class IdeaForm(forms.Form):
         label=_("Category"), queryset=Category.objects.all(), empty_label=None
     )
     language = forms.ChoiceField(
-        label=_("Language of your idea"), choices=Language.choices, initial=active_language
+        label=_("Language of your idea"),
+        choices=[("", _("Read from my text")), *Language.choices],
+        required=False,
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("language") and "title" in cleaned:
+            cleaned["language"] = written_in(f"{cleaned['title']}\n{cleaned.get('body', '')}")
+        return cleaned
 
 
 class IdeaCreateForm(IdeaForm):

@@ -196,6 +196,37 @@ def test_submit_an_idea(client, bob, category):
 
 
 @pytest.mark.parametrize(
+    ("page_language", "title", "body", "chosen", "stored"),
+    [
+        (
+            "en",
+            "Recevoir une alerte quand mon salaire arrive",
+            "Dès que le virement est là.",
+            "",
+            "fr",
+        ),
+        ("fr", "Notify me when my salary lands", "As soon as it is in my account.", "", "en"),
+        ("fr", "Apple Pay", "Apple Pay", "", "fr"),  # no evidence: the page's language
+        ("en", "Apple Pay", "Apple Pay", "", "en"),
+        ("en", "Recevoir une alerte quand mon salaire arrive", "Dès que possible.", "en", "en"),
+    ],
+)
+def test_a_new_idea_s_language_is_read_from_its_text_unless_the_member_chooses(  # type: ignore[no-untyped-def]
+    client, bob, category, page_language, title, body, chosen, stored
+) -> None:
+    client.force_login(bob)
+    form = client.get(reverse("ideas:create"), HTTP_ACCEPT_LANGUAGE=page_language).text
+    assert re.search(r'<option value="" selected>', form)  # "read from my text" by default
+    response = client.post(
+        reverse("ideas:create"),
+        {"title": title, "body": body, "category": category.pk, "language": chosen},
+        HTTP_ACCEPT_LANGUAGE=page_language,
+    )
+    assert response.status_code == 302
+    assert Idea.objects.get().language == stored
+
+
+@pytest.mark.parametrize(
     ("data", "field", "message"),
     [
         ({"title": "", "body": "b"}, "title", "This field is required."),
