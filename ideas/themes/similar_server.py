@@ -13,6 +13,7 @@ import logging
 import os
 import resource
 import socketserver
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -97,7 +98,18 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(200, {"results": [[pk, round(score, 4)] for pk, score in results]})
 
 
-class SearchServer(ThreadingHTTPServer):
+class _ErrorsLogged:
+    """A web worker that stopped waiting (its timeout, the member typed on) closes the socket
+    before the answer: one log line, not the traceback socketserver prints on stderr."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], BrokenPipeError | ConnectionResetError):
+            logger.info("Similar-ideas search: the caller stopped waiting before the answer")
+        else:
+            logger.exception("Similar-ideas search: error while answering")
+
+
+class SearchServer(_ErrorsLogged, ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], search: SimilarSearch) -> None:
@@ -106,7 +118,7 @@ class SearchServer(ThreadingHTTPServer):
         super().__init__(address, Handler)
 
 
-class UnixSearchServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+class UnixSearchServer(_ErrorsLogged, socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
     def __init__(self, path: str, search: SimilarSearch) -> None:

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from django.urls import reverse
 from ideas.models import Idea, IdeaVector
 from ideas.themes import similar
 from ideas.themes.embedding import stable_embedder, vectors_for
+from ideas.themes.similar_server import UnixSearchServer
 from tests.factories import IdeaFactory
 from tests.integration.conftest import database_url_of_the_test_database
 
@@ -216,3 +218,34 @@ def test_addresses_are_a_unix_socket_or_a_host_and_port(url, address):
 def test_other_addresses_are_refused_with_a_clear_error(url):
     with pytest.raises(ValueError, match=r"expected|absolute"):
         similar.parse_address(url)
+
+
+class SlowSearch:
+    """Answers after the caller has gone: what a web worker's timeout or a member typing on does
+    to a query that takes longer than usual."""
+
+    def search(self, text: str, k: int, exclude: int | None) -> list[tuple[int, float]]:
+        time.sleep(0.3)
+        return [(1, 0.5)]
+
+
+def test_a_caller_that_stopped_waiting_is_one_log_line_not_a_traceback(  # type: ignore[no-untyped-def]
+    tmp_path, caplog, capsys
+) -> None:
+    path = str(tmp_path / "similar.sock")
+    server = UnixSearchServer(path, SlowSearch())  # type: ignore[arg-type]
+    server.ready.set()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    body = json.dumps({"text": "Notify me when my salary lands", "k": 5}).encode()
+    caplog.set_level(logging.INFO, logger="ideas.themes.similar_server")
+    try:
+        with socket.socket(socket.AF_UNIX) as caller:
+            caller.connect(path)
+            head = b"POST /search HTTP/1.0\r\nContent-Length: %d\r\n\r\n" % len(body)
+            caller.sendall(head + body)
+        time.sleep(0.8)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capsys.readouterr().err
+    assert "the caller stopped waiting before the answer" in caplog.text
