@@ -7,6 +7,7 @@ cProfile (CPU clock), or the statements of one vote.
 
 Run it on a copy of the load-test database (`createdb -T h_perf h_vote`): it toggles votes
 (through the service, so the counts stay exact) and adds ten sessions. docs/benchmarks.md.
+`--mode sql` logs the statements, so they run unprepared (config.db.server_prepared_cursor).
 """
 
 import argparse

@@ -7,11 +7,16 @@ in `save()` and `.update()`, and all run unchanged on PostgreSQL and SQLite (3.3
 signal watches (votes, follows).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models import sql
 from django.db.models.constants import OnConflict
 from django.utils.dateparse import parse_datetime
@@ -82,10 +87,17 @@ class Prepared:
     checked once here by the markers being passed as parameters, never written into the SQL."""
 
     def __init__(
-        self, build: Callable[..., tuple[str, Sequence[Any]]], *markers: int | datetime | str
+        self,
+        build: Callable[..., tuple[str, Sequence[Any]]],
+        *markers: int | datetime | str,
+        server_prepared: bool = False,
     ) -> None:
         self.build = build
         self.markers = markers
+        # Kept planned by PostgreSQL too (`server_prepared_cursor`): only for point reads whose
+        # best plan is the same for every value (a row by its key); never for a list or a search,
+        # whose plan depends on the values' selectivity.
+        self.server_prepared = server_prepared
         self._compiled: dict[str, tuple[str, list[Any]]] = {}
 
     def sql(self, using: str, *values: Any) -> tuple[str, list[Any]]:
@@ -102,7 +114,8 @@ class Prepared:
     def fetchall(self, using: str, *values: Any) -> list[tuple[Any, ...]]:
         """Run the statement with these values; the rows it returns."""
         statement, params = self.sql(using, *values)
-        with connections[using].cursor() as cursor:
+        opened = server_prepared_cursor if self.server_prepared else _plain_cursor
+        with opened(using) as cursor:
             cursor.execute(statement, params)
             return [tuple(row) for row in cursor.fetchall()]
 
@@ -115,6 +128,77 @@ class Prepared:
             if str(marker) in statement:
                 raise ValueError(f"{marker!r} is written into the statement: {statement}")
         return statement, list(params)
+
+
+@contextmanager
+def _plain_cursor(using: str) -> Iterator[CursorWrapper]:
+    with connections[using].cursor() as cursor:
+        yield cursor
+
+
+def server_prepares(connection: BaseDatabaseWrapper) -> bool:
+    """Whether `server_prepared_cursor` has PostgreSQL keep its statements prepared on this
+    connection: psycopg 3 with a `prepare_threshold` (config.settings.base sets one unless
+    DATABASE_PREPARED_STATEMENTS is off, e.g. behind a pooler in transaction mode that does not
+    keep prepared statements)."""
+    if connection.vendor != "postgresql":
+        return False
+    threshold = connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold")
+    return threshold is not None and _preparing_cursor_class() is not None
+
+
+@contextmanager
+def server_prepared_cursor(using: str) -> Iterator[CursorWrapper]:
+    """A Django cursor whose statements PostgreSQL parses and plans once per connection, then
+    runs again with each call's values (psycopg's `prepare=True`: one `Parse` per statement and
+    connection, then `Bind`/`Execute` only).
+
+    Django binds parameters on the client and sends each statement whole, so PostgreSQL parses
+    and plans it on every request: for the member with his permissions that planning cost 1.1 ms
+    of the server's CPU against 0.3 ms once prepared (docs/benchmarks.md, "Votes, signed-in
+    overhead"). Only for point reads and writes whose plan does not depend on the values
+    (`Prepared(..., server_prepared=True)`, ideas.vote_write). The cursor is Django's wrapper, so
+    execute wrappers and the translation of database errors are unchanged. While queries are
+    logged (DEBUG, a test's CaptureQueriesContext) it is Django's plain cursor, so the log shows
+    each statement with its values as before (psycopg keeps no text of a prepared execution);
+    likewise on SQLite and with DATABASE_PREPARED_STATEMENTS off.
+
+    psycopg forgets (and deallocates) what it prepared after a rollback, so a statement is never
+    run under a name that no longer exists; a connection closed after CONN_MAX_AGE takes its
+    statements with it."""
+    connection = connections[using]
+    if connection.queries_logged or not server_prepares(connection):
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    # What BaseDatabaseWrapper.cursor() does (health check, connect, thread check), with a
+    # server-binding cursor of psycopg's instead of the client-binding one Django's backend
+    # makes, in Django's wrapper.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = _preparing_cursor_class()(connection.connection)
+    connection.validate_thread_sharing()
+    with connection.make_cursor(raw) as cursor:
+        yield cursor
+
+
+@cache
+def _preparing_cursor_class() -> Any:
+    try:  # imported here: a site on SQLite never loads the PostgreSQL backend
+        from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+            ServerBindingCursor,
+        )
+    except (ImportError, ImproperlyConfigured):  # no psycopg 3
+        return None
+
+    class PreparingCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
+        """psycopg's server-binding cursor, asking for each statement to be prepared."""
+
+        def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
+            return super().execute(query, params, prepare=True, **options)
+
+    return PreparingCursor
 
 
 def compiled(

@@ -27,7 +27,7 @@ def _session_data(using: str, key: str, now: Any) -> tuple[str, Any]:
     return sql_of(rows.values_list("session_data"), using)
 
 
-_SESSION_DATA = Prepared(_session_data, MARK_TEXT, MARK_TIME)
+_SESSION_DATA = Prepared(_session_data, MARK_TEXT, MARK_TIME, server_prepared=True)
 
 
 class SessionStore(DatabaseSessionStore):

@@ -195,7 +195,7 @@ def _for_vote(*, moderator: bool) -> Prepared:
         query = ideas.only("pk", "vote_count").annotate(viewer_voted=voted).filter(pk=pk)
         return sql_of(query.order_by(), using)
 
-    return Prepared(build, MARK_ID, MARK_OTHER_ID)
+    return Prepared(build, MARK_ID, MARK_OTHER_ID, server_prepared=True)
 
 
 _FOR_VOTE = {moderator: _for_vote(moderator=moderator) for moderator in (False, True)}

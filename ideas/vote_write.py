@@ -17,6 +17,9 @@ votes: one statement"):
    statement, vote and event included (PostgreSQL does not fold that division when planning:
    it reads the WITH queries). Inside a caller's transaction it runs in a savepoint, so that
    transaction goes on.
+5. PostgreSQL keeps the statement prepared on each connection (config.db.server_prepared_cursor):
+   its text is the same for every vote (every value is a parameter), so it is parsed and
+   planned once per connection, not per vote.
 SQLite keeps the statements one by one (the data-modifying WITH is PostgreSQL's).
 """
 
@@ -27,7 +30,7 @@ from typing import Any
 from django.db import DataError, connection, transaction
 from django.db.models import F
 
-from config.db import MARK_ID, MARK_TIME, Prepared, update_returning_sql
+from config.db import MARK_ID, MARK_TIME, Prepared, server_prepared_cursor, update_returning_sql
 from config.outbox.events import insert_sql, recorded
 from ideas.events import VotesChanged
 from ideas.models import Idea
@@ -88,7 +91,7 @@ def vote_write(
     statement = f"WITH {parts} {answer}"
     try:
         savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
-        with savepoint, connection.cursor() as cursor:
+        with savepoint, server_prepared_cursor(connection.alias) as cursor:
             cursor.execute(statement, [*params, *event_params, *counter_params])
             changed, event_id, count, _counted = cursor.fetchone()
     except DataError as error:

@@ -461,7 +461,7 @@ def _unread_count(using: str, user_id: int) -> tuple[str, Any]:
 
 # The bell in every signed-in page's header: compiled once per process (config.db.Prepared),
 # which was most of its CPU, as the other statements every signed-in request makes.
-_UNREAD_COUNT = Prepared(_unread_count, MARK_ID)
+_UNREAD_COUNT = Prepared(_unread_count, MARK_ID, server_prepared=True)
 
 
 def unread_count(*, user: User) -> int:

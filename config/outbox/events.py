@@ -27,7 +27,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from functools import partial
@@ -182,8 +182,24 @@ def _waiting(happened: Event) -> bool:
 # seam's modules free of a cycle).
 _queue_delivery: Callable[[int], object] | None = None
 _queue_relay: Callable[[float], object] | None = None
-# When this process last queued a relay (time.monotonic()); None: never.
-_relay_queued_at: float | None = None
+# Until when (time.monotonic()) an event this process commits is known to be read by a relay
+# already queued, by this process or another: a relay starts after that moment. None: unknown.
+_relay_covers_until: float | None = None
+
+# The site-wide claim on the next relay, in the shared Redis cache: set for `interval` by the
+# process that queues it. One round trip: claimed (-1), or how many milliseconds the other
+# process's claim has left (its relay starts no sooner than that, as it was queued after its
+# claim with a countdown of the whole interval). A key without an expiry (not ours) is claimed.
+RELAY_KEY = "outbox:relay"
+_CLAIM_SCRIPT = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return -1 end
+local left = redis.call('PTTL', KEYS[1])
+if left < 0 then
+  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+  return -1
+end
+return left
+"""
 
 
 def deliver_with(queue: Callable[[int], object], relay: Callable[[float], object]) -> None:
@@ -198,17 +214,23 @@ def nudge(event_id: int) -> None:
     the sweep delivers the event later.
 
     With OUTBOX_NUDGE_SECONDS = 0, one task per event (`deliver_event`). Otherwise at most one
-    message per process per interval, so a busy web process does not pay a Celery publish per
-    vote or comment:
-    1. The first event after a quiet interval queues `relay_outbox` to run `interval` seconds
-       later; it delivers every event waiting when it starts, oldest first.
-    2. An event committed while that relay is queued (less than `interval` ago) queues
-       nothing: it committed before the relay's start, so the relay reads it.
-    3. A publish that fails leaves the time unset, so the next event tries again; a relay lost
-       after its publish (or a worker clock ahead of this one) leaves events waiting for the
-       sweep (every OUTBOX_SWEEP_SECONDS): delayed, never lost.
+    message per interval for the whole site (every web process, every host sharing the Redis
+    cache), so a busy site does not pay a Celery publish per vote or comment:
+    1. An event committed before this process's known cover (`_relay_covers_until`) queues
+       nothing and asks nothing: a relay queued earlier starts after that moment, after this
+       commit, and delivers every event waiting when it starts.
+    2. Otherwise the process claims the next relay in Redis (`_claim`). The winner queues
+       `relay_outbox` to run `interval` seconds later and is covered for the interval. A process
+       that loses queues nothing: the winner's relay starts after this commit (it was queued
+       after its claim, which has not expired); it is covered only for what is left of that
+       claim, never a whole interval of its own, since it sent nothing.
+    3. Without a shared Redis cache (`make run`), or while it fails, each process throttles its
+       own relays, one per interval, as if it were alone: more relays, no event left behind.
+    4. A publish that fails gives the claim back and covers nothing, so the next event tries
+       again. A relay lost after its publish (or a worker clock ahead of this one) leaves
+       events waiting for the sweep (every OUTBOX_SWEEP_SECONDS): delayed, never lost.
     """
-    global _relay_queued_at
+    global _relay_covers_until
     try:
         if _queue_delivery is None or _queue_relay is None:
             raise ImproperlyConfigured("config.outbox is not in INSTALLED_APPS")
@@ -216,14 +238,65 @@ def nudge(event_id: int) -> None:
         if interval <= 0:
             _queue_delivery(event_id)
             return
-        now = time.monotonic()
-        if _relay_queued_at is not None and now - _relay_queued_at < interval:
-            return  # the queued relay starts after this commit: it delivers this event
-        _queue_relay(interval)
-        _relay_queued_at = now  # two threads may both publish here: one relay too many, no harm
+        now = time.monotonic()  # before the claim: a cover counted from here ends no later
+        if _relay_covers_until is not None and now < _relay_covers_until:
+            return  # a queued relay starts after this commit: it delivers this event
+        left = _claim(interval)
+        if left is not None:
+            _relay_covers_until = now + left  # another process's relay, queued after its claim
+            return
+        try:
+            _queue_relay(interval)
+        except Exception:
+            _release()
+            raise
+        _relay_covers_until = now + interval  # two threads may both get here: one relay too many
     except Exception:
         logger.warning(
             "Could not queue event %s for delivery; the outbox sweep will deliver it",
             event_id,
             exc_info=True,
         )
+
+
+def _shared_redis() -> Any:
+    """The Redis cache every web process shares (config.cache), or None (a per-process cache,
+    or Redis failed moments ago)."""
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    primary = getattr(cache, "primary", None)
+    if not isinstance(primary, RedisCache) or cache.is_degraded():  # type: ignore[attr-defined]
+        return None
+    return primary
+
+
+def _claim(interval: float) -> float | None:
+    """Claim the site's next relay: None if this process won it (or must act alone: no shared
+    Redis, or it failed), else how many seconds are left of the other process's claim."""
+    from config.cache import REDIS_ERRORS
+
+    redis_cache = _shared_redis()
+    if redis_cache is None:
+        return None
+    key = redis_cache.make_and_validate_key(RELAY_KEY)
+    try:
+        client = redis_cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]
+        left = int(client.eval(_CLAIM_SCRIPT, 1, key, max(1, round(interval * 1000))))
+    except REDIS_ERRORS:
+        logger.warning("Outbox relay not claimed in Redis; this process queues its own")
+        return None
+    return None if left < 0 else left / 1000
+
+
+def _release() -> None:
+    """Give the claim back after a failed publish, so that the next event, here or in another
+    process, tries again (best effort: else it expires within the interval)."""
+    from config.cache import REDIS_ERRORS
+
+    redis_cache = _shared_redis()
+    if redis_cache is None:
+        return
+    key = redis_cache.make_and_validate_key(RELAY_KEY)
+    with suppress(*REDIS_ERRORS):
+        redis_cache._cache.get_client(key, write=True).delete(key)  # type: ignore[attr-defined]

@@ -4,11 +4,13 @@ values, on PostgreSQL and SQLite alike."""
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 from django.db.models import F
+from django.urls import reverse
 
-from config.db import MARK_ID, MARK_TIME, Prepared, update_returning_sql
+from config.db import MARK_ID, MARK_TIME, Prepared, sql_of, update_returning_sql
 from ideas.models import Idea
-from tests.factories import IdeaFactory
+from tests.factories import IdeaFactory, UserFactory
 
 
 def _count_builds(build):  # type: ignore[no-untyped-def]
@@ -61,3 +63,45 @@ def test_it_refuses_a_statement_whose_shape_ignores_a_marker(db):
 
     with pytest.raises(ValueError, match="not a parameter"):
         Prepared(no_time, MARK_ID, MARK_TIME).fetchall("default", 1, MARK_TIME)
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+
+
+def _prepared_on_this_connection() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _by_pk(using: str, pk: int):  # type: ignore[no-untyped-def]
+    return sql_of(Idea.objects.using(using).filter(pk=pk).values_list("vote_count"), using)
+
+
+@on_postgresql
+def test_a_server_prepared_statement_is_planned_once_per_connection_with_the_same_rows(db):
+    first, second = IdeaFactory(vote_count=2), IdeaFactory(vote_count=5)
+    plain, kept = Prepared(_by_pk, MARK_ID), Prepared(_by_pk, MARK_ID, server_prepared=True)
+    assert [kept.fetchall("default", i.pk) for i in (first, second)] == [[(2,)], [(5,)]]
+    assert [plain.fetchall("default", i.pk) for i in (first, second)] == [[(2,)], [(5,)]]
+    assert kept.fetchall("default", -1) == []
+    prepared = [s for s in _prepared_on_this_connection() if '"ideas_idea"' in s]
+    assert len(prepared) == 1  # the kept one only, with its value as a parameter
+    assert '"ideas_idea"."id" = $1' in prepared[0]
+
+
+@on_postgresql
+def test_a_signed_in_vote_runs_its_four_statements_prepared(client, db):
+    """The session, the member with his permissions, the idea with the viewer's vote and the
+    vote's write: parsed and planned once per connection (config.db.server_prepared_cursor)."""
+    idea, member = IdeaFactory(), UserFactory()
+    client.force_login(member)
+    response = client.post(reverse("ideas:vote", args=[idea.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    prepared = _prepared_on_this_connection()
+    for table in ('"django_session"', '"accounts_user"', '"ideas_vote" U0', '"vote_changed"'):
+        assert [s for s in prepared if table in s], (table, prepared)
+    idea.refresh_from_db()
+    assert idea.vote_count == 1

@@ -169,11 +169,12 @@ def test_delivered_events_are_purged_after_the_kept_days(settings):
 
 @pytest.fixture
 def relay_every_second(settings, monkeypatch):  # type: ignore[no-untyped-def]
-    """Production's nudge: one relay per process per second (eager here: it runs at once)."""
+    """Production's nudge: one relay per second (eager here: it runs at once); the tests' cache is
+    per process, so this process throttles its own relays (config.outbox.events.nudge, 3)."""
     from config.outbox import events
 
     settings.OUTBOX_NUDGE_SECONDS = 1.0
-    monkeypatch.setattr(events, "_relay_queued_at", None)
+    monkeypatch.setattr(events, "_relay_covers_until", None)
     return events
 
 
@@ -183,12 +184,12 @@ def test_events_within_the_nudge_interval_queue_one_relay_that_delivers_them_all
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         first = record(ThingHappened(thing_id=1))
     assert SEEN == [("first", 1), ("flaky", 1)]  # the relay it queued (run eagerly here)
-    queued_at = relay_every_second._relay_queued_at
-    assert queued_at is not None
+    covered = relay_every_second._relay_covers_until
+    assert covered is not None
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         second = record(ThingHappened(thing_id=2))
     # Less than a second later: no message at all, the event waits for the queued relay.
-    assert relay_every_second._relay_queued_at == queued_at
+    assert relay_every_second._relay_covers_until == covered
     assert ("first", 2) not in SEEN
     assert OutboxEvent.objects.get(pk=second.pk).delivered_at is None
     from config.outbox.tasks import relay_outbox
@@ -214,7 +215,7 @@ def test_a_relay_that_could_not_be_queued_is_tried_again_by_the_next_event(
     monkeypatch.setattr(relay_outbox, "apply_async", broker_blinks)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         lost = record(ThingHappened(thing_id=3))
-    assert relay_every_second._relay_queued_at is None  # nothing queued: nothing to wait for
+    assert relay_every_second._relay_covers_until is None  # nothing queued: nothing to wait for
     assert SEEN == []
     down[0] = False
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
