@@ -72,6 +72,9 @@ def update_returning_sql(
     return f"{statement} RETURNING {columns}", params
 
 
+_INT64 = range(-(2**63), 2**63)
+
+
 class Prepared:
     """A statement the ORM compiles once per process and database, run again with other values.
 
@@ -112,7 +115,11 @@ class Prepared:
         return statement, [slots.get(p, p) if _is_marker(p) else p for p in params]
 
     def fetchall(self, using: str, *values: Any) -> list[tuple[Any, ...]]:
-        """Run the statement with these values; the rows it returns."""
+        """Run the statement with these values; the rows it returns. An integer beyond 64 bits
+        (an id typed into an address) matches no row, as the ORM answers, where SQLite would
+        raise OverflowError."""
+        if any(isinstance(value, int) and value not in _INT64 for value in values):
+            return []
         statement, params = self.sql(using, *values)
         opened = server_prepared_cursor if self.server_prepared else _plain_cursor
         with opened(using) as cursor:

@@ -35,6 +35,14 @@ def test_a_missing_idea_is_404(client, db):
     assert client.get(reverse("ideas:detail", args=[12345])).status_code == 404
 
 
+def test_an_idea_id_no_integer_column_can_hold_is_a_404(client, bob):  # type: ignore[no-untyped-def]
+    huge = 22484442494529772569231360  # beyond 64 bits (the schema fuzz test's find, on SQLite)
+    assert client.get(reverse("ideas:detail", args=[huge])).status_code == 404
+    client.force_login(bob)
+    assert client.get(reverse("ideas:detail", args=[huge])).status_code == 404
+    assert client.post(reverse("ideas:vote", args=[huge])).status_code == 404
+
+
 @pytest.mark.parametrize("sort", ["trending", "top", "new"])
 def test_idea_list_sorts(client, category, sort):
     low = IdeaFactory(category=category, title="Low", vote_count=1)
