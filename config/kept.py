@@ -14,7 +14,8 @@ another key. With DEBUG on (templates edited while the site runs) callers render
 hashable data: strings, numbers, tuples, named tuples), the language and URLs, kept by exactly
 those. Users: config.page_shell (the header and footer, with per-request placeholders),
 ideas.cards (the vote button, likewise), ideas.page_parts (the idea list's filter form, the home
-page's category menu and latest official answers) and `{% kept_include %}`
+page's category menu and latest official answers), community.page_forms (an idea page's empty
+report and comment forms) and `{% kept_include %}`
 (accounts/templatetags/page_shell.py: the links of every page's head).
 """
 

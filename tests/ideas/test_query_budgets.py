@@ -38,9 +38,10 @@ BUDGETS = {
     ("search", True): 9,
     # + the followers count of the side panel (1 query with "mine"); comments no longer counted
     # (community.comments.page_rows: one more top-level comment read instead; 14/18 until
-    # 2026-12-03)
-    ("detail", False): 13,
-    ("detail", True): 17,
+    # 2026-12-03); whether the idea was merged away asked only when it is not found (13/17
+    # until the evening of 2026-12-03)
+    ("detail", False): 12,
+    ("detail", True): 16,
     ("leaderboard", False): 1,
     ("leaderboard", True): 5,
     ("feed-ideas", False): 1,
