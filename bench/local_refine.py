@@ -207,10 +207,55 @@ def split_scores(
         _, parts = np.unique(parts, return_inverse=True)
         if parts.max() < 1:
             continue
+        if SPLIT_STAT == "cut":
+            out[theme] = (cut_gain(sub, parts, nulls, seed), parts)
+            continue
         observed = modularity(sub, parts)
         null = [modularity(g, louvain_sub(g, seed + d)) for d, g in enumerate(nulls)]
         out[theme] = (observed - float(np.mean(null)), parts)
     return out
+
+
+SPLIT_STAT = "modularity"  # or "cut" (--split-stat)
+
+
+def cut_fraction(adj: sp.csr_matrix, labels: np.ndarray) -> float:
+    coo = adj.tocoo()
+    total = float(coo.data.sum())
+    return float(coo.data[labels[coo.row] != labels[coo.col]].sum()) / total if total else 0.0
+
+
+def coarsened(adj: sp.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
+    """Merge the two parts sharing the most weight (relative to their volumes) until k remain."""
+    labels = labels.copy()
+    while labels.max() + 1 > k:
+        m = int(labels.max()) + 1
+        onehot = sp.csr_matrix(
+            (np.ones(labels.size), (np.arange(labels.size), labels)), shape=(labels.size, m)
+        )
+        between = (onehot.T @ adj @ onehot).toarray()
+        vol = between.sum(axis=1)
+        score = between / np.maximum(np.outer(vol, vol), 1e-12)
+        np.fill_diagonal(score, -1)
+        a, b = np.unravel_index(int(np.argmax(score)), score.shape)
+        labels[labels == max(a, b)] = min(a, b)
+        _, labels = np.unique(labels, return_inverse=True)
+    return labels
+
+
+def cut_gain(sub: sp.csr_matrix, parts: np.ndarray, nulls: list, seed: int) -> float:
+    """1 - (cut fraction of the theme's split) / (mean cut fraction of the null clouds' Louvain
+    partitions coarsened to as many parts): 1 = a clean cut, 0 = no cleaner than one blob."""
+    k = int(parts.max()) + 1
+    null = []
+    for d, g in enumerate(nulls):
+        q = louvain_sub(g, seed + d)
+        if q.max() + 1 < k:
+            null.append(cut_fraction(g, spectral_bisection(g)) if k == 2 else cut_fraction(g, q))
+        else:
+            null.append(cut_fraction(g, coarsened(g, q, k)))
+    base = float(np.mean(null))
+    return 1.0 - cut_fraction(sub, parts) / base if base > 0 else 0.0
 
 
 def apply_splits(labels: np.ndarray, scores: dict, margin: float) -> np.ndarray:
@@ -300,7 +345,9 @@ def merge_groups(
         if len(group) < 2:
             continue
         members = np.flatnonzero(np.isin(labels, group))
-        key = ("group", members.tobytes())
+        # The themes' partition of the group is part of the key: the same units can be one
+        # group of different themes after different splits.
+        key = ("group", members.tobytes(), labels[members].tobytes())
         if key not in cache:
             rng = np.random.default_rng([seed, int(members[0]), len(group)])
             sub, nulls = observed_and_null(adj, units, members, rng)
@@ -435,17 +482,21 @@ def summarise(paths: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global NULL
+    global NULL, SPLIT_STAT, SPLIT_MARGINS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default=",".join(d.name for d in cs.DATASETS))
     parser.add_argument("--sizes", default="1000,0")
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--encoders", default="e5,use")
     parser.add_argument("--merges", default="group", help="pair, group or both")
+    parser.add_argument("--split-stat", default="modularity", choices=("modularity", "cut"))
     parser.add_argument("--null", default="gauss", choices=("gauss", "config"))
     parser.add_argument("--summarise", nargs="+", default=None, help="progress logs: no run")
     args = parser.parse_args(argv)
     NULL = args.null
+    SPLIT_STAT = args.split_stat
+    if SPLIT_STAT == "cut":
+        SPLIT_MARGINS = (0.3, 0.5, 0.7, math.inf)
     if args.summarise:
         print("\n".join(summarise(args.summarise)))
         return 0

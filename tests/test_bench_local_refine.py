@@ -2,6 +2,7 @@
 
 import networkx as nx
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
 from bench import local_refine as lr
@@ -65,3 +66,21 @@ def test_refine_is_deterministic_for_a_seed() -> None:
     ]
 
     assert np.array_equal(runs[0], runs[1])
+
+
+def test_the_cut_statistic_splits_planted_blobs_and_not_one_blob(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(lr, "SPLIT_STAT", "cut")
+    two, one = _blobs((40, 40), 0.3), _blobs((80,), 0.3, seed=1)
+    units = np.vstack([two, one])
+    labels = np.repeat([0, 1], 80)
+
+    scores = lr.split_scores(lr.local_graph(units), units, labels, 10, 5, seed=0)
+    split = lr.apply_splits(labels, scores, margin=0.5)
+
+    assert scores[0][0] > 0.9  # no edge between the blobs: a clean cut
+    assert scores[1][0] < 0.2  # one blob cuts no cleaner than a Gaussian cloud
+    assert split[0] != split[40]
+    assert len(set(split[:40].tolist())) == 1
+    assert len(set(split[80:].tolist())) == 1
