@@ -32,7 +32,9 @@ With --stages, where one query's time goes, in this process, without a database:
 object of the search process on 100,000 vectors (the demo ideas embedded for real, the rest
 synthetic), each stage (each encoder, the index searches, the z-scoring) timed in wall and CPU
 time (`time.process_time`, every thread), p50/p95 over `--queries` reworded demo titles.
-`--one-thread` first runs `one_thread_each()` as the search process does.
+`--one-thread` first runs `one_thread_each()` as the search process does. Each text is then
+searched again with a space typed at the end (the same text once stripped), and
+`--save-results PATH` writes every query's (id, cosine) list, to compare two versions' rankings.
 
     python -m bench.similar_bench --stages [--queries 40] [--one-thread]
 """
@@ -452,7 +454,7 @@ def recall_report(*, k: int = 5) -> None:
     print(json.dumps(report, indent=1, ensure_ascii=False))
 
 
-def stage_profile(queries: int, *, one_thread: bool) -> None:
+def stage_profile(queries: int, *, one_thread: bool, save_results: str = "") -> None:
     """Per-stage wall and CPU time of `SimilarSearch.search` on 100,000 vectors (--stages)."""
     import functools
 
@@ -517,21 +519,36 @@ def stage_profile(queries: int, *, one_thread: bool) -> None:
     search.search = timed("whole search", search.search)  # type: ignore[method-assign]
     prefixes = ("Could we ", "Idea: ", "Please ", "")
     texts = [f"{prefixes[n % 4]}{i['title'].lower()}" for n, i in enumerate(demo)][:queries]
-    rows, suggested = [], 0
+    rows, suggested, results = [], 0, []
     for text in texts:
         spent.clear()
-        suggested += bool(search.search(text, k=10))
+        found = search.search(text, k=10)
+        suggested += bool(found)
+        results.append(found)
         rows.append(dict(spent))
+    # The same texts again with a space typed at the end (stripped: the same text is searched).
+    again = []
+    for text in texts:
+        spent.clear()
+        search.search(f"{text} ", k=10)
+        again.append(spent["whole search"])
     ms = 1000.0
     report: dict[str, object] = {"load_average": os.getloadavg(), "queries": len(texts),
                                  "with_a_suggestion": suggested}  # fmt: skip
-    for name in rows[0]:
-        wall = [r[name][0] * ms for r in rows]
-        cpu = [r[name][1] * ms for r in rows]
+    for name in dict.fromkeys(n for r in rows for n in r):
+        wall = [r.get(name, (0.0, 0.0))[0] * ms for r in rows]
+        cpu = [r.get(name, (0.0, 0.0))[1] * ms for r in rows]
         report[name] = {"cpu_p50_ms": round(statistics.median(cpu), 1),
                         "cpu_p95_ms": round(percentile(cpu, 0.95), 1),
                         "wall_p50_ms": round(statistics.median(wall), 1),
                         "wall_p95_ms": round(percentile(wall, 0.95), 1)}  # fmt: skip
+    cpu_again = [c * ms for _, c in again]
+    report["whole search, the same text again (a space typed)"] = {
+        "cpu_p50_ms": round(statistics.median(cpu_again), 1),
+        "cpu_p95_ms": round(percentile(cpu_again, 0.95), 1),
+    }
+    if save_results:
+        Path(save_results).write_text(json.dumps(results))
     print(json.dumps(report, indent=1))
 
 
@@ -554,9 +571,12 @@ def main() -> None:
     )
     parser.add_argument("--stages", action="store_true", help="CPU per stage of one query")
     parser.add_argument("--one-thread", action="store_true", help="with --stages")
+    parser.add_argument(
+        "--save-results", default="", help="with --stages: each query's (id, cosine) to this JSON"
+    )
     args = parser.parse_args()
     if args.stages:
-        stage_profile(args.queries, one_thread=args.one_thread)
+        stage_profile(args.queries, one_thread=args.one_thread, save_results=args.save_results)
         return
     if args.prepare_demo:
         prepare_demo()
