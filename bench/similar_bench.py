@@ -64,6 +64,12 @@ def status_mb(pid: int | str = "self") -> dict[str, float]:
     return {k: int(fields[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM")}
 
 
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User and system CPU time of a process so far (every thread), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -168,8 +174,15 @@ def web_worker(queries: int, threads: int) -> None:
         assert response.status_code == 200, response.status_code
         return elapsed, response.content.count(b'href="/ideas/')
 
+    search_pid = os.environ.get("SIMILAR_BENCH_SEARCH_PID", "")
     first, _ = one(first_text)
+    # CPU per query over the serial pass: this web process's (the view) and, when its pid is
+    # known, the search process's (every thread): at a high load average, wall times mostly
+    # measure the wait for a core.
+    web_cpu, search_cpu = time.process_time(), cpu_seconds(search_pid) if search_pid else 0.0
     serial = [one(t) for t in texts]
+    web_cpu = (time.process_time() - web_cpu) / len(texts)
+    search_cpu = (cpu_seconds(search_pid) - search_cpu) / len(texts) if search_pid else 0.0
     with ThreadPoolExecutor(threads) as pool:
         t0 = time.perf_counter()
         concurrent = list(pool.map(one, concurrent_texts))
@@ -187,6 +200,11 @@ def web_worker(queries: int, threads: int) -> None:
         json.dumps(
             {
                 "mode": settings.SIMILAR_SEARCH_URL,
+                "serial_cpu_ms_per_query": {
+                    "web_process": round(web_cpu * 1000, 1),
+                    "search_process": round(search_cpu * 1000, 1) if search_pid else None,
+                },
+                "load_average_after": os.getloadavg(),
                 "serial_same_text_again_p50_ms": round(statistics.median(again) * 1000, 1),
                 "serial_same_text_again_p95_ms": round(percentile(again, 0.95) * 1000, 1),
                 "first_request_ms": round(first * ms, 1),
@@ -638,7 +656,12 @@ def main() -> None:
             "vectors": health["vectors"],
         }
         print(json.dumps({"search_process_ready": ready}), flush=True)
-        worker = run_web_worker(args.queries, args.threads, SIMILAR_SEARCH_URL=url)
+        worker = run_web_worker(
+            args.queries,
+            args.threads,
+            SIMILAR_SEARCH_URL=url,
+            SIMILAR_BENCH_SEARCH_PID=str(process.pid),
+        )
         print(json.dumps({"web_worker_with_search_process": worker}), flush=True)
         after = {f"{k}_mb": round(v, 1) for k, v in status_mb(process.pid).items()}
         print(json.dumps({"search_process_after_queries": after}), flush=True)
