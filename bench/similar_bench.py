@@ -14,6 +14,9 @@ Usage (from the project root, against a PostgreSQL database holding load data):
    /ideas/similar/ through Django's test client, one at a time, then from 4 threads at once:
    p50/p95 of the whole view (embedding of the real text by the search process, search, the
    public ideas read back) and its VmRSS before and after. The search process alone is timed too.
+   Each pass asks texts of its own (the search process keeps the vectors of texts asked before),
+   then the serial texts are asked again with a space typed; over the serial pass, CPU per query
+   of the web process and of the search process.
 4. With --compare-inprocess, the same web worker with SIMILAR_SEARCH_URL=inprocess: what each
    worker held before the search process existed (encoders and every vector in the worker).
 
