@@ -14,6 +14,9 @@ Usage (from the project root, against a PostgreSQL database holding load data):
    /ideas/similar/ through Django's test client, one at a time, then from 4 threads at once:
    p50/p95 of the whole view (embedding of the real text by the search process, search, the
    public ideas read back) and its VmRSS before and after. The search process alone is timed too.
+   Each pass asks texts of its own (the search process keeps the vectors of texts asked before),
+   then the serial texts are asked again with a space typed; over the serial pass, CPU per query
+   of the web process and of the search process.
 4. With --compare-inprocess, the same web worker with SIMILAR_SEARCH_URL=inprocess: what each
    worker held before the search process existed (encoders and every vector in the worker).
 
@@ -32,7 +35,9 @@ With --stages, where one query's time goes, in this process, without a database:
 object of the search process on 100,000 vectors (the demo ideas embedded for real, the rest
 synthetic), each stage (each encoder, the index searches, the z-scoring) timed in wall and CPU
 time (`time.process_time`, every thread), p50/p95 over `--queries` reworded demo titles.
-`--one-thread` first runs `one_thread_each()` as the search process does.
+`--one-thread` first runs `one_thread_each()` as the search process does. Each text is then
+searched again with a space typed at the end (the same text once stripped), and
+`--save-results PATH` writes every query's (id, cosine) list, to compare two versions' rankings.
 
     python -m bench.similar_bench --stages [--queries 40] [--one-thread]
 """
@@ -60,6 +65,12 @@ def status_mb(pid: int | str = "self") -> dict[str, float]:
         line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
     )
     return {k: int(fields[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM")}
+
+
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User and system CPU time of a process so far (every thread), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -115,13 +126,17 @@ def fill_vectors(real: int) -> dict[str, object]:
     }
 
 
-def query_texts(n: int) -> list[str]:
-    """Typed titles: the titles of the ideas with real vectors, reworded a little."""
+def query_texts(n: int, shift: int = 0) -> list[str]:
+    """Typed titles: the titles of the ideas with real vectors, reworded a little (`shift`
+    rewords them another way: the search process keeps the vectors of texts asked before, so
+    each timed pass asks texts of its own)."""
     from ideas.models import Idea
 
     titles = list(Idea.objects.order_by("pk").values_list("title", flat=True)[:n])
-    prefixes = ("Could we ", "Idea: ", "Please ", "")
-    return [f"{prefixes[i % 4]}{t.lower()}"[:300] for i, t in enumerate(titles)]
+    prefixes = ("Could we ", "Idea: ", "Please ", "", "Suggestion: ", "We need ")
+    return [
+        f"{prefixes[(i + shift) % len(prefixes)]}{t.lower()}"[:300] for i, t in enumerate(titles)
+    ]
 
 
 def web_worker(queries: int, threads: int) -> None:
@@ -145,6 +160,12 @@ def web_worker(queries: int, threads: int) -> None:
     if user is None:
         user = UserFactory.create(email="similar-bench@example.com")
     texts = query_texts(queries)
+    # Texts asked once only: each pass its own rewording (with the same titles).
+    first_text, concurrent_texts, process_texts = (
+        query_texts(queries + 1)[-1],
+        query_texts(queries, shift=1),
+        query_texts(queries, shift=2),
+    )
     after_setup = status_mb()
 
     def one(text: str) -> tuple[float, int]:
@@ -156,23 +177,39 @@ def web_worker(queries: int, threads: int) -> None:
         assert response.status_code == 200, response.status_code
         return elapsed, response.content.count(b'href="/ideas/')
 
-    first, _ = one(texts[0])
+    search_pid = os.environ.get("SIMILAR_BENCH_SEARCH_PID", "")
+    first, _ = one(first_text)
+    # CPU per query over the serial pass: this web process's (the view) and, when its pid is
+    # known, the search process's (every thread): at a high load average, wall times mostly
+    # measure the wait for a core.
+    web_cpu, search_cpu = time.process_time(), cpu_seconds(search_pid) if search_pid else 0.0
     serial = [one(t) for t in texts]
+    web_cpu = (time.process_time() - web_cpu) / len(texts)
+    search_cpu = (cpu_seconds(search_pid) - search_cpu) / len(texts) if search_pid else 0.0
     with ThreadPoolExecutor(threads) as pool:
         t0 = time.perf_counter()
-        concurrent = list(pool.map(one, texts))
+        concurrent = list(pool.map(one, concurrent_texts))
         wall = time.perf_counter() - t0
     process_only: list[float] = []
     if settings.SIMILAR_SEARCH_URL != "inprocess":
-        for text in texts:
+        for text in process_texts:
             t0 = time.perf_counter()
             similar.request("POST", "/search", {"text": text, "k": 10}, timeout=10)
             process_only.append(time.perf_counter() - t0)
     ms = 1000.0
+    # The serial texts again, a space typed after each (the view strips it): a text already asked.
+    again = [one(f"{t} ")[0] for t in texts]
     print(
         json.dumps(
             {
                 "mode": settings.SIMILAR_SEARCH_URL,
+                "serial_cpu_ms_per_query": {
+                    "web_process": round(web_cpu * 1000, 1),
+                    "search_process": round(search_cpu * 1000, 1) if search_pid else None,
+                },
+                "load_average_after": os.getloadavg(),
+                "serial_same_text_again_p50_ms": round(statistics.median(again) * 1000, 1),
+                "serial_same_text_again_p95_ms": round(percentile(again, 0.95) * 1000, 1),
                 "first_request_ms": round(first * ms, 1),
                 "serial_p50_ms": round(statistics.median(s for s, _ in serial) * ms, 1),
                 "serial_p95_ms": round(percentile([s for s, _ in serial], 0.95) * ms, 1),
@@ -452,7 +489,7 @@ def recall_report(*, k: int = 5) -> None:
     print(json.dumps(report, indent=1, ensure_ascii=False))
 
 
-def stage_profile(queries: int, *, one_thread: bool) -> None:
+def stage_profile(queries: int, *, one_thread: bool, save_results: str = "") -> None:
     """Per-stage wall and CPU time of `SimilarSearch.search` on 100,000 vectors (--stages)."""
     import functools
 
@@ -517,21 +554,36 @@ def stage_profile(queries: int, *, one_thread: bool) -> None:
     search.search = timed("whole search", search.search)  # type: ignore[method-assign]
     prefixes = ("Could we ", "Idea: ", "Please ", "")
     texts = [f"{prefixes[n % 4]}{i['title'].lower()}" for n, i in enumerate(demo)][:queries]
-    rows, suggested = [], 0
+    rows, suggested, results = [], 0, []
     for text in texts:
         spent.clear()
-        suggested += bool(search.search(text, k=10))
+        found = search.search(text, k=10)
+        suggested += bool(found)
+        results.append(found)
         rows.append(dict(spent))
+    # The same texts again with a space typed at the end (stripped: the same text is searched).
+    again = []
+    for text in texts:
+        spent.clear()
+        search.search(f"{text} ", k=10)
+        again.append(spent["whole search"])
     ms = 1000.0
     report: dict[str, object] = {"load_average": os.getloadavg(), "queries": len(texts),
                                  "with_a_suggestion": suggested}  # fmt: skip
-    for name in rows[0]:
-        wall = [r[name][0] * ms for r in rows]
-        cpu = [r[name][1] * ms for r in rows]
+    for name in dict.fromkeys(n for r in rows for n in r):
+        wall = [r.get(name, (0.0, 0.0))[0] * ms for r in rows]
+        cpu = [r.get(name, (0.0, 0.0))[1] * ms for r in rows]
         report[name] = {"cpu_p50_ms": round(statistics.median(cpu), 1),
                         "cpu_p95_ms": round(percentile(cpu, 0.95), 1),
                         "wall_p50_ms": round(statistics.median(wall), 1),
                         "wall_p95_ms": round(percentile(wall, 0.95), 1)}  # fmt: skip
+    cpu_again = [c * ms for _, c in again]
+    report["whole search, the same text again (a space typed)"] = {
+        "cpu_p50_ms": round(statistics.median(cpu_again), 1),
+        "cpu_p95_ms": round(percentile(cpu_again, 0.95), 1),
+    }
+    if save_results:
+        Path(save_results).write_text(json.dumps(results))
     print(json.dumps(report, indent=1))
 
 
@@ -554,9 +606,12 @@ def main() -> None:
     )
     parser.add_argument("--stages", action="store_true", help="CPU per stage of one query")
     parser.add_argument("--one-thread", action="store_true", help="with --stages")
+    parser.add_argument(
+        "--save-results", default="", help="with --stages: each query's (id, cosine) to this JSON"
+    )
     args = parser.parse_args()
     if args.stages:
-        stage_profile(args.queries, one_thread=args.one_thread)
+        stage_profile(args.queries, one_thread=args.one_thread, save_results=args.save_results)
         return
     if args.prepare_demo:
         prepare_demo()
@@ -604,7 +659,12 @@ def main() -> None:
             "vectors": health["vectors"],
         }
         print(json.dumps({"search_process_ready": ready}), flush=True)
-        worker = run_web_worker(args.queries, args.threads, SIMILAR_SEARCH_URL=url)
+        worker = run_web_worker(
+            args.queries,
+            args.threads,
+            SIMILAR_SEARCH_URL=url,
+            SIMILAR_BENCH_SEARCH_PID=str(process.pid),
+        )
         print(json.dumps({"web_worker_with_search_process": worker}), flush=True)
         after = {f"{k}_mb": round(v, 1) for k, v in status_mb(process.pid).items()}
         print(json.dumps({"search_process_after_queries": after}), flush=True)

@@ -13,6 +13,7 @@ vectors here: the web side keeps only public ideas (`Idea.objects.public()`) whe
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -69,6 +70,12 @@ LANGUAGE_CODES = {"fr": 1, "en": 2}
 # the word list alone got 92%).
 MIN_IDEAS_PER_LANGUAGE = 10
 
+# Typed texts whose query vector is kept (1,280 floats each: 1.3 MB). The form asks after each
+# pause in typing, and the text is stripped: a space typed between two words, or a word typed
+# and deleted, asks again for a text already embedded (the encoders are 45 of a query's 77 ms
+# of CPU, docs/benchmarks.md).
+QUERY_CACHE_SIZE = 256
+
 # A vector saved at time T may commit seconds later (the worker writes 512 vectors in one
 # transaction): each refresh reads again the ids and timestamps of the rows updated in this
 # window before its previous start (data only for what changed). It also covers clock
@@ -99,6 +106,12 @@ class SimilarSearch:
         self.refreshed_at: float | None = None
         # Mutations and searches take turns: a growing index replaces its arrays.
         self._lock = threading.Lock()
+        # Typed text -> its query vector (read-only), least recently asked first.
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries_lock = threading.Lock()
+        # Languages' codes -> (the views' versions, each view's vectors of the languages' sample):
+        # the same rows for every query until a view changes. Read and written under `_lock`.
+        self._samples: dict[tuple[int, ...], tuple[tuple[int, ...], list[np.ndarray]]] = {}
 
     @property
     def backend(self) -> str | None:
@@ -212,7 +225,7 @@ class SimilarSearch:
             return []
         if self.embedder is None:
             raise Unavailable("no sentence encoder")
-        query = embed_query(text)
+        query = self._embed(text)
         if query is None:
             raise Unavailable("no sentence encoder")
         threshold = MIN_SIMILARITY.get(self.embedder.name, DEFAULT_MIN_SIMILARITY)
@@ -222,6 +235,23 @@ class SimilarSearch:
             found = self._search(self.index, query, text, k=k + 1, exclude=exclude)
         found.sort(key=lambda hit: (-hit[2], hit[0]))
         return [(pk, s) for pk, s, _rank in found if s >= threshold and pk != exclude][:k]
+
+    def _embed(self, text: str) -> np.ndarray | None:
+        """The query vector of this text: embedded once, then kept (QUERY_CACHE_SIZE texts)."""
+        with self._queries_lock:
+            query = self._queries.get(text)
+            if query is not None:
+                self._queries.move_to_end(text)
+                return query
+        query = embed_query(text)
+        if query is None:
+            return None
+        query.setflags(write=False)  # shared by every later search of the same text
+        with self._queries_lock:
+            self._queries[text] = query
+            while len(self._queries) > QUERY_CACHE_SIZE:
+                self._queries.popitem(last=False)
+        return query
 
     def _search(
         self, index: VectorIndex, query: np.ndarray, text: str, *, k: int, exclude: int | None
@@ -273,18 +303,35 @@ class SimilarSearch:
         )
         if not ids:
             return []
-        sample = [
-            int(pk) for code in codes for pk in self.index.language_sample(code, SPREAD_SAMPLE)
-        ]
         scores = np.max([view.vectors(ids) @ query for view in views], axis=0)
+        sample = self._sample_vectors(codes, views)
         mean, spread = _moments(
-            np.max([view.vectors(sample) @ query for view in views], axis=0)
-            if sample
+            np.max([block @ query for block in sample], axis=0)
+            if sample[0].shape[0]
             else np.empty(0)
         )
         return [
             (pk, float(s), (float(s) - mean) / spread) for pk, s in zip(ids, scores, strict=True)
         ]
+
+    def _sample_vectors(self, codes: list[int], views: list[VectorIndex]) -> list[np.ndarray]:
+        """Each view's vectors of the sample of the ideas in `codes` a query's scores are
+        standardised over: gathered again only when a view changed (4 ms a query otherwise)."""
+        assert self.index is not None
+        key = tuple(codes)
+        versions = tuple(view.version for view in views)
+        held = self._samples.get(key)
+        if held is not None and held[0] == versions:
+            return held[1]
+        sample = [
+            int(pk) for code in codes for pk in self.index.language_sample(code, SPREAD_SAMPLE)
+        ]
+        blocks = [
+            view.vectors(sample) if sample else np.empty((0, view.dim), dtype=np.float32)
+            for view in views
+        ]
+        self._samples[key] = (versions, blocks)
+        return blocks
 
     def _query_language(self, index: VectorIndex, query: np.ndarray, text: str) -> int | None:
         """The code of the query's language; None when no stored idea has a known language."""

@@ -17,7 +17,16 @@ languages reads only theirs: reading the sketch is most of a search's time at 10
 for its own language's list and the other language's list, on the text and the title vectors.
 Grouped, the four searches read each sketch once instead of twice. The full vectors, ids and
 languages stay in one array each, in the order described above.
+
+The sketch is held in int8, each row scaled by its largest value (`_quantise`): a quarter of
+the bytes to read (the pass is bound by the memory's speed), converted to float32 a block of
+rows at a time (`_rough`) for the BLAS product. The rounding moves a sketch score by about
+0.05% of its length, a hundred times less than the sketch's own error (a 256-dimension random
+projection), and only decides which 200 rows are ranked exactly: the scores returned are
+still the exact cosines of the full vectors.
 """
+
+import itertools
 
 import numpy as np
 
@@ -26,27 +35,46 @@ from ideas.clustering.similarity import sketch_projection, top_k_similar
 SKETCH_DIM = 256
 CANDIDATES = 200
 UNKNOWN_LANGUAGE = 0
+# Versions are unique across indexes, so a version names one state of one index.
+_VERSIONS = itertools.count(1)
+
+
+# Rows of the int8 sketch converted to float32 at a time: 256 KB, held in the CPU's cache.
+ROUGH_BLOCK = 256
+
+
+def _quantise(sketch: np.ndarray) -> tuple[np.ndarray, float]:
+    """An int8 sketch row and its scale: `codes * scale` is the row within half a step."""
+    peak = float(np.abs(sketch).max())
+    scale = peak / 127.0 if peak > 0 else 1.0
+    return np.rint(sketch / scale).astype(np.int8), scale
 
 
 class _Sketches:
-    """The sketch rows of one language's vectors, contiguous, and the index row of each."""
+    """The sketch rows of one language's vectors (int8 and a scale each), contiguous, and the
+    index row of each."""
 
     def __init__(self, capacity: int) -> None:
         self.size = 0
         self.rows = np.zeros(capacity, dtype=np.int64)
-        self.sketch = np.zeros((capacity, SKETCH_DIM), dtype=np.float32)
+        self.codes = np.zeros((capacity, SKETCH_DIM), dtype=np.int8)
+        self.scales = np.zeros(capacity, dtype=np.float32)
 
     def add(self, row: int, sketch: np.ndarray) -> int:
         """Hold the sketch of this index row; its place here."""
         if self.size == self.rows.shape[0]:
             capacity = self.size + self.size // 4 + 1024
             self.rows = np.resize(self.rows, capacity)
-            self.sketch = np.resize(self.sketch, (capacity, SKETCH_DIM))
+            self.codes = np.resize(self.codes, (capacity, SKETCH_DIM))
+            self.scales = np.resize(self.scales, capacity)
         slot = self.size
         self.rows[slot] = row
-        self.sketch[slot] = sketch
+        self.put(slot, sketch)
         self.size += 1
         return slot
+
+    def put(self, slot: int, sketch: np.ndarray) -> None:
+        self.codes[slot], self.scales[slot] = _quantise(sketch)
 
     def drop(self, slot: int) -> int | None:
         """Forget the sketch at this place; the last one moves there: its index row, if any."""
@@ -55,8 +83,21 @@ class _Sketches:
         if slot == last:
             return None
         self.rows[slot] = self.rows[last]
-        self.sketch[slot] = self.sketch[last]
+        self.codes[slot] = self.codes[last]
+        self.scales[slot] = self.scales[last]
         return int(self.rows[slot])
+
+    def rough(self, q_sketch: np.ndarray) -> np.ndarray:
+        """The sketch scores of every row held against a query's (float32) sketch."""
+        out = np.empty(self.size, dtype=np.float32)
+        block = np.empty((ROUGH_BLOCK, SKETCH_DIM), dtype=np.float32)
+        for start in range(0, self.size, ROUGH_BLOCK):
+            stop = min(start + ROUGH_BLOCK, self.size)
+            part = block[: stop - start]
+            part[...] = self.codes[start:stop]
+            np.dot(part, q_sketch, out=out[start:stop])
+        out *= self.scales[: self.size]
+        return out
 
 
 class VectorIndex:
@@ -74,6 +115,8 @@ class VectorIndex:
         # Per language code, its rows' sketches; `slots[row]` is a row's place in its language's.
         self.sketches: dict[int, _Sketches] = {}
         self.slots = np.zeros(capacity, dtype=np.int64)
+        # Moves on every change, so that what is derived from the rows can be kept until then.
+        self.version = next(_VERSIONS)
         if dim >= 2 * SKETCH_DIM:
             self.projection = sketch_projection(dim, SKETCH_DIM, seed)
 
@@ -108,6 +151,7 @@ class VectorIndex:
         languages' codes (unknown when not given)."""
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dim)
         codes = languages if languages is not None else [UNKNOWN_LANGUAGE] * len(ids)
+        self.version = next(_VERSIONS)
         self._grow(self.size + sum(1 for pk in ids if pk not in self.rows))
         for pk, vector, code in zip(ids, vectors, codes, strict=True):
             row = self.rows.get(pk)
@@ -133,7 +177,7 @@ class VectorIndex:
                 if moves:
                     self.slots[row] = sketches.add(row, sketch)
                 else:
-                    sketches.sketch[self.slots[row]] = sketch
+                    sketches.put(int(self.slots[row]), sketch)
 
     def _drop_sketch(self, row: int) -> None:
         if self.projection is None:
@@ -143,6 +187,7 @@ class VectorIndex:
             self.slots[moved] = self.slots[row]
 
     def remove(self, ids: list[int]) -> None:
+        self.version = next(_VERSIONS)
         for pk in ids:
             row = self.rows.pop(pk, None)
             if row is None:
@@ -216,7 +261,7 @@ class VectorIndex:
         else:
             # Only the sketches of the languages asked for are read.
             q_sketch = q @ self.projection
-            rough = np.concatenate([p.sketch[: p.size] @ q_sketch for p in parts])
+            rough = np.concatenate([p.rough(q_sketch) for p in parts])
             rows = np.concatenate([p.rows[: p.size] for p in parts])
             pool = rows[np.argpartition(-rough, CANDIDATES - 1)[:CANDIDATES]]
         if pool.size == 0:
