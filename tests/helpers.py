@@ -113,3 +113,14 @@ def compiled_models(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
 
     monkeypatch.setattr(SQLCompiler, "as_sql", spy)
     return compiled
+
+
+def page_html(client, url: str, settings, *, kept: bool) -> str:  # type: ignore[no-untyped-def]
+    """GET `url` with the kept renderings on (DEBUG off) or everything rendered afresh (DEBUG
+    on): 200, and its HTML with each request's masked CSRF token made alike, so two renders
+    must match byte for byte otherwise."""
+    settings.DEBUG = not kept
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    body = re.sub(r'(csrfmiddlewaretoken" value=")[^"]+', r"\1TOKEN", response.content.decode())
+    return re.sub(r'("X-CSRFToken": ")[^"]+', r"\1TOKEN", body)

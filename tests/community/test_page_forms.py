@@ -14,7 +14,7 @@ from accounts import roles
 from community.models import Comment
 from ideas.models import Idea
 from tests.factories import CommentFactory, IdeaFactory, UserFactory
-from tests.helpers import SignedInClient, signed_in
+from tests.helpers import SignedInClient, page_html, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +25,6 @@ FORM_TEMPLATES = {
     "django/forms/widgets/select.html",
     "django/forms/widgets/textarea.html",
 }
-
-
-def _page(client, url: str, settings, *, kept_on: bool) -> str:  # type: ignore[no-untyped-def]
-    settings.DEBUG = not kept_on
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    body = response.content.decode()
-    # Each request gets its own masked CSRF token; everything else must match byte for byte.
-    body = re.sub(r'(csrfmiddlewaretoken" value=")[^"]+', r"\1TOKEN", body)
-    return re.sub(r'("X-CSRFToken": ")[^"]+', r"\1TOKEN", body)
 
 
 @pytest.fixture
@@ -73,12 +63,12 @@ def test_idea_pages_with_kept_forms_are_those_rendered_afresh(  # type: ignore[n
     if kind in ("author", "moderator"):  # the only ones who may open them
         urls += [hidden.get_absolute_url(), waiting.get_absolute_url()]
     for url in urls:
-        afresh = _page(client, url, settings, kept_on=False)
+        afresh = page_html(client, url, settings, kept=False)
         for _twice in range(2):  # the first keeps the renderings, the second reuses them
-            assert _page(client, url, settings, kept_on=True) == afresh, url
+            assert page_html(client, url, settings, kept=True) == afresh, url
         assert "<b>Ann" not in afresh, url
     if kind == "member":
-        page = _page(client, public.get_absolute_url(), settings, kept_on=True)
+        page = page_html(client, public.get_absolute_url(), settings, kept=True)
         comment_to = reverse("community:comment_create", args=[public.pk])
         assert f'<form method="post" action="{comment_to}" class="stacked comment-form">' in page
 

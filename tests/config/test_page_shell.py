@@ -3,8 +3,6 @@ give every page exactly the HTML around its content that the templates render af
 renders them for each request), for every kind of visitor, and a role given or taken away shows
 on the next page."""
 
-import re
-
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -13,19 +11,13 @@ from accounts import roles
 from community.models import Notification, NotificationKind
 from config import page_shell
 from tests.factories import UserFactory
-from tests.helpers import SignedInClient
+from tests.helpers import SignedInClient, page_html
 
 HOSTILE_NAME = "<b>Ann & \"Bob\" 'O'</b>"
 
 
 def _page(client, url: str, settings, *, kept: bool) -> str:  # type: ignore[no-untyped-def]
-    settings.DEBUG = not kept
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    body = response.content.decode()
-    # Each request gets its own masked CSRF token; everything else must match byte for byte.
-    body = re.sub(r'(csrfmiddlewaretoken" value=")[^"]+', r"\1TOKEN", body)
-    body = re.sub(r'("X-CSRFToken": ")[^"]+', r"\1TOKEN", body)
+    body = page_html(client, url, settings, kept=kept)
     # The shell is everything around <main> (whose "a second ago" may change between requests).
     return body[: body.index("<main ")] + body[body.index("</main>") :]
 

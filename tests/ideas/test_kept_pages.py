@@ -15,22 +15,12 @@ from config import kept
 from ideas import services as idea_services
 from ideas.models import Idea, Status
 from tests.factories import CategoryFactory, IdeaFactory, UserFactory
-from tests.helpers import SignedInClient, signed_in
+from tests.helpers import SignedInClient, page_html, signed_in
 
 pytestmark = pytest.mark.django_db
 
 HOSTILE = "<b>Ann & \"Bob\" 'O'</b>"
 HOSTILE_QUERY = "%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E"
-
-
-def _page(client, url: str, settings, *, kept_on: bool) -> str:  # type: ignore[no-untyped-def]
-    settings.DEBUG = not kept_on
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    body = response.content.decode()
-    # Each request gets its own masked CSRF token; everything else must match byte for byte.
-    body = re.sub(r'(csrfmiddlewaretoken" value=")[^"]+', r"\1TOKEN", body)
-    return re.sub(r'("X-CSRFToken": ")[^"]+', r"\1TOKEN", body)
 
 
 @pytest.fixture
@@ -80,19 +70,19 @@ def test_kept_list_and_home_pages_are_those_rendered_afresh(  # type: ignore[no-
         base + "?category=hostile&status=planned",
         base + f"?sort=top&q={HOSTILE_QUERY}&category=hostile",
     ]
-    first = _page(client, base + "?sort=new", settings, kept_on=False)
+    first = page_html(client, base + "?sort=new", settings, kept=False)
     after = re.search(r'href="\?sort=new&amp;after=([^"]+)"', first)
     assert after, first
     urls.append(f"{base}?sort=new&after={after.group(1)}")  # page 2, by its cursor
     for url in urls:
-        afresh = _page(client, url, settings, kept_on=False)
+        afresh = page_html(client, url, settings, kept=False)
         for _twice in range(2):  # the first keeps the renderings, the second reuses them
-            assert _page(client, url, settings, kept_on=True) == afresh, url
+            assert page_html(client, url, settings, kept=True) == afresh, url
         assert "<script>" not in afresh, url
         assert "<b>Ann" not in afresh, url
         assert "&lt;b&gt;Ann &amp; &quot;Bob&quot; &#x27;O&#x27;&lt;/b&gt;" in afresh, url
     if kind != "anonymous":
-        assert 'class="vote voted"' in _page(client, base + "?sort=new", settings, kept_on=True)
+        assert 'class="vote voted"' in page_html(client, base + "?sort=new", settings, kept=True)
 
 
 def test_a_warm_page_renders_no_vote_button_menu_or_head_links(settings, listed, bob):  # type: ignore[no-untyped-def]
@@ -195,7 +185,7 @@ def test_the_vote_button_carries_each_page_s_own_path_escaped(settings, listed, 
     client = signed_in(bob)
     for query in ('"><i>x', "VoTeBoXcSrFxQzJv", "VoTeBoXpAtHxQzJv"):
         url = reverse("ideas:list") + "?sort=new&x=" + query
-        kept_page = _page(client, url, settings, kept_on=True)
-        assert kept_page == _page(client, url, settings, kept_on=False), query
+        kept_page = page_html(client, url, settings, kept=True)
+        assert kept_page == page_html(client, url, settings, kept=False), query
         assert "<i>x" not in kept_page
     assert kept._rendered.cache_info().currsize > 0
