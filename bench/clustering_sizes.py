@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -164,6 +165,43 @@ SWEEP_GRID = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
 # the cosine to the theme's centroid; 3.0 is the default), one JSON line per (set, size, seed,
 # z) in --outlier-output, for bench.outliers to fit and check a cut on (leave one set out).
 OUTLIER_GRID = (3.0, 2.5, 2.0, 1.5, 1.25, 1.0)
+
+
+@dataclass
+class Sample:
+    """One stratified sample of a development set, with its vectors (encoders side by side)."""
+
+    name: str
+    seed: int
+    texts: list[str]
+    vectors: np.ndarray
+    truth: np.ndarray
+    twins: np.ndarray | None
+
+    @property
+    def run(self) -> str:
+        return f"{self.name} n={len(self.texts)} seed {self.seed}"
+
+
+def samples(sets: str, sizes: str, seeds: str, encoders: tuple[str, ...]) -> Iterator[Sample]:
+    """Each named set found under the data folder, pooled to FULL_CAP and embedded once, then
+    sampled at each size (comma-separated; 0 is the whole pool, a size above it is skipped, two
+    sizes giving the same rows run once) for each seed: the loop of the partition benches."""
+    from ideas.clustering.vectors import side_by_side
+
+    for ds in DATASETS:
+        if ds.name not in sets.split(",") or (loaded := load(ds)) is None:
+            continue
+        data = pool(loaded, FULL_CAP)
+        parts = blocks(ds.name, data.texts, encoders)
+        ensemble = side_by_side([parts[e] for e in encoders])
+        n = len(data.texts)
+        for target in dict.fromkeys(min(int(s) or n, n) for s in sizes.split(",") if int(s) <= n):
+            for seed in (int(s) for s in seeds.split(",")):
+                rows = stratified_sample(data, target, seed)
+                twins = data.twins[rows] if data.twins is not None else None
+                texts = [data.texts[i] for i in rows]
+                yield Sample(ds.name, seed, texts, ensemble[rows], data.labels[rows], twins)
 
 
 def stratified_sample(data: Loaded, size: int, seed: int) -> np.ndarray:

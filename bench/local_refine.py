@@ -503,7 +503,6 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(summarise(args.summarise)))
         return 0
     from ideas.clustering.cluster import _louvain
-    from ideas.clustering.vectors import side_by_side
 
     modes = args.merges.split(",")
     merges = [
@@ -513,64 +512,44 @@ def main(argv: list[str] | None = None) -> int:
     ]
     encoders = tuple(args.encoders.split(","))
     backend = "+".join(encoders)
-    for ds in cs.DATASETS:
-        if ds.name not in args.sets.split(","):
-            continue
-        loaded = cs.load(ds)
-        if loaded is None:
-            continue
-        data = cs.pool(loaded, cs.FULL_CAP)
-        parts = cs.blocks(ds.name, data.texts, encoders)
-        ensemble = side_by_side([parts[e] for e in encoders])
-        n = len(data.texts)
-        done: set[int] = set()
-        for size in (int(s) for s in args.sizes.split(",")):
-            target = min(size or n, n)
-            if target in done or (size and size > n):
-                continue
-            done.add(target)
-            for seed in (int(s) for s in args.seeds.split(",")):
-                rows = cs.stratified_sample(data, target, seed)
-                texts = [data.texts[i] for i in rows]
-                truth = data.labels[rows]
-                twins = data.twins[rows] if data.twins is not None else None
-                start = time.perf_counter()
-                p = pq.prepared(texts, ensemble[rows], seed, backend)
-                base = _louvain(p["graph"], 2.0, seed)
-                prep = time.perf_counter() - start
-                engine = pq.finish(p, base[p["unit_of_row"]], seed)
-                results = {"engine": (engine, prep)}
-                cache: dict = {}
-                for split in SPLIT_MARGINS:
-                    for merge in merges:
-                        t0 = time.perf_counter()
-                        units = refine(
-                            p["graph"], p["units"], base, split, merge, p["min_size"], seed, cache
-                        )
-                        labels = pq.finish(p, units[p["unit_of_row"]], seed)
-                        results[method_name(split, merge)] = (
-                            labels,
-                            prep + time.perf_counter() - t0,
-                        )
-                gains = sorted(g for g, _ in cache["split"].values())
-                print(
-                    f"# {ds.name} n={rows.size} seed {seed}: split gains "
-                    + " ".join(f"{g:.3f}" for g in gains),
-                    file=sys.stderr,
-                    flush=True,
+    for sample in cs.samples(args.sets, args.sizes, args.seeds, encoders):
+        texts, truth, twins, seed = sample.texts, sample.truth, sample.twins, sample.seed
+        start = time.perf_counter()
+        p = pq.prepared(texts, sample.vectors, seed, backend)
+        base = _louvain(p["graph"], 2.0, seed)
+        prep = time.perf_counter() - start
+        engine = pq.finish(p, base[p["unit_of_row"]], seed)
+        results = {"engine": (engine, prep)}
+        cache: dict = {}
+        for split in SPLIT_MARGINS:
+            for merge in merges:
+                t0 = time.perf_counter()
+                units = refine(
+                    p["graph"], p["units"], base, split, merge, p["min_size"], seed, cache
                 )
-                merge_gains = sorted(cache.get("merge", {}).values())
-                print(
-                    f"# {ds.name} n={rows.size} seed {seed}: merge gains (first 40) "
-                    + " ".join(f"{g:.3f}" for g in merge_gains[:40]),
-                    file=sys.stderr,
-                    flush=True,
+                labels = pq.finish(p, units[p["unit_of_row"]], seed)
+                results[method_name(split, merge)] = (
+                    labels,
+                    prep + time.perf_counter() - t0,
                 )
-                for method, (labels, secs) in results.items():
-                    result = cs.Result(
-                        ds.name, rows.size, method, seed, secs, cs.scores(truth, labels, twins)
-                    )
-                    print(cs._progress_line(result), file=sys.stderr, flush=True)
+        gains = sorted(g for g, _ in cache["split"].values())
+        print(
+            f"# {sample.run}: split gains " + " ".join(f"{g:.3f}" for g in gains),
+            file=sys.stderr,
+            flush=True,
+        )
+        merge_gains = sorted(cache.get("merge", {}).values())
+        print(
+            f"# {sample.run}: merge gains (first 40) "
+            + " ".join(f"{g:.3f}" for g in merge_gains[:40]),
+            file=sys.stderr,
+            flush=True,
+        )
+        for method, (labels, secs) in results.items():
+            result = cs.Result(
+                sample.name, len(texts), method, seed, secs, cs.scores(truth, labels, twins)
+            )
+            print(cs._progress_line(result), file=sys.stderr, flush=True)
     return 0
 
 

@@ -313,51 +313,39 @@ def main(argv: list[str] | None = None) -> int:
     if args.summarise:
         print("\n".join(summarise(args.summarise)))
         return 0
-    from ideas.clustering.vectors import side_by_side
-
     encoders = tuple(args.encoders.split(","))
     backend = "+".join(encoders)
-    for ds in cs.DATASETS:
-        if ds.name not in args.sets.split(",") or (loaded := cs.load(ds)) is None:
-            continue
-        data = cs.pool(loaded, cs.FULL_CAP)
-        parts = cs.blocks(ds.name, data.texts, encoders)
-        ensemble = side_by_side([parts[e] for e in encoders])
-        n = len(data.texts)
-        for target in dict.fromkeys(min(int(s) or n, n) for s in args.sizes.split(",")):
-            for seed in (int(s) for s in args.seeds.split(",")):
-                rows = cs.stratified_sample(data, target, seed)
-                start = time.perf_counter()
-                p = pq.prepared([data.texts[i] for i in rows], ensemble[rows], seed, backend)
-                sweep = pq.louvain_sweep(p, seed)
-                run = f"{ds.name} n={rows.size} seed {seed}"
-                print(gate_note(p, sweep, run, seed), file=sys.stderr, flush=True)
-                real = {r: q["silhouette"] for r, (_, q) in sweep.items()}
-                null = null_silhouettes(p, seed)
-                secs = time.perf_counter() - start
-                chosen = {
-                    "engine": BASE_RESOLUTION,
-                    "louvain-silhouette": best(real),
-                    "null-gate": null_gated(real, null),
-                    "null-excess": null_excess(real, null),
-                }
-                r, base = best(real), BASE_RESOLUTION
-                print(
-                    f"# null {run}: "
-                    f"real {' '.join(f'{k:g}:{v:.4f}' for k, v in real.items())} "
-                    f"null {' '.join(f'{k:g}:{v:.4f}' for k, v in null.items())} "
-                    f"r* {r:g} gain {real[r] - real[base]:.4f} "
-                    f"null gain {null[r] - null[base]:.4f} "
-                    f"null-gate {chosen['null-gate']:g} null-excess {chosen['null-excess']:g}",
-                    file=sys.stderr,
-                    flush=True,
-                )
-                truth = data.labels[rows]
-                twins = data.twins[rows] if data.twins is not None else None
-                for method, resolution in chosen.items():
-                    s = cs.scores(truth, sweep[resolution][0], twins)
-                    result = cs.Result(ds.name, rows.size, method, seed, secs, s)
-                    print(cs._progress_line(result), file=sys.stderr, flush=True)
+    for sample in cs.samples(args.sets, args.sizes, args.seeds, encoders):
+        seed = sample.seed
+        start = time.perf_counter()
+        p = pq.prepared(sample.texts, sample.vectors, seed, backend)
+        sweep = pq.louvain_sweep(p, seed)
+        run = f"{sample.run}"
+        print(gate_note(p, sweep, run, seed), file=sys.stderr, flush=True)
+        real = {r: q["silhouette"] for r, (_, q) in sweep.items()}
+        null = null_silhouettes(p, seed)
+        secs = time.perf_counter() - start
+        chosen = {
+            "engine": BASE_RESOLUTION,
+            "louvain-silhouette": best(real),
+            "null-gate": null_gated(real, null),
+            "null-excess": null_excess(real, null),
+        }
+        r, base = best(real), BASE_RESOLUTION
+        print(
+            f"# null {run}: "
+            f"real {' '.join(f'{k:g}:{v:.4f}' for k, v in real.items())} "
+            f"null {' '.join(f'{k:g}:{v:.4f}' for k, v in null.items())} "
+            f"r* {r:g} gain {real[r] - real[base]:.4f} "
+            f"null gain {null[r] - null[base]:.4f} "
+            f"null-gate {chosen['null-gate']:g} null-excess {chosen['null-excess']:g}",
+            file=sys.stderr,
+            flush=True,
+        )
+        for method, resolution in chosen.items():
+            s = cs.scores(sample.truth, sweep[resolution][0], sample.twins)
+            result = cs.Result(sample.name, len(sample.texts), method, seed, secs, s)
+            print(cs._progress_line(result), file=sys.stderr, flush=True)
     return 0
 
 

@@ -297,93 +297,72 @@ def main(argv: list[str] | None = None) -> int:
     if args.summarise:
         print("\n".join(summarise(args.summarise)))
         return 0
-    from ideas.clustering.vectors import side_by_side
-
     encoders = tuple(args.encoders.split(","))
     backend = "+".join(encoders)
     methods = args.methods.split(",")
-    for ds in cs.DATASETS:
-        if ds.name not in args.sets.split(","):
-            continue
-        loaded = cs.load(ds)
-        if loaded is None:
-            continue
-        data = cs.pool(loaded, cs.FULL_CAP)
-        parts = cs.blocks(ds.name, data.texts, encoders)
-        ensemble = side_by_side([parts[e] for e in encoders])
-        n = len(data.texts)
-        done: set[int] = set()
-        for size in (int(s) for s in args.sizes.split(",")):
-            target = min(size or n, n)
-            if target in done or (size and size > n):
-                continue
-            done.add(target)
-            for seed in (int(s) for s in args.seeds.split(",")):
-                rows = cs.stratified_sample(data, target, seed)
-                texts = [data.texts[i] for i in rows]
-                vecs = ensemble[rows]
-                truth = data.labels[rows]
-                twins = data.twins[rows] if data.twins is not None else None
+    for sample in cs.samples(args.sets, args.sizes, args.seeds, encoders):
+        texts, vecs, truth, twins = sample.texts, sample.vectors, sample.truth, sample.twins
+        seed = sample.seed
+        start = time.perf_counter()
+        p = prepared(texts, vecs, seed, backend)
+        prep = time.perf_counter() - start
+        results: dict[str, tuple[np.ndarray, float, str]] = {}
+        sweep = None
+        sweep_secs = 0.0
+        if any(m.startswith("louvain") or m == "engine" for m in methods):
+            start = time.perf_counter()
+            sweep = louvain_sweep(p, seed)
+            sweep_secs = time.perf_counter() - start
+            secs = sweep_secs + prep
+            if "engine" in methods:
+                engine = cs.run_engine(texts, vecs, seed, backend)
+                same = bool(np.array_equal(engine, sweep[2.0][0]))
+                results["engine"] = (engine, prep, f"sweep at 2.0 = engine: {same}")
+            for score in SCORES:
+                vals = {r: q[score] for r, (_, q) in sweep.items()}
+                best = (min if score == "db" else max)(vals, key=lambda r: (vals[r], -r))
+                table = " ".join(f"{r:g}:{v:.3g}" for r, v in vals.items())
+                results[f"louvain-{score}"] = (
+                    sweep[best][0],
+                    secs,
+                    f"chose {best:g} ({table})",
+                )
+            for r, (labels, _) in sweep.items():
+                s = cs.scores(truth, labels, twins)
+                print(
+                    f"# {sample.run} resolution {r:g}: "
+                    f"NMI {s['nmi']:.3f} ARI {s['ari']:.3f} themes {s['themes']:.0f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        for d in HDBSCAN_DIMS:
+            for m in HDBSCAN_MIN:
+                if not any(x.startswith(f"hdbscan-d{d}-m{m}-") for x in methods):
+                    continue
                 start = time.perf_counter()
-                p = prepared(texts, vecs, seed, backend)
-                prep = time.perf_counter() - start
-                results: dict[str, tuple[np.ndarray, float, str]] = {}
-                sweep = None
-                sweep_secs = 0.0
-                if any(m.startswith("louvain") or m == "engine" for m in methods):
-                    start = time.perf_counter()
-                    sweep = louvain_sweep(p, seed)
-                    sweep_secs = time.perf_counter() - start
-                    secs = sweep_secs + prep
-                    if "engine" in methods:
-                        engine = cs.run_engine(texts, vecs, seed, backend)
-                        same = bool(np.array_equal(engine, sweep[2.0][0]))
-                        results["engine"] = (engine, prep, f"sweep at 2.0 = engine: {same}")
-                    for score in SCORES:
-                        vals = {r: q[score] for r, (_, q) in sweep.items()}
-                        best = (min if score == "db" else max)(vals, key=lambda r: (vals[r], -r))
-                        table = " ".join(f"{r:g}:{v:.3g}" for r, v in vals.items())
-                        results[f"louvain-{score}"] = (
-                            sweep[best][0],
-                            secs,
-                            f"chose {best:g} ({table})",
-                        )
-                    for r, (labels, _) in sweep.items():
-                        s = cs.scores(truth, labels, twins)
-                        print(
-                            f"# {ds.name} n={rows.size} seed {seed} resolution {r:g}: "
-                            f"NMI {s['nmi']:.3f} ARI {s['ari']:.3f} themes {s['themes']:.0f}",
-                            file=sys.stderr,
-                            flush=True,
-                        )
-                for d in HDBSCAN_DIMS:
-                    for m in HDBSCAN_MIN:
-                        if not any(x.startswith(f"hdbscan-d{d}-m{m}-") for x in methods):
-                            continue
-                        start = time.perf_counter()
-                        by_attach = hdbscan_labels(p, seed, d, m)
-                        secs = time.perf_counter() - start + prep
-                        for attach, labels in by_attach.items():
-                            results[f"hdbscan-d{d}-m{m}-{attach}"] = (labels, secs, "")
-                        if sweep is None:
-                            continue
-                        k = max(int(by_attach["all"].max()) + 1, 1)
-                        counts = {r: max(int(lab.max()) + 1, 1) for r, (lab, _) in sweep.items()}
-                        best = min(counts, key=lambda r: (abs(np.log(counts[r] / k)), r))
-                        results[f"louvain-as-hdbscan-d{d}-m{m}-all"] = (
-                            sweep[best][0],
-                            secs + sweep_secs,
-                            f"HDBSCAN {k} themes, chose {best:g} ({counts[best]} themes)",
-                        )
-                for method, (labels, secs, note) in results.items():
-                    if method not in methods:
-                        continue
-                    result = cs.Result(
-                        ds.name, rows.size, method, seed, secs, cs.scores(truth, labels, twins)
-                    )
-                    print(cs._progress_line(result), file=sys.stderr, flush=True)
-                    if note:
-                        print(f"#   {method}: {note}", file=sys.stderr, flush=True)
+                by_attach = hdbscan_labels(p, seed, d, m)
+                secs = time.perf_counter() - start + prep
+                for attach, labels in by_attach.items():
+                    results[f"hdbscan-d{d}-m{m}-{attach}"] = (labels, secs, "")
+                if sweep is None:
+                    continue
+                k = max(int(by_attach["all"].max()) + 1, 1)
+                counts = {r: max(int(lab.max()) + 1, 1) for r, (lab, _) in sweep.items()}
+                best = min(counts, key=lambda r: (abs(np.log(counts[r] / k)), r))
+                results[f"louvain-as-hdbscan-d{d}-m{m}-all"] = (
+                    sweep[best][0],
+                    secs + sweep_secs,
+                    f"HDBSCAN {k} themes, chose {best:g} ({counts[best]} themes)",
+                )
+        for method, (labels, secs, note) in results.items():
+            if method not in methods:
+                continue
+            result = cs.Result(
+                sample.name, len(texts), method, seed, secs, cs.scores(truth, labels, twins)
+            )
+            print(cs._progress_line(result), file=sys.stderr, flush=True)
+            if note:
+                print(f"#   {method}: {note}", file=sys.stderr, flush=True)
     return 0
 
 
