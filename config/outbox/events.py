@@ -191,6 +191,10 @@ _relay_covers_until: float | None = None
 # process's claim has left (its relay starts no sooner than that, as it was queued after its
 # claim with a countdown of the whole interval). A key without an expiry (not ours) is claimed.
 RELAY_KEY = "outbox:relay"
+# A loser's cover ends this much before the winner's claim does: an event in that last moment asks
+# Redis again (and is read by the winner's relay all the same) rather than risk being committed
+# after a relay that started early by another clock, to wait for the sweep.
+COVER_MARGIN = 0.1
 _CLAIM_SCRIPT = """
 if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return -1 end
 local left = redis.call('PTTL', KEYS[1])
@@ -243,7 +247,9 @@ def nudge(event_id: int) -> None:
             return  # a queued relay starts after this commit: it delivers this event
         left = _claim(interval)
         if left is not None:
-            _relay_covers_until = now + left  # another process's relay, queued after its claim
+            # Another process's relay, queued after its claim: covered until a little before it
+            # starts (Redis counts the claim's time on its own clock, the worker on another).
+            _relay_covers_until = now + max(0.0, left - COVER_MARGIN)
             return
         try:
             _queue_relay(interval)
@@ -274,7 +280,7 @@ def _shared_redis() -> Any:
 def _claim(interval: float) -> float | None:
     """Claim the site's next relay: None if this process won it (or must act alone: no shared
     Redis, or it failed), else how many seconds are left of the other process's claim."""
-    from config.cache import REDIS_ERRORS
+    from redis.exceptions import RedisError
 
     redis_cache = _shared_redis()
     if redis_cache is None:
@@ -283,7 +289,7 @@ def _claim(interval: float) -> float | None:
     try:
         client = redis_cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]
         left = int(client.eval(_CLAIM_SCRIPT, 1, key, max(1, round(interval * 1000))))
-    except REDIS_ERRORS:
+    except RedisError:  # down, slow, or refusing (out of memory, read-only replica, no EVAL)
         logger.warning("Outbox relay not claimed in Redis; this process queues its own")
         return None
     return None if left < 0 else left / 1000
@@ -292,11 +298,11 @@ def _claim(interval: float) -> float | None:
 def _release() -> None:
     """Give the claim back after a failed publish, so that the next event, here or in another
     process, tries again (best effort: else it expires within the interval)."""
-    from config.cache import REDIS_ERRORS
+    from redis.exceptions import RedisError
 
     redis_cache = _shared_redis()
     if redis_cache is None:
         return
     key = redis_cache.make_and_validate_key(RELAY_KEY)
-    with suppress(*REDIS_ERRORS):
+    with suppress(RedisError):
         redis_cache._cache.get_client(key, write=True).delete(key)  # type: ignore[attr-defined]

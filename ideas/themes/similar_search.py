@@ -120,6 +120,8 @@ class SimilarSearch:
     def load(self) -> None:
         """Load the encoders (one text embedded, so the first query is not slow) and the vectors."""
         self.embedder = stable_embedder()
+        with self._queries_lock:  # vectors of another encoder are not this one's
+            self._queries.clear()
         if self.embedder is None:
             logger.warning("No sentence encoder: similar ideas fall back to shared title words")
             return

@@ -103,7 +103,7 @@ class _ErrorsLogged:
     before the answer: one log line, not the traceback socketserver prints on stderr."""
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], BrokenPipeError | ConnectionResetError):
+        if isinstance(sys.exc_info()[1], ConnectionError):  # broken pipe, reset, aborted
             logger.info("Similar-ideas search: the caller stopped waiting before the answer")
         else:
             logger.exception("Similar-ideas search: error while answering")
