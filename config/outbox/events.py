@@ -25,6 +25,7 @@ commit and the task's acknowledgement), and must then have one effect.
 
 import json
 import logging
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -37,6 +38,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
+from redis.commands.core import Script
 
 from config.outbox.models import OutboxEvent
 
@@ -195,15 +197,27 @@ RELAY_KEY = "outbox:relay"
 # Redis again (and is read by the winner's relay all the same) rather than risk being committed
 # after a relay that started early by another clock, to wait for the sweep.
 COVER_MARGIN = 0.1
-_CLAIM_SCRIPT = """
-if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return -1 end
+# Each claim holds its own token, so that giving it back (`_release`) never deletes a claim another
+# process made after this one ran out. Sent by their SHA1 (EVALSHA), loaded again if Redis forgot.
+_CLAIM_SCRIPT = Script(
+    None,  # type: ignore[arg-type]  # no client to register with: the script is given in bytes
+    b"""
+if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[1]) then return -1 end
 local left = redis.call('PTTL', KEYS[1])
 if left < 0 then
-  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1])
   return -1
 end
 return left
-"""
+""",
+)
+_RELEASE_SCRIPT = Script(
+    None,  # type: ignore[arg-type]
+    b"""
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+""",
+)
 
 
 def deliver_with(queue: Callable[[int], object], relay: Callable[[float], object]) -> None:
@@ -245,7 +259,8 @@ def nudge(event_id: int) -> None:
         now = time.monotonic()  # before the claim: a cover counted from here ends no later
         if _relay_covers_until is not None and now < _relay_covers_until:
             return  # a queued relay starts after this commit: it delivers this event
-        left = _claim(interval)
+        token = secrets.token_hex(8)
+        left = _claim(interval, token)
         if left is not None:
             # Another process's relay, queued after its claim: covered until a little before it
             # starts (Redis counts the claim's time on its own clock, the worker on another).
@@ -254,7 +269,7 @@ def nudge(event_id: int) -> None:
         try:
             _queue_relay(interval)
         except Exception:
-            _release()
+            _release(token)
             raise
         _relay_covers_until = now + interval  # two threads may both get here: one relay too many
     except Exception:
@@ -277,9 +292,10 @@ def _shared_redis() -> Any:
     return primary
 
 
-def _claim(interval: float) -> float | None:
-    """Claim the site's next relay: None if this process won it (or must act alone: no shared
-    Redis, or it failed), else how many seconds are left of the other process's claim."""
+def _claim(interval: float, token: str) -> float | None:
+    """Claim the site's next relay under `token`: None if this process won it (or must act
+    alone: no shared Redis, or it failed), else how many seconds are left of the other process's
+    claim."""
     from redis.exceptions import RedisError
 
     redis_cache = _shared_redis()
@@ -288,16 +304,17 @@ def _claim(interval: float) -> float | None:
     key = redis_cache.make_and_validate_key(RELAY_KEY)
     try:
         client = redis_cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]
-        left = int(client.eval(_CLAIM_SCRIPT, 1, key, max(1, round(interval * 1000))))
+        left = int(_CLAIM_SCRIPT([key], [max(1, round(interval * 1000)), token], client=client))
     except RedisError:  # down, slow, or refusing (out of memory, read-only replica, no EVAL)
         logger.warning("Outbox relay not claimed in Redis; this process queues its own")
         return None
     return None if left < 0 else left / 1000
 
 
-def _release() -> None:
-    """Give the claim back after a failed publish, so that the next event, here or in another
-    process, tries again (best effort: else it expires within the interval)."""
+def _release(token: str) -> None:
+    """Give the claim made under `token` back after a failed publish, so that the next event,
+    here or in another process, tries again (best effort: else it expires within the interval).
+    A claim that ran out meanwhile and was made again by another process stays its."""
     from redis.exceptions import RedisError
 
     redis_cache = _shared_redis()
@@ -305,4 +322,5 @@ def _release() -> None:
         return
     key = redis_cache.make_and_validate_key(RELAY_KEY)
     with suppress(RedisError):
-        redis_cache._cache.get_client(key, write=True).delete(key)  # type: ignore[attr-defined]
+        client = redis_cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]
+        _RELEASE_SCRIPT([key], [token], client=client)

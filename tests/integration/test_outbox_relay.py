@@ -183,3 +183,34 @@ def test_without_the_redis_cache_each_process_throttles_its_own_relays(
     monkeypatch.setattr(events, "_relay_covers_until", None)  # another process
     events.nudge(3)
     assert len(relays.queued) == 2
+
+
+def test_a_claim_given_back_late_leaves_the_next_processs_claim_alone(relays):
+    """A publish that failed after its claim ran out (a slow broker) must not give back the claim
+    another process has made since: a third process would queue a relay too many."""
+    assert events._claim(0.2, "first") is None  # process A claims
+    time.sleep(0.3)  # A's publish hangs; its claim runs out
+    assert events._claim(1.0, "second") is None  # process B claims and queues its relay
+    events._release("first")  # A's publish fails at last
+    left = events._claim(1.0, "third")  # process C
+    assert left is not None and 0.5 < left <= 1.0  # B's claim stands
+
+
+def test_a_redis_that_refuses_writes_leaves_each_process_its_own_relays(
+    relays, redis_server, monkeypatch
+):
+    """Redis up but refusing the claim (out of memory here; a read-only replica alike): each
+    process queues its own relays, as without a shared cache."""
+    import redis
+
+    admin = redis.Redis.from_url(redis_server.url)
+    admin.config_set("maxmemory-policy", "noeviction")
+    admin.config_set("maxmemory", "1")  # every write now fails: OOM command not allowed
+    try:
+        events.nudge(1)
+        assert len(relays.queued) == 1  # queued all the same
+        monkeypatch.setattr(events, "_relay_covers_until", None)  # another process
+        events.nudge(2)
+        assert len(relays.queued) == 2
+    finally:
+        admin.config_set("maxmemory", "0")
