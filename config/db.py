@@ -19,6 +19,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.models import sql
 from django.db.models.constants import OnConflict
+from django.utils.asyncio import async_unsafe
 from django.utils.dateparse import parse_datetime
 
 # Values no row and no clock holds: they mark where a prepared statement's values go.
@@ -155,6 +156,7 @@ def server_prepares(connection: BaseDatabaseWrapper) -> bool:
 
 
 @contextmanager
+@async_unsafe
 def server_prepared_cursor(using: str) -> Iterator[CursorWrapper]:
     """A Django cursor whose statements PostgreSQL parses and plans once per connection, then
     runs again with each call's values (psycopg's `prepare=True`: one `Parse` per statement and
@@ -178,16 +180,31 @@ def server_prepared_cursor(using: str) -> Iterator[CursorWrapper]:
         with connection.cursor() as cursor:
             yield cursor
         return
-    # What BaseDatabaseWrapper.cursor() does (health check, connect, thread check), with a
-    # server-binding cursor of psycopg's instead of the client-binding one Django's backend
-    # makes, in Django's wrapper.
+    # What BaseDatabaseWrapper.cursor() and the backend's create_cursor() do (health check,
+    # connect, the time zone's loader, thread check), with a server-binding cursor of psycopg's
+    # instead of the client-binding one Django's backend makes, in Django's wrapper.
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
         raw = _preparing_cursor_class()(connection.connection)
+        _use_connection_time_zone(connection, raw)
     connection.validate_thread_sharing()
     with connection.make_cursor(raw) as cursor:
         yield cursor
+
+
+def _use_connection_time_zone(connection: Any, cursor: Any) -> None:
+    """Read timestamps in the connection's time zone (TIME_ZONE, or UTC with USE_TZ), as Django's
+    own cursors do: the loader is registered on the cursor only if the connection's differs."""
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
+        TIMESTAMPTZ_OID,
+        Format,
+        register_tzloader,
+    )
+
+    loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+    if connection.timezone != loader.timezone:
+        register_tzloader(connection.timezone, cursor)
 
 
 @cache

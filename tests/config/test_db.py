@@ -8,7 +8,14 @@ from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 
-from config.db import MARK_ID, MARK_TIME, Prepared, sql_of, update_returning_sql
+from config.db import (
+    MARK_ID,
+    MARK_TIME,
+    Prepared,
+    server_prepared_cursor,
+    sql_of,
+    update_returning_sql,
+)
 from ideas.models import Idea
 from tests.factories import IdeaFactory, UserFactory
 
@@ -105,3 +112,21 @@ def test_a_signed_in_vote_runs_its_four_statements_prepared(client, db):
         assert [s for s in prepared if table in s], (table, prepared)
     idea.refresh_from_db()
     assert idea.vote_count == 1
+
+
+@on_postgresql
+def test_a_server_prepared_cursor_reads_times_as_djangos_own_cursors(db, settings):
+    """Its cursor takes the time zone the site has now (USE_TZ, TIME_ZONE), as Django's cursors
+    do, not the one the connection was opened with."""
+    idea = IdeaFactory()
+    settings.USE_TZ, settings.TIME_ZONE = False, "America/New_York"  # after the connection opened
+    query = 'SELECT created_at FROM "ideas_idea" WHERE id = %s'
+    with connection.cursor() as cursor:
+        cursor.execute(query, [idea.pk])
+        (expected,) = cursor.fetchone()
+    with server_prepared_cursor("default") as cursor:
+        cursor.execute(query, [idea.pk])
+        (read,) = cursor.fetchone()
+    assert expected.tzinfo is None  # local time, naive
+    assert read == expected
+    assert read.tzinfo is None
