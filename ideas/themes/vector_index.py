@@ -27,10 +27,13 @@ still the exact cosines of the full vectors.
 """
 
 import itertools
+import logging
 
 import numpy as np
 
 from ideas.clustering.similarity import sketch_projection, top_k_similar
+
+logger = logging.getLogger(__name__)
 
 SKETCH_DIM = 256
 CANDIDATES = 200
@@ -148,9 +151,20 @@ class VectorIndex:
         self, ids: list[int], vectors: np.ndarray, languages: list[int] | None = None
     ) -> None:
         """Store these vectors (rows of `vectors`, L2-normalised) under these ids, with their
-        languages' codes (unknown when not given)."""
+        languages' codes (unknown when not given). A vector holding NaN or an infinity (a stored
+        vector damaged) is not indexed, and its idea's previous vector is forgotten: it would
+        score NaN against every query and its int8 sketch would be any value at all."""
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dim)
         codes = languages if languages is not None else [UNKNOWN_LANGUAGE] * len(ids)
+        mask = np.asarray(np.isfinite(vectors).all(axis=1), dtype=bool)
+        if not mask.all():
+            finite = [bool(ok) for ok in mask.tolist()]
+            damaged = [pk for pk, ok in zip(ids, finite, strict=True) if not ok]
+            logger.warning("Not indexed, vectors not finite: ideas %s", damaged[:20])
+            self.remove(damaged)
+            ids = [pk for pk, ok in zip(ids, finite, strict=True) if ok]
+            codes = [code for code, ok in zip(codes, finite, strict=True) if ok]
+            vectors = vectors[mask]
         self.version = next(_VERSIONS)
         self._grow(self.size + sum(1 for pk in ids if pk not in self.rows))
         for pk, vector, code in zip(ids, vectors, codes, strict=True):

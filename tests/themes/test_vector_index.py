@@ -200,3 +200,22 @@ def test_the_quantised_search_returns_the_exact_top_k_of_a_full_scan_at_scale():
             found = index.search(query, k=10, language=code)
             assert [pk for pk, _ in found] == [int(i) + 1 for i in order]
             assert np.allclose([s for _, s in found], scores[order], atol=1e-5)
+
+
+def test_a_vector_that_is_not_finite_is_not_indexed_and_its_old_one_is_forgotten(caplog):
+    rng = np.random.default_rng(9)
+    dim = 600  # the sketch is used
+    index = VectorIndex(dim)
+    ids = list(range(1, CANDIDATES + 2))
+    vectors = unit_rows(rng, len(ids), dim)
+    index.upsert(ids, vectors, [1] * len(ids))
+    damaged = vectors[:3].copy()
+    damaged[0, 5], damaged[2, 0] = np.nan, np.inf
+    index.upsert(ids[:3], damaged, [1, 1, 1])  # ideas 1 and 3 damaged, 2 fine
+    assert "ideas [1, 3]" in caplog.text
+    assert sorted(index.rows) == ids[1:2] + ids[3:]
+    assert np.isfinite(index.matrix[: index.size]).all()
+    found = index.search(vectors[1], k=3, language=1)
+    assert found[0][0] == 2
+    assert all(np.isfinite(score) for _, score in found)
+    assert index.sketches[1].size == len(ids) - 2
