@@ -7,7 +7,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ideas.clustering.text import language_scores
-from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Campaign, Category, Language, Status
+from ideas.models import (
+    BODY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Campaign,
+    Category,
+    Idea,
+    Language,
+    Status,
+)
 from ideas.selectors import SORTS
 
 
@@ -49,6 +57,20 @@ class IdeaForm(forms.Form):
         choices=[("", _("Read from my text")), *Language.choices],
         required=False,
     )
+
+    @staticmethod
+    def initial_for(idea: Idea) -> dict[str, Any]:
+        """The edit form of an idea as stored. Its language shows "Read from my text" where that
+        is what the text reads as, so that an idea rewritten in the other language is read again;
+        a language the member chose against the text stays chosen."""
+        text = f"{idea.title}\n{idea.body}"
+        read = written_in(text) == idea.language
+        return {
+            "title": idea.title,
+            "body": idea.body,
+            "category": idea.category,
+            "language": "" if read else idea.language,
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

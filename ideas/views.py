@@ -229,14 +229,7 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.warning(request, notice)
                 return redirect(idea)
     else:
-        form = IdeaForm(
-            initial={
-                "title": idea.title,
-                "body": idea.body,
-                "category": idea.category,
-                "language": idea.language,
-            }
-        )
+        form = IdeaForm(initial=IdeaForm.initial_for(idea))
     return render(request, "ideas/form.html", {"form": form, "idea": idea})
 
 

@@ -267,6 +267,37 @@ def test_author_edits_their_idea(client, alice, idea):
     assert idea.title == "Edited"
 
 
+@pytest.mark.parametrize(
+    ("stored", "offered"),
+    [("en", ""), ("fr", "fr")],  # read from the text, or chosen against it
+)
+def test_an_idea_rewritten_in_the_other_language_is_read_again_unless_its_language_was_chosen(  # type: ignore[no-untyped-def]
+    client, alice, idea, stored, offered
+) -> None:
+    idea.title, idea.body, idea.language = (
+        "Notify me when my salary lands",
+        "As soon as it is in.",
+        stored,
+    )
+    idea.save()
+    client.force_login(alice)
+    form = client.get(reverse("ideas:edit", args=[idea.pk]), HTTP_ACCEPT_LANGUAGE="en").text
+    assert re.search(rf'<option value="{offered}" selected>', form)
+    response = client.post(
+        reverse("ideas:edit", args=[idea.pk]),
+        {
+            "title": "Recevoir une alerte quand mon salaire arrive",
+            "body": "Dès que le virement est là.",
+            "category": idea.category.pk,
+            "language": offered,  # as the form offered it
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 302
+    idea.refresh_from_db()
+    assert idea.language == "fr"
+
+
 def test_someone_else_cannot_edit(client, bob, idea):
     client.force_login(bob)
     assert client.get(reverse("ideas:edit", args=[idea.pk])).status_code == 403
