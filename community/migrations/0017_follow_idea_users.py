@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from config.migration_ops import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    atomic = False  # PostgreSQL builds the index CONCURRENTLY: outside a transaction
+
     dependencies = [
         ("community", "0016_notification_message"),
         ("ideas", "0018_theme_settings"),
@@ -12,7 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnline(
             model_name="follow",
             index=models.Index(
                 condition=models.Q(("idea__isnull", False)),
