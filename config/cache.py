@@ -22,10 +22,19 @@ from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import router, transaction
+from redis.commands.core import Script
 
 logger = logging.getLogger(__name__)
 
 REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
+def redis_script(source: str) -> Script:
+    """A Lua script sent by its SHA1 (EVALSHA: Redis neither receives nor hashes its text on each
+    call), loaded again when a restarted Redis has forgotten it. Call it with `client=`."""
+    return Script(None, source.encode())  # type: ignore[arg-type]  # bytes need no client
+
+
 FALLBACK_TABLE = "ruche_cache_fallback"
 
 

@@ -19,7 +19,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from config.cache import REDIS_ERRORS
+from config.cache import REDIS_ERRORS, redis_script
 
 logger = logging.getLogger(__name__)
 
@@ -54,14 +54,16 @@ def is_rate_limited(request: HttpRequest, scope: str) -> bool:
 
 # Each key counted and, if it has no expiry yet (a new window), given one: one round trip for all
 # the keys of a request, where `add` then `incr` (which asks EXISTS first) took three per key.
-_WINDOW_SCRIPT = """
+_WINDOW_SCRIPT = redis_script(
+    """
 local counts = {}
 for i, key in ipairs(KEYS) do
   counts[i] = redis.call('INCR', key)
   if redis.call('TTL', key) < 0 then redis.call('EXPIRE', key, ARGV[1]) end
 end
 return counts
-"""
+""",
+)
 
 
 def _count_all(keys: list[str], *, period: int) -> list[int]:
@@ -74,7 +76,7 @@ def _count_all(keys: list[str], *, period: int) -> list[int]:
         made = [primary.make_and_validate_key(key) for key in keys]
         try:
             client = primary._cache.get_client(made[0], write=True)  # type: ignore[attr-defined]
-            return [int(n) for n in client.eval(_WINDOW_SCRIPT, len(made), *made, period)]
+            return [int(n) for n in _WINDOW_SCRIPT(made, [period], client=client)]
         except REDIS_ERRORS:
             pass  # the cache's own calls below mark Redis down and use the fallback
     return [_count(key, period=period) for key in keys]

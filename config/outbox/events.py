@@ -38,8 +38,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
-from redis.commands.core import Script
 
+from config.cache import redis_script
 from config.outbox.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -198,10 +198,9 @@ RELAY_KEY = "outbox:relay"
 # after a relay that started early by another clock, to wait for the sweep.
 COVER_MARGIN = 0.1
 # Each claim holds its own token, so that giving it back (`_release`) never deletes a claim another
-# process made after this one ran out. Sent by their SHA1 (EVALSHA), loaded again if Redis forgot.
-_CLAIM_SCRIPT = Script(
-    None,  # type: ignore[arg-type]  # no client to register with: the script is given in bytes
-    b"""
+# process made after this one ran out.
+_CLAIM_SCRIPT = redis_script(
+    """
 if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[1]) then return -1 end
 local left = redis.call('PTTL', KEYS[1])
 if left < 0 then
@@ -211,9 +210,8 @@ end
 return left
 """,
 )
-_RELEASE_SCRIPT = Script(
-    None,  # type: ignore[arg-type]
-    b"""
+_RELEASE_SCRIPT = redis_script(
+    """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """,

@@ -102,6 +102,7 @@ def test_on_redis_each_request_is_counted_in_one_round_trip_within_its_window(
     rf, alice, settings, monkeypatch, shared_redis_cache
 ):
     import redis
+    from django.contrib.auth.models import AnonymousUser
 
     from config.ratelimit import is_rate_limited
 
@@ -118,9 +119,14 @@ def test_on_redis_each_request_is_counted_in_one_round_trip_within_its_window(
         round_trips.append(args[0])
         return real(self, *args, **options)
 
+    warm = rf.post("/", REMOTE_ADDR="10.9.8.6")
+    warm.user = AnonymousUser()  # its own address, no member: counts nothing of `request`'s
+    made += ["ratelimit:vote:ip:10.9.8.6"]
+    is_rate_limited(warm, "vote")  # Redis knows the script from now on (a restart: loaded again)
     monkeypatch.setattr(redis.Redis, "execute_command", counted)
     assert [is_rate_limited(request, "vote") for _ in range(3)] == [False, False, True]
-    assert round_trips == ["EVAL"] * 3  # both keys, counted and given their expiry at once
+    # Both keys counted and given their expiry at once, the script named by its SHA1.
+    assert round_trips == ["EVALSHA"] * 3
     monkeypatch.setattr(redis.Redis, "execute_command", real)
     assert [shared.get(key) for key in keys] == [3, 3]  # what the cache reads back
     client = shared.primary._cache.get_client(write=True)
