@@ -75,12 +75,19 @@ def _set_aside(tables: list[str]) -> SetAside:
         aside.constraints = cursor.fetchall()
         # Indexes of their own (not a primary key's or a constraint's), unique or not.
         cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT EXISTS ("
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), i.indisvalid "
+            "FROM pg_index i WHERE i.indrelid = ANY(%s::regclass[]) AND NOT EXISTS ("
             "    SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
             [tables],
         )
-        aside.indexes = cursor.fetchall()
+        found = cursor.fetchall()
+        invalid = [name for name, _definition, valid in found if not valid]
+        if invalid:  # a concurrent build that failed: rebuilt here, it would look like it worked
+            raise ValueError(
+                f"Invalid indexes (a CREATE INDEX CONCURRENTLY that failed): {invalid}. Drop "
+                "them and migrate again before loading (docs/operations.md, release notes)."
+            )
+        aside.indexes = [(name, definition) for name, definition, _valid in found]
         cursor.execute(
             "SELECT tgrelid::regclass::text, tgname FROM pg_trigger "
             "WHERE NOT tgisinternal AND tgrelid = ANY(%s::regclass[]) ORDER BY 1, 2",

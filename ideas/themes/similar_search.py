@@ -100,6 +100,9 @@ class SimilarSearch:
         # stored yet has its text vector here too).
         self.titles: VectorIndex | None = None
         self.stamps: dict[int, datetime] = {}
+        # Ideas whose stored vectors are held in neither view (another size, NaN or infinity):
+        # counted with the views when the refresh compares them with the table.
+        self.skipped: set[int] = set()
         # Every vector updated before this was seen: the next refresh reads from here.
         self.checked_until: datetime | None = None
         self.loaded_at: float | None = None
@@ -179,9 +182,10 @@ class SimilarSearch:
         with self._lock:
             self._apply(rows)
         totals = IdeaVector.objects.filter(backend=name).aggregate(n=Count("pk"), s=Sum("idea_id"))
-        held = self.index.id_sum() if self.index is not None else 0
+        held = (self.index.id_sum() if self.index is not None else 0) + sum(self.skipped)
+        count = len(self.index or ()) + len(self.skipped)
         gone: list[int] = []
-        if totals["n"] != len(self.index or ()) or (totals["s"] or 0) != held:
+        if totals["n"] != count or (totals["s"] or 0) != held:
             present = set(IdeaVector.objects.filter(backend=name).values_list("idea_id", flat=True))
             gone = [pk for pk in self.stamps if pk not in present]
             with self._lock:
@@ -190,6 +194,7 @@ class SimilarSearch:
                         view.remove(gone)
                 for pk in gone:
                     del self.stamps[pk]
+                    self.skipped.discard(pk)
         # A row saved before `started - LOOK_BACK` had committed by `started`: it was read now.
         self.checked_until = started - LOOK_BACK
         self.refreshed_at = time.time()
@@ -200,19 +205,30 @@ class SimilarSearch:
         codes: list[int] = []
         block: list[np.ndarray] = []
         titles: list[np.ndarray] = []
+        unusable: list[int] = []
         for pk, language, data, title_data, updated_at in rows:
             vector = np.frombuffer(bytes(data), dtype="<f4")
             if self.index is None or self.titles is None:
                 self.index = VectorIndex(vector.shape[0], capacity=capacity)
                 self.titles = VectorIndex(vector.shape[0], capacity=capacity)
-            if vector.shape[0] != self.index.dim:
-                continue
+            self._seen(pk, updated_at)  # read again only once it changes
             title = np.frombuffer(bytes(title_data), dtype="<f4") if title_data else vector
+            title = title if title.shape == vector.shape else vector
+            if vector.shape[0] != self.index.dim or not (
+                np.isfinite(vector).all() and np.isfinite(title).all()
+            ):
+                unusable.append(pk)  # another size, or damaged: in neither view
+                continue
+            self.skipped.discard(pk)
             ids.append(pk)
             codes.append(LANGUAGE_CODES.get(language, UNKNOWN_LANGUAGE))
             block.append(vector)
-            titles.append(title if title.shape == vector.shape else vector)
-            self._seen(pk, updated_at)
+            titles.append(title)
+        if unusable and self.index is not None and self.titles is not None:
+            logger.warning("Similar ideas: vectors of ideas %s unusable, left out", unusable[:20])
+            self.index.remove(unusable)
+            self.titles.remove(unusable)
+            self.skipped.update(unusable)
         if ids and self.index is not None and self.titles is not None:
             self.index.upsert(ids, np.stack(block), codes)
             self.titles.upsert(ids, np.stack(titles), codes)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, F, Q, Sum
 
 from accounts.models import User
@@ -130,3 +131,16 @@ def test_spread_keeps_the_total_and_the_cap() -> None:
     assert sum(counts) == 1_000
     assert max(counts) == 50
     assert counts == sorted(counts, reverse=True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's bulk load")
+def test_an_invalid_index_left_by_a_failed_concurrent_build_stops_the_load(db):  # type: ignore[no-untyped-def]
+    """Rebuilt by the load, it would become valid and hide the failed migration."""
+    with connection.cursor() as cursor:  # what a cancelled CREATE INDEX CONCURRENTLY leaves
+        cursor.execute(
+            "UPDATE pg_index SET indisvalid = false "
+            "WHERE indexrelid = 'follow_idea_users'::regclass"
+        )
+    with pytest.raises(CommandError, match="follow_idea_users"):
+        load(5, 5, 0, members=5)
+    assert not Idea.objects.exists()
