@@ -5,6 +5,7 @@ on a laptop; on CI (CI=true) a skipped integration test fails the run.
 """
 
 import os
+import warnings
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -36,6 +37,26 @@ def _signal_uploads_in_the_run_folder(tmp_path_factory):  # type: ignore[no-unty
     keeps the last three runs'), never to var/, where each run left a folder behind."""
     with override_settings(SIGNALS_UPLOAD_DIR=str(tmp_path_factory.mktemp("signal-uploads"))):
         yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """pytest-django's, and at the end of the run, before the test database is dropped, a
+    warning naming every other connection still open on it (its DROP then fails with "being
+    accessed by other users"): which client, since when, and its last statement."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, client_port, backend_start, state, left(query, 200) "
+            "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        others = cursor.fetchall()
+    if others:
+        warnings.warn(f"Still connected to the test database at the end: {others}", stacklevel=1)
 
 
 @pytest.fixture
