@@ -31,6 +31,14 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
         report.longrepr = f"Integration test skipped on CI, which counts as a failure: {reason}"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):  # type: ignore[no-untyped-def]
+    """A PostgreSQL connection opened during a test, in a thread or a child process too, carries
+    the test's name as its application_name (libpq reads PGAPPNAME when it connects), so the
+    warning below names the test that left a connection open."""
+    os.environ["PGAPPNAME"] = item.nodeid[-63:]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _signal_uploads_in_the_run_folder(tmp_path_factory):  # type: ignore[no-untyped-def]
     """Uploaded signal files go to this run's temporary folder (one per xdist worker; pytest
