@@ -5,11 +5,11 @@
 
 For each size (ideas/votes/comments), its own database (`ruche_load_10k`, `ruche_load` for
 100k as `make loadtest` uses, `ruche_load_1m`; made by `generate_load_data` when missing), then
-the steps of bench/loadtest.py, whose functions it reuses: gunicorn 4 × 4 with production
-settings, each page under wrk for `--duration` seconds, 50 connections, the logged-in vote
-toggles last. Then EXPLAIN (ANALYZE, BUFFERS) of the list, search, count and leaderboard queries
-of bench/explain_lists.py on the same database: PostgreSQL's own execution time, median of
-`--runs`.
+the steps of bench/loadtest.py, whose functions it reuses: gunicorn as deployed
+(config.gunicorn) with production settings, each page under wrk for `--duration` seconds, 50
+connections, the logged-in vote toggles last. Then EXPLAIN (ANALYZE, BUFFERS) of the list,
+search, count and leaderboard queries of bench/explain_lists.py on the same database:
+PostgreSQL's own execution time, median of `--runs`.
 
 The anonymous page cache (config/page_cache.py) is off unless `--page-cache`: a cached page
 costs the same at any size, which would hide whether the query under it is served by an index.

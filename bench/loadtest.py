@@ -5,7 +5,8 @@
 
 1. Its own PostgreSQL database (default `ruche_load`), migrated and filled by
    `manage.py generate_load_data` unless it already holds the requested ideas and comments.
-2. gunicorn (4 workers × 4 threads) on 127.0.0.1 and a free port, with production settings
+2. gunicorn with the deployed settings (config.gunicorn: (2 × CPUs) + 1 sync workers; `--workers`
+   and `--threads` override them) on 127.0.0.1 and a free port, with production settings
    (bench.loadtest_settings: a bare view added, rate limits raised, HTTPS redirects off) and its
    own Redis database (default 14, emptied first: it holds the cache and the queued tasks; no
    worker runs, so the tasks only wait there).
@@ -59,8 +60,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--duration", type=int, default=30, help="seconds of load per page")
     p.add_argument("--connections", type=int, default=50)
     p.add_argument("--wrk-threads", type=int, default=2)
-    p.add_argument("--workers", type=int, default=4)
-    p.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    p.add_argument("--workers", type=int, default=None, help="default: config.gunicorn's")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads per worker: gunicorn's gthread worker instead of config.gunicorn's sync",
+    )
     p.add_argument("--database", default="ruche_load", help="PostgreSQL database name")
     p.add_argument(
         "--postgres",
@@ -196,14 +202,17 @@ def start_gunicorn(
     cmd = [
         str(Path(PY).with_name("gunicorn")),
         "config.wsgi:application",
+        "-c", "python:config.gunicorn",
         "--bind", f"127.0.0.1:{port}",
-        "--workers", str(args.workers),
-        "--threads", str(args.threads),
-        "--worker-class", "gthread",
         "--timeout", "120",
         "--graceful-timeout", "5",
         "--log-level", "warning",
+        "--access-logfile", "/dev/null",
     ]  # fmt: skip
+    if args.workers:
+        cmd += ["--workers", str(args.workers)]
+    if args.threads:
+        cmd += ["--worker-class", "gthread", "--threads", str(args.threads)]
     server = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -214,6 +223,15 @@ def start_gunicorn(
             time.sleep(0.5)
     stop(server)
     raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def gunicorn_shape(args: argparse.Namespace) -> str:
+    from config.gunicorn import default_workers
+
+    workers = args.workers or default_workers()
+    if args.threads:
+        return f"{workers} workers × {args.threads} threads (gthread)"
+    return f"{workers} sync workers"
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
@@ -334,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in [*pages, VOTES]
             if not args.only or any(o.lower() in name.lower() for o in args.only)
         ]
-        say(f"gunicorn {args.workers} workers × {args.threads} threads on 127.0.0.1:{port}")
+        say(f"gunicorn {gunicorn_shape(args)} on 127.0.0.1:{port}")
         server = start_gunicorn(args, env, port)
         results: dict[str, dict] = {}  # type: ignore[type-arg]
         check: dict = {}  # type: ignore[type-arg]
@@ -364,8 +382,8 @@ def main(argv: list[str] | None = None) -> int:
             check = json.loads(out.strip().splitlines()[-1])
     report = [
         f"Load test, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {args.ideas:,} ideas, "
-        f"{args.votes:,} votes, {args.comments:,} comments; gunicorn {args.workers} × "
-        f"{args.threads}; wrk {args.connections} connections, {args.duration} s per page; "
+        f"{args.votes:,} votes, {args.comments:,} comments; gunicorn {gunicorn_shape(args)}; "
+        f"wrk {args.connections} connections, {args.duration} s per page; "
         + ("page cache off" if args.no_page_cache else "page cache on")
         + ("; pages requested by signed-in members." if args.signed_in else "."),
         "",

@@ -159,3 +159,45 @@ def test_no_task_may_run_longer_than_the_broker_waits_for_a_dead_worker() -> Non
         assert limit + 60 <= visibility, (task.name, limit, visibility)
     slowest = max(ours, key=lambda task: task.time_limit or 0)
     assert slowest.name == "ideas.tasks.signal_upload_run"
+
+
+def test_every_web_command_takes_the_one_gunicorn_settings_module() -> None:
+    """The unit, compose and the image start gunicorn with config.gunicorn and override none of
+    its process settings, so the worker model measured by `make loadtest` is the one deployed."""
+    commands = [
+        shlex.split(unit("ruche-web.service")["Service"]["ExecStart"]),
+        compose()["services"]["web"]["command"],
+        dockerfile_cmd(),
+    ]
+    for argv in commands:
+        assert argv[2:4] == ["-c", "python:config.gunicorn"], argv
+        assert not {"--workers", "-w", "--threads", "--worker-class", "-k"} & set(argv), argv
+
+
+def test_gunicorn_runs_two_sync_workers_per_cpu_plus_one(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from config import gunicorn
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.setattr(gunicorn.os, "sched_getaffinity", lambda pid: {0, 1, 2})
+
+    assert gunicorn.default_workers() == 7
+    assert gunicorn.worker_class == "sync"
+
+
+@pytest.mark.parametrize(("value", "workers"), [("3", 3), (" 12 ", 12)])
+def test_web_concurrency_sets_the_number_of_gunicorn_workers(monkeypatch, value, workers) -> None:  # type: ignore[no-untyped-def]
+    from config import gunicorn
+
+    monkeypatch.setenv("WEB_CONCURRENCY", value)
+
+    assert gunicorn.default_workers() == workers
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "four"])
+def test_a_web_concurrency_that_is_not_a_positive_number_is_refused(monkeypatch, value) -> None:  # type: ignore[no-untyped-def]
+    from config import gunicorn
+
+    monkeypatch.setenv("WEB_CONCURRENCY", value)
+
+    with pytest.raises(ValueError, match="WEB_CONCURRENCY must be a whole number"):
+        gunicorn.default_workers()
