@@ -10,8 +10,8 @@ one request at a time and closes the connection after its answer, so waiting req
 the kernel's one queue and go to whichever process is free first. With threads (gthread) each
 kept-alive connection stays with the process that accepted it, and a process that happens to
 hold more connections answers them later: at 50 signed-in members voting, the same machine gave
-a p95 of 164–312 ms with 4 processes × 4 threads and 84–117 ms with 5 sync processes, and more
-votes a second (docs/benchmarks.md, "gunicorn's workers").
+a p95 of 156–312 ms with 4 processes × 4 threads and 84–136 ms with 5 sync processes, for
+about as many votes a second (docs/benchmarks.md, "gunicorn's workers").
 
 A sync worker must not wait on a slow client: run it behind a proxy that reads each request
 whole before passing it on and takes the answer at once (nginx does both by default:
