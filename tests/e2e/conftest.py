@@ -5,6 +5,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from django.db import connections
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -41,6 +42,10 @@ def browser() -> Iterator[object]:
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
             yield browser
             browser.close()
+            # The tests ran in the context Playwright's sync API gave this thread, and Django
+            # keeps a connection per context: close the ones made there before it ends, or they
+            # stay open past the run (the test database's DROP then finds "other users").
+            connections.close_all()
     finally:
         if before is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
