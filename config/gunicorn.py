@@ -15,7 +15,7 @@ about as many votes a second (docs/benchmarks.md, "gunicorn's workers").
 
 A sync worker must not wait on a slow client: run it behind a proxy that reads each request
 whole before passing it on and takes the answer at once (nginx does both by default:
-`proxy_request_buffering` and `proxy_buffering`; docs/operations.md, "Deployment").
+`proxy_request_buffering` and `proxy_buffering`; docs/operations.md, "The web processes").
 """
 
 import os
