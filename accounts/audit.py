@@ -22,11 +22,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.spreadsheet import safe_cell
 
 SUMMARY_MAX_LENGTH = 300
 ACTION_MAX_LENGTH = 24
-# Spreadsheet programs run cells that start with these as formulas.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = [
     "created_at",
     "actor_id",
@@ -153,11 +152,6 @@ def audit_entries(*, action: str = "") -> QuerySet[AuditEntry]:
     return entries
 
 
-def _cell(value: object) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -172,12 +166,12 @@ def audit_csv_rows(entries: Iterable[AuditEntry]) -> Iterator[str]:
             [
                 entry.created_at.isoformat(),
                 entry.actor_id or "",
-                _cell(entry.actor or ""),
+                safe_cell(str(entry.actor or "")),
                 entry.action,
                 entry.target_type,
                 entry.target_id,
-                _cell(entry.summary),
-                _cell(json.dumps(entry.before, ensure_ascii=False, sort_keys=True)),
-                _cell(json.dumps(entry.after, ensure_ascii=False, sort_keys=True)),
+                safe_cell(entry.summary),
+                safe_cell(json.dumps(entry.before, ensure_ascii=False, sort_keys=True)),
+                safe_cell(json.dumps(entry.after, ensure_ascii=False, sort_keys=True)),
             ]
         )

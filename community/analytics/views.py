@@ -13,6 +13,7 @@ from accounts.access import require_permission
 from community.analytics.forms import PeriodForm
 from community.analytics.report import panels
 from community.analytics.selectors import NOT_ALLOWED, VIEW_ANALYTICS, Period, analytics_for
+from config.spreadsheet import safe_cell
 
 TEMPLATE = "community/analytics/dashboard.html"
 
@@ -55,5 +56,5 @@ def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
     writer.writerow(panel.columns)
-    writer.writerows(panel.rows)
+    writer.writerows([safe_cell(cell) for cell in row] for row in panel.rows)
     return response

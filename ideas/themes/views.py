@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import authenticated_user
 from accounts.roles import MANAGE_THEMES
 from config.ratelimit import is_rate_limited, too_many_requests
+from config.spreadsheet import safe_cell
 from ideas.models import Category, RunState, ThemeSettings, ThemeStatus
 from ideas.outside.selectors import outside_only
 from ideas.themes import selectors, services
@@ -315,13 +316,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.DictWriter(response, fieldnames=fields)
     writer.writeheader()
     for row in rows:
-        # Neutralise spreadsheet formulas that a title could smuggle in (CSV injection).
-        writer.writerow(
-            {
-                k: f"'{v}" if isinstance(v, str) and v[:1] in "=+-@\t\r" else v
-                for k, v in row.items()
-            }
-        )
+        writer.writerow({k: safe_cell(v) for k, v in row.items()})
     return response
 
 

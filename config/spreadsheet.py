@@ -1,0 +1,16 @@
+"""Cells of the CSV files staff download, safe to open in a spreadsheet program.
+
+A spreadsheet runs a cell that starts with one of FORMULA_STARTS as a formula, so a title such as
+`=HYPERLINK(...)` typed by a member could run on a staff member's computer (CSV injection,
+OWASP). Every export passes its text through `safe_cell`, which puts an apostrophe in front.
+"""
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Text that a spreadsheet would read as a formula, with an apostrophe in front; anything
+    else (numbers, other text) unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
