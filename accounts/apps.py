@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from allauth.mfa.signals import authenticator_added
 
+        from accounts import consumers  # noqa: F401  (subscribes to the outbox's events)
         from accounts.mfa import on_authenticator_added
         from accounts.roles import sync_roles_after_migrate
         from accounts.sso import checks  # noqa: F401  (registers the single sign-on check)

@@ -12,3 +12,12 @@ class MemberSanctioned(Event):
 
     member_id: int
     action: str
+
+
+@event("audit.export_queued")
+@dataclass(frozen=True)
+class AuditExportQueued(Event):
+    """An admin asked for a CSV export of the audit log (accounts.audit_exports), or a lost one
+    was handed to the worker again."""
+
+    export_id: int

@@ -284,3 +284,43 @@ class SsoRoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} of user {self.user_id} (single sign-on)"
+
+
+class AuditExport(models.Model):
+    """One CSV export of the audit log (accounts.audit_exports), written by the worker to a
+    private directory (AUDIT_EXPORT_DIR) and downloaded by the admin who asked for it. A large
+    log takes longer than a web request may last, so no request writes it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        WRITING = "writing", _("Being written")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Deleted at the end of its retention period")
+
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("kind of entry"), max_length=24, blank=True)  # "" for every kind
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    # The file's name in AUDIT_EXPORT_DIR, random so that no name can be guessed or reused.
+    stored_name = models.CharField(max_length=40)
+    # The entries written are those made up to this moment (the worker's claim).
+    up_to = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When it was last handed to the worker, and when a worker last claimed it: one waiting or
+    # claimed for longer than the task may run was lost (accounts.audit_exports.recover).
+    queued_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit log export")
+        verbose_name_plural = _("audit log exports")
+
+    def __str__(self) -> str:
+        return f"audit export {self.pk} ({self.state})"

@@ -60,6 +60,8 @@ NOT_EXPORTED_RELATIONS: dict[tuple[str, str], str] = {
     # The audit log is accounts' (accounts.audit), under the community app's label.
     ("community.AuditEntry", "actor"): STAFF_WORK
     + "; what staff did to the member's own account is exported under 'sanctions'",
+    ("accounts.AuditExport", "requested_by"): STAFF_WORK
+    + " (an administrator's export of the audit log, accounts.audit_exports)",
     ("accounts.SsoRoleGrant", "user"): (
         "which staff roles came from the bank's identity provider: the bank's access-management "
         "record (accounts.sso.roles); the roles themselves are exported in 'profile'"

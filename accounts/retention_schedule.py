@@ -141,6 +141,22 @@ SCHEDULE: tuple[RetentionRule, ...] = (
         ),
     ),
     RetentionRule(
+        kind="audit_exports",
+        data="CSV files of the audit log that administrators exported (staff names, actions, "
+        "ids; the row saying who asked for which export, when, stays with the audit log)",
+        purpose="the administrator downloads the export the worker wrote for them",
+        legal_basis="legal obligation (art. 6(1)(c)): the bank's internal control (arrêté "
+        "du 3 novembre 2014)",
+        starts="the request",
+        default_days=7,
+        action="delete",
+        source=(
+            "a file is downloaded within minutes of being written; the copies that matter are "
+            "the ones the administrator keeps under the bank's own records policy, and the "
+            "log itself stays here for its own period (audit_log)"
+        ),
+    ),
+    RetentionRule(
         kind="webhook_deliveries",
         data="webhook deliveries (community.webhooks): each message sent to one of the bank's "
         "systems, as the endpoint's role sees the site (ideas, comments, complaints with their "

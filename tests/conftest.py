@@ -40,10 +40,14 @@ def pytest_runtest_setup(item):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _signal_uploads_in_the_run_folder(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """Uploaded signal files go to this run's temporary folder (one per xdist worker; pytest
-    keeps the last three runs'), never to var/, where each run left a folder behind."""
-    with override_settings(SIGNALS_UPLOAD_DIR=str(tmp_path_factory.mktemp("signal-uploads"))):
+def _files_in_the_run_folder(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Uploaded signal files and audit exports go to this run's temporary folder (one per xdist
+    worker; pytest keeps the last three runs'), never to var/, where each run left a folder
+    behind."""
+    with override_settings(
+        SIGNALS_UPLOAD_DIR=str(tmp_path_factory.mktemp("signal-uploads")),
+        AUDIT_EXPORT_DIR=str(tmp_path_factory.mktemp("audit-exports")),
+    ):
         yield
 
 

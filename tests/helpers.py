@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.mfa import user_has_mfa
@@ -124,3 +125,19 @@ def page_html(client, url: str, settings, *, kept: bool) -> str:  # type: ignore
     assert response.status_code == 200, (url, response.status_code)
     body = re.sub(r'(csrfmiddlewaretoken" value=")[^"]+', r"\1TOKEN", response.content.decode())
     return re.sub(r'("X-CSRFToken": ")[^"]+', r"\1TOKEN", body)
+
+
+def audit_export_text(client, capture_on_commit, **data: str) -> str:  # type: ignore[no-untyped-def]
+    """Ask for an audit log export on the audit page as the signed-in admin, let it be written
+    as it would be once the request commits (the outbox, then the worker's task, run eagerly),
+    and download it: the CSV file's text, without its byte-order mark."""
+    from accounts.models import AuditExport
+
+    with capture_on_commit(execute=True):
+        response = client.post(reverse("moderation:audit_export"), data)
+    assert response.status_code == 302, response
+    export = AuditExport.objects.latest("pk")
+    assert export.state == AuditExport.State.READY, (export.state, export.error)
+    download = client.get(reverse("moderation:audit_export_download", args=[export.pk]))
+    assert download.status_code == 200
+    return b"".join(download.streaming_content).decode("utf-8-sig")

@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.encryption import encrypt
 from accounts.mfa import STAFF_NAMESPACES, STAFF_URL_NAMES
+from accounts.models import AuditExport
 from community.comments import services as comment_services
 from community.complaints.services import complaint_open
 from community.models import Flag, VoteRing, WebhookDelivery, WebhookEndpoint
@@ -48,7 +50,8 @@ ROWS: dict[str, Row] = {
         "POST", MODERATORS, ("comment", "action"), (("reason", "rude"),)
     ),
     "moderation:audit": Row("GET", ADMINS),
-    "moderation:audit_export": Row("GET", ADMINS),
+    "moderation:audit_export": Row("POST", ADMINS),
+    "moderation:audit_export_download": Row("GET", ADMINS, ("audit_export",)),
     "moderation:merge_pick": Row("GET", MODERATORS, ("idea",)),
     "moderation:merge_confirm": Row("GET", MODERATORS, ("idea", "other_idea")),
     "moderation:member": Row("GET", MODERATORS, ("bob",)),
@@ -115,7 +118,7 @@ def test_every_staff_page_has_a_row():
 
 
 @pytest.fixture
-def world(db, alice, bob, moderator, category, settings, tmp_path):  # type: ignore[no-untyped-def]
+def world(db, alice, bob, moderator, admin_user, category, settings, tmp_path):  # type: ignore[no-untyped-def]
     idea = IdeaFactory(author=alice, category=category, title="Freeze my card")
     flagged = IdeaFactory(author=bob, category=category, title="Buy cheap watches")
     Flag.objects.create(reporter=alice, idea=flagged, reason="spam")
@@ -137,11 +140,17 @@ def world(db, alice, bob, moderator, category, settings, tmp_path):  # type: ign
     (tmp_path / "upload.csv").write_bytes(b"Text,Date\r\nCard declined,2026-11-02\r\n")
     upload = SignalImport.objects.create(via="form", file_name="x.csv", stored_name="upload.csv")
     done = SignalImport.objects.create(via="form", file_name="y.csv", state="imported")
+    settings.AUDIT_EXPORT_DIR = str(tmp_path)
+    (tmp_path / "audit.csv").write_text("created_at\r\n")
+    export = AuditExport.objects.create(
+        requested_by=admin_user, state="ready", stored_name="audit.csv", up_to=timezone.now()
+    )
     return {
         "endpoint": endpoint.pk,
         "delivery": sent.pk,
         "signal_upload": upload.pk,
         "signal_import": done.pk,
+        "audit_export": export.pk,
         "idea": idea.pk,
         "other_idea": IdeaFactory(author=bob, category=category).pk,
         "flagged_idea": flagged.pk,

@@ -11,7 +11,12 @@ urlpatterns = [
     path("ideas/<int:pk>/<slug:action>/", views.idea_action, name="idea_action"),
     path("comments/<int:pk>/<slug:action>/", views.comment_action, name="comment_action"),
     path("audit/", views.audit_log, name="audit"),
-    path("audit/export.csv", views.audit_export, name="audit_export"),
+    path("audit/exports/", views.audit_export, name="audit_export"),
+    path(
+        "audit/exports/<int:pk>/download/",
+        views.audit_export_download,
+        name="audit_export_download",
+    ),
     path("merge/<int:pk>/", merge_views.merge_pick, name="merge_pick"),
     path(
         "merge/<int:pk>/into/<int:target_pk>/",

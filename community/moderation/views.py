@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts import audit
+from accounts import audit, audit_exports
 from accounts.access import authenticated_user, require_permission
 from accounts.roles import CHANGE_IDEA_STATUS, MODERATE_CONTENT, VIEW_AUDIT
 from community.comments import selectors
@@ -146,15 +148,32 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     action = form.cleaned_data["action"] if form.is_valid() else ""
     entries = audit.audit_entries(action=action)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "moderation/audit.html", {"page": page, "form": form, "action": action})
+    exports = audit_exports.audit_exports_of(actor=authenticated_user(request))
+    context = {"page": page, "form": form, "action": action, "exports": exports}
+    return render(request, "moderation/audit.html", context)
 
 
+@require_POST
 @login_required
-def audit_export(request: HttpRequest) -> StreamingHttpResponse:
-    require_permission(request.user, VIEW_AUDIT, _("The audit log is for administrators."))
-    form = AuditFilterForm(request.GET)
+@rate_limit("audit_export")
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """Ask the worker for a CSV file of the log (with the page's filter); the page lists it."""
+    form = AuditFilterForm(request.POST)
     action = form.cleaned_data["action"] if form.is_valid() else ""
-    entries = audit.audit_entries(action=action).iterator(chunk_size=500)
-    response = StreamingHttpResponse(audit.audit_csv_rows(entries), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="ruche-audit.csv"'
-    return response
+    audit_exports.audit_export_request(actor=authenticated_user(request), action=action)
+    messages.success(
+        request,
+        _("The export is being written. It is listed under “Your exports” when it is ready."),
+    )
+    query = f"?{urlencode({'action': action})}" if action else ""
+    return redirect(f"{reverse('moderation:audit')}{query}#exports")
+
+
+@require_GET
+@login_required
+def audit_export_download(request: HttpRequest, pk: int) -> FileResponse:
+    export, path = audit_exports.audit_export_for_download(actor=authenticated_user(request), pk=pk)
+    name = f"ruche-audit-{timezone.localtime(export.up_to):%Y%m%d-%H%M}.csv"
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=name, content_type="text/csv; charset=utf-8"
+    )

@@ -18,7 +18,8 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import RetentionRun, User
+from accounts.audit_exports import audit_exports_due, audit_exports_purge
+from accounts.models import AuditExport, RetentionRun, User
 from accounts.privacy import account_delete
 from accounts.retention_schedule import SCHEDULE, check_overrides, retention_days
 from accounts.roles import STAFF_ROLES
@@ -75,6 +76,10 @@ def _signal_uploads(cutoff: datetime) -> QuerySet[SignalImport]:
     return signal_uploads_abandoned(cutoff)
 
 
+def _audit_exports(cutoff: datetime) -> QuerySet[AuditExport]:
+    return audit_exports_due(cutoff)
+
+
 DUE: dict[str, Callable[[datetime], QuerySet]] = {  # type: ignore[type-arg]
     "complaint_cases": _complaint_cases,
     "audit_log": _audit_log,
@@ -85,6 +90,13 @@ DUE: dict[str, Callable[[datetime], QuerySet]] = {  # type: ignore[type-arg]
     "outside_signals": _outside_signals,
     "webhook_deliveries": _webhook_deliveries,
     "signal_uploads": _signal_uploads,
+    "audit_exports": _audit_exports,
+}
+
+# Kinds whose period deletes a file and keeps its row (marked refused or expired).
+PURGE_FILES: dict[str, Callable[..., int]] = {
+    "signal_uploads": signal_uploads_purge,
+    "audit_exports": audit_exports_purge,
 }
 
 
@@ -126,9 +138,9 @@ def retention_purge(*, as_of: datetime | None = None) -> RetentionRun:
         if kind == "inactive_accounts":
             counts[kind] = _erase_accounts(rows)
             continue
-        if kind == "signal_uploads":  # the files go; the import stays, refused, with why
+        if kind in PURGE_FILES:  # the files go; the row stays, saying why
             days = retention_days(kind) or 0
-            counts[kind] = signal_uploads_purge(cutoff=as_of - timedelta(days=days))
+            counts[kind] = PURGE_FILES[kind](cutoff=as_of - timedelta(days=days))
             continue
         counts[kind] = rows.delete()[1].get(rows.model._meta.label, 0)
     run = RetentionRun.objects.create(as_of=as_of, counts=counts)

@@ -275,6 +275,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Form imports of outside feedback whose worker died mid-import: queued again or refused.
     "signal-uploads-recover": {"task": "ideas.tasks.signal_uploads_recover", "schedule": 10 * 60},
+    # Audit log exports whose worker died or whose task was lost: queued again.
+    "audit-exports-recover": {"task": "accounts.tasks.audit_exports_recover", "schedule": 10 * 60},
     # The retention schedule (accounts/retention_schedule.py): what is past its period goes.
     "retention-purge": {
         "task": "community.retention.tasks.retention_purge_daily",
@@ -477,6 +479,8 @@ RATE_LIMITS = {
     # A member's data download (a GET, limited by hand) and the password check before deleting.
     "data_export": (5, 3600),
     "account_delete": (10, 3600),
+    # An audit log export: the worker writes the whole log each time.
+    "audit_export": (10, 3600),
     # Similar ideas while a title is typed (debounced by htmx): three sentence encoders a call.
     "similar": (30, 60),
 }
@@ -504,6 +508,11 @@ SIGNALS_BATCH = 1000
 # done); smaller ones in the request. 0 sends every form import to the worker.
 SIGNALS_FORM_INLINE_BYTES = env.int("SIGNALS_FORM_INLINE_BYTES", default=512 * 1024)
 SIGNALS_REPORT_ROWS = 1000
+
+# Audit log exports (accounts.audit_exports): the worker writes each CSV file here (private: never
+# under MEDIA_ROOT); the admin who asked downloads it until the retention period `audit_exports`
+# deletes it.
+AUDIT_EXPORT_DIR = env("AUDIT_EXPORT_DIR", default=str(VAR_DIR / "audit-exports"))
 
 # Similar ideas: one search process (`manage.py serve_similar`) holds the encoders and every
 # stored vector, so web workers do not. unix:///path.sock or http://host:port; `make run` and

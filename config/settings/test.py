@@ -34,11 +34,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 OUTBOX_NUDGE_SECONDS = 0.0
 
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise warns if missing
-# The retention job sweeps old files from the upload directory: never the checkout's own. The
-# suite points it at its run's temporary folder (tests/conftest.py); a worker process a test
-# starts is given the test's directory (tests/integration), else one outside the checkout too.
+# The retention job sweeps old files from the upload and export directories: never the
+# checkout's own. The suite points them at its run's temporary folder (tests/conftest.py); a
+# worker process a test starts is given the test's directory (tests/integration), else one
+# outside the checkout too.
 SIGNALS_UPLOAD_DIR = os.environ.get("RUCHE_TEST_SIGNALS_UPLOAD_DIR") or str(
     Path(tempfile.gettempdir()) / f"ruche-test-signal-uploads-{os.getpid()}"
+)
+AUDIT_EXPORT_DIR = os.environ.get("RUCHE_TEST_AUDIT_EXPORT_DIR") or str(
+    Path(tempfile.gettempdir()) / f"ruche-test-audit-exports-{os.getpid()}"
 )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a worker process started by a test sees the same database.

@@ -8,12 +8,12 @@ import re
 from datetime import date, datetime
 
 import pytest
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from community.analytics.forms import PeriodForm
 from community.moderation import services as moderation_services
 from ideas.models import StatusChange
+from tests.helpers import audit_export_text
 
 MOMENT = datetime(2026, 12, 3, 14, 30)
 
@@ -63,12 +63,12 @@ def test_an_english_idea_page_dates_its_answers_day_first(client, product_manage
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_audit_csv_keeps_iso_dates_in_every_language(
-    client, admin_user, moderator, idea, language
+    client, admin_user, moderator, idea, language, django_capture_on_commit_callbacks
 ):
     moderation_services.content_hide(actor=moderator, idea=idea, reason="Ad")
     client.force_login(admin_user)
     client.cookies["django_language"] = language
-    response = client.get(reverse("moderation:audit_export"))
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    text = audit_export_text(client, django_capture_on_commit_callbacks)
+    rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][0] == "created_at"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d.*", rows[1][0]), rows[1][0]

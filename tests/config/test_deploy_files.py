@@ -102,6 +102,40 @@ def test_compose_sets_only_variables_the_settings_read() -> None:
         assert required in environment
 
 
+# Files one process writes and another reads: the web's uploads the worker imports, the
+# worker's audit exports the web serves.
+HANDED_OVER = ("SIGNALS_UPLOAD_DIR", "AUDIT_EXPORT_DIR")
+
+
+def unit_environment(name: str) -> dict[str, str]:
+    lines = (DEPLOY / "systemd" / name).read_text().splitlines()
+    pairs = [line.removeprefix("Environment=").split("=", 1) for line in lines]
+    return {pair[0]: pair[1] for pair in pairs if len(pair) == 2 and pair[0] in HANDED_OVER}
+
+
+def test_the_web_and_the_worker_hand_files_over_in_one_shared_private_place() -> None:
+    services = compose()["services"]
+    web, worker = services["web"], services["worker"]
+    assert web["volumes"] == worker["volumes"]
+    mounts = [volume.split(":")[1] for volume in web["volumes"]]
+    media = web["environment"]["MEDIA_ROOT"]
+    for name in HANDED_OVER:
+        path = web["environment"][name]
+        assert worker["environment"][name] == path
+        # On a volume both containers mount, not the container's own disk; never served.
+        assert any(path.startswith(f"{mount}/") for mount in mounts), (name, path)
+        assert not path.startswith(media), (name, path)
+
+    web_unit, worker_unit = (
+        unit_environment("ruche-web.service"),
+        unit_environment("ruche-worker.service"),
+    )
+    assert set(web_unit) == set(HANDED_OVER)
+    assert web_unit == worker_unit
+    # ProtectSystem=strict: the state directory is the only place the units may write.
+    assert all(path.startswith("/var/lib/ruche/") for path in web_unit.values()), web_unit
+
+
 @pytest.mark.parametrize("name", UNITS)
 def test_systemd_units_start_real_modules_hardened(name: str) -> None:
     service = unit(name)["Service"]

@@ -14,6 +14,7 @@ from playwright.sync_api import ViewportSize
 from accounts import roles
 from accounts.encryption import encrypt
 from accounts.mfa import mfa_enrol, totp_code
+from accounts.models import AuditExport
 from accounts.privacy import consents_record
 from community.models import Flag, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from ideas.models import (
@@ -195,6 +196,7 @@ def scene_sample(role: str, scene: dict[str, Any]) -> Sample:
     webhook = delivery = None
     if role == "admin":
         webhook, delivery = _webhook_with_a_delivery()
+        _audit_exports(scene["people"]["admin"])
     return Sample(
         idea=scene["main"].get_absolute_url(),
         other_member=scene["people"]["partner"].pk,
@@ -205,6 +207,18 @@ def scene_sample(role: str, scene: dict[str, Any]) -> Sample:
         signal_import=_refused_import() if role == "product_manager" else None,
         webhook=webhook,
         webhook_delivery=delivery,
+    )
+
+
+def _audit_exports(admin: Any) -> None:
+    """The audit page lists the admin's exports: one ready to download, one being written."""
+    now = timezone.now()
+    AuditExport.objects.create(
+        requested_by=admin, state="ready", stored_name="e2e.csv", rows=1234, size_bytes=301_000,
+        up_to=now, finished_at=now,
+    )  # fmt: skip
+    AuditExport.objects.create(
+        requested_by=admin, action="idea_hide", state="writing", stored_name="e2e2.csv"
     )
 
 

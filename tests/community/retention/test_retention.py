@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.audit import AuditAction, AuditEntry
-from accounts.models import RetentionRun, User
+from accounts.models import AuditExport, RetentionRun, User
 from accounts.retention_schedule import SCHEDULE, retention_days
 from community.complaints import services as complaints
 from community.models import ComplaintCase, Notification, WebhookDelivery, WebhookEndpoint
@@ -92,6 +92,11 @@ def old_and_new(db, alice, moderator):  # type: ignore[no-untyped-def]
     for days_old in (2, 0):  # an upload whose columns nobody chose, and one just made
         waiting = SignalImport.objects.create(via="form", file_name="u.csv", stored_name="u.csv")
         age(SignalImport.objects.filter(pk=waiting.pk), "created_at", timedelta(days=days_old))
+    for days_old in (8, 1):  # an audit export past its week, and one within it
+        export = AuditExport.objects.create(
+            requested_by=moderator, state="ready", stored_name=f"e{days_old}.csv"
+        )
+        age(AuditExport.objects.filter(pk=export.pk), "created_at", timedelta(days=days_old))
     gone = UserFactory(email="gone@example.com", display_name="Gone")
     age(User.objects.filter(pk=gone.pk), "last_login", 4 * YEAR)
     age(User.objects.filter(pk=alice.pk), "last_login", timedelta(days=2))
@@ -110,6 +115,7 @@ EXPECTED = {
     "outside_signals": 1,
     "webhook_deliveries": 1,
     "signal_uploads": 1,
+    "audit_exports": 1,
 }
 
 
@@ -137,7 +143,7 @@ def test_the_dry_run_lists_what_would_go_and_removes_nothing(old_and_new):
     out = StringIO()
     call_command("retention", "--dry-run", stdout=out)
     assert "notifications            1" in out.getvalue()
-    assert "Total: 9 (dry run)" in out.getvalue()
+    assert "Total: 10 (dry run)" in out.getvalue()
     assert retention_counts() == EXPECTED
     assert not RetentionRun.objects.exists()
 

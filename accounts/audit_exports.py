@@ -1,0 +1,237 @@
+"""CSV exports of the audit log, written by the worker and downloaded by the admin who asked.
+
+The log only grows (every staff action of every year), and a web process stops a request after
+a minute (config/gunicorn.py): a million entries take 39–47 s to write (docs/benchmarks.md), so
+a larger log exported in the request would be cut short, and a cut CSV file looks complete.
+Here the request only asks (`audit_export_request`, state QUEUED); the outbox hands the export
+to the worker even if the broker blinks; the worker claims it (WRITING), writes the entries
+made up to that moment into a `.part` file and renames it once complete (READY), so a file
+under its final name is always whole. An export whose worker died or whose task was lost is
+handed over again by `audit_exports_recover`; the retention schedule (`audit_exports`) deletes
+files after their period (EXPIRED).
+"""
+
+import logging
+import os
+import secrets
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import OperationalError, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.access import require_permission
+from accounts.audit import AUDIT_TYPES, audit_csv_rows, audit_entries, audit_record, audit_type
+from accounts.events import AuditExportQueued
+from accounts.models import AuditExport, User
+from accounts.roles import VIEW_AUDIT
+from config.outbox.events import record
+
+logger = logging.getLogger(__name__)
+
+AUDIT_EXPORT = audit_type("audit_export", gettext_lazy("Audit log exported"))
+ONLY_ADMINS = gettext_lazy("The audit log is for administrators.")
+# A claim older than the task's hard time limit and a margin belongs to a worker that is gone.
+CLAIM_LOST_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 5 * 60)
+PENDING = (AuditExport.State.QUEUED, AuditExport.State.WRITING)
+# Worth a retry: the database or the disk blinked.
+TRANSIENT = (OperationalError, OSError)
+
+
+def _export_dir() -> Path:
+    directory = Path(settings.AUDIT_EXPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def audit_export_path(export: AuditExport) -> Path:
+    return _export_dir() / Path(export.stored_name).name
+
+
+def audit_export_request(*, actor: User, action: str = "") -> AuditExport:
+    """Ask for an export of the log (of one kind of entry if `action` names one). Asking again
+    while the same export waits returns it rather than queueing a second one."""
+    require_permission(actor, VIEW_AUDIT, str(ONLY_ADMINS))
+    action = action if action in AUDIT_TYPES else ""
+    with transaction.atomic():
+        waiting = AuditExport.objects.filter(requested_by=actor, action=action, state__in=PENDING)
+        if existing := waiting.first():
+            return existing
+        export = AuditExport.objects.create(
+            requested_by=actor, action=action, stored_name=f"{secrets.token_hex(16)}.csv"
+        )
+        kind = str(AUDIT_TYPES[action]) if action else _("every kind")
+        audit_record(
+            actor=actor,
+            action=AUDIT_EXPORT,
+            target=export,
+            summary=_("Asked for a CSV export of the audit log (%(kind)s)") % {"kind": kind},
+            after={"action": action},
+        )
+        record(AuditExportQueued(export_id=export.pk))
+    return export
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    export: AuditExport
+    kind: str  # the kind of entry it holds, in words
+
+
+def audit_exports_of(*, actor: User, limit: int = 10) -> list[ExportRow]:
+    """The actor's latest exports, newest first (the audit page lists them)."""
+    exports = AuditExport.objects.filter(requested_by=actor)[:limit]
+    return [
+        ExportRow(e, str(AUDIT_TYPES.get(e.action, e.action)) if e.action else _("Every kind"))
+        for e in exports
+    ]
+
+
+def audit_export_for_download(*, actor: User, pk: int) -> tuple[AuditExport, Path]:
+    """The ready export `pk` of `actor` and its file. Only who asked for it may download it, and
+    only while they may still read the log; anything else is not found."""
+    require_permission(actor, VIEW_AUDIT, str(ONLY_ADMINS))
+    export = AuditExport.objects.filter(
+        pk=pk, requested_by=actor, state=AuditExport.State.READY
+    ).first()
+    if export is None or not audit_export_path(export).is_file():
+        raise Http404(_("No such export."))
+    return export, audit_export_path(export)
+
+
+def audit_export_run(*, export_id: int) -> AuditExport | None:
+    """The worker's part: claim the export (QUEUED -> WRITING, one worker wins), write the
+    entries made up to the claim into a `.part` file, rename it, mark it READY. None when there
+    was nothing to do. The `.part` file never stays. A transient failure (the database or the
+    disk) gives the export back (QUEUED) and is raised, for the task to retry; anything else
+    marks it FAILED, with why."""
+    now = timezone.now()
+    claimed = AuditExport.objects.filter(pk=export_id, state=AuditExport.State.QUEUED).update(
+        state=AuditExport.State.WRITING, claimed_at=now, up_to=now
+    )
+    if not claimed:
+        return None
+    export = AuditExport.objects.select_related("requested_by").get(pk=export_id)
+    mine = AuditExport.objects.filter(pk=export.pk, state=AuditExport.State.WRITING, claimed_at=now)
+    owner = export.requested_by
+    if owner is None or not owner.has_perm(VIEW_AUDIT):
+        mine.update(
+            state=AuditExport.State.FAILED,
+            error=_("The person who asked for it may no longer read the audit log."),
+            finished_at=timezone.now(),
+        )
+        return None
+    final = Path(settings.AUDIT_EXPORT_DIR) / Path(export.stored_name).name
+    part = final.with_suffix(".part")
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        rows, size = _write(part, action=export.action, up_to=now)
+        os.replace(part, final)
+    except TRANSIENT:
+        _discard(part)
+        mine.update(state=AuditExport.State.QUEUED, queued_at=timezone.now())
+        raise
+    except BaseException as error:
+        _discard(part)
+        logger.exception("Audit export %s failed", export.pk)
+        mine.update(
+            state=AuditExport.State.FAILED,
+            error=_("The export failed (%(error)s). Ask for it again.")
+            % {"error": type(error).__name__},
+            finished_at=timezone.now(),
+        )
+        raise
+    if not mine.update(
+        state=AuditExport.State.READY, rows=rows, size_bytes=size, finished_at=timezone.now()
+    ):  # taken over meanwhile (recovered as lost, or expired): the file is not this claim's
+        final.unlink(missing_ok=True)
+        return None
+    export.refresh_from_db()
+    logger.info("Audit export %s: %s entries, %s bytes", export.pk, rows, size)
+    return export
+
+
+def _discard(part: Path) -> None:
+    """Delete a half-written file if there is one, whatever the disk says."""
+    with suppress(OSError):
+        part.unlink(missing_ok=True)
+
+
+def _write(path: Path, *, action: str, up_to: datetime) -> tuple[int, int]:
+    entries = audit_entries(action=action).filter(created_at__lte=up_to)
+    rows = -1  # the header is not an entry
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("\ufeff")  # so spreadsheet programs read the accents right
+        for line in audit_csv_rows(entries.iterator(chunk_size=2000)):
+            out.write(line)
+            rows += 1
+        out.flush()
+        os.fsync(out.fileno())
+    return rows, path.stat().st_size
+
+
+def audit_exports_recover(*, now: datetime | None = None) -> int:
+    """Exports the worker lost: claimed (WRITING) or waiting (QUEUED: the broker lost the task,
+    or its retries ran out) for longer than the task may run. Each is handed to the worker
+    again. Safe to run twice and beside a worker: each change is conditional on the claim or
+    queueing read. Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - CLAIM_LOST_AFTER
+    lost = AuditExport.objects.filter(
+        Q(state=AuditExport.State.WRITING, claimed_at__lt=cutoff)
+        | Q(state=AuditExport.State.QUEUED, queued_at__lt=cutoff)
+    )
+    recovered = 0
+    for export in lost.order_by("pk"):
+        with transaction.atomic():
+            same = AuditExport.objects.filter(
+                pk=export.pk,
+                state=export.state,
+                claimed_at=export.claimed_at,
+                queued_at=export.queued_at,
+            )
+            if same.update(state=AuditExport.State.QUEUED, queued_at=now):
+                audit_export_path(export).with_suffix(".part").unlink(missing_ok=True)
+                record(AuditExportQueued(export_id=export.pk))
+                recovered += 1
+                logger.warning("Audit export %s lost (%s): queued again", export.pk, export.state)
+    return recovered
+
+
+def audit_exports_due(cutoff: datetime) -> QuerySet[AuditExport]:
+    """Exports made before `cutoff` whose file may still be on disk (retention schedule:
+    `audit_exports`)."""
+    return AuditExport.objects.filter(created_at__lt=cutoff).exclude(
+        state=AuditExport.State.EXPIRED
+    )
+
+
+def audit_exports_purge(*, cutoff: datetime) -> int:
+    """Delete the files of exports made before `cutoff` and mark them EXPIRED (the row stays: it
+    says who exported what, when); also files in AUDIT_EXPORT_DIR older than `cutoff` that no
+    export names (a crash between the file and its row). Returns how many exports."""
+    purged = 0
+    for export in audit_exports_due(cutoff).order_by("pk"):
+        if AuditExport.objects.filter(pk=export.pk, state=export.state).update(
+            state=AuditExport.State.EXPIRED, finished_at=export.finished_at or timezone.now()
+        ):
+            audit_export_path(export).unlink(missing_ok=True)
+            audit_export_path(export).with_suffix(".part").unlink(missing_ok=True)
+            purged += 1
+    kept = set(
+        AuditExport.objects.exclude(state=AuditExport.State.EXPIRED).values_list(
+            "stored_name", flat=True
+        )
+    )
+    for path in _export_dir().iterdir():
+        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        if path.with_suffix(".csv").name not in kept and modified < cutoff:
+            path.unlink(missing_ok=True)
+    return purged
