@@ -29,7 +29,15 @@ def default_workers() -> int:
         if not configured.isdigit() or int(configured) < 1:
             raise ValueError(f"WEB_CONCURRENCY must be a whole number ≥ 1, not {configured!r}")
         return int(configured)
-    return 2 * len(os.sched_getaffinity(0)) + 1
+    return 2 * usable_cpus() + 1
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (Linux: its affinity, which `taskset` and cgroup
+    cpusets narrow); elsewhere (macOS has no affinity call) every CPU of the machine."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 workers = default_workers()

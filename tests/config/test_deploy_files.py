@@ -218,6 +218,16 @@ def test_gunicorn_runs_two_sync_workers_per_cpu_plus_one(monkeypatch) -> None:  
     assert gunicorn.worker_class == "sync"
 
 
+def test_without_an_affinity_call_every_cpu_of_the_machine_counts(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from config import gunicorn
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delattr(gunicorn.os, "sched_getaffinity")  # as on macOS
+    monkeypatch.setattr(gunicorn.os, "cpu_count", lambda: 4)
+
+    assert gunicorn.default_workers() == 9
+
+
 @pytest.mark.parametrize(("value", "workers"), [("3", 3), (" 12 ", 12)])
 def test_web_concurrency_sets_the_number_of_gunicorn_workers(monkeypatch, value, workers) -> None:  # type: ignore[no-untyped-def]
     from config import gunicorn
