@@ -1,10 +1,39 @@
-from ideas.clustering.text import detect_language, has_content, normalise, prepare_text, tokenize
+from ideas.clustering.text import (
+    detect_language,
+    has_content,
+    language_scores,
+    normalise,
+    prepare_text,
+    tokenize,
+)
 
 
 def test_french_and_english_are_told_apart() -> None:
     assert detect_language("Ma carte est bloquée depuis hier") == "fr"
     assert detect_language("My card is blocked since yesterday") == "en"
     assert detect_language("je veux une nouvelle carte") == "fr"
+
+
+def test_an_accented_name_counts_once_a_word_not_once_a_letter() -> None:
+    text = "I would like the Société Générale instant transfer in my app"
+    french, english = language_scores(text)
+    assert french == 4.0  # two accented words, not four accented letters
+    assert english > french
+    assert detect_language(text) == "en"
+
+
+def test_function_words_of_either_list_count_but_not_the_words_both_share() -> None:
+    assert language_scores("wake me up at ten") == (0.0, 2.0)  # "up", "at"; not "me"
+    assert language_scores("pourriez-vous m'appeler demain") == (2.0, 0.0)  # "vous", "m"
+
+
+def test_a_text_with_no_function_word_goes_by_its_spelling_then_french() -> None:
+    assert language_scores("book flight tomorrow") == (0.0, 0.0)
+    assert detect_language("book flight tomorrow") == "en"  # "oo", "ght"
+    assert detect_language("show weather") == "en"
+    assert detect_language("nouveau bureau") == "fr"  # "eau"
+    assert detect_language("virement instantané gratuit") == "fr"  # the accent
+    assert detect_language("CB KO") == "fr"  # no evidence at all: the portal's default
 
 
 def test_accents_are_folded_and_case_lowered() -> None:
