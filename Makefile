@@ -65,6 +65,7 @@ bench: $(STAMP)
 	$(PY) -m bench.granularity
 	$(PY) -m bench.sentiment_bench
 	$(PY) -m bench.complaint_tag_bench
+	$(PY) -m bench.language_bench
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*"
