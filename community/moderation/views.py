@@ -149,7 +149,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     entries = audit.audit_entries(action=action)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     exports = audit_exports.audit_exports_of(actor=authenticated_user(request))
-    context = {"page": page, "form": form, "action": action, "exports": exports}
+    pending = any(row.export.state in audit_exports.PENDING for row in exports)
+    context = {
+        "page": page,
+        "form": form,
+        "action": action,
+        "exports": exports,
+        "exports_pending": pending,
+    }
     return render(request, "moderation/audit.html", context)
 
 

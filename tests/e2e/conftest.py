@@ -73,3 +73,13 @@ def page_without_javascript(browser):  # type: ignore[no-untyped-def]
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def axe_page(browser):  # type: ignore[no-untyped-def]
+    """A tab that may inject axe-core: the site's Content Security Policy forbids inline
+    scripts, so this context alone bypasses it (the other e2e tests keep it and fail on it)."""
+    context = browser.new_context(locale="en-GB", bypass_csp=True)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()

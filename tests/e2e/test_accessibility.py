@@ -34,16 +34,6 @@ def scene(db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return build_scene()
 
 
-@pytest.fixture
-def axe_page(browser):  # type: ignore[no-untyped-def]
-    """A tab that may inject axe-core: the site's Content Security Policy forbids inline
-    scripts, so this context alone bypasses it (the other e2e tests keep it and fail on it)."""
-    context = browser.new_context(locale="en-GB", bypass_csp=True)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_main_pages_have_no_serious_accessibility_violation(axe_page, live_server, scene, role):
     if role != "anonymous":

@@ -70,5 +70,5 @@ def test_a_large_form_upload_is_imported_by_a_worker_process(
     assert list(uploads.iterdir()) == []  # the worker deleted the file
     page = client.get(report_url).content.decode()
     assert f"{ROWS} signals imported." in page
-    assert "http-equiv" not in page  # no more reloading
+    assert "hx-trigger" not in page  # done: the report stops asking for itself
     assert "ideas.tasks.signal_upload_run" in worker.output()

@@ -141,7 +141,8 @@ def test_a_large_upload_is_imported_by_the_worker_and_the_report_appears_when_do
     assert not Signal.objects.exists()
     waiting = client.get(report_url).content.decode()
     assert "Waiting for the worker" in waiting
-    assert '<meta http-equiv="refresh" content="5">' in waiting
+    assert 'hx-trigger="every 5s"' in waiting  # the report asks for itself again
+    assert "http-equiv" not in waiting  # never by reloading the page (WCAG failure F41)
     assert len(queued) == 1
 
     queued[0]()  # the task, sent to the worker on commit (run eagerly in these tests)
@@ -151,7 +152,7 @@ def test_a_large_upload_is_imported_by_the_worker_and_the_report_appears_when_do
     assert Signal.objects.count() == 2
     done = client.get(report_url).content.decode()
     assert "2 signals imported." in done
-    assert "http-equiv" not in done
+    assert "hx-trigger" not in done  # done: it stops asking
     assert list((tmp_path / "uploads").iterdir()) == []
     assert signal_upload_run(batch_id=batch.pk) is None  # run twice: nothing more
 
