@@ -18,10 +18,11 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.db import OperationalError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +44,8 @@ CLAIM_LOST_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 5 * 60)
 PENDING = (AuditExport.State.QUEUED, AuditExport.State.WRITING)
 # Worth a retry: the database or the disk blinked.
 TRANSIENT = (OperationalError, OSError)
+# Claims after which an export that keeps failing is given up and shown as failed.
+MAX_ATTEMPTS = 5
 
 
 def _export_dir() -> Path:
@@ -61,6 +64,8 @@ def audit_export_request(*, actor: User, action: str = "") -> AuditExport:
     require_permission(actor, VIEW_AUDIT, str(ONLY_ADMINS))
     action = action if action in AUDIT_TYPES else ""
     with transaction.atomic():
+        # Two clicks at once: the second waits here for the first's row, then finds it.
+        User.objects.select_for_update().filter(pk=actor.pk).first()
         waiting = AuditExport.objects.filter(requested_by=actor, action=action, state__in=PENDING)
         if existing := waiting.first():
             return existing
@@ -94,49 +99,72 @@ def audit_exports_of(*, actor: User, limit: int = 10) -> list[ExportRow]:
     ]
 
 
-def audit_export_for_download(*, actor: User, pk: int) -> tuple[AuditExport, Path]:
-    """The ready export `pk` of `actor` and its file. Only who asked for it may download it, and
-    only while they may still read the log; anything else is not found."""
+def audit_export_for_download(*, actor: User, pk: int) -> tuple[AuditExport, IO[bytes]]:
+    """The ready export `pk` of `actor` and its file, opened. Only who asked for it may download
+    it, and only while they may still read the log; anything else is not found."""
     require_permission(actor, VIEW_AUDIT, str(ONLY_ADMINS))
     export = AuditExport.objects.filter(
         pk=pk, requested_by=actor, state=AuditExport.State.READY
     ).first()
-    if export is None or not audit_export_path(export).is_file():
-        raise Http404(_("No such export."))
-    return export, audit_export_path(export)
+    try:
+        if export is None:
+            raise FileNotFoundError
+        return export, audit_export_path(export).open("rb")
+    except FileNotFoundError:  # never made, or deleted at the end of its period just now
+        raise Http404(_("No such export.")) from None
 
 
 def audit_export_run(*, export_id: int) -> AuditExport | None:
     """The worker's part: claim the export (QUEUED -> WRITING, one worker wins), write the
-    entries made up to the claim into a `.part` file, rename it, mark it READY. None when there
-    was nothing to do. The `.part` file never stays. A transient failure (the database or the
-    disk) gives the export back (QUEUED) and is raised, for the task to retry; anything else
-    marks it FAILED, with why."""
+    entries made up to the claim into a file of this claim's own, and, while the claim still
+    holds (the row locked), rename it and mark the export READY. None when there was nothing to
+    do. A half-written file never stays. A transient failure (the database or the disk) gives
+    the export back (QUEUED, with why) and is raised, for the task to retry; anything else, or
+    the MAX_ATTEMPTS-th claim, marks it FAILED."""
     now = timezone.now()
     claimed = AuditExport.objects.filter(pk=export_id, state=AuditExport.State.QUEUED).update(
-        state=AuditExport.State.WRITING, claimed_at=now, up_to=now
+        state=AuditExport.State.WRITING, claimed_at=now, up_to=now, attempts=F("attempts") + 1
     )
     if not claimed:
         return None
     export = AuditExport.objects.select_related("requested_by").get(pk=export_id)
     mine = AuditExport.objects.filter(pk=export.pk, state=AuditExport.State.WRITING, claimed_at=now)
     owner = export.requested_by
+    refusal = ""
     if owner is None or not owner.has_perm(VIEW_AUDIT):
-        mine.update(
-            state=AuditExport.State.FAILED,
-            error=_("The person who asked for it may no longer read the audit log."),
-            finished_at=timezone.now(),
-        )
+        refusal = _("The person who asked for it may no longer read the audit log.")
+    elif export.attempts > MAX_ATTEMPTS:
+        refusal = _("Given up. %(error)s Ask for it again.") % {"error": export.error}
+    if refusal:
+        mine.update(state=AuditExport.State.FAILED, error=refusal, finished_at=timezone.now())
         return None
     final = Path(settings.AUDIT_EXPORT_DIR) / Path(export.stored_name).name
-    part = final.with_suffix(".part")
+    part = final.with_name(f"{final.stem}.{int(now.timestamp() * 1e6)}.part")
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
         rows, size = _write(part, action=export.action, up_to=now)
-        os.replace(part, final)
-    except TRANSIENT:
+        with transaction.atomic():
+            # Locked: a recovery or the retention purge waits, then finds it READY; and if one
+            # took the claim first, this claim's file is dropped, never put under the final name.
+            if not mine.select_for_update().exists():
+                _discard(part)
+                return None
+            os.replace(part, final)
+            mine.update(
+                state=AuditExport.State.READY,
+                rows=rows,
+                size_bytes=size,
+                error="",
+                finished_at=timezone.now(),
+            )
+    except TRANSIENT as error:
         _discard(part)
-        mine.update(state=AuditExport.State.QUEUED, queued_at=timezone.now())
+        mine.update(
+            state=AuditExport.State.QUEUED,
+            queued_at=timezone.now(),
+            error=_("Attempt %(n)s of %(max)s failed (%(error)s).")
+            % {"n": export.attempts, "max": MAX_ATTEMPTS, "error": type(error).__name__},
+        )
         raise
     except BaseException as error:
         _discard(part)
@@ -148,11 +176,6 @@ def audit_export_run(*, export_id: int) -> AuditExport | None:
             finished_at=timezone.now(),
         )
         raise
-    if not mine.update(
-        state=AuditExport.State.READY, rows=rows, size_bytes=size, finished_at=timezone.now()
-    ):  # taken over meanwhile (recovered as lost, or expired): the file is not this claim's
-        final.unlink(missing_ok=True)
-        return None
     export.refresh_from_db()
     logger.info("Audit export %s: %s entries, %s bytes", export.pk, rows, size)
     return export
@@ -162,6 +185,12 @@ def _discard(part: Path) -> None:
     """Delete a half-written file if there is one, whatever the disk says."""
     with suppress(OSError):
         part.unlink(missing_ok=True)
+
+
+def _discard_parts(export: AuditExport) -> None:
+    """The half-written files of every claim of `export` (a worker that died left its own)."""
+    for part in _export_dir().glob(f"{Path(export.stored_name).stem}.*.part"):
+        _discard(part)
 
 
 def _write(path: Path, *, action: str, up_to: datetime) -> tuple[int, int]:
@@ -198,7 +227,7 @@ def audit_exports_recover(*, now: datetime | None = None) -> int:
                 queued_at=export.queued_at,
             )
             if same.update(state=AuditExport.State.QUEUED, queued_at=now):
-                audit_export_path(export).with_suffix(".part").unlink(missing_ok=True)
+                _discard_parts(export)
                 record(AuditExportQueued(export_id=export.pk))
                 recovered += 1
                 logger.warning("Audit export %s lost (%s): queued again", export.pk, export.state)
@@ -223,7 +252,7 @@ def audit_exports_purge(*, cutoff: datetime) -> int:
             state=AuditExport.State.EXPIRED, finished_at=export.finished_at or timezone.now()
         ):
             audit_export_path(export).unlink(missing_ok=True)
-            audit_export_path(export).with_suffix(".part").unlink(missing_ok=True)
+            _discard_parts(export)
             purged += 1
     kept = set(
         AuditExport.objects.exclude(state=AuditExport.State.EXPIRED).values_list(
@@ -231,7 +260,8 @@ def audit_exports_purge(*, cutoff: datetime) -> int:
         )
     )
     for path in _export_dir().iterdir():
-        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-        if path.with_suffix(".csv").name not in kept and modified < cutoff:
-            path.unlink(missing_ok=True)
+        with suppress(FileNotFoundError):  # renamed or deleted by a worker meanwhile
+            modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+            if f"{path.name.split('.')[0]}.csv" not in kept and modified < cutoff:
+                path.unlink(missing_ok=True)
     return purged

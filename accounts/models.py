@@ -309,6 +309,8 @@ class AuditExport(models.Model):
     up_to = models.DateTimeField(null=True, blank=True)
     rows = models.PositiveIntegerField(default=0)
     size_bytes = models.PositiveBigIntegerField(default=0)
+    # Claims by a worker so far: an export that fails this often is given up (FAILED).
+    attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # When it was last handed to the worker, and when a worker last claimed it: one waiting or

@@ -144,19 +144,16 @@ def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, VIEW_AUDIT, _("The audit log is for administrators."))
+    exports = audit_exports.audit_exports_of(actor=authenticated_user(request))
+    pending = any(row.export.state in audit_exports.PENDING for row in exports)
+    context = {"exports": exports, "exports_pending": pending}
+    if request.headers.get("HX-Request"):  # the list of exports asking for itself: that alone
+        return render(request, "moderation/_audit_exports.html", context)
     form = AuditFilterForm(request.GET)
     action = form.cleaned_data["action"] if form.is_valid() else ""
     entries = audit.audit_entries(action=action)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    exports = audit_exports.audit_exports_of(actor=authenticated_user(request))
-    pending = any(row.export.state in audit_exports.PENDING for row in exports)
-    context = {
-        "page": page,
-        "form": form,
-        "action": action,
-        "exports": exports,
-        "exports_pending": pending,
-    }
+    context |= {"page": page, "form": form, "action": action}
     return render(request, "moderation/audit.html", context)
 
 
@@ -179,8 +176,8 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def audit_export_download(request: HttpRequest, pk: int) -> FileResponse:
-    export, path = audit_exports.audit_export_for_download(actor=authenticated_user(request), pk=pk)
+    export, file = audit_exports.audit_export_for_download(actor=authenticated_user(request), pk=pk)
     name = f"ruche-audit-{timezone.localtime(export.up_to):%Y%m%d-%H%M}.csv"
     return FileResponse(
-        path.open("rb"), as_attachment=True, filename=name, content_type="text/csv; charset=utf-8"
+        file, as_attachment=True, filename=name, content_type="text/csv; charset=utf-8"
     )

@@ -106,6 +106,7 @@ def test_a_disk_that_fails_gives_the_export_back_to_be_retried_and_leaves_no_fil
 
     export.refresh_from_db()
     assert export.state == AuditExport.State.QUEUED  # the task's retry claims it again
+    assert export.error == "Attempt 1 of 5 failed (NotADirectoryError)."
     settings.AUDIT_EXPORT_DIR = str(tmp_path / "exports")
     assert audit_exports.audit_export_run(export_id=export.pk).rows == 4  # type: ignore[union-attr]
 
@@ -175,17 +176,31 @@ def test_a_waiting_export_says_so_and_offers_no_file(client, admin_user, export_
     export = AuditExport.objects.get()
     page = client.get(reverse("moderation:audit")).content.decode()
     assert "Waiting for the worker" in page
-    assert "Reload this page in a moment." in page
+    assert "this list updates by itself" in page  # htmx asks again (a test in tests/e2e)
+    assert 'hx-trigger="every 5s"' in page
+    assert "<noscript><p>Reload this page in a moment to see it." in page  # without JavaScript
     url = reverse("moderation:audit_export_download", args=[export.pk])
     assert url not in page
     assert client.get(url).status_code == 404
+
+
+def test_the_list_asking_for_itself_gets_the_list_alone(client, admin_user, logged, export_dir):
+    audit_exports.audit_export_request(actor=admin_user)
+    client.force_login(admin_user)
+
+    fragment = client.get(reverse("moderation:audit"), HTTP_HX_REQUEST="true").content.decode()
+
+    assert 'id="audit-exports"' in fragment
+    assert 'id="exports-status"' in fragment
+    assert "Audit log" not in fragment  # not the page, nor its count of the whole log
 
 
 def test_exports_the_worker_lost_are_handed_to_it_again_once(admin_user, export_dir):
     long_ago = timezone.now() - audit_exports.CLAIM_LOST_AFTER - timedelta(minutes=1)
     claimed = audit_exports.audit_export_request(actor=admin_user)
     AuditExport.objects.filter(pk=claimed.pk).update(state="writing", claimed_at=long_ago)
-    (export_dir / claimed.stored_name).with_suffix(".part").write_text("half")
+    stem = Path(claimed.stored_name).stem
+    (export_dir / f"{stem}.1764860000000000.part").write_text("half")
     waiting = audit_exports.audit_export_request(actor=admin_user, action="idea_hide")
     AuditExport.objects.filter(pk=waiting.pk).update(queued_at=long_ago)
     recent = audit_exports.audit_export_request(actor=admin_user, action="idea_restore")
@@ -218,3 +233,66 @@ def test_files_past_their_week_are_deleted_and_their_row_says_so(admin_user, log
     assert export.state == AuditExport.State.EXPIRED
     assert list(export_dir.iterdir()) == []
     assert audit_exports.audit_exports_purge(cutoff=week) == 0
+
+
+def test_an_export_that_keeps_failing_is_given_up_and_says_why(
+    admin_user, logged, settings, tmp_path
+):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    settings.AUDIT_EXPORT_DIR = str(blocker / "exports")
+    export = audit_exports.audit_export_request(actor=admin_user)
+    for _ in range(audit_exports.MAX_ATTEMPTS):
+        with pytest.raises(NotADirectoryError):
+            audit_exports.audit_export_run(export_id=export.pk)
+
+    assert audit_exports.audit_export_run(export_id=export.pk) is None
+
+    export.refresh_from_db()
+    assert export.state == AuditExport.State.FAILED
+    assert export.error == "Given up. Attempt 5 of 5 failed (NotADirectoryError). Ask for it again."
+    assert audit_exports.audit_exports_recover(now=timezone.now() + timedelta(days=1)) == 0
+
+
+def test_a_claim_taken_over_while_writing_puts_no_file_under_the_final_name(
+    admin_user, logged, export_dir, monkeypatch
+):
+    """A worker stalled past its claim's lifetime: the recovery handed the export to another
+    claim while it wrote. Its file must not become the export's."""
+    export = audit_exports.audit_export_request(actor=admin_user)
+    write = audit_exports._write
+
+    def stalled(path, **kwargs):  # type: ignore[no-untyped-def]
+        result = write(path, **kwargs)
+        AuditExport.objects.filter(pk=export.pk).update(
+            state="queued", claimed_at=None, queued_at=timezone.now()
+        )  # as audit_exports_recover would, meanwhile
+        return result
+
+    monkeypatch.setattr(audit_exports, "_write", stalled)
+
+    assert audit_exports.audit_export_run(export_id=export.pk) is None
+
+    assert list(export_dir.iterdir()) == []  # neither the final name nor a half file
+    assert AuditExport.objects.get(pk=export.pk).state == AuditExport.State.QUEUED
+    monkeypatch.setattr(audit_exports, "_write", write)
+    assert audit_exports.audit_export_run(export_id=export.pk).rows == 4  # type: ignore[union-attr]
+
+
+def test_an_export_expired_while_being_written_leaves_no_file(
+    admin_user, logged, export_dir, monkeypatch
+):
+    export = audit_exports.audit_export_request(actor=admin_user)
+    write = audit_exports._write
+
+    def purged_meanwhile(path, **kwargs):  # type: ignore[no-untyped-def]
+        result = write(path, **kwargs)
+        audit_exports.audit_exports_purge(cutoff=timezone.now() + timedelta(days=8))
+        return result
+
+    monkeypatch.setattr(audit_exports, "_write", purged_meanwhile)
+
+    assert audit_exports.audit_export_run(export_id=export.pk) is None
+
+    assert AuditExport.objects.get(pk=export.pk).state == AuditExport.State.EXPIRED
+    assert list(export_dir.iterdir()) == []

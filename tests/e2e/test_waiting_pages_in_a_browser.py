@@ -21,13 +21,20 @@ def _blocking(page) -> list[str]:  # type: ignore[no-untyped-def]
     return [f"{v['id']} ({v['impact']})" for v in axe_violations(page) if v["impact"] in BLOCKING]
 
 
-def _mark_the_page(page) -> None:  # type: ignore[no-untyped-def]
-    """A mark that a reload of the page would wipe."""
-    page.evaluate("window.stillTheSamePage = true")
+def _mark_the_page(page, region_id: str) -> None:  # type: ignore[no-untyped-def]
+    """A mark that a reload of the page would wipe, and the live region as it is now."""
+    page.evaluate(
+        f"window.stillTheSamePage = true; window.region = document.getElementById('{region_id}')"
+    )
 
 
 def _same_page(page) -> bool:  # type: ignore[no-untyped-def]
     return bool(page.evaluate("window.stillTheSamePage === true"))
+
+
+def _same_region(page, region_id: str) -> bool:  # type: ignore[no-untyped-def]
+    """The live region is the element the page had when it was marked (not replaced)."""
+    return bool(page.evaluate(f"window.region === document.getElementById('{region_id}')"))
 
 
 def _asks_again_within(page, *, seconds: float) -> int:  # type: ignore[no-untyped-def]
@@ -46,9 +53,12 @@ def test_an_audit_export_appears_ready_on_the_waiting_page(
     export = AuditExport.objects.create(requested_by=admin, stored_name="e2e.csv", state="writing")
     sign_in(page, live_server.url, admin)
     page.goto(f"{live_server.url}{reverse('moderation:audit')}")
-    assert page.get_by_text("Being written").is_visible()
+    assert page.get_by_role("cell", name="Being written").is_visible()
+    status = page.locator("#exports-status")
+    assert status.get_attribute("role") == "status"
+    assert status.inner_text() == "Your export is being written: this list updates by itself."
     assert _blocking(page) == []
-    _mark_the_page(page)
+    _mark_the_page(page, "exports-status")
 
     (tmp_path / "e2e.csv").write_text("created_at\r\n", encoding="utf-8")
     AuditExport.objects.filter(pk=export.pk).update(
@@ -57,6 +67,8 @@ def test_an_audit_export_appears_ready_on_the_waiting_page(
 
     page.get_by_role("link", name="Download CSV").wait_for(timeout=12_000)
     assert _same_page(page)
+    assert status.inner_text() == "Your latest export is ready to download."
+    assert _same_region(page, "exports-status")  # updated inside: a screen reader hears it
     assert _blocking(page) == []
     assert _asks_again_within(page, seconds=6.5) == 0  # nothing waits: it stops asking
 
@@ -71,7 +83,7 @@ def test_an_import_report_appears_on_the_waiting_page(axe_page, live_server):
     page.goto(f"{live_server.url}{reverse('themes:signals_report', args=[batch.pk])}")
     assert page.get_by_text("Being imported").is_visible()
     assert _blocking(page) == []
-    _mark_the_page(page)
+    _mark_the_page(page, "report-status")
 
     SignalImport.objects.filter(pk=batch.pk).update(
         state="imported", rows_read=3, imported=3, finished_at=timezone.now()
@@ -79,6 +91,8 @@ def test_an_import_report_appears_on_the_waiting_page(axe_page, live_server):
 
     page.get_by_text("3 signals imported.").wait_for(timeout=12_000)
     assert _same_page(page)
+    assert "3 signals imported." in page.locator("#report-status").inner_text()
+    assert _same_region(page, "report-status")
     assert page.get_by_role("heading", name="Import report").is_visible()  # not doubled
     assert page.locator("h1").count() == 1
     assert _blocking(page) == []
