@@ -90,13 +90,18 @@ ABBREVIATIONS: dict[str, str] = {
 _FR_HINT_CHARS = frozenset("éèêàçùûôîœâëï")
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
 # Words that signal one language even when the text has no accents: each list's function words
-# that the other list does not hold ("a", "as", "me", "on" are in both), and a few banking words.
-_FR_MARKERS = (FR_STOP_WORDS - EN_STOP_WORDS) | _words("carte compte virement")
-_EN_MARKERS = (EN_STOP_WORDS - FR_STOP_WORDS) | _words("card account transfer")
-# Spellings common in one language and rare in the other, read only when the words above and
-# the accents leave a tie ("play next song", "wake me up at ten").
-_EN_SHAPES = re.compile(r"th|w|ck|sh|ght|ing$|ee|oo")
-_FR_SHAPES = re.compile(r"eau|oi|aux$|eux$|ez$|que$|tion$|ai|ou$")
+# that the other list does not hold ("a", "as", "me", "on" are in both), less the words common
+# in both languages all the same ("possible", "plus", "son", "ok", "but", "an", ...) and the
+# letters an English apostrophe also leaves ("it's", "can't", "I'm", "I'd": s, t, m, d), and a
+# few banking words.
+_IN_BOTH = _words("s t m d possible plus son ton non an but ours ok okay")
+_FR_MARKERS = (FR_STOP_WORDS - EN_STOP_WORDS - _IN_BOTH) | _words("carte compte virement")
+_EN_MARKERS = (EN_STOP_WORDS - FR_STOP_WORDS - _IN_BOTH) | _words("card account transfer")
+# Spellings common in one language and rare in the other (read on accent-folded words, so none
+# that French typed without accents also has: "idee", "ticket", "notification"), used only when
+# the words above and the accents leave a tie ("book flight tomorrow", "nouveau bureau").
+_EN_SHAPES = re.compile(r"th|w|sh|ght|ing$|oo")
+_FR_SHAPES = re.compile(r"eau|eux$|aux$|ez$|ou$|oir$")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,10 @@ def test_an_accented_name_counts_once_a_word_not_once_a_letter() -> None:
 
 def test_function_words_of_either_list_count_but_not_the_words_both_share() -> None:
     assert language_scores("wake me up at ten") == (0.0, 2.0)  # "up", "at"; not "me"
-    assert language_scores("pourriez-vous m'appeler demain") == (2.0, 0.0)  # "vous", "m"
+    assert language_scores("pourriez-vous m'appeler demain") == (
+        1.0,
+        0.0,
+    )  # "vous"; "m" is English too
 
 
 def test_a_text_with_no_function_word_goes_by_its_spelling_then_french() -> None:
@@ -34,6 +37,17 @@ def test_a_text_with_no_function_word_goes_by_its_spelling_then_french() -> None
     assert detect_language("nouveau bureau") == "fr"  # "eau"
     assert detect_language("virement instantané gratuit") == "fr"  # the accent
     assert detect_language("CB KO") == "fr"  # no evidence at all: the portal's default
+
+
+def test_english_contractions_and_words_both_languages_use_are_no_french_evidence() -> None:
+    assert detect_language("Can't login") == "en"  # "can t": the "t" is no French "t'"
+    assert detect_language("It's not possible") == "en"  # nor "possible" French
+    assert language_scores("OK plus") == (0.0, 0.0)
+
+
+def test_french_typed_without_accents_is_not_read_as_english_by_its_spelling() -> None:
+    assert detect_language("Super idee") == "fr"
+    assert detect_language("Ticket resto") == "fr"
 
 
 def test_accents_are_folded_and_case_lowered() -> None:
