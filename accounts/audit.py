@@ -22,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from config.spreadsheet import safe_cell
+from config.spreadsheet import Echo, safe_cell
 
 SUMMARY_MAX_LENGTH = 300
 ACTION_MAX_LENGTH = 24
@@ -152,14 +152,9 @@ def audit_entries(*, action: str = "") -> QuerySet[AuditEntry]:
     return entries
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def audit_csv_rows(entries: Iterable[AuditEntry]) -> Iterator[str]:
     """CSV lines for the export, safe to open in a spreadsheet."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield writer.writerow(CSV_HEADER)
     for entry in entries:
         yield writer.writerow(

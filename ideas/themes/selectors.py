@@ -1,6 +1,7 @@
 """Reads for themes: always from the latest published run."""
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -321,43 +322,75 @@ def theme_events(*, theme: Theme) -> QuerySet[ThemeEvent]:
     )
 
 
-def theme_export_rows(*, category: Category | None = None) -> list[dict[str, object]]:
-    """One row per (theme, idea) of the published run. No personal data: no names, no emails."""
+EXPORT_FIELDS = [
+    "theme_id",
+    "theme_name",
+    "theme_label",
+    "theme_terms",
+    "theme_status",
+    "theme_size",
+    "theme_trend_ratio",
+    "theme_trend_z",
+    "trending",
+    "theme_signals",
+    "idea_id",
+    "idea_title",
+    "idea_category",
+    "idea_status",
+    "idea_votes",
+    "idea_comments",
+    "idea_created",
+    "similarity",
+]
+
+
+def theme_export_rows(*, category: Category | None = None) -> Iterator[dict[str, object]]:
+    """One row per (theme, idea) of the published run, read 2,000 at a time: at 100,000 themed
+    ideas a list of rows held 700 MB in the web process. No personal data: no names, no
+    emails."""
     run, summaries = theme_summaries(category=category, top_ideas=0)
     if run is None:
-        return []
+        return
     by_theme = {s.theme.pk: s for s in summaries}
     links = (
-        _shown_links(run)
-        .filter(theme__in=by_theme)
-        .select_related("idea__category")
-        .order_by("theme", "-idea__vote_count", "idea")
+        _shown_links(run).filter(theme__in=by_theme).order_by("theme", "-idea__vote_count", "idea")
     )
     if category is not None:
         links = links.filter(idea__category=category)
-    rows = []
-    for link in links:
-        summary, idea = by_theme[link.theme_id], link.idea
-        rows.append(
-            {
-                "theme_id": link.theme_id,
-                "theme_name": summary.theme.display_name,
-                "theme_label": summary.theme.engine_label,
-                "theme_terms": " · ".join(summary.theme.key_terms),
-                "theme_status": summary.theme.status,
-                "theme_size": summary.size,
-                "theme_trend_ratio": round(summary.trend.ratio, 2),
-                "theme_trend_z": round(summary.trend.z, 2),
-                "trending": int(summary.trend.is_trending),
-                "theme_signals": summary.theme.signal_count,
-                "idea_id": idea.pk,
-                "idea_title": idea.title,
-                "idea_category": idea.category.slug,
-                "idea_status": idea.status,
-                "idea_votes": idea.vote_count,
-                "idea_comments": idea.comment_count,
-                "idea_created": idea.created_at.date().isoformat(),
-                "similarity": round(link.similarity, 3),
-            }
-        )
-    return rows
+    columns = (
+        "theme_id", "similarity", "idea_id", "idea__title", "idea__category__slug",
+        "idea__status", "idea__vote_count", "idea__comment_count", "idea__created_at",
+    )  # fmt: skip
+    for (
+        theme_id,
+        similarity,
+        idea_id,
+        title,
+        slug,
+        status,
+        votes,
+        comments,
+        created,
+    ) in links.values_list(*columns).iterator(chunk_size=2000):
+        summary = by_theme[theme_id]
+        theme = summary.theme
+        yield {
+            "theme_id": theme_id,
+            "theme_name": theme.display_name,
+            "theme_label": theme.engine_label,
+            "theme_terms": " · ".join(theme.key_terms),
+            "theme_status": theme.status,
+            "theme_size": summary.size,
+            "theme_trend_ratio": round(summary.trend.ratio, 2),
+            "theme_trend_z": round(summary.trend.z, 2),
+            "trending": int(summary.trend.is_trending),
+            "theme_signals": theme.signal_count,
+            "idea_id": idea_id,
+            "idea_title": title,
+            "idea_category": slug,
+            "idea_status": status,
+            "idea_votes": votes,
+            "idea_comments": comments,
+            "idea_created": created.date().isoformat(),
+            "similarity": round(similarity, 3),
+        }

@@ -1,7 +1,7 @@
 """Product managers' pages: the theme dashboard, the map, a theme, the CSV export, re-runs."""
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from functools import wraps
 from typing import Any
@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import authenticated_user
 from accounts.roles import MANAGE_THEMES
 from config.ratelimit import is_rate_limited, too_many_requests
-from config.spreadsheet import safe_cell
+from config.spreadsheet import Echo, safe_cell
 from ideas.models import Category, RunState, ThemeSettings, ThemeStatus
 from ideas.outside.selectors import outside_only
 from ideas.themes import selectors, services
@@ -29,13 +30,15 @@ from ideas.themes.trending import BASELINE_DAYS, RECENT_DAYS
 SIGNALS_SHOWN = 100  # on a theme's page, newest first
 
 
-def theme_manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def theme_manager_required(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """Anonymous people are sent to log in; members without the permission get 403."""
 
     @wraps(view)
     @login_required
     @permission_required(MANAGE_THEMES, raise_exception=True)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -305,19 +308,21 @@ def rerun(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @theme_manager_required
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponseBase:
+    """Streamed as it is read: 100,000 themed ideas make 15 MB (docs/benchmarks.md)."""
     chosen = _filters(request)
     rows = selectors.theme_export_rows(category=chosen["category"])
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ruche-themes-{stamp}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the accents right
-    fields = list(rows[0]) if rows else ["theme_id", "theme_name", "idea_id", "idea_title"]
-    writer = csv.DictWriter(response, fieldnames=fields)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: safe_cell(v) for k, v in row.items()})
     return response
+
+
+def _csv_lines(rows: Iterator[dict[str, object]]) -> Iterator[str]:
+    writer = csv.DictWriter(Echo(), fieldnames=selectors.EXPORT_FIELDS)
+    yield "\ufeff" + writer.writeheader()  # the mark: spreadsheet programs read the accents right
+    for row in rows:
+        yield writer.writerow({k: safe_cell(v) for k, v in row.items()})
 
 
 SIMILAR_TEXT_MAX_LENGTH = 300  # titles hold 140 at most

@@ -520,7 +520,7 @@ def test_theme_pages_and_export_show_no_author_email_or_name(client, product_man
     run = runs.run_recluster(trigger="manual")
     assert run.themed_count > 0
     client.force_login(product_manager)
-    export = client.get(reverse("themes:export")).content.decode()
+    export = b"".join(client.get(reverse("themes:export")).streaming_content).decode()
     rows = list(csv.DictReader(io.StringIO(export.lstrip("\ufeff"))))
     assert len(rows) == run.themed_count
     theme_id = rows[0]["theme_id"]
