@@ -75,6 +75,10 @@ EXEMPT = {
     "addressed to one person, never published (moderation texts are exempt)",
     "accounts.Consent.version": _CODE,
     "accounts.SsoRoleGrant.role": "a role name from accounts.roles, granted by single sign-on",
+    "accounts.AuditExport.action": _CODE + " (an audit type of accounts.audit's registry)",
+    "accounts.AuditExport.stored_name": _CODE + " (a random file name)",
+    "accounts.AuditExport.error": "why the code could not write an export (an exception's "
+    "class name), " + _STAFF_ONLY,
     "accounts.ApiToken.name": "a label its owner gives their own API token, shown to them only",
     "accounts.ApiToken.prefix": "random characters that find a token, shown to its owner",
     "accounts.ApiToken.digest": "the SHA-256 of a random token, never shown",
