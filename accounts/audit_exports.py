@@ -55,7 +55,8 @@ def _export_dir() -> Path:
 
 
 def audit_export_path(export: AuditExport) -> Path:
-    return _export_dir() / Path(export.stored_name).name
+    """Where the export's file is (the worker makes the directory when it writes)."""
+    return Path(settings.AUDIT_EXPORT_DIR) / Path(export.stored_name).name
 
 
 def audit_export_request(*, actor: User, action: str = "") -> AuditExport:
@@ -138,7 +139,7 @@ def audit_export_run(*, export_id: int) -> AuditExport | None:
     if refusal:
         mine.update(state=AuditExport.State.FAILED, error=refusal, finished_at=timezone.now())
         return None
-    final = Path(settings.AUDIT_EXPORT_DIR) / Path(export.stored_name).name
+    final = audit_export_path(export)
     part = final.with_name(f"{final.stem}.{int(now.timestamp() * 1e6)}.part")
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -189,7 +190,8 @@ def _discard(part: Path) -> None:
 
 def _discard_parts(export: AuditExport) -> None:
     """The half-written files of every claim of `export` (a worker that died left its own)."""
-    for part in _export_dir().glob(f"{Path(export.stored_name).stem}.*.part"):
+    final = audit_export_path(export)
+    for part in final.parent.glob(f"{final.stem}.*.part"):
         _discard(part)
 
 
