@@ -167,12 +167,6 @@ def _build_from_sample(
     return ThemeModel(labels=labels, themes=themes, backend=model.backend)
 
 
-def _language_margin(text: str) -> float:
-    """French minus English evidence (text.language_scores)."""
-    french, english = language_scores(text)
-    return french - english
-
-
 def guess_languages(texts: Sequence[str], vectors: np.ndarray, min_rows: int = 5) -> np.ndarray:
     """ "fr" or "en" per text: accents and function words where they decide, the vectors where
     they do not.
@@ -184,7 +178,8 @@ def guess_languages(texts: Sequence[str], vectors: np.ndarray, min_rows: int = 5
     mean vectors, learnt from the decided texts; when a language has fewer than `min_rows`
     decided texts, the undecided take the other one.
     """
-    margins = np.asarray([_language_margin(text) for text in texts], dtype=np.float64)
+    # French minus English evidence (text.language_scores).
+    margins = np.asarray([fr - en for fr, en in map(language_scores, texts)], dtype=np.float64)
     languages = np.where(margins > 0, "fr", "en").astype("<U2")
     undecided = margins == 0
     if not undecided.any():
