@@ -66,6 +66,11 @@ class SignalImport(models.Model):
     def __str__(self) -> str:
         return f"Import {self.pk} of {self.file_name} ({self.state})"
 
+    @property
+    def with_the_worker(self) -> bool:
+        """Queued for or being imported by the worker: its report asks for itself again."""
+        return self.state in (self.State.QUEUED, self.State.IMPORTING)
+
 
 class Signal(models.Model):
     """One outside post, survey answer or service-desk ticket, masked."""
