@@ -95,11 +95,23 @@ def user_answers_officially(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_perm(CHANGE_IDEA_STATUS))
 
 
+# What a member or a partner may do. Any other permission, however an account holds it (one of
+# the roles, a group an administrator built in the Django admin, a permission given directly),
+# is a staff power.
+EVERYONES_PERMISSIONS = ROLE_PERMISSIONS[MEMBER] | ROLE_PERMISSIONS[PARTNER]
+
+
 def user_holds_staff_role(user: Any) -> bool:
-    """Moderators, product managers and admins, or anyone who may enter the Django admin: the
+    """Moderators, product managers and admins, anyone who may enter the Django admin, and anyone
+    holding a staff power some other way (a "complaints team" group given moderate_content): the
     accounts that must use two-factor, that moderators cannot sanction, that are never
-    pre-moderated and that cannot delete themselves while they hold the role."""
-    return bool(user.is_authenticated and (user.is_staff or user_answers_officially(user)))
+    pre-moderated and that cannot delete themselves while they hold the power."""
+    return bool(
+        user.is_authenticated
+        and (
+            user.is_staff or user.is_superuser or user.get_all_permissions() - EVERYONES_PERMISSIONS
+        )
+    )
 
 
 def users_with_permission(name: str) -> QuerySet[Any]:
@@ -116,6 +128,25 @@ def users_with_permission(name: str) -> QuerySet[Any]:
             | Q(groups__permissions__in=permission)
             | Q(user_permissions__in=permission),
             is_active=True,
+        )
+        .distinct()
+    )
+
+
+def staff_accounts() -> QuerySet[Any]:
+    """Accounts `user_holds_staff_role` is true of, active or not, as one query: the Django admin,
+    superusers, and anyone holding a permission beyond everyone's, through a group or directly."""
+    from django.contrib.auth import get_user_model
+
+    everyones = [permission.pk for permission in _permissions(EVERYONES_PERMISSIONS)]
+    staff_powers = Permission.objects.exclude(pk__in=everyones)
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(is_staff=True)
+            | Q(is_superuser=True)
+            | Q(groups__permissions__in=staff_powers)
+            | Q(user_permissions__in=staff_powers)
         )
         .distinct()
     )

@@ -22,7 +22,7 @@ from accounts.audit_exports import audit_exports_due, audit_exports_purge
 from accounts.models import AuditExport, RetentionRun, User
 from accounts.privacy import account_delete
 from accounts.retention_schedule import SCHEDULE, check_overrides, retention_days
-from accounts.roles import STAFF_ROLES
+from accounts.roles import staff_accounts
 from community.models import AuditEntry, ComplaintCase, Notification, WebhookDelivery
 from community.webhooks.delivery import deliveries_finished_before
 from ideas.models import IdeaVector, Signal, SignalImport
@@ -47,9 +47,7 @@ def _inactive_accounts(cutoff: datetime) -> QuerySet[User]:
     return User.objects.filter(
         Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff),
         erased_at__isnull=True,
-        is_staff=False,
-        is_superuser=False,
-    ).exclude(groups__name__in=STAFF_ROLES)
+    ).exclude(pk__in=staff_accounts().values("pk"))
 
 
 def _notifications(cutoff: datetime) -> QuerySet[Notification]:

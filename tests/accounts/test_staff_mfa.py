@@ -132,3 +132,51 @@ def test_staff_without_an_authenticator_reach_no_page_until_they_set_one_up(
     # What they need to enrol, or to leave, stays open.
     assert client.get(reverse("privacy:notice")).status_code == 200
     assert client.get(reverse("account_logout")).status_code == 200
+
+
+@pytest.mark.parametrize("power", sorted(set().union(*roles.ROLE_PERMISSIONS.values())))
+def test_a_staff_power_held_through_a_group_of_ones_own_needs_the_second_factor(client, db, power):
+    """An administrator may build a group in the Django admin ("complaints team", given
+    moderate_content): whoever holds any staff power is staff, whatever the group's name."""
+    from django.contrib.auth.models import Group, Permission
+
+    app_label, codename = power.split(".")
+    team = Group.objects.create(name="complaints team")
+    team.permissions.add(
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    )
+    handler = verified(UserFactory(email="handler@example.com", mfa=False))
+    handler.groups.add(team)
+    assert roles.user_holds_staff_role(handler)
+
+    login = {"login": handler.email, "password": PASSWORD, "remember": "on"}
+    assert client.post(reverse("account_login"), login).status_code == 302
+    response = client.get(reverse("ideas:list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    assert client.session.get_expire_at_browser_close()  # a staff session, "remember me" or not
+
+    secret = mfa_enrol(handler)
+    client.logout()
+    response = client.post(reverse("account_login"), login)
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(secret, valid_for=10)})
+    assert client.session["_auth_user_id"] == str(handler.pk)
+
+
+def test_staff_accounts_are_the_accounts_that_hold_a_staff_role(db, alice, moderator):
+    from django.contrib.auth.models import Group, Permission
+
+    team = Group.objects.create(name="complaints team")
+    team.permissions.add(Permission.objects.get(codename="moderate_content"))
+    handler = UserFactory(mfa=False)
+    handler.groups.add(team)
+    direct = UserFactory(mfa=False)
+    direct.user_permissions.add(Permission.objects.get(codename="manage_themes"))
+    admin_only = UserFactory(mfa=False, is_staff=True)
+    everyone = [alice, moderator, handler, direct, admin_only]
+
+    staff = set(roles.staff_accounts().values_list("pk", flat=True))
+    assert staff == {user.pk for user in everyone if roles.user_holds_staff_role(user)}
+    assert staff == {moderator.pk, handler.pk, direct.pk, admin_only.pk}
