@@ -163,6 +163,11 @@ def token_refusal(token: ApiToken) -> str:
     second_factor_holds = user.is_service_account or user_has_mfa(user) or token.sso
     if staff and not (token.second_factor and second_factor_holds):
         return _("Staff tokens must be created after two-factor authentication: create a new one.")
+    # A token made as a member, longer than staff may hold one, ends when its holder becomes staff.
+    if staff and token.expires_at - token.created_at > timedelta(days=token_max_days(user)):
+        return _("Staff tokens last at most %(days)s days: create a new one.") % {
+            "days": token_max_days(user)
+        }
     if _sso_required_for_staff() and _staff_person(user) and not token.sso:
         return _(
             "Staff tokens must be created after signing in by single sign-on: create a new one."

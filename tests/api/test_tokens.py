@@ -4,11 +4,13 @@ revoked by their owner; staff tokens never skip two-factor."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
 from accounts import roles
+from accounts.mfa import mfa_enrol
 from accounts.models import ApiToken
 from accounts.tokens import token_create, token_revoke
 from tests.api.conftest import bearer, token_for
@@ -124,6 +126,35 @@ def test_a_members_token_stops_working_once_they_become_staff(api, alice):
     """Made without two-factor, it would otherwise reach staff powers without the code."""
     secret = token_for(alice, second_factor=False)
     alice.groups.add(roles.Group.objects.get(name=roles.MODERATOR))
+    response = api.get("/api/v1/me/", **bearer(secret))
+    assert response.status_code == 401
+    assert "two-factor" in response.json()["detail"]
+
+
+def test_a_long_members_token_stops_working_once_they_become_staff(api, alice):
+    """Made after a code, but for a year: staff tokens last 30 days at most."""
+    long = token_for(alice, second_factor=True, days=365)
+    short = token_for(alice, second_factor=True, days=30)
+    mfa_enrol(alice)
+    alice.groups.add(roles.Group.objects.get(name=roles.MODERATOR))
+    response = api.get("/api/v1/me/", **bearer(long))
+    assert response.status_code == 401
+    assert "30 days" in response.json()["detail"]
+    assert api.get("/api/v1/me/", **bearer(short)).status_code == 200
+
+
+@pytest.mark.parametrize("power", sorted(set().union(*roles.ROLE_PERMISSIONS.values())))
+def test_any_staff_power_held_through_another_group_needs_a_token_made_after_the_code(
+    api, alice, power
+):
+    """An administrator may build a group of their own in the Django admin ("complaints team")."""
+    secret = token_for(alice, second_factor=False)
+    app_label, codename = power.split(".")
+    team = roles.Group.objects.create(name="complaints team")
+    team.permissions.add(
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    )
+    alice.groups.add(team)
     response = api.get("/api/v1/me/", **bearer(secret))
     assert response.status_code == 401
     assert "two-factor" in response.json()["detail"]
