@@ -62,6 +62,24 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+# IPv6 addresses that reach an IPv4 address through a translator or a tunnel: NAT64's well-known
+# prefix and IPv4-compatible addresses hold it in their last 32 bits, 6to4 and Teredo name it
+# (`ipaddress` reads both). A local-use NAT64 prefix (RFC 8215) embeds it where its operator
+# chose, so it is refused unless listed.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL_USE = ipaddress.ip_network("64:ff9b:1::/48")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _ipv4_inside(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    inside = [address.sixtofour] if address.sixtofour is not None else []
+    if address.teredo is not None:
+        inside.extend(address.teredo)  # the relay, and the client behind it
+    if address in _NAT64 or address in _IPV4_COMPATIBLE:
+        inside.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return inside
+
+
 def address_allowed(address: Address, policy: Policy) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
@@ -69,6 +87,11 @@ def address_allowed(address: Address, policy: Policy) -> bool:
         return True
     if policy.allow_private:
         return not address.is_multicast and not address.is_unspecified
+    if isinstance(address, ipaddress.IPv6Address) and (
+        address in _NAT64_LOCAL_USE
+        or not all(address_allowed(inside, policy) for inside in _ipv4_inside(address))
+    ):
+        return False
     return address.is_global and not address.is_multicast
 
 

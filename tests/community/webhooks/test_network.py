@@ -80,11 +80,26 @@ def _answer(status: int, body: bytes = b"", headers: dict[str, str] | None = Non
         "https://[::ffff:127.0.0.1]/hook",
         "https://[fd00::1]/hook",
         "https://224.0.0.1/hook",
+        # IPv4 addresses inside IPv6 ones: NAT64, IPv4-compatible, 6to4, Teredo, local-use NAT64
+        "https://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+        "https://[64:ff9b::a00:1]/hook",
+        "https://[64:ff9b::7f00:1]/hook",
+        "https://[::7f00:1]/hook",
+        "https://[2002:a9fe:a9fe::1]/hook",
+        "https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/hook",  # Teredo, client 10.0.0.1
+        "https://[64:ff9b:1::808:808]/hook",
     ],
 )
 def test_private_loopback_and_reserved_addresses_are_refused(url):
     with pytest.raises(network.Refused, match="not allowed"):
         network.resolve(url, STRICT)
+
+
+@pytest.mark.parametrize(
+    "address", ["8.8.8.8", "64:ff9b::808:808", "2002:808:808::1", "2a00:1450:4007:80c::200e"]
+)
+def test_public_addresses_are_allowed_however_they_are_written(address):
+    assert network.address_allowed(ipaddress.ip_address(address), STRICT)
 
 
 @pytest.mark.parametrize(
