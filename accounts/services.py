@@ -62,28 +62,28 @@ def user_update_profile(
     the language of their emails. A name holding personal data (an email, a phone...) is
     refused, not masked. A sanctioned member keeps their name (PermissionDenied): others see
     it (`ensure_can_rename`)."""
-    # Compared with the stored name: a ModelForm has already set the new one on `user`.
-    stored = User.objects.filter(pk=user.pk).values_list("display_name", flat=True).first()
-    if display_name.strip() != stored:
-        ensure_can_rename(user)
-    ensure_profile_texts_allowed(display_name=display_name)
-    user.display_name = display_name.strip()
-    fields = ["display_name"]
+    wanted: dict[str, Any] = {"display_name": display_name.strip()}
     if profile_public is not None:
-        user.profile_public = profile_public
-        fields.append("profile_public")
+        wanted["profile_public"] = profile_public
     for name, value in (segments or {}).items():
         if name not in SEGMENT_FIELDS:
             raise ValueError(f"not a segment field: {name}")
-        setattr(user, name, value)
-        fields.append(name)
+        wanted[name] = value
     if language is not None:
         if not (chosen := supported_language(language)):
             raise ValueError(f"not a language of settings.LANGUAGES: {language!r}")
-        user.preferred_language = chosen
-        fields.append("preferred_language")
+        wanted["preferred_language"] = chosen
+    # Compared with the stored row: a ModelForm has already set the new values on `user`.
+    stored = User.objects.filter(pk=user.pk).values(*wanted).get()
+    if wanted["display_name"] != stored["display_name"]:
+        ensure_can_rename(user)
+    ensure_profile_texts_allowed(display_name=display_name)
+    for name, value in wanted.items():
+        setattr(user, name, value)
     user.full_clean(exclude=["password"])
-    user.save(update_fields=fields)
+    # Only what changed is written: an unchanged name leaves the cached pages that show it alone.
+    if changed := [name for name, value in wanted.items() if value != stored[name]]:
+        user.save(update_fields=changed)
     return user
 
 

@@ -32,6 +32,7 @@ from config.ratelimit import is_rate_limited, rate_limit, too_many_requests
 
 
 @login_required
+@rate_limit("settings_update")
 def profile(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     if request.method == "POST":

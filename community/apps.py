@@ -21,8 +21,12 @@ class CommunityConfig(AppConfig):
         watch(Comment)
         watch(Category)
         watch(Campaign)
-        # Names on cards and the leaderboard; not a sign-in (last_login) nor a password change.
-        watch(get_user_model(), quiet_fields=("last_login", "password"))
+        # Names on cards and the leaderboard, public profiles; not a sign-in (last_login), a
+        # password, the language of one's emails nor the segments only statistics read.
+        from accounts.services import SEGMENT_FIELDS
+
+        quiet = ("last_login", "password", "preferred_language", *SEGMENT_FIELDS)
+        watch(get_user_model(), quiet_fields=quiet)
 
         # A sanction hides and restores a member's posts with moderation's own actions.
         from accounts.sanctions import ContentModeration, content_moderation_register

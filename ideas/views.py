@@ -201,6 +201,7 @@ def _add_service_errors(form: Form, error: ValidationError) -> None:
 
 
 @login_required
+@rate_limit("content_edit")
 def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
     idea = selectors.idea_get_for_user(user=request.user, pk=pk)
     if not services.idea_can_edit(idea=idea, user=request.user):

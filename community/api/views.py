@@ -115,6 +115,7 @@ class IdeaDetailView(APIView):
         responses={200: serializers.IdeaDetailSerializer, **errors(400, 415, 401, 403, 404, 429)},
     )
     def patch(self, request: Request, pk: int) -> Response:
+        limit(request, "content_edit")
         idea = _idea(request, pk)
         entry = serializers.IdeaWriteSerializer(data=request.data, partial=True)
         entry.is_valid(raise_exception=True)

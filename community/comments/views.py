@@ -50,6 +50,7 @@ def comment_create(request: HttpRequest, idea_pk: int) -> HttpResponse:
 
 
 @login_required
+@rate_limit("content_edit")
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = selectors.comment_get(pk=pk)
     if not services.comment_can_edit(comment=comment, user=request.user):

@@ -15,12 +15,14 @@ from community.models import Notification, NotificationKind
 from community.notifications import follows, preferences
 from community.notifications import services as notifications
 from community.notifications.forms import PreferencesForm
+from config.ratelimit import rate_limit
 from ideas.models import Category
 from ideas.selectors import idea_get_for_user
 
 
 @require_POST
 @login_required
+@rate_limit("follow")
 def idea_follow(request: HttpRequest, idea_pk: int) -> HttpResponse:
     idea = idea_get_for_user(user=request.user, pk=idea_pk)
     user = authenticated_user(request)
@@ -37,6 +39,7 @@ def idea_follow(request: HttpRequest, idea_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@rate_limit("follow")
 def category_follow(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     user = authenticated_user(request)
@@ -77,6 +80,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@rate_limit("settings_update")
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     if request.method == "POST":

@@ -483,6 +483,12 @@ RATE_LIMITS = {
     "audit_export": (10, 3600),
     # Similar ideas while a title is typed (debounced by htmx): three sentence encoders a call.
     "similar": (30, 60),
+    # Edits of one's ideas and comments (pages and API): each is read again by the worker
+    # (personal data, sentiment, themes) and retires the cached pages that show it.
+    "content_edit": (60, 3600),
+    # One's profile and notification settings: a new name retires every cached page showing it.
+    "settings_update": (30, 3600),
+    "follow": (60, 60),
 }
 
 # Staff analytics (community.analytics): no figure is shown or exported for a group of fewer

@@ -172,3 +172,29 @@ def test_responses_that_set_a_cookie_say_private_or_are_not_marked_are_not_store
         first, second = get(Client(), url), get(Client(), url)
         assert first.content != second.content, url
         assert "X-Page-Cache" not in second, url
+
+
+def test_saving_ones_profile_unchanged_leaves_the_cached_pages_and_a_new_name_retires_them(
+    client, alice, idea
+):  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    from config.page_cache import GENERATION_KEY
+
+    client.force_login(alice)
+    form = {"display_name": "Alice", "profile_public": "on", "preferred_language": "en"}
+    assert client.post(reverse("accounts:profile"), form).status_code == 302
+    before = cache.get(GENERATION_KEY)
+    for region in ("", "bre", ""):  # what only statistics read, and nothing at all
+        response = client.post(reverse("accounts:profile"), {**form, "region": region})
+        assert response.status_code == 302
+    assert cache.get(GENERATION_KEY) == before
+    form["preferred_language"] = "fr"
+    assert client.post(reverse("accounts:profile"), form).status_code == 302
+    assert cache.get(GENERATION_KEY) == before
+
+    form["display_name"] = "Alice B."
+    assert client.post(reverse("accounts:profile"), form).status_code == 302
+    assert cache.get(GENERATION_KEY) != before
+    alice.refresh_from_db()
+    assert (alice.display_name, alice.preferred_language, alice.region) == ("Alice B.", "fr", "")

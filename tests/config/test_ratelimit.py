@@ -1,5 +1,6 @@
 import os
 import uuid
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -131,3 +132,41 @@ def test_on_redis_each_request_is_counted_in_one_round_trip_within_its_window(
     assert [shared.get(key) for key in keys] == [3, 3]  # what the cache reads back
     client = shared.primary._cache.get_client(write=True)
     assert all(0 < client.ttl(shared.primary.make_and_validate_key(k)) <= 60 for k in keys)
+
+
+def test_edits_follows_and_settings_are_limited(client, alice, idea, category, settings):
+    """Each edit is read again by the worker and retires cached pages: not without end."""
+    from community.notifications.preferences import kinds_for
+
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "content_edit": (2, 3600),
+        "settings_update": (2, 3600),
+        "follow": (2, 60),
+    }
+    comment = Comment.objects.create(idea=idea, author=alice, body="hi", body_html="<p>hi</p>")
+    client.force_login(alice)
+    idea_form = {"title": idea.title, "body": "Body", "category": category.pk, "language": "en"}
+    profile = {"display_name": "Alice", "profile_public": "on", "preferred_language": "en"}
+    posts: dict[str, list[tuple[str, Any]]] = {
+        "content_edit": [
+            (reverse("ideas:edit", args=[idea.pk]), idea_form),
+            (reverse("community:comment_edit", args=[comment.pk]), {"body": "edited"}),
+        ],
+        "settings_update": [
+            (reverse("accounts:profile"), profile),
+            (reverse("community:preferences"), {kind: "off" for kind in kinds_for(user=alice)}),
+        ],
+        "follow": [
+            (reverse("community:idea_follow", args=[idea.pk]), {}),
+            (reverse("community:category_follow", args=[category.slug]), {}),
+        ],
+    }
+    for scope, (first, second) in posts.items():
+        assert client.post(*first).status_code == 302, scope
+        assert client.post(*second).status_code == 302, scope
+        response = client.post(*first)
+        assert response.status_code == 429, scope
+        assert response["Retry-After"] == str(settings.RATE_LIMITS[scope][1])
+    comment.refresh_from_db()
+    assert comment.body == "edited"
