@@ -34,6 +34,8 @@ def flag_create(
             raise ValidationError(_("This comment is not on this idea."))
         if comment.is_removed:
             raise ValidationError(_("This comment was already removed."))
+        if comment.is_pending:  # only its author and the moderators see it
+            raise ValidationError(_("This comment is not public."))
     flag = Flag(reporter=reporter, idea=idea, comment=comment, reason=reason, note=note.strip())
     flag.full_clean(exclude=["reporter", "idea", "comment", "resolved_by"], validate_unique=False)
     duplicate = _("You have already reported this; moderators will review it.")

@@ -34,6 +34,18 @@ def test_a_member_reports_a_comment(client, alice, bob, idea):
     assert Flag.objects.get().comment == comment
 
 
+def test_a_comment_waiting_for_a_moderator_cannot_be_reported_by_others(client, alice, bob, idea):
+    from django.utils import timezone
+
+    from tests.factories import CommentFactory
+
+    waiting = CommentFactory(idea=idea, author=alice, pending_at=timezone.now())
+    client.force_login(bob)
+    response = client.post(reverse("community:comment_flag", args=[waiting.pk]), {"reason": "spam"})
+    assert response.status_code == 400
+    assert not Flag.objects.exists()
+
+
 def test_a_bad_reason_is_a_field_error(client, bob, idea):
     client.force_login(bob)
     response = flag_idea(client, idea, reason="boring")
