@@ -204,6 +204,10 @@ REDIS_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
     "socket_keepalive": True,
     "health_check_interval": 15,
     "retry_on_timeout": False,  # a timed-out publish is not replayed blindly (kombu batches)
+    # Tasks a dead worker held are looked for every 10 s, so each is back in the queue at most
+    # 10 s after its visibility timeout (kombu's default looks every 10th tick of 10 s: 100 s).
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
 }
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
