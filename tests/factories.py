@@ -61,3 +61,4 @@ class CommentFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     body = "Yes please, I would use it every day."
     body_html = factory.LazyAttribute(lambda o: render_markdown(o.body))
+    by_staff = factory.LazyAttribute(lambda o: roles.user_answers_officially(o.author))

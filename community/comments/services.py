@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
-from accounts.roles import MODERATE_COMMENTS
+from accounts.roles import MODERATE_COMMENTS, user_answers_officially
 from accounts.sanctions import ensure_can_participate
 from community.events import CommentPosted, CommentRemoved
 from community.models import Comment
@@ -105,7 +105,15 @@ def comment_create(
     # Card numbers, phones... are hidden before anything is stored, rendered or sent; placeholders
     # in the language the author uses the site in.
     masked = mask_texts(model=Comment, language=None, body=body)
-    comment = _validated(Comment(idea=idea, author=author, body=masked["body"], parent=parent))
+    comment = _validated(
+        Comment(
+            idea=idea,
+            author=author,
+            body=masked["body"],
+            parent=parent,
+            by_staff=user_answers_officially(author),
+        )
+    )
     if comment_needs_premoderation(author=author):
         # Waits for a moderator: not counted and nobody told until it is approved
         # (community.moderation.premoderation.comment_approve does both).

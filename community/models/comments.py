@@ -41,6 +41,10 @@ class Comment(models.Model):
     )
     # Pre-moderation (a member's first post): only its author and moderators see it meanwhile.
     pending_at = models.DateTimeField(null=True, blank=True)
+    # Written by someone who answered officially at the time (accounts.roles.
+    # user_answers_officially): a staff answer, even once they leave the role; a member's comment
+    # stays one when they join it.
+    by_staff = models.BooleanField(default=False, db_default=False)
 
     objects = CommentQuerySet.as_manager()
 

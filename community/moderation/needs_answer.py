@@ -4,7 +4,6 @@ import statistics
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import Permission
 from django.db.models import (
     Case,
     Count,
@@ -24,8 +23,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import User
-from accounts.roles import CHANGE_IDEA_STATUS
 from community.models import Comment, ContentSentiment, SentimentLabel
 from ideas.models import Idea, StatusChange, Vote
 
@@ -36,26 +33,11 @@ NEGATIVE = Q(label=SentimentLabel.NEGATIVE) | Q(complaint=True)
 SHOWN = Q(comment__isnull=True) | Q(comment__removed_at__isnull=True)
 
 
-def staff_user_ids() -> QuerySet[User, dict[str, Any]]:
-    """Ids of the people who answer officially (`accounts.roles.user_answers_officially`)."""
-    app_label, codename = CHANGE_IDEA_STATUS.split(".")
-    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    return (
-        User.objects.filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__in=permission)
-            | Q(user_permissions__in=permission)
-        )
-        .filter(is_active=True)
-        .values("pk")
-    )
-
-
 def _answered() -> Q:
     """A StatusChange, or a staff comment posted after the idea."""
     return Exists(StatusChange.objects.filter(idea=OuterRef("pk"))) | Exists(
         Comment.objects.filter(
-            idea=OuterRef("pk"), author__in=staff_user_ids(), created_at__gt=OuterRef("created_at")
+            idea=OuterRef("pk"), by_staff=True, created_at__gt=OuterRef("created_at")
         )
     )
 
@@ -127,7 +109,7 @@ def median_first_response(*, now: datetime | None = None) -> timedelta | None:
     )
     first_comment = (
         Comment.objects.filter(
-            idea=OuterRef("pk"), author__in=staff_user_ids(), created_at__gt=OuterRef("created_at")
+            idea=OuterRef("pk"), by_staff=True, created_at__gt=OuterRef("created_at")
         )
         .order_by("created_at")
         .values("created_at")
