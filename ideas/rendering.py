@@ -5,8 +5,11 @@ off), and the HTML Markdown produces is cleaned by nh3 (Ammonia), so no tag, att
 scheme outside the lists below reaches a page.
 """
 
+from html import unescape
+
 import markdown
 import nh3
+from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
     "p",
@@ -30,6 +33,12 @@ def _markdown() -> markdown.Markdown:
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     return md
+
+
+def markdown_text(text: str) -> str:
+    """Markdown as the plain text a reader sees (no ** or list marks): for notifications and
+    emails, which show a comment or an answer as text."""
+    return unescape(strip_tags(render_markdown(text))).strip()
 
 
 def render_markdown(text: str) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community.models.recognition import BadgeCode
+from ideas.clustering.text import detect_language, language_scores
 from ideas.models import Idea, Status
 
 
@@ -168,6 +169,16 @@ class Notification(models.Model):
     def text(self) -> str:
         """What it says, in the active language (the stored title for rows without a message)."""
         return message_text(self.message) or self.title
+
+    @property
+    def body_language(self) -> str:
+        """The language its body reads as: a staff answer or a comment, not the idea's text; a
+        body with no sign of either ("Ok") is taken to be in the idea's."""
+        if not self.body:
+            return ""
+        if language_scores(self.body) == (0.0, 0.0) and self.idea is not None:
+            return str(self.idea.language)
+        return detect_language(self.body)
 
 
 class NotificationPreference(models.Model):

@@ -38,6 +38,7 @@ from community.notifications.follows import category_followers, idea_followers
 from community.notifications.tasks import email_notification
 from config.db import MARK_ID, Prepared, sql_of
 from ideas.models import Idea, StatusChange
+from ideas.rendering import markdown_text
 
 logger = logging.getLogger(__name__)
 
@@ -226,7 +227,7 @@ def notify_status_change(*, change: StatusChange, email: bool = True) -> list[No
         kind=NotificationKind.STATUS_CHANGE,
         event=f"status:{change.pk}",
         message=Message("status_change", {"title": idea.title[:80], "status": change.to_status}),
-        body=change.response,
+        body=markdown_text(change.response),
         url=idea.get_absolute_url() + "#history",
         idea=idea,
         actor=change.changed_by,
@@ -286,7 +287,7 @@ def notify_comment(*, comment: Comment) -> list[Notification]:
         kind=NotificationKind.MENTION,
         event=mention_event,
         message=Message("mention", {"name": str(comment.author), "title": idea.title[:80]}),
-        body=comment.body[:500],
+        body=markdown_text(comment.body)[:500],
         url=url,
         idea=idea,
         actor=comment.author,
@@ -298,7 +299,7 @@ def notify_comment(*, comment: Comment) -> list[Notification]:
         kind=NotificationKind.COMMENT,
         event=comment_event,
         message=Message("comment", {"title": idea.title[:80]}),
-        body=comment.body[:500],
+        body=markdown_text(comment.body)[:500],
         url=url,
         idea=idea,
         actor=comment.author,

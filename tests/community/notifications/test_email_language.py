@@ -59,11 +59,26 @@ def test_a_french_member_gets_a_french_email_about_an_english_idea_and_vice_vers
     assert all(m.body.startswith("Hello Tom,") for m in to_tom)
     # The answer is quoted as written, marked with its own language in the HTML part.
     assert 'lang="fr">Oui' in to_tom[0].alternatives[0][0]
+    assert 'lang="en">Ok' in to_tom[1].alternatives[0][0]  # no sign of either: the idea's
     # In the app too, each reads the title in their own language.
     assert {n.title.replace("\xa0", " ") for n in claire.notifications.all()} == {
         "« Arrondir les achats » a un nouveau statut : Prévue",
         "« Round up purchases » a un nouveau statut : Prévue",
     }
+
+
+def test_a_french_answer_on_an_english_idea_is_plain_text_marked_french(
+    claire, tom, moderator, django_capture_on_commit_callbacks
+):
+    english = _followed_by(IdeaFactory(title="Round up purchases", language="en"), tom)
+    answer = "La fonction est **prévue** pour le *printemps*."
+    with django_capture_on_commit_callbacks(execute=True):
+        idea_change_status(idea=english, actor=moderator, to_status=Status.PLANNED, response=answer)
+    [message] = _to("tom@example.com")
+    assert "La fonction est prévue pour le printemps." in message.body
+    assert 'lang="fr">La fonction est prévue pour le printemps.' in message.alternatives[0][0]
+    [notification] = tom.notifications.all()
+    assert notification.body == "La fonction est prévue pour le printemps."
 
 
 def test_the_daily_digest_is_in_the_recipients_language(claire, tom):
