@@ -258,10 +258,14 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     peak = max(activity) or 1
     first_day = timezone.localdate() - timedelta(days=len(activity) - 1)
     days = [first_day + timedelta(days=i) for i in range(len(activity))]
+    ideas = selectors.theme_ideas(theme=theme)
     context = {
         "theme": theme,
         "form": form,
-        "ideas": selectors.theme_ideas(theme=theme)[:200],
+        # What it holds now: an idea hidden or merged since the run has left it (theme.size is
+        # the run's figure).
+        "idea_count": ideas.count(),
+        "ideas": ideas[:200],
         "events": selectors.theme_events(theme=theme)[:20],
         "bars": [
             {

@@ -310,6 +310,11 @@ def test_an_idea_hidden_after_the_run_leaves_the_export_and_the_dashboard_at_onc
     assert str(themed.pk) not in {row["idea_id"] for row in rows}
     dashboard = client.get(reverse("themes:dashboard"))
     assert sum(s.size for s in dashboard.context["summaries"]) == run.themed_count - 1
+    theme = themed.theme_memberships.get(run=run).theme
+    detail = client.get(reverse("themes:detail", args=[theme.pk]))
+    shown = len(detail.context["ideas"])
+    assert detail.context["idea_count"] == shown == theme.size - 1
+    assert f"{shown} idea" in detail.text
 
 
 SVG_NUMBER = re.compile(r'\s(?:x|y|cx|cy|r|width|height|stroke-width)="([^"]*)"')
