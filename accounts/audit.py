@@ -121,6 +121,15 @@ class AuditEntry(models.Model):
     def get_action_display(self) -> str:
         return str(AUDIT_TYPES.get(self.action, self.action))
 
+    # The values as JSON, on the page as in the export (not Python's dict notation).
+    @property
+    def before_json(self) -> str:
+        return json.dumps(self.before, ensure_ascii=False, sort_keys=True)
+
+    @property
+    def after_json(self) -> str:
+        return json.dumps(self.after, ensure_ascii=False, sort_keys=True)
+
 
 def audit_record(
     *,
@@ -166,7 +175,7 @@ def audit_csv_rows(entries: Iterable[AuditEntry]) -> Iterator[str]:
                 entry.target_type,
                 entry.target_id,
                 safe_cell(entry.summary),
-                safe_cell(json.dumps(entry.before, ensure_ascii=False, sort_keys=True)),
-                safe_cell(json.dumps(entry.after, ensure_ascii=False, sort_keys=True)),
+                safe_cell(entry.before_json),
+                safe_cell(entry.after_json),
             ]
         )

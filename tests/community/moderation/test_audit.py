@@ -72,6 +72,10 @@ def test_admins_filter_the_audit_log_by_action(
     assert len(everything) == 2
     hidden = client.get(reverse("moderation:audit"), {"action": "idea_hide"}).context["page"]
     assert [entry.action for entry in hidden] == [AuditAction.IDEA_HIDE]
+    # Values as JSON, as in the export; not Python's notation.
+    page = client.get(reverse("moderation:audit")).text
+    assert '<code>{"response": "Yes", "status": "planned"' in page.replace("&quot;", '"')
+    assert "{'status'" not in page.replace("&#x27;", "'")
 
 
 def test_admins_download_the_audit_log_as_csv_safe_for_spreadsheets(
