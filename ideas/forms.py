@@ -49,8 +49,9 @@ class IdeaForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("What problem does it solve for you? Markdown: **bold**, *italics*, lists."),
     )
+    # No category chosen in advance: one skipped would file the idea under the first unnoticed.
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), empty_label=None
+        label=_("Category"), queryset=Category.objects.all(), empty_label=_("Choose a category")
     )
     language = forms.ChoiceField(
         label=_("Language of your idea"),

@@ -167,7 +167,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     audit_exports.audit_export_request(actor=authenticated_user(request), action=action)
     messages.success(
         request,
-        _("The export is being written. It is listed under “Your exports” when it is ready."),
+        _("Export asked for. “Your exports” below says when it is ready to download."),
     )
     query = f"?{urlencode({'action': action})}" if action else ""
     return redirect(f"{reverse('moderation:audit')}{query}#exports")

@@ -256,6 +256,16 @@ def test_submit_shows_field_errors_and_keeps_the_input(client, bob, category, da
         assert data["title"][:20] in response.text
 
 
+def test_the_category_is_chosen_not_taken_by_default(client, bob, category):
+    client.force_login(bob)
+    form = client.get(reverse("ideas:create")).text
+    assert re.search(r'<option value="" selected>Choose a category</option>', form)
+    response = client.post(reverse("ideas:create"), {"title": "t", "body": "b", "language": "en"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["category"] == ["This field is required."]
+    assert not Idea.objects.exists()
+
+
 def test_author_edits_their_idea(client, alice, idea):
     client.force_login(alice)
     response = client.post(

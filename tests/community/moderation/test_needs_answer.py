@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from community.comments import services as comment_services
 from community.models import Comment, ContentSentiment
 from community.moderation.needs_answer import ideas_needing_answer, median_first_response
@@ -185,6 +186,18 @@ def test_the_queue_page_shows_the_ideas_with_a_fixed_number_of_queries(
     assert queries_to_get(client, URL) == few
 
 
+def test_the_weeks_activity_is_counted_in_words(client, moderator, alice, bob, category):  # type: ignore[no-untyped-def]
+    sad = IdeaFactory(author=alice, category=category, title="Sad")
+    _signal(sad, score=-0.5)
+    CommentFactory(idea=sad, author=bob)
+    client.force_login(moderator)
+    page = client.get(URL).content.decode()
+    assert "this week: 0 votes, 1 comment" in " ".join(page.split())
+    client.cookies["django_language"] = "fr"
+    page = client.get(URL, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "cette semaine : 0 vote, 1 commentaire" in " ".join(page.split())
+
+
 # Median time to a first staff answer
 
 
@@ -230,6 +243,21 @@ def test_the_median_time_to_a_first_staff_answer(alice, bob, moderator, category
     )
 
 
+def test_a_member_made_staff_later_did_not_answer_before(alice, bob, moderator, category):  # type: ignore[no-untyped-def]
+    """Their comments as a member are not staff answers, and their new ones are."""
+    unhappy = IdeaFactory(author=alice, category=category, title="Unhappy")
+    _signal(unhappy, score=-0.8)
+    comment_services.comment_create(idea=unhappy, author=bob, body="Same problem here.")
+    bob.groups.add(*moderator.groups.all())
+    bob = User.objects.get(pk=bob.pk)  # no permission cache
+    assert [i.title for i in ideas_needing_answer()] == ["Unhappy"]
+    assert median_first_response() is None
+
+    comment_services.comment_create(idea=unhappy, author=bob, body="We are looking into it.")
+    assert list(ideas_needing_answer()) == []
+    assert median_first_response() is not None
+
+
 def test_the_median_says_no_data_when_nothing_was_answered(client, moderator):  # type: ignore[no-untyped-def]
     assert median_first_response() is None
     client.force_login(moderator)
@@ -265,3 +293,18 @@ def test_themes_show_their_sentiment_mix(product_manager, client, alice, bob, ca
     assert (
         "25% complaints" in client.get(reverse("themes:detail", args=[theme.pk])).content.decode()
     )
+
+
+def test_the_migration_marks_the_comments_of_todays_staff(alice, moderator, idea):  # type: ignore[no-untyped-def]
+    """Rows written before Comment.by_staff get today's roles, the best known of the past."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("community.migrations.0018_comment_by_staff")
+    by_moderator = CommentFactory(idea=idea, author=moderator, by_staff=False)
+    by_member = CommentFactory(idea=idea, author=alice, by_staff=False)
+    migration.mark_staff_comments(apps, None)
+    by_moderator.refresh_from_db()
+    by_member.refresh_from_db()
+    assert (by_moderator.by_staff, by_member.by_staff) == (True, False)
