@@ -6,6 +6,7 @@ on a laptop; on CI (CI=true) a skipped integration test fails the run.
 
 import os
 import warnings
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -128,6 +129,35 @@ def shared_cache(settings):  # type: ignore[no-untyped-def]
     yield server, prefix
     for key in server.scan_iter(f"{prefix}:*"):
         server.delete(key)
+
+
+# Vectors of the texts the tests below embedded, by (encoder, text), for this test process.
+_EMBEDDED: dict[tuple[str, str], Any] = {}
+
+
+@pytest.fixture
+def texts_embedded_once(monkeypatch):  # type: ignore[no-untyped-def]
+    """For the tests that embed the demo's 210 ideas again (seeding the demo, twins across
+    languages, theme names): the real encoders embed each distinct text once per test process,
+    and those tests get the same vectors back afterwards. Not for tests of the encoders."""
+    import numpy as np
+
+    from ideas.clustering import vectors
+
+    for encoder in vectors._ENCODERS.values():
+
+        def embed(self, texts, batch_size=256, _embed=encoder.embed, _name=encoder.__name__):  # type: ignore[no-untyped-def]
+            missing = [text for text in dict.fromkeys(texts) if (_name, text) not in _EMBEDDED]
+            if missing:
+                rows = _embed(self, missing, batch_size=batch_size)
+                _EMBEDDED.update(
+                    ((_name, text), row) for text, row in zip(missing, rows, strict=True)
+                )
+            if not texts:
+                return _embed(self, texts, batch_size=batch_size)
+            return np.stack([_EMBEDDED[_name, text] for text in texts])
+
+        monkeypatch.setattr(encoder, "embed", embed)
 
 
 @pytest.fixture

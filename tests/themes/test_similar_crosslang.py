@@ -17,6 +17,7 @@ FLOOR = 0.95
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("texts_embedded_once")
 def test_french_and_english_twins_are_suggested_both_ways():
     if stable_embedder() is None:
         pytest.skip("no sentence encoder: suggestions fall back to title words")
@@ -34,6 +35,7 @@ def test_french_and_english_twins_are_suggested_both_ways():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("texts_embedded_once")
 def test_the_issues_french_title_suggests_the_english_demo_idea(client):
     """Tried as in issue #14: a member types this French title on the submit form, and the
     English demo idea saying the same (28 votes in the demo) is among the five suggestions,

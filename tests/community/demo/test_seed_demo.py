@@ -21,7 +21,7 @@ def test_seed_demo_refuses_to_run_where_debug_is_off(db, settings):
     assert not Idea.objects.exists()
 
 
-@pytest.mark.usefixtures("debug_on")
+@pytest.mark.usefixtures("debug_on", "texts_embedded_once")
 def test_seed_demo_loads_a_living_portal_once_whose_logins_work(client, db, capsys, settings):
     """One load (about 45 s: the demo's texts go through the encoders) checked three ways: the
     portal it builds, every demo login, and staff signing in with the code `demo_code` prints."""
