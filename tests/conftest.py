@@ -138,7 +138,7 @@ _EMBEDDED: dict[tuple[str, str], Any] = {}
 @pytest.fixture
 def texts_embedded_once(monkeypatch):  # type: ignore[no-untyped-def]
     """For the tests that embed the demo's 210 ideas again (seeding the demo, twins across
-    languages, theme names): the real encoders embed each distinct text once per test process,
+    languages): the real encoders embed each distinct text once per test process,
     and those tests get the same vectors back afterwards. Not for tests of the encoders."""
     import numpy as np
 
