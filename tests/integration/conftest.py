@@ -241,7 +241,7 @@ def redis_server(tmp_path) -> Iterator[RedisServer]:  # type: ignore[no-untyped-
 
 @pytest.fixture
 def worker_with_beat(transactional_db, redis_server, tmp_path) -> Iterator[Worker]:  # type: ignore[no-untyped-def]
-    """One `celery worker -B` on the test's Redis, sweeping the outbox every 5 seconds."""
+    """One `celery worker -B` on the test's Redis, sweeping the outbox every 2 seconds."""
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     log = tmp_path / "worker.log"
@@ -252,8 +252,8 @@ def worker_with_beat(transactional_db, redis_server, tmp_path) -> Iterator[Worke
         "DATABASE_URL": database_url_of_the_test_database(),
         "REDIS_URL": redis_server.url,
         "EMAIL_URL": f"filemail:///{mail_dir}",
-        "OUTBOX_SWEEP_SECONDS": "5",
-        "OUTBOX_SWEEP_GRACE_SECONDS": "2",
+        "OUTBOX_SWEEP_SECONDS": "2",
+        "OUTBOX_SWEEP_GRACE_SECONDS": "1",
     }
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker", "-B",

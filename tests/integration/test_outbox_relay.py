@@ -3,7 +3,7 @@ web process commits them (config.outbox.events.nudge, OUTBOX_NUDGE_SECONDS: a cl
 Redis cache), and the beat's sweep delivers events whose relay never came.
 
 A Redis started by the test is the broker and the cache; a real worker runs (with its beat, the
-outbox sweep every 5 seconds, or without it, so that nothing but the relays delivers). Members
+outbox sweep every 2 seconds, or without it, so that nothing but the relays delivers). Members
 vote over HTTP; each vote's points for the author and the voter's follow must arrive exactly
 once. "Another web process" is this one with its memory of the relays it queued forgotten: all it
 shares with the others is the Redis cache, as real processes do.
@@ -118,7 +118,7 @@ def test_votes_nudged_at_most_once_a_second_all_get_their_side_effects_once(
     assert OutboxEvent.objects.filter(delivered_at__isnull=True).count() == len(more)
     wait_until(lambda: _every_effect_once(cast + more), seconds=60, worker=worker)
     assert _queued(worker, "config.outbox.tasks.relay_outbox") == relays  # none sent
-    time.sleep(6)  # another sweep: nothing arrives twice
+    time.sleep(3)  # another sweep: nothing arrives twice
     assert _every_effect_once(cast + more)
     assert worker.process.poll() is None
 
