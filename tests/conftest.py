@@ -6,7 +6,6 @@ on a laptop; on CI (CI=true) a skipped integration test fails the run.
 
 import os
 import warnings
-from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -17,7 +16,7 @@ from django.utils import translation
 from accounts import roles
 from accounts.mfa import mfa_enrol
 from tests.factories import CategoryFactory, IdeaFactory, UserFactory
-from tests.helpers import SignedInClient
+from tests.helpers import SignedInClient, each_text_embedded_once
 
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -131,33 +130,11 @@ def shared_cache(settings):  # type: ignore[no-untyped-def]
         server.delete(key)
 
 
-# Vectors of the texts the tests below embedded, by (encoder, text), for this test process.
-_EMBEDDED: dict[tuple[str, str], Any] = {}
-
-
 @pytest.fixture
-def texts_embedded_once(monkeypatch):  # type: ignore[no-untyped-def]
-    """For the tests that embed the demo's 210 ideas again (seeding the demo, twins across
-    languages): the real encoders embed each distinct text once per test process,
-    and those tests get the same vectors back afterwards. Not for tests of the encoders."""
-    import numpy as np
-
-    from ideas.clustering import vectors
-
-    for encoder in vectors._ENCODERS.values():
-
-        def embed(self, texts, batch_size=256, _embed=encoder.embed, _name=encoder.__name__):  # type: ignore[no-untyped-def]
-            missing = [text for text in dict.fromkeys(texts) if (_name, text) not in _EMBEDDED]
-            if missing:
-                rows = _embed(self, missing, batch_size=batch_size)
-                _EMBEDDED.update(
-                    ((_name, text), row) for text, row in zip(missing, rows, strict=True)
-                )
-            if not texts:
-                return _embed(self, texts, batch_size=batch_size)
-            return np.stack([_EMBEDDED[_name, text] for text in texts])
-
-        monkeypatch.setattr(encoder, "embed", embed)
+def texts_embedded_once():  # type: ignore[no-untyped-def]
+    """tests.helpers.each_text_embedded_once, for one test."""
+    with each_text_embedded_once():
+        yield
 
 
 @pytest.fixture

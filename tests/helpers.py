@@ -1,10 +1,14 @@
 """Small helpers shared by tests."""
 
+import contextlib
 import csv
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
+import pytest
 from allauth.account.internal.flows.login import record_authentication
 from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
@@ -141,3 +145,32 @@ def audit_export_text(client, capture_on_commit, **data: str) -> str:  # type: i
     download = client.get(reverse("moderation:audit_export_download", args=[export.pk]))
     assert download.status_code == 200
     return b"".join(download.streaming_content).decode("utf-8-sig")
+
+
+# Vectors of the texts embedded under each_text_embedded_once, by (encoder, text), for this test
+# process.
+_EMBEDDED: dict[tuple[str, str], np.ndarray] = {}
+
+
+@contextlib.contextmanager
+def each_text_embedded_once() -> Iterator[None]:
+    """For the tests that embed the demo's 210 ideas again (seeding the demo, twins across
+    languages): the real encoders embed each distinct text once per test process,
+    and those tests get the same vectors back afterwards. Not for tests of the encoders."""
+    from ideas.clustering import vectors
+
+    with pytest.MonkeyPatch.context() as patch:
+        for encoder in vectors._ENCODERS.values():
+
+            def embed(self, texts, batch_size=256, _embed=encoder.embed, _name=encoder.__name__):  # type: ignore[no-untyped-def]
+                missing = [text for text in dict.fromkeys(texts) if (_name, text) not in _EMBEDDED]
+                if missing:
+                    rows = _embed(self, missing, batch_size=batch_size)
+                    for text, row in zip(missing, rows, strict=True):
+                        _EMBEDDED[_name, text] = row
+                if not texts:
+                    return _embed(self, texts, batch_size=batch_size)
+                return np.stack([_EMBEDDED[_name, text] for text in texts])
+
+            patch.setattr(encoder, "embed", embed)
+        yield
