@@ -73,7 +73,15 @@ class UserAdmin(DjangoUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     # Sanctions are given and lifted on the moderators' member page, where they are audited.
-    readonly_fields = ("suspended_until", "banned_at", "sanction_reason", "is_service_account")
+    # The dates are facts, not settings (and Django's split date inputs have no labels).
+    readonly_fields = (
+        "suspended_until",
+        "banned_at",
+        "sanction_reason",
+        "is_service_account",
+        "last_login",
+        "date_joined",
+    )
     add_fieldsets = (
         (
             None,

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static as static_url
 from django.urls import URLPattern, URLResolver, include, path
 
 from accounts.views import language_switch
@@ -10,7 +12,15 @@ from config.branding import brand_css
 # config.ops.endpoints.OpsEndpointsMiddleware, ahead of host checks and sessions.
 handler500 = "config.ops.errors.server_error"  # branded 500; 503 + Retry-After for outages
 
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Pages that name no icon (the Django admin's, a feed read in a browser) ask for this one."""
+    return HttpResponsePermanentRedirect(static_url("favicon.svg"))
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("favicon.ico", favicon),
     path("brand.css", brand_css, name="brand_css"),  # the bank's colours (config/branding.py)
     path("", include("ideas.urls")),
     path("", include("community.urls")),

@@ -33,3 +33,17 @@ def test_the_admin_still_renames_a_member_and_sets_a_partners_organisation(
     assert client.post(url, data).status_code == 302
     fresh = User.objects.get(pk=alice.pk)
     assert (fresh.display_name, fresh.organisation) == ("Alice B.", "Fintech SAS")
+
+
+def test_the_admin_shows_an_accounts_dates_without_letting_them_be_changed(
+    client, admin_user, alice
+):
+    """Facts, not settings; and Django's split date and time inputs have no labels (axe)."""
+    client.force_login(admin_user)
+    url = reverse("admin:accounts_user_change", args=[alice.pk])
+    page = client.get(url).text
+    assert 'name="date_joined_0"' not in page and 'name="last_login_0"' not in page
+    data = change_form_data(alice)
+    data |= {"date_joined_0": "2001-01-01", "date_joined_1": "00:00:00"}
+    assert client.post(url, data).status_code == 302
+    assert User.objects.get(pk=alice.pk).date_joined == alice.date_joined
