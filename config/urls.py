@@ -13,7 +13,6 @@ from config.branding import brand_css
 handler500 = "config.ops.errors.server_error"  # branded 500; 503 + Retry-After for outages
 
 
-
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """Pages that name no icon (the Django admin's, a feed read in a browser) ask for this one."""
     return HttpResponsePermanentRedirect(static_url("favicon.svg"))
