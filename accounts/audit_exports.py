@@ -18,7 +18,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import OperationalError, transaction
@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.access import require_permission
 from accounts.audit import AUDIT_TYPES, audit_csv_rows, audit_entries, audit_record, audit_type
-from accounts.events import AuditExportQueued
+from accounts.events import AuditExportFinished, AuditExportQueued
 from accounts.models import AuditExport, User
 from accounts.roles import VIEW_AUDIT
 from config.outbox.events import record
@@ -137,7 +137,7 @@ def audit_export_run(*, export_id: int) -> AuditExport | None:
     elif export.attempts > MAX_ATTEMPTS:
         refusal = _("Given up. %(error)s Ask for it again.") % {"error": export.error}
     if refusal:
-        mine.update(state=AuditExport.State.FAILED, error=refusal, finished_at=timezone.now())
+        _finish(mine, export.pk, state=AuditExport.State.FAILED, error=refusal)
         return None
     final = audit_export_path(export)
     part = final.with_name(f"{final.stem}.{int(now.timestamp() * 1e6)}.part")
@@ -151,12 +151,8 @@ def audit_export_run(*, export_id: int) -> AuditExport | None:
                 _discard(part)
                 return None
             os.replace(part, final)
-            mine.update(
-                state=AuditExport.State.READY,
-                rows=rows,
-                size_bytes=size,
-                error="",
-                finished_at=timezone.now(),
+            _finish(
+                mine, export.pk, state=AuditExport.State.READY, rows=rows, size_bytes=size, error=""
             )
     except TRANSIENT as error:
         _discard(part)
@@ -170,16 +166,25 @@ def audit_export_run(*, export_id: int) -> AuditExport | None:
     except BaseException as error:
         _discard(part)
         logger.exception("Audit export %s failed", export.pk)
-        mine.update(
+        _finish(
+            mine,
+            export.pk,
             state=AuditExport.State.FAILED,
             error=_("The export failed (%(error)s). Ask for it again.")
             % {"error": type(error).__name__},
-            finished_at=timezone.now(),
         )
         raise
     export.refresh_from_db()
     logger.info("Audit export %s: %s entries, %s bytes", export.pk, rows, size)
     return export
+
+
+def _finish(mine: QuerySet[AuditExport], export_id: int, **outcome: Any) -> None:
+    """Mark this claim's export READY or FAILED and, if the claim still held, tell the admin who
+    asked (the outbox: community.consumers notifies them)."""
+    with transaction.atomic():
+        if mine.update(finished_at=timezone.now(), **outcome):
+            record(AuditExportFinished(export_id=export_id))
 
 
 def _discard(part: Path) -> None:

@@ -21,3 +21,11 @@ class AuditExportQueued(Event):
     was handed to the worker again."""
 
     export_id: int
+
+
+@event("audit.export_finished")
+@dataclass(frozen=True)
+class AuditExportFinished(Event):
+    """An audit log export is ready to download, or was given up (its `state` says which)."""
+
+    export_id: int

@@ -8,7 +8,8 @@ marked notified in the same transaction as its notifications."""
 
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.events import AuditExportFinished
+from accounts.models import AuditExport, User
 from community.events import (
     CommentPosted,
     ComplaintAcknowledged,
@@ -214,3 +215,13 @@ def tell_the_member_of_the_answer(event: ComplaintAnswered) -> None:
         notifications.notify_complaint(
             case=case, kind=NotificationKind.COMPLAINT_ANSWERED, actor=actor
         )
+
+
+# --- accounts -----------------------------------------------------------------------------------
+
+
+@subscribe(AuditExportFinished)
+def tell_the_admin_their_export_is_finished(event: AuditExportFinished) -> None:
+    export = AuditExport.objects.filter(pk=event.export_id).select_related("requested_by").first()
+    if export is not None and export.state in (AuditExport.State.READY, AuditExport.State.FAILED):
+        notifications.notify_audit_export_finished(export=export)

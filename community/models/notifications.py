@@ -27,6 +27,7 @@ class NotificationKind(models.TextChoices):
     COMPLAINT_ANSWERED = "complaint_answer", _("My complaint is answered")
     COMPLAINT_DEADLINE = "complaint_due", _("A complaint deadline is near (moderators)")
     WEBHOOK_DISABLED = "webhook_disabled", _("A webhook endpoint was disabled (administrators)")
+    AUDIT_EXPORT = "audit_export", _("My audit log export is ready, or failed (administrators)")
 
 
 class Delivery(models.TextChoices):
@@ -50,6 +51,8 @@ DEFAULT_DELIVERY = {
     NotificationKind.COMPLAINT_ANSWERED: Delivery.IMMEDIATE,
     NotificationKind.COMPLAINT_DEADLINE: Delivery.IMMEDIATE,
     NotificationKind.WEBHOOK_DISABLED: Delivery.IMMEDIATE,
+    # The audit page shows it too, by itself, while the admin waits there.
+    NotificationKind.AUDIT_EXPORT: Delivery.OFF,
 }
 
 
@@ -107,6 +110,8 @@ MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
         % {"reference": p["reference"], "date": _date(p)}
     ),
     "webhook_disabled": lambda p: gettext("Webhook endpoint disabled: %(url)s") % p,
+    "audit_export_ready": lambda p: gettext("Your audit log export is ready to download"),
+    "audit_export_failed": lambda p: gettext("Your audit log export failed: ask for it again"),
 }
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.roles import MANAGE_WEBHOOKS, MODERATE_CONTENT
+from accounts.roles import MANAGE_WEBHOOKS, MODERATE_CONTENT, VIEW_AUDIT
 from community.models import Delivery, NotificationKind, NotificationPreference
 from community.models.notifications import DEFAULT_DELIVERY
 
@@ -31,6 +31,7 @@ def delivery_for(*, user: User, kind: str) -> str:
 KIND_PERMISSIONS = {
     NotificationKind.COMPLAINT_DEADLINE: MODERATE_CONTENT,
     NotificationKind.WEBHOOK_DISABLED: MANAGE_WEBHOOKS,
+    NotificationKind.AUDIT_EXPORT: VIEW_AUDIT,
 }
 
 

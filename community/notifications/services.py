@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.languages import language_for
-from accounts.models import User
+from accounts.models import AuditExport, User
 from community.models import (
     Comment,
     ComplaintCase,
@@ -432,6 +432,21 @@ def notify_complaint_deadline(
         message=message,
         body="",
         url=url,
+    )
+
+
+def notify_audit_export_finished(*, export: AuditExport) -> list[Notification]:
+    """Tell the admin who asked for an audit log export that it is ready, or was given up."""
+    if export.requested_by is None:
+        return []
+    ready = export.state == AuditExport.State.READY
+    return _notify(
+        recipients=[export.requested_by],
+        kind=NotificationKind.AUDIT_EXPORT,
+        event=f"audit_export:{export.pk}:{export.state}",
+        message=Message("audit_export_ready" if ready else "audit_export_failed", {}),
+        body="" if ready else export.error,
+        url=reverse("moderation:audit") + "#exports",
     )
 
 

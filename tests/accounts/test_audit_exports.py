@@ -15,6 +15,8 @@ from django.utils import timezone
 from accounts import audit_exports, roles
 from accounts.audit import CSV_HEADER, AuditAction, AuditEntry, audit_record
 from accounts.models import AuditExport
+from community.models import Notification, NotificationKind
+from config.outbox import delivery
 from config.outbox.models import OutboxEvent
 from tests.factories import UserFactory
 
@@ -128,6 +130,12 @@ def test_an_error_that_a_retry_would_repeat_fails_the_export_with_why(
     assert export.state == AuditExport.State.FAILED
     assert "ValueError" in export.error
     assert list(export_dir.iterdir()) == []  # the half-written file is gone
+    # The admin who asked is told, with why.
+    (finished,) = OutboxEvent.objects.filter(name="audit.export_finished")
+    assert delivery.deliver(finished.pk)
+    (told,) = Notification.objects.filter(recipient=admin_user, kind=NotificationKind.AUDIT_EXPORT)
+    assert told.text == "Your audit log export failed: ask for it again"
+    assert told.body == export.error
 
 
 def test_an_admin_who_lost_the_role_before_the_worker_ran_gets_no_file(admin_user, export_dir):
@@ -153,6 +161,10 @@ def test_only_the_admin_who_asked_downloads_the_file(
     assert response["Location"] == f"{reverse('moderation:audit')}?action=idea_hide#exports"
     export = AuditExport.objects.get()
     url = reverse("moderation:audit_export_download", args=[export.pk])
+    # The admin is told in the app (the page also updates by itself while they wait on it).
+    (told,) = Notification.objects.filter(kind=NotificationKind.AUDIT_EXPORT)
+    assert (told.recipient, told.text) == (admin_user, "Your audit log export is ready to download")
+    assert told.url == f"{reverse('moderation:audit')}#exports"
 
     page = client.get(reverse("moderation:audit")).content.decode()
     assert url in page
