@@ -39,6 +39,7 @@ def test_a_first_idea_is_masked_waits_and_a_moderator_approves_it(
     page.goto(f"{live_server.url}/ideas/new/")
     page.fill("input[name=title]", "Split a bill with friends")
     page.fill("textarea[name=body]", "Pay me back on my card 4970 1012 3456 7893 from the app.")
+    page.select_option("select[name=category]", index=1)
     page.get_by_role("button", name="Publish my idea").click()
     page.locator(".badge-pending").first.wait_for()
     idea = Idea.objects.get(author=bob)

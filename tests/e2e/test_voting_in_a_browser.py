@@ -64,12 +64,15 @@ def test_submitting_an_idea_in_the_browser_shows_field_errors_then_publishes(
     page.goto(f"{live_server.url}/ideas/new/")
     page.fill("textarea[name=body]", "Round my card payments up into savings.")
     page.click("main form.stacked button[type=submit]")
-    assert "This field is required." in page.locator(".field.has-error").inner_text()
+    title, chosen = page.locator(".field.has-error").all()  # the title, and no category chosen
+    assert "This field is required." in title.inner_text()
+    assert "This field is required." in chosen.inner_text()
     assert (
         page.locator("textarea[name=body]").input_value()
         == "Round my card payments up into savings."
     )
     page.fill("input[name=title]", "Round-up savings")
+    page.select_option("select[name=category]", label=category.name)
     page.click("main form.stacked button[type=submit]")
     page.locator("h1", has_text="Round-up savings").wait_for()
     assert "Thank you! Your idea is published." in page.content()
