@@ -6,11 +6,12 @@ finds the row, the whole token's digest must match the stored one. 32 random byt
 make a slow hash pointless (nobody can guess one), so SHA-256 is enough and keeps each API request
 to one indexed read.
 
-Staff and two-factor authentication. A staff account (moderator, product manager, admin) must
-have passed its second factor in the session that creates a token, and its tokens last at most
-API_TOKEN_STAFF_MAX_DAYS. A token created without the second factor (a member's, before they
-were given a staff role) stops working while its owner holds a staff role: a token never lets
-anyone skip the code their role requires (`token_refusal`).
+Staff and two-factor authentication. A staff account (any permission beyond a member's:
+accounts.roles.user_holds_staff_role) must have passed its second factor in the session that
+creates a token, and its tokens last at most API_TOKEN_STAFF_MAX_DAYS. A token created without
+the second factor, or longer than that (a member's, before they were given a staff role), stops
+working while its owner is staff: a token never lets anyone skip the code their role requires,
+nor outlast what staff may hold (`token_refusal`).
 
 Staff and single sign-on. With SSO_REQUIRED_FOR_STAFF a staff member signs in by the bank's
 identity provider only (accounts.sso.login); a token is another way in, so a staff member's
@@ -163,8 +164,11 @@ def token_refusal(token: ApiToken) -> str:
     second_factor_holds = user.is_service_account or user_has_mfa(user) or token.sso
     if staff and not (token.second_factor and second_factor_holds):
         return _("Staff tokens must be created after two-factor authentication: create a new one.")
-    # A token made as a member, longer than staff may hold one, ends when its holder becomes staff.
-    if staff and token.expires_at - token.created_at > timedelta(days=token_max_days(user)):
+    # A token made as a member, longer than staff may hold one, ends when its holder becomes staff
+    # (whether or not the second factor is required: token_create caps staff tokens either way).
+    if user_needs_mfa(user) and token.expires_at - token.created_at > timedelta(
+        days=token_max_days(user)
+    ):
         return _("Staff tokens last at most %(days)s days: create a new one.") % {
             "days": token_max_days(user)
         }

@@ -34,7 +34,8 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = ("idea", "author", "created_at", "removed_at")
     search_fields = ("body",)
     raw_id_fields = ("idea", "author", "removed_by")
-    readonly_fields = ("body", "body_html")
+    # by_staff says what its author was when they wrote it: a fact the answer figures count.
+    readonly_fields = ("body", "body_html", "by_staff")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -28,14 +28,17 @@ def _badge_labels(language: str | None, model_label: str) -> dict[str, str]:
 
 
 @register.inclusion_tag("accounts/_person.html")
-def person(user: Any) -> dict[str, Any]:
+def person(user: Any, staff: bool | None = None) -> dict[str, Any]:
+    """`staff`: what the person was when they wrote the post shown (a comment's by_staff),
+    rather than their role today."""
     # Badges come prefetched too (author__badges); each is shown as a small medal with its name.
     awarded = user.badges.all()
     badges = []
     if awarded:
         labels = _badge_labels(get_language(), awarded[0]._meta.label)
         badges = [labels.get(badge.code, badge.code) for badge in awarded]
-    return {"person": user, "staff": is_staff_member(user), "badges": badges}
+    staff = is_staff_member(user) if staff is None else staff
+    return {"person": user, "staff": staff, "badges": badges}
 
 
 # Dark enough for white initials at 4.5:1 or more (WCAG 1.4.3), distinct from one another.

@@ -6,6 +6,7 @@ Every moderator action is written to the audit log in the same transaction.
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,8 +35,8 @@ def flag_create(
             raise ValidationError(_("This comment is not on this idea."))
         if comment.is_removed:
             raise ValidationError(_("This comment was already removed."))
-        if comment.is_pending:  # only its author and the moderators see it
-            raise ValidationError(_("This comment is not public."))
+        if comment.is_pending:  # only its author and the moderators see it: as if not there
+            raise Http404(_("No such comment."))
     flag = Flag(reporter=reporter, idea=idea, comment=comment, reason=reason, note=note.strip())
     flag.full_clean(exclude=["reporter", "idea", "comment", "resolved_by"], validate_unique=False)
     duplicate = _("You have already reported this; moderators will review it.")

@@ -63,19 +63,20 @@ class Outcome:
 
 
 # IPv6 addresses that reach an IPv4 address through a translator or a tunnel: NAT64's well-known
-# prefix and IPv4-compatible addresses hold it in their last 32 bits, 6to4 and Teredo name it
-# (`ipaddress` reads both). A local-use NAT64 prefix (RFC 8215) embeds it where its operator
-# chose, so it is refused unless listed.
+# prefix, IPv4-compatible and IPv4-translated addresses hold it in their last 32 bits, 6to4 and
+# Teredo name it (`ipaddress` reads both). A local-use NAT64 prefix (RFC 8215) embeds it where
+# its operator chose, so it is refused unless listed.
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _NAT64_LOCAL_USE = ipaddress.ip_network("64:ff9b:1::/48")
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+_IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # SIIT (RFC 7915)
 
 
 def _ipv4_inside(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
     inside = [address.sixtofour] if address.sixtofour is not None else []
     if address.teredo is not None:
         inside.extend(address.teredo)  # the relay, and the client behind it
-    if address in _NAT64 or address in _IPV4_COMPATIBLE:
+    if any(address in network for network in (_NAT64, _IPV4_COMPATIBLE, _IPV4_TRANSLATED)):
         inside.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
     return inside
 

@@ -131,8 +131,13 @@ def test_a_members_token_stops_working_once_they_become_staff(api, alice):
     assert "two-factor" in response.json()["detail"]
 
 
-def test_a_long_members_token_stops_working_once_they_become_staff(api, alice):
-    """Made after a code, but for a year: staff tokens last 30 days at most."""
+@pytest.mark.parametrize("second_factor_required", [True, False])
+def test_a_long_members_token_stops_working_once_they_become_staff(
+    api, alice, settings, second_factor_required
+):
+    """Made after a code, but for a year: staff tokens last 30 days at most (with or without
+    STAFF_MFA_REQUIRED: token_create caps them either way)."""
+    settings.STAFF_MFA_REQUIRED = second_factor_required
     long = token_for(alice, second_factor=True, days=365)
     short = token_for(alice, second_factor=True, days=30)
     mfa_enrol(alice)

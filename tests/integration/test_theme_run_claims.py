@@ -21,7 +21,7 @@ pytestmark = pytest.mark.integration
 def test_a_killed_run_gives_way_to_a_new_one_once_its_heartbeat_is_stale(
     start_worker, make_ideas, settings, client, product_manager
 ):
-    settings.THEMES_RUN_STALE_SECONDS = 6  # five heartbeats of the worker (every second)
+    settings.THEMES_RUN_STALE_SECONDS = 6  # six missed heartbeats (one a second)
     make_ideas(GROUPS)
     # An earlier run, so the worker's start does not queue one of its own.
     ClusteringRun.objects.create(trigger="startup", state=RunState.FAILED)

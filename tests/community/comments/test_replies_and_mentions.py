@@ -83,6 +83,19 @@ def test_staff_comments_carry_the_staff_badge(client, idea, moderator):
     assert "badge-staff" in comment_html
 
 
+def test_the_badge_says_what_the_author_was_when_they_wrote(client, idea, bob, moderator):
+    """As the answer figures count it (Comment.by_staff): a member's comment stays one."""
+    comment_create(idea=idea, author=bob, body="Written as a member")
+    bob.groups.add(*moderator.groups.all())
+    bob = type(bob).objects.get(pk=bob.pk)
+    comment_create(idea=idea, author=bob, body="Written as staff")
+    page = client.get(idea.get_absolute_url()).text
+    as_member = page.split("Written as a member")[0].rsplit('id="comment-', 1)[1]
+    as_staff = page.split("Written as staff")[0].rsplit('id="comment-', 1)[1]
+    assert "badge-staff" not in as_member
+    assert "badge-staff" in as_staff
+
+
 def test_replies_stay_visible_under_a_comment_held_for_a_moderator(
     client, idea, alice, bob, partner, moderator
 ):

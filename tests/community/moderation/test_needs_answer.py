@@ -301,10 +301,11 @@ def test_the_migration_marks_the_comments_of_todays_staff(alice, moderator, idea
 
     from django.apps import apps
 
-    migration = import_module("community.migrations.0018_comment_by_staff")
-    by_moderator = CommentFactory(idea=idea, author=moderator, by_staff=False)
-    by_member = CommentFactory(idea=idea, author=alice, by_staff=False)
+    migration = import_module("community.migrations.0019_comment_by_staff_rows")
+    gone = UserFactory(role="moderator", is_active=False)  # staff who left: their answers count
+    comments = [
+        CommentFactory(idea=idea, author=author, by_staff=False)
+        for author in (moderator, gone, alice)
+    ]
     migration.mark_staff_comments(apps, None)
-    by_moderator.refresh_from_db()
-    by_member.refresh_from_db()
-    assert (by_moderator.by_staff, by_member.by_staff) == (True, False)
+    assert [Comment.objects.get(pk=c.pk).by_staff for c in comments] == [True, True, False]

@@ -85,6 +85,7 @@ def _answer(status: int, body: bytes = b"", headers: dict[str, str] | None = Non
         "https://[64:ff9b::a00:1]/hook",
         "https://[64:ff9b::7f00:1]/hook",
         "https://[::7f00:1]/hook",
+        "https://[::ffff:0:a9fe:a9fe]/hook",  # IPv4-translated
         "https://[2002:a9fe:a9fe::1]/hook",
         "https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/hook",  # Teredo, client 10.0.0.1
         "https://[64:ff9b:1::808:808]/hook",
