@@ -134,8 +134,9 @@ def users_with_permission(name: str) -> QuerySet[Any]:
 
 
 def staff_accounts() -> QuerySet[Any]:
-    """Accounts `user_holds_staff_role` is true of, active or not, as one query: the Django admin,
-    superusers, and anyone holding a permission beyond everyone's, through a group or directly."""
+    """Accounts `user_holds_staff_role` is true of, and inactive ones that would be (Django gives
+    an inactive account no permission), as one query: the Django admin, superusers, and anyone
+    holding a permission beyond everyone's, through a group or directly."""
     from django.contrib.auth import get_user_model
 
     everyones = [permission.pk for permission in _permissions(EVERYONES_PERMISSIONS)]

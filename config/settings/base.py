@@ -141,6 +141,7 @@ REDIS_URL = env("REDIS_URL", default="")
 RATE_LIMITS_KEPT_WITHOUT_CACHE = (
     "idea_create",
     "comment_create",
+    "content_edit",
     "flag",
     "complaint_create",
     "data_export",
