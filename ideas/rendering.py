@@ -5,6 +5,7 @@ off), and the HTML Markdown produces is cleaned by nh3 (Ammonia), so no tag, att
 scheme outside the lists below reaches a page.
 """
 
+import re
 from html import unescape
 
 import markdown
@@ -33,6 +34,16 @@ def _markdown() -> markdown.Markdown:
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     return md
+
+
+# Characters no XML 1.0 document may hold (feeds, the API's clients' parsers) and no reader sees:
+# C0 controls but tab, line feed and carriage return, DEL, lone surrogates (a JSON body can carry
+# "\ud800"), U+FFFE and U+FFFF.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def without_control_characters(text: str) -> str:
+    return _INVISIBLE.sub("", text)
 
 
 def markdown_text(text: str) -> str:

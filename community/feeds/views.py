@@ -12,7 +12,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from community.campaigns.selectors import campaign_get
 from ideas.models import Campaign, Category, Idea, StatusChange, public_q
-from ideas.roadmap.feeds import OfficialAnswersFeed
+from ideas.roadmap.feeds import Atom, OfficialAnswersFeed
 
 FEED_LENGTH = 30
 
@@ -30,7 +29,7 @@ def _recent_ideas() -> QuerySet[Idea]:
 
 
 class NewIdeasFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = Atom
     title = gettext_lazy("Ruche: new ideas")
     subtitle = gettext_lazy("The latest ideas submitted by members and partners.")
 

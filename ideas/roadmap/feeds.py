@@ -13,15 +13,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ideas.models import Status, StatusChange
+from ideas.rendering import without_control_characters
 from ideas.roadmap.selectors import ROADMAP_STATUSES, adopted_ideas, current_answers
 
 FEED_LENGTH = 30
 
 
+class Atom(Atom1Feed):
+    """Atom, with the characters XML cannot hold left out of every entry's text (a title typed
+    with a control character would otherwise stop the whole feed with a 500)."""
+
+    def add_item(self, **item: Any) -> None:  # type: ignore[override]
+        for name, value in item.items():
+            if isinstance(value, str):
+                item[name] = without_control_characters(value)
+            elif isinstance(value, list | tuple):
+                item[name] = [
+                    without_control_characters(v) if isinstance(v, str) else v for v in value
+                ]
+        super().add_item(**item)
+
+
 class OfficialAnswersFeed(Feed):
     """One entry per official answer (StatusChange): "<idea>: <status>", the answer as content."""
 
-    feed_type = Atom1Feed
+    feed_type = Atom
 
     def item_title(self, item: StatusChange) -> str:
         return _("%(title)s: %(status)s") % {
@@ -47,6 +63,9 @@ class OfficialAnswersFeed(Feed):
 
     def item_pubdate(self, item: StatusChange) -> datetime:
         return item.created_at
+
+    def item_updateddate(self, item: StatusChange) -> datetime:
+        return item.created_at  # Atom asks every entry for one; an answer is not edited
 
     def item_author_name(self, item: StatusChange) -> str | None:
         return item.changed_by.display_name or None

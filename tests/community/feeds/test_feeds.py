@@ -99,6 +99,34 @@ def test_the_status_updates_feed_has_one_entry_per_official_response(client, ide
     ids = [e["id"] for e in entries]
     assert len(set(ids)) == 2
     assert all(i.startswith(f"http://testserver/ideas/{idea.pk}/#status-") for i in ids)
+    # RFC 4287: every entry has exactly one <updated>, in every feed of answers.
+    for url in (
+        reverse("feeds:status_updates"),
+        reverse("roadmap:roadmap_feed"),
+        reverse("roadmap:changelog_feed"),
+    ):
+        for entry in _atom(client, url).findall(f"{ATOM}entry"):
+            assert len(entry.findall(f"{ATOM}updated")) == 1, url
+
+
+def test_a_control_character_typed_into_an_idea_never_breaks_a_feed(client, alice, category):
+    """Typed or pasted through the API or a form, it is left out when the idea is saved; one
+    already stored is left out of the feed (XML cannot hold it: the whole feed gave a 500)."""
+    from ideas.services import idea_create
+
+    typed = idea_create(
+        author=alice,
+        title="Control \x01 char\x0b in the title",
+        body="x \x0b y \ud800",
+        category=category,
+        language="en",
+    )
+    assert (typed.title, typed.body) == ("Control  char in the title", "x  y")
+    stored = IdeaFactory(title="Stored \x1f before the fix", category=category)
+    for url in (reverse("feeds:ideas"), reverse("feeds:category", args=[category.slug])):
+        titles = {e["title"] for e in _entries(_atom(client, url))}
+        assert {"Control  char in the title", "Stored  before the fix"} <= titles
+    assert stored.title == "Stored \x1f before the fix"
 
 
 @pytest.mark.parametrize(
