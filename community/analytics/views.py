@@ -5,6 +5,7 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -28,13 +29,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, {"form": form, "panels": []}, status=400)
     period = form.period() if form.is_bound else Period.default()
     analytics = analytics_for(user=request.user, period=period)  # checks the permission too
+    # The figures cover whole weeks, to the Sunday after the last day asked for; the form and the
+    # downloads take no day after today.
+    end = min(period.end, timezone.localdate())
     if not form.is_bound:
-        form = PeriodForm(initial={"start": period.start, "end": period.end})
+        form = PeriodForm(initial={"start": period.start, "end": end})
     context = {
         "form": form,
         "analytics": analytics,
         "panels": panels(analytics),
-        "query": urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()}),
+        "query": urlencode({"start": period.start.isoformat(), "end": end.isoformat()}),
     }
     return render(request, TEMPLATE, context)
 
@@ -54,6 +58,7 @@ def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"ruche-{slug}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # the mark: spreadsheet programs read the accents right
     writer = csv.writer(response)
     writer.writerow(panel.columns)
     writer.writerows([safe_cell(cell) for cell in row] for row in panel.rows)
