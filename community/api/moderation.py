@@ -87,8 +87,8 @@ class ActionSerializer(serializers.Serializer):
     )
     seen = serializers.DateTimeField(
         required=False,
-        help_text="approve: the `seen` of the waiting list, so that only the version read is "
-        "approved (400 if the author edited it since).",
+        help_text="Required by approve: the `seen` of the waiting list, so that only the version "
+        "read is approved (400 if the author edited it since).",
     )
 
 
