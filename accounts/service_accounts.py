@@ -36,7 +36,9 @@ def _require_admin(actor: User) -> None:
         raise PermissionDenied(_("Only administrators manage service accounts."))
 
 
-def service_accounts() -> QuerySet[User]:
+def service_accounts(*, actor: User) -> QuerySet[User]:
+    """The service accounts, for an administrator (PermissionDenied for anyone else)."""
+    _require_admin(actor)
     return User.objects.filter(is_service_account=True).order_by("display_name", "pk")
 
 

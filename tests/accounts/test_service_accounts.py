@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -118,6 +118,11 @@ def test_the_command_creates_an_account_and_prints_a_token_once(api, admin_user,
     assert api.get("/api/v1/me/", **bearer(secret)).json()["token_scope"] == "read"
     call_command("service_account", "--by", admin_user.email, "list")
     assert "Data lake [member]" in capsys.readouterr().out
+
+
+def test_only_admins_list_the_service_accounts_and_their_tokens(admin_user, alice, crm):
+    with pytest.raises(CommandError, match="Only administrators"):
+        call_command("service_account", "--by", alice.email, "list")
 
 
 def test_an_admin_makes_a_service_account_and_its_token_in_the_admin(client, admin_user):

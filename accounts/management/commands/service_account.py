@@ -44,8 +44,8 @@ class Command(BaseCommand):
         except (ValidationError, PermissionDenied) as error:
             raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from error
 
-    def _account(self, name: str) -> User:
-        account = service_accounts().filter(display_name=name).first()
+    def _account(self, actor: User, name: str) -> User:
+        account = service_accounts(actor=actor).filter(display_name=name).first()
         if account is None:
             raise CommandError(f"No service account named {name!r}.")
         return account
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         # Shell access to the server is at least what a second factor proves.
         new = service_token_create(
             actor=actor,
-            account=self._account(options["name"]),
+            account=self._account(actor, options["name"]),
             name=options["token_name"],
             scope=options["scope"],
             days=options["days"],
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         self.stdout.write("Revoked.")
 
     def _list(self, actor: User, options: dict[str, Any]) -> None:
-        for account in service_accounts().prefetch_related("groups", "api_tokens"):
+        for account in service_accounts(actor=actor).prefetch_related("groups", "api_tokens"):
             roles = ",".join(group.name for group in account.groups.all())
             self.stdout.write(f"{account.display_name} [{roles}]")
             for token in account.api_tokens.all():
