@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community.api.common import errors
-from community.api.pagination import PageNumberPagination
+from community.api.pagination import PAGE_PARAMETERS, PageNumberPagination
 from community.api.serializers import CategoryRefSerializer, IdeaRefSerializer, page_of
 from community.campaigns import selectors
 from ideas.models import Campaign
@@ -65,7 +65,7 @@ class CampaignListView(APIView):
     @extend_schema(
         operation_id="campaigns_list",
         summary="Campaigns, the latest first; `phase` keeps the open, upcoming or finished ones",
-        parameters=[CampaignListQuerySerializer],
+        parameters=[CampaignListQuerySerializer, *PAGE_PARAMETERS],
         responses={200: page_of(CampaignSerializer, numbered=True), **errors(400, 404)},
     )
     def get(self, request: Request) -> Response:

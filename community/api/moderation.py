@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.roles import MODERATE_CONTENT
 from community.api.common import errors, member
-from community.api.pagination import PageNumberPagination
+from community.api.pagination import PAGE_PARAMETERS, PageNumberPagination
 from community.api.permissions import HasPermission
 from community.api.serializers import IdeaRefSerializer, page_of
 from community.models import Comment
@@ -96,12 +96,6 @@ class ActionDoneSerializer(serializers.Serializer):
     action = serializers.CharField()
     changed = serializers.BooleanField(help_text="false when there was nothing left to do.")
     detail = serializers.CharField()
-
-
-PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page number (from 1)."),
-    OpenApiParameter("page_size", int, description="Items per page, up to 100."),
-]
 
 
 class ReportedListView(APIView):

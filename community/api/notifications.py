@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community.api.common import errors, member
-from community.api.pagination import PageNumberPagination
+from community.api.pagination import PAGE_PARAMETERS, PageNumberPagination
 from community.api.permissions import SignedIn
 from community.api.serializers import page_of
 from community.models import NotificationKind
@@ -49,7 +49,7 @@ class NotificationListView(APIView):
     @extend_schema(
         operation_id="notifications_list",
         summary="The caller's notifications, newest first",
-        parameters=[NotificationListQuerySerializer],
+        parameters=[NotificationListQuerySerializer, *PAGE_PARAMETERS],
         responses={200: page_of(NotificationSerializer, numbered=True), **errors(400, 404)},
     )
     def get(self, request: Request) -> Response:

@@ -4,6 +4,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -74,22 +75,22 @@ class KeysetPagination(pagination.BasePagination):
             "properties": {"next": link, "previous": link, "results": schema},
         }
 
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        def query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-            return {
-                "name": name,
-                "in": "query",
-                "required": False,
-                "description": description,
-                "schema": schema,
-            }
 
-        return [
-            query("after", "The `next` cursor of the previous answer.", {"type": "string"}),
-            query("before", "The `previous` cursor of the previous answer.", {"type": "string"}),
-            query(
-                "page_size",
-                "Ideas per page (20 when left out).",
-                {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
-            ),
-        ]
+# The query parameters of each kind of page, for the schema: the views page by hand (their
+# answers are built by the selectors), so drf-spectacular cannot find them by itself.
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="Page number (from 1)."),
+    OpenApiParameter(
+        "page_size", int, description=f"Items per page, up to {PageNumberPagination.max_page_size}."
+    ),
+]
+KEYSET_PARAMETERS = [
+    OpenApiParameter("after", str, description="The `next` cursor of the previous answer."),
+    OpenApiParameter("before", str, description="The `previous` cursor of the previous answer."),
+    OpenApiParameter(
+        "page_size",
+        int,
+        description=f"Ideas per page, up to {KeysetPagination.max_page_size} "
+        f"({KeysetPagination.page_size} when left out).",
+    ),
+]

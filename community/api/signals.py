@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from community.api.common import errors, member
 from community.api.errors import validation_error
-from community.api.pagination import PageNumberPagination
+from community.api.pagination import PAGE_PARAMETERS, PageNumberPagination
 from community.api.serializers import page_of
 from community.api.views import ManagesThemes
 from ideas.models import SignalImport
@@ -164,6 +164,7 @@ class OutsideOnlyListView(APIView):
         operation_id="themes_outside_list",
         summary="Clusters of outside signals no idea is about, in the published run, largest "
         "first (product managers)",
+        parameters=PAGE_PARAMETERS,
         responses={
             200: page_of(OutsideOnlySerializer, numbered=True),
             **errors(400, 403, 404),

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import NotFound
@@ -20,7 +20,12 @@ from accounts.roles import MANAGE_THEMES
 from accounts.sanctions import can_participate
 from community.api import serializers
 from community.api.common import errors, limit, member
-from community.api.pagination import KeysetPagination, PageNumberPagination
+from community.api.pagination import (
+    KEYSET_PARAMETERS,
+    PAGE_PARAMETERS,
+    KeysetPagination,
+    PageNumberPagination,
+)
 from community.api.permissions import HasPermission, SignedIn
 from community.comments import services as comment_services
 from community.comments.selectors import comments_for_idea
@@ -51,7 +56,7 @@ class IdeaListView(APIView):
     @extend_schema(
         operation_id="ideas_list",
         summary="Ideas, as the site's list: sorted, filtered, searched",
-        parameters=[serializers.IdeaListQuerySerializer],
+        parameters=[serializers.IdeaListQuerySerializer, *KEYSET_PARAMETERS],
         responses={
             200: serializers.page_of(serializers.IdeaSerializer, numbered=False),
             **errors(400, 429),
@@ -191,10 +196,7 @@ class IdeaCommentsView(APIView):
     @extend_schema(
         operation_id="ideas_comments_list",
         summary="An idea's comments, oldest first, each with its replies",
-        parameters=[
-            OpenApiParameter("page", int, description="Page number (from 1)."),
-            OpenApiParameter("page_size", int, description="Comments per page, up to 100."),
-        ],
+        parameters=PAGE_PARAMETERS,
         responses={
             200: serializers.page_of(serializers.CommentSerializer, numbered=True),
             **errors(404, 429),
@@ -234,6 +236,7 @@ class CategoryListView(APIView):
     @extend_schema(
         operation_id="categories_list",
         summary="Categories with their public ideas counted",
+        parameters=PAGE_PARAMETERS,
         responses={
             200: serializers.page_of(serializers.CategorySerializer, numbered=True),
             **errors(404, 429),
@@ -298,7 +301,7 @@ class ThemeListView(APIView):
         operation_id="themes_list",
         summary="Themes of the published run with size, votes, activity and trend (product "
         "managers)",
-        parameters=[serializers.ThemeListQuerySerializer],
+        parameters=[serializers.ThemeListQuerySerializer, *PAGE_PARAMETERS],
         responses={
             200: serializers.page_of(serializers.ThemeSerializer, numbered=True),
             **errors(400, 403, 404),

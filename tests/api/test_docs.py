@@ -41,3 +41,24 @@ def test_the_schema_lists_every_operation(client, db):
     assert ("post", "/api/v1/moderation/ideas/{id}/{action}/") in operations
     assert ("post", "/api/v1/notifications/read/") in operations
     assert "apiToken" in schema["components"]["securitySchemes"]
+
+
+def test_every_paged_list_names_its_page_parameters_in_the_schema(client, db):
+    """Clients generated from the schema can ask for a page and its size (the views page by
+    hand, so the schema would not know otherwise)."""
+    schema = client.get("/api/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+
+    def answer(operation: dict) -> dict:  # type: ignore[type-arg]
+        body = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        return components.get(body.get("$ref", "").rsplit("/", 1)[-1], body)  # type: ignore[no-any-return]
+
+    paged = {
+        path: {p["name"] for p in item["get"].get("parameters", []) if p["in"] == "query"}
+        for path, item in schema["paths"].items()
+        if "get" in item and "results" in answer(item["get"]).get("properties", {})
+    }
+    assert len(paged) == 9, sorted(paged)
+    assert paged.pop("/api/v1/ideas/") >= {"after", "before", "page_size"}
+    for path, names in paged.items():
+        assert {"page", "page_size"} <= names, path
