@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.templatetags.static import static as static_url
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -13,9 +13,10 @@ from config.branding import brand_css
 handler500 = "config.ops.errors.server_error"  # branded 500; 503 + Retry-After for outages
 
 
-def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
-    """Pages that name no icon (the Django admin's, a feed read in a browser) ask for this one."""
-    return HttpResponsePermanentRedirect(static_url("favicon.svg"))
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Pages that name no icon (the Django admin's, a feed read in a browser) ask for this one.
+    Not a permanent redirect: the icon's name changes with its content in production."""
+    return HttpResponseRedirect(static_url("favicon.svg"))
 
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -28,6 +28,7 @@ from ideas.themes.similar import similar_ideas
 from ideas.themes.trending import BASELINE_DAYS, RECENT_DAYS
 
 SIGNALS_SHOWN = 100  # on a theme's page, newest first
+IDEAS_SHOWN = 200  # on a theme's page, the most voted first; the CSV export has them all
 
 
 def theme_manager_required(
@@ -265,7 +266,7 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # What it holds now: an idea hidden or merged since the run has left it (theme.size is
         # the run's figure).
         "idea_count": ideas.count(),
-        "ideas": ideas[:200],
+        "ideas": ideas[:IDEAS_SHOWN],
         "events": selectors.theme_events(theme=theme)[:20],
         "bars": [
             {

@@ -59,6 +59,6 @@ def test_pages_name_an_icon_that_is_served_from_this_site(client, db):
 def test_the_icon_browsers_ask_for_by_default_is_the_sites(client, db):  # type: ignore[no-untyped-def]
     """The Django admin's pages name no icon, so browsers asked /favicon.ico and got a 404."""
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302
     assert response["Location"] == "/static/favicon.svg"
     assert client.get(response["Location"]).status_code == 200

@@ -315,6 +315,21 @@ def test_an_idea_hidden_after_the_run_leaves_the_export_and_the_dashboard_at_onc
     shown = len(detail.context["ideas"])
     assert detail.context["idea_count"] == shown == theme.size - 1
     assert f"{shown} idea" in detail.text
+    assert "with the most votes are listed" not in detail.text
+
+
+def test_a_theme_with_more_ideas_than_its_page_lists_says_so(
+    client, product_manager, published, monkeypatch
+):
+    from ideas.themes import views
+
+    monkeypatch.setattr(views, "IDEAS_SHOWN", 2)
+    theme = Theme.objects.filter(is_active=True, size__gt=2).first()
+    assert theme is not None
+    client.force_login(product_manager)
+    detail = client.get(reverse("themes:detail", args=[theme.pk]))
+    assert len(detail.context["ideas"]) == 2 < detail.context["idea_count"]
+    assert "The 2 with the most votes are listed; the CSV export holds them all." in detail.text
 
 
 SVG_NUMBER = re.compile(r'\s(?:x|y|cx|cy|r|width|height|stroke-width)="([^"]*)"')
