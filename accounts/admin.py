@@ -61,6 +61,8 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("email", "display_name", "organisation", "is_active", "date_joined")
     # Service accounts have their own page (ServiceAccountAdmin below).
     list_filter = ("is_service_account", "is_active", "groups")
+    # A plain list of the roles: Django's two-box filter labels a <span> (axe: serious).
+    filter_horizontal = ()
     search_fields = ("email", "display_name", "organisation")
     fieldsets = (
         (None, {"fields": ("email", "password")}),

@@ -173,3 +173,19 @@ def test_the_theme_granularity_form_shows_its_error_accessibly_then_saves(
     axe_page.get_by_role("button", name="Save for the next run").click()
     axe_page.locator("details.granularity summary", has_text="40").wait_for()
     assert ThemeSettings.current().target_themes == 40
+
+
+def test_the_django_admins_account_page_has_no_serious_accessibility_violation(
+    axe_page, live_server, scene
+):
+    """Where administrators give roles: Django's own page, with the admin's corrections
+    (templates/admin/base_site.html, accounts/admin.py)."""
+    sign_in(axe_page, live_server.url, scene["people"]["admin"])
+    member = scene["people"]["partner"]
+    axe_page.goto(f"{live_server.url}{reverse('admin:accounts_user_change', args=[member.pk])}")
+    blocking = [
+        f"{v['id']} ({v['impact']})"
+        for v in axe_violations(axe_page)
+        if v["impact"] in BLOCKING
+    ]
+    assert blocking == []
