@@ -184,8 +184,6 @@ def test_the_django_admins_account_page_has_no_serious_accessibility_violation(
     member = scene["people"]["partner"]
     axe_page.goto(f"{live_server.url}{reverse('admin:accounts_user_change', args=[member.pk])}")
     blocking = [
-        f"{v['id']} ({v['impact']})"
-        for v in axe_violations(axe_page)
-        if v["impact"] in BLOCKING
+        f"{v['id']} ({v['impact']})" for v in axe_violations(axe_page) if v["impact"] in BLOCKING
     ]
     assert blocking == []
