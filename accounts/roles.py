@@ -114,6 +114,15 @@ def user_holds_staff_role(user: Any) -> bool:
     )
 
 
+def _holding(permissions: QuerySet[Permission]) -> Q:
+    """Accounts holding any of `permissions`: as superusers, through a group, or directly."""
+    return (
+        Q(is_superuser=True)
+        | Q(groups__permissions__in=permissions)
+        | Q(user_permissions__in=permissions)
+    )
+
+
 def users_with_permission(name: str) -> QuerySet[Any]:
     """Active people who hold a permission ("app_label.codename") through a role, directly, or
     as superusers: one query, usable as a subquery."""
@@ -121,16 +130,7 @@ def users_with_permission(name: str) -> QuerySet[Any]:
 
     app_label, codename = name.split(".")
     permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__in=permission)
-            | Q(user_permissions__in=permission),
-            is_active=True,
-        )
-        .distinct()
-    )
+    return get_user_model().objects.filter(_holding(permission), is_active=True).distinct()
 
 
 def staff_accounts() -> QuerySet[Any]:
@@ -141,13 +141,4 @@ def staff_accounts() -> QuerySet[Any]:
 
     everyones = [permission.pk for permission in _permissions(EVERYONES_PERMISSIONS)]
     staff_powers = Permission.objects.exclude(pk__in=everyones)
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(is_staff=True)
-            | Q(is_superuser=True)
-            | Q(groups__permissions__in=staff_powers)
-            | Q(user_permissions__in=staff_powers)
-        )
-        .distinct()
-    )
+    return get_user_model().objects.filter(Q(is_staff=True) | _holding(staff_powers)).distinct()
