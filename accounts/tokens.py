@@ -166,12 +166,9 @@ def token_refusal(token: ApiToken) -> str:
         return _("Staff tokens must be created after two-factor authentication: create a new one.")
     # A token made as a member, longer than staff may hold one, ends when its holder becomes staff
     # (whether or not the second factor is required: token_create caps staff tokens either way).
-    if user_needs_mfa(user) and token.expires_at - token.created_at > timedelta(
-        days=token_max_days(user)
-    ):
-        return _("Staff tokens last at most %(days)s days: create a new one.") % {
-            "days": token_max_days(user)
-        }
+    longest = token_max_days(user)
+    if user_needs_mfa(user) and token.expires_at - token.created_at > timedelta(days=longest):
+        return _("Staff tokens last at most %(days)s days: create a new one.") % {"days": longest}
     if _sso_required_for_staff() and _staff_person(user) and not token.sso:
         return _(
             "Staff tokens must be created after signing in by single sign-on: create a new one."
