@@ -34,6 +34,7 @@ from accounts.events import AuditExportFinished, AuditExportQueued
 from accounts.models import AuditExport, User
 from accounts.roles import VIEW_AUDIT
 from config.outbox.events import record
+from config.spreadsheet import UTF8_MARK
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +205,7 @@ def _write(path: Path, *, action: str, up_to: datetime) -> tuple[int, int]:
     entries = audit_entries(action=action).filter(created_at__lte=up_to)
     rows = -1  # the header is not an entry
     with path.open("w", encoding="utf-8", newline="") as out:
-        out.write("\ufeff")  # so spreadsheet programs read the accents right
+        out.write(UTF8_MARK)
         for line in audit_csv_rows(entries.iterator(chunk_size=2000)):
             out.write(line)
             rows += 1

@@ -7,6 +7,10 @@ OWASP). Every export passes its text through `safe_cell`, which puts an apostrop
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# The first character of every export: spreadsheet programs then read the file as UTF-8 and
+# show the accents right.
+UTF8_MARK = "\ufeff"
+
 
 def safe_cell(value: object) -> object:
     """Text that a spreadsheet would read as a formula, with an apostrophe in front; anything

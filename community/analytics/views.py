@@ -14,7 +14,7 @@ from accounts.access import require_permission
 from community.analytics.forms import PeriodForm
 from community.analytics.report import panels
 from community.analytics.selectors import NOT_ALLOWED, VIEW_ANALYTICS, Period, analytics_for
-from config.spreadsheet import safe_cell
+from config.spreadsheet import UTF8_MARK, safe_cell
 
 TEMPLATE = "community/analytics/dashboard.html"
 
@@ -58,7 +58,7 @@ def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"ruche-{slug}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")  # the mark: spreadsheet programs read the accents right
+    response.write(UTF8_MARK)
     writer = csv.writer(response)
     writer.writerow(panel.columns)
     writer.writerows([safe_cell(cell) for cell in row] for row in panel.rows)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import authenticated_user
 from accounts.roles import MANAGE_THEMES
 from config.ratelimit import is_rate_limited, too_many_requests
-from config.spreadsheet import Echo, safe_cell
+from config.spreadsheet import UTF8_MARK, Echo, safe_cell
 from ideas.models import Category, RunState, ThemeSettings, ThemeStatus
 from ideas.outside.selectors import outside_only
 from ideas.themes import selectors, services
@@ -260,13 +260,14 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     first_day = timezone.localdate() - timedelta(days=len(activity) - 1)
     days = [first_day + timedelta(days=i) for i in range(len(activity))]
     ideas = selectors.theme_ideas(theme=theme)
+    shown = list(ideas[:IDEAS_SHOWN])
     context = {
         "theme": theme,
         "form": form,
         # What it holds now: an idea hidden or merged since the run has left it (theme.size is
-        # the run's figure).
-        "idea_count": ideas.count(),
-        "ideas": ideas[:IDEAS_SHOWN],
+        # the run's figure). Counted apart only when the page cannot list them all.
+        "idea_count": len(shown) if len(shown) < IDEAS_SHOWN else ideas.count(),
+        "ideas": shown,
         "events": selectors.theme_events(theme=theme)[:20],
         "bars": [
             {
@@ -325,7 +326,7 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
 
 def _csv_lines(rows: Iterator[dict[str, object]]) -> Iterator[str]:
     writer = csv.DictWriter(Echo(), fieldnames=selectors.EXPORT_FIELDS)
-    yield "\ufeff" + writer.writeheader()  # the mark: spreadsheet programs read the accents right
+    yield UTF8_MARK + writer.writeheader()
     for row in rows:
         yield writer.writerow({k: safe_cell(v) for k, v in row.items()})
 
