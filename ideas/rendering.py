@@ -47,9 +47,25 @@ def without_control_characters(text: str) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """Markdown as the plain text a reader sees (no ** or list marks): for notifications and
-    emails, which show a comment or an answer as text."""
-    return unescape(strip_tags(render_markdown(text))).strip()
+    """Markdown as the plain text a reader sees: for notifications and emails, which show a
+    comment or an answer as text. Emphasis marks go; list items keep a mark ("•", or their
+    number in an ordered list), so a list of steps still reads as one."""
+    html = render_markdown(text)
+    while True:  # innermost lists first, so that a nested list does not end its parent's
+        html, found = _INNERMOST_LIST.subn(_list_marks, html)
+        if not found:
+            return unescape(strip_tags(html)).strip()
+
+
+# A list (as render_markdown writes it: nh3 keeps no attribute on it) holding no other list.
+_INNERMOST_LIST = re.compile(r"<(ol|ul)>((?:(?!<[ou]l>).)*?)</\1>", re.S)
+
+
+def _list_marks(match: re.Match[str]) -> str:
+    if match[1] == "ul":
+        return match[2].replace("<li>", "• ")
+    numbers = iter(range(1, match[2].count("<li>") + 1))
+    return re.sub("<li>", lambda _: f"{next(numbers)}. ", match[2])
 
 
 def render_markdown(text: str) -> str:

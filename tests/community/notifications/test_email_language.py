@@ -81,6 +81,30 @@ def test_a_french_answer_on_an_english_idea_is_plain_text_marked_french(
     assert notification.body == "La fonction est prévue pour le printemps."
 
 
+def test_an_answer_with_lists_keeps_its_marks_in_plain_text(
+    tom, moderator, django_capture_on_commit_callbacks
+):
+    idea = _followed_by(IdeaFactory(title="Round up purchases", language="en"), tom)
+    answer = (
+        "Next steps:\n\n1. **design**\n2. pilot\n\nWho:\n\n- cards team\n    - Lyon\n- app team"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        idea_change_status(idea=idea, actor=moderator, to_status=Status.PLANNED, response=answer)
+    [notification] = tom.notifications.all()
+    lines = [line for line in notification.body.splitlines() if line]
+    assert lines == [
+        "Next steps:",
+        "1. design",
+        "2. pilot",
+        "Who:",
+        "• cards team",
+        "• Lyon",
+        "• app team",
+    ]
+    [message] = _to("tom@example.com")
+    assert "1. design\n2. pilot" in message.body
+
+
 def test_the_daily_digest_is_in_the_recipients_language(claire, tom):
     idea = _followed_by(IdeaFactory(title="Pay by phone in shops", language="en"), claire)
     notify_comment(comment=CommentFactory(idea=idea, author=tom, body="I would use it"))
