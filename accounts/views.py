@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,6 +29,7 @@ from accounts.retention_schedule import SCHEDULE
 from accounts.selectors import member_get_for_viewer, member_is_partner
 from accounts.services import SEGMENT_FIELDS, user_set_language, user_update_profile
 from config.ratelimit import is_rate_limited, rate_limit, too_many_requests
+from config.redirects import next_path
 
 
 @login_required
@@ -150,9 +151,4 @@ def consent_accept(request: HttpRequest) -> HttpResponse:
     consents_record(user=user, documents=consents_missing(user=user))
     request.session[CONSENT_SESSION_KEY] = consent_fingerprint()
     messages.success(request, _("Thank you. You accepted the current terms and privacy notice."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = ""
-    return redirect(target or "ideas:home")
+    return redirect(next_path(request, default=reverse("ideas:home")))

@@ -7,7 +7,6 @@ from django.forms import ChoiceField, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +15,7 @@ from accounts.roles import user_answers_officially
 from config.network import client_network
 from config.page_cache import anonymous_page
 from config.ratelimit import rate_limit
+from config.redirects import next_path
 from ideas import list_rows, search_rows, selectors, services
 from ideas.cards import vote_button
 from ideas.forms import IdeaCreateForm, IdeaFilterForm, IdeaForm, StatusChangeForm
@@ -253,17 +253,7 @@ def idea_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         idea.viewer_voted = voted  # type: ignore[attr-defined]
         return HttpResponse(vote_button(request, idea))  # ideas/_vote.html
-    return redirect(_safe_next(request, default=idea.get_absolute_url()))
-
-
-def _safe_next(request: HttpRequest, *, default: str) -> str:
-    """The page to go back to after a form post, only if it is on this site."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return redirect(next_path(request, default=idea.get_absolute_url()))
 
 
 @require_POST

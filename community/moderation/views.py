@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,6 +23,7 @@ from community.moderation import services as moderation_services
 from community.moderation.actions import ACTIONS, PENDING, QUEUE, buttons
 from community.moderation.forms import AuditFilterForm, FlagForm
 from config.ratelimit import rate_limit
+from config.redirects import next_path
 from ideas.models import Idea
 from ideas.selectors import idea_get_for_user
 
@@ -117,10 +118,7 @@ def _act(request: HttpRequest, action: str, idea: Idea, comment: Comment | None)
             form.add_error(None, error)
         else:
             messages.success(request, str(entry.done))
-            target = request.POST.get("next", "")
-            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                target = "moderation:queue"
-            return redirect(target)
+            return redirect(next_path(request, default=reverse("moderation:queue")))
     context = {"form": form, "idea": idea, "comment": comment, "action": action}
     return render(request, "moderation/action_form.html", context, status=400)
 
