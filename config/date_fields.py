@@ -13,11 +13,16 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 
 EXAMPLE = datetime(2026, 12, 31, 14, 30)
+# Years a person may mean. Beyond them a date is a typing slip, and year 1 does harm: moved to
+# UTC from a time zone east of it, 0001-01-01 00:00 falls before year 1, which PostgreSQL
+# stores and no Python datetime can read back (every page listing the row failed).
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 def _date_format() -> str:
@@ -110,6 +115,15 @@ class DateTimeTextInput(forms.DateTimeInput):
         return super().format_value(value)  # type: ignore[no-any-return]
 
 
+def _check_year(value: Any) -> None:
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            gettext("Enter a year between %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="year",
+        )
+
+
 class LocalDateField(forms.DateField):
     widget = DateTextInput
 
@@ -117,6 +131,7 @@ class LocalDateField(forms.DateField):
         kwargs["help_text"] = _with_hint(kwargs.get("help_text"), date_hint())
         super().__init__(**kwargs)
         self.error_messages["invalid"] = date_invalid()
+        self.validators.append(_check_year)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -126,3 +141,4 @@ class LocalDateTimeField(forms.DateTimeField):
         kwargs["help_text"] = _with_hint(kwargs.get("help_text"), datetime_hint())
         super().__init__(**kwargs)
         self.error_messages["invalid"] = datetime_invalid()
+        self.validators.append(_check_year)
