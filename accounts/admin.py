@@ -23,6 +23,7 @@ from accounts.service_accounts import (
     service_token_revoke,
 )
 from accounts.services import role_change_record, user_role_names
+from config.numbers import whole_number
 
 ADMIN_FLAGS = ("is_staff", "is_superuser")
 
@@ -191,7 +192,9 @@ class ServiceAccountAdmin(admin.ModelAdmin):
         form = ServiceTokenForm()
         secret = ""
         if request.method == "POST" and request.POST.get("revoke"):
-            service_token_revoke(actor=actor, token_id=int(request.POST["revoke"]))
+            token_id = whole_number(request.POST["revoke"])
+            if token_id is not None:  # else no token of ours: nothing to revoke
+                service_token_revoke(actor=actor, token_id=token_id)
             return redirect("admin:accounts_serviceaccount_tokens", account.pk)
         if request.method == "POST":
             form = ServiceTokenForm(request.POST)

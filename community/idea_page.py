@@ -16,6 +16,7 @@ from community.comments.selectors import comment_position, comments_for_idea
 from community.moderation.actions import HIDDEN, buttons
 from community.moderation.forms import FlagForm
 from community.notifications.follows import idea_follow_summary
+from config.numbers import whole_number
 from ideas.models import Idea
 
 
@@ -28,9 +29,9 @@ def _comments_page(request: HttpRequest, idea: Idea) -> CommentPage:
     `?comment=<id>` opens the page holding that comment, so links to #comment-<id> land on it;
     else `?comments=<number>`."""
     number: int | str | None = request.GET.get("comments")
-    if (wanted := request.GET.get("comment", "")).isdigit():
+    if (wanted := whole_number(request.GET.get("comment"))) is not None:
         comments = comments_for_idea(idea=idea, viewer=request.user)
-        position = comment_position(comments=comments, comment_id=int(wanted))
+        position = comment_position(comments=comments, comment_id=wanted)
         if position is not None:
             number = position // settings.COMMENTS_PER_PAGE + 1
     per_page = settings.COMMENTS_PER_PAGE

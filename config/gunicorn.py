@@ -20,15 +20,18 @@ whole before passing it on and takes the answer at once (nginx does both by defa
 
 import os
 
+from config.numbers import whole_number
+
 
 def default_workers() -> int:
     """WEB_CONCURRENCY when set (a container's CPU quota is not visible here), else 2 × the CPUs
     this process may run on, plus one."""
     configured = os.environ.get("WEB_CONCURRENCY", "").strip()
     if configured:
-        if not configured.isdigit() or int(configured) < 1:
+        workers = whole_number(configured)
+        if workers is None or workers < 1:
             raise ValueError(f"WEB_CONCURRENCY must be a whole number ≥ 1, not {configured!r}")
-        return int(configured)
+        return workers
     return 2 * usable_cpus() + 1
 
 

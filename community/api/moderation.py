@@ -17,10 +17,11 @@ from accounts.roles import MODERATE_CONTENT
 from community.api.common import errors, member
 from community.api.pagination import PAGE_PARAMETERS, PageNumberPagination
 from community.api.permissions import HasPermission
-from community.api.serializers import IdeaRefSerializer, page_of
+from community.api.serializers import IdeaRefSerializer, Input, page_of
 from community.models import Comment
 from community.moderation import selectors
 from community.moderation.actions import ACTIONS, PENDING, QUEUE
+from config.numbers import whole_number
 from ideas.models import Idea
 
 PENDING_MAX_PAGES = 20  # the waiting queue is read from its oldest: deep pages cost more
@@ -79,7 +80,7 @@ class WaitingItemSerializer(serializers.Serializer):
         return _actions(PENDING)
 
 
-class ActionSerializer(serializers.Serializer):
+class ActionSerializer(Input):
     reason = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -105,7 +106,7 @@ class ReportedListView(APIView):
         operation_id="moderation_reported_list",
         summary="Reported ideas and comments, the longest-waiting first (moderators)",
         parameters=PAGE_PARAMETERS,
-        responses={200: page_of(ReportedItemSerializer, numbered=True), **errors(403, 404)},
+        responses={200: page_of(ReportedItemSerializer, numbered=True), **errors(400, 403, 404)},
     )
     def get(self, request: Request) -> Response:
         paginator = PageNumberPagination()
@@ -126,24 +127,22 @@ class WaitingListView(APIView):
     def get(self, request: Request) -> Response:
         paginator = PageNumberPagination()
         size = paginator.get_page_size(request) or 20
-        number = request.query_params.get("page", "1")
-        if not number.isdigit() or not 1 <= int(number) <= PENDING_MAX_PAGES:
+        number = whole_number(request.query_params.get("page", "1"))
+        if number is None or not 1 <= number <= PENDING_MAX_PAGES:
             raise exceptions.ValidationError({"page": [f"From 1 to {PENDING_MAX_PAGES}."]})
         # The queue merges ideas and comments by age (selectors.pending_queue): a page is the
         # tail of the first `page * size` items.
-        queue = selectors.pending_queue(limit=int(number) * size)
-        items = queue.items[(int(number) - 1) * size :]
-        if not items and int(number) > 1:
+        queue = selectors.pending_queue(limit=number * size)
+        items = queue.items[(number - 1) * size :]
+        if not items and number > 1:
             raise exceptions.NotFound()
         url = request.build_absolute_uri()
-        more = int(number) * size < queue.total and int(number) < PENDING_MAX_PAGES
+        more = number * size < queue.total and number < PENDING_MAX_PAGES
         return Response(
             {
                 "count": queue.total,
-                "next": replace_query_param(url, "page", int(number) + 1) if more else None,
-                "previous": replace_query_param(url, "page", int(number) - 1)
-                if int(number) > 1
-                else None,
+                "next": replace_query_param(url, "page", number + 1) if more else None,
+                "previous": replace_query_param(url, "page", number - 1) if number > 1 else None,
                 "results": WaitingItemSerializer(items, many=True).data,
             }
         )

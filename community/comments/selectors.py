@@ -113,3 +113,7 @@ def comments_by_author(*, author: User) -> QuerySet[Comment]:
 
 def comment_get(*, pk: int) -> Comment:
     return get_object_or_404(Comment.objects.select_related("idea", "author"), pk=pk)
+
+
+def comment_find(*, pk: int) -> Comment | None:
+    return Comment.objects.select_related("idea", "author").filter(pk=pk).first()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import authenticated_user
 from community.comments import selectors, services
 from community.comments.forms import CommentForm
+from config.numbers import whole_number
 from config.ratelimit import rate_limit
 from ideas.pii_services import masked_notice
 from ideas.selectors import idea_get_for_user
@@ -20,9 +21,17 @@ from ideas.selectors import idea_get_for_user
 def comment_create(request: HttpRequest, idea_pk: int) -> HttpResponse:
     idea = idea_get_for_user(user=request.user, pk=idea_pk)
     form = CommentForm(request.POST)
-    parent_pk = request.POST.get("parent", "")
-    parent = selectors.comment_get(pk=int(parent_pk)) if parent_pk.isdigit() else None
-    if form.is_valid():
+    parent = None
+    valid = form.is_valid()
+    if asked := request.POST.get("parent", ""):
+        # A reply whose comment is gone (deleted meanwhile, or a mangled form) keeps its text:
+        # the form comes back with the reason rather than a 404 or a top-level comment.
+        number = whole_number(asked)
+        parent = selectors.comment_find(pk=number) if number is not None else None
+        if parent is None and valid:
+            form.add_error(None, _("The comment you replied to is no longer there."))
+            valid = False
+    if valid:
         try:
             comment = services.comment_create(
                 idea=idea,

@@ -25,6 +25,7 @@ from accounts.audit import AuditAction, audit_record
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT
 from community.models import Comment, ContentSentiment, Flag, FlagResolution, Follow, VoteRing
+from config.numbers import whole_number
 from config.outbox.events import record
 from ideas.events import IdeaMerged
 from ideas.models import Idea, Vote
@@ -108,9 +109,8 @@ def merge_search(*, source: Idea, query: str) -> QuerySet[Idea]:
     if not query:
         return Idea.objects.none()
     wanted = Q(title__icontains=query)
-    number = query.removeprefix("#").strip()
-    if number.isdigit():
-        wanted |= Q(pk=int(number))
+    if (number := whole_number(query.removeprefix("#").strip())) is not None:
+        wanted |= Q(pk=number)
     return (
         Idea.objects.public()
         .filter(wanted)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import authenticated_user
 from accounts.roles import MANAGE_THEMES
+from config.numbers import whole_number
 from config.ratelimit import is_rate_limited, too_many_requests
 from config.spreadsheet import UTF8_MARK, Echo, safe_cell
 from ideas.models import Category, RunState, ThemeSettings, ThemeStatus
@@ -353,7 +354,5 @@ def similar(request: HttpRequest) -> HttpResponse:
             "max": SIMILAR_TEXT_MAX_LENGTH
         }
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-    exclude = request.POST.get("exclude")
-    exclude_pk = int(exclude) if exclude and exclude.isdigit() else None
-    matches = similar_ideas(text=text, k=5, exclude=exclude_pk)
+    matches = similar_ideas(text=text, k=5, exclude=whole_number(request.POST.get("exclude")))
     return render(request, "ideas/_similar.html", {"matches": matches})
