@@ -1,6 +1,8 @@
+import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -17,6 +19,21 @@ from ideas.models import (
     Status,
 )
 from ideas.selectors import SORTS
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # django.core.validators.validate_slug's
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A choice of rows named by their slug. A value that cannot be a slug (a NUL byte the
+    database refuses in any query, a stray character) is an invalid choice before any query."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(to_field_name="slug", **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _SLUG.fullmatch(str(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
 
 
 def active_language() -> str:
@@ -87,10 +104,9 @@ class IdeaCreateForm(IdeaForm):
     idea_create then refuses it with a message that says why, shown on this field.
     """
 
-    campaign = forms.ModelChoiceField(
+    campaign = SlugChoiceField(
         label=_("Campaign"),
         queryset=Campaign.objects.none(),
-        to_field_name="slug",
         required=False,
         empty_label=_("No campaign"),
     )
@@ -100,6 +116,8 @@ class IdeaCreateForm(IdeaForm):
         super().__init__(*args, **kwargs)
         source = self.data if self.is_bound else self.initial
         asked = str(source.get("campaign") or "")
+        if not _SLUG.fullmatch(asked):
+            asked = ""  # the field says why when the form is posted
         field = self.fields["campaign"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Campaign.objects.filter(
@@ -127,8 +145,6 @@ class IdeaFilterForm(forms.Form):
     """Query-string filters for the idea list; bad values fall back to defaults."""
 
     sort = forms.ChoiceField(choices=[(s, s) for s in SORTS], required=False)
-    category = forms.ModelChoiceField(
-        queryset=Category.objects.all(), to_field_name="slug", required=False
-    )
+    category = SlugChoiceField(queryset=Category.objects.all(), required=False)
     status = forms.ChoiceField(choices=Status.choices, required=False)
     q = forms.CharField(max_length=100, required=False)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ideas.forms import SlugChoiceField
 from ideas.models import Category, ThemeStatus
 from ideas.models.themes import TARGET_THEMES_MAX, TARGET_THEMES_MIN
 
@@ -31,9 +32,7 @@ class DashboardFilterForm(forms.Form):
     sort = forms.ChoiceField(
         choices=[("trend", "trend"), ("size", "size"), ("votes", "votes")], required=False
     )
-    category = forms.ModelChoiceField(
-        queryset=Category.objects.all(), to_field_name="slug", required=False
-    )
+    category = SlugChoiceField(queryset=Category.objects.all(), required=False)
     period = forms.TypedChoiceField(
         choices=[(7, 7), (30, 30), (90, 90)], coerce=int, required=False
     )
