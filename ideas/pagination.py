@@ -14,6 +14,7 @@ twice or be skipped across pages: the usual price of keyset pagination on a live
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -75,17 +76,48 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(token: str, *, width: int) -> list[Any]:
-    """The values in a cursor, or ValueError for anything that is not one of ours."""
+# What each sort key holds (ideas.selectors.LIST_ORDERINGS): a cursor value of another type
+# would be compared with the column by the database ("timestamp < numeric": an error, not a
+# page). A key missing here is checked for its count only.
+KEY_TYPES: dict[str, type] = {
+    "id": int,
+    "pk": int,
+    "vote_count": int,
+    "trending_score": float,
+    "rank": float,
+    "created_at": datetime,
+}
+_BIGINT = 2**63
+
+
+def decode_cursor(token: str, *, keys: Sequence[str]) -> list[Any]:
+    """The values in a cursor for the order `keys`, or ValueError for anything that is not one
+    of ours: not base64 JSON, another number of values, a value of another type than its key
+    holds, an integer beyond the database's, an infinite number, a time without a zone."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         tagged = json.loads(raw)
         values = [_DECODERS[tag](value) for tag, value in tagged]
-    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError) as error:
+    except (
+        binascii.Error,
+        ValueError,
+        TypeError,
+        KeyError,
+        UnicodeDecodeError,
+        OverflowError,  # ["i", 1e400]: int(inf)
+        RecursionError,
+    ) as error:
         raise ValueError("not a page cursor") from error
-    if len(values) != width:
+    if len(values) != len(keys):
         raise ValueError("not a page cursor for this order")
-    for value in values:
+    for key, value in zip(keys, values, strict=True):
+        expected = KEY_TYPES.get(key)
+        if expected is not None and type(value) is not expected:
+            raise ValueError(f"{key} is not a {expected.__name__} in this cursor")
+        if isinstance(value, int) and not -_BIGINT <= value < _BIGINT:
+            raise ValueError("cursor number out of range")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("cursor number out of range")
         if isinstance(value, datetime) and value.tzinfo is None:
             raise ValueError("cursor times carry their time zone")
     return values
@@ -159,7 +191,7 @@ def keyset_fetch(
     for token, name in ((after, "after"), (before, "before")):
         if token:
             try:
-                values = decode_cursor(token, width=len(keys))
+                values = decode_cursor(token, keys=keys)
             except ValueError:
                 continue
             direction = name

@@ -11,12 +11,34 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from config.numbers import whole_number
 from ideas.pagination import KeysetPage, decode_cursor, keyset_page
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    """`?page=` and `?page_size=`; a value that is not a whole number in range is a 400 naming
+    the parameter (DRF answered 404 "Invalid page." and ignored a bad page size). A page past
+    the last is still a 404."""
+
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request: Request) -> int | None:
+        size = request.query_params.get(self.page_size_query_param, "")
+        if not size:
+            return self.page_size
+        number = whole_number(size)
+        if number is None or not 1 <= number <= self.max_page_size:
+            raise ValidationError({"page_size": [f"From 1 to {self.max_page_size}."]})
+        return number
+
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        page = request.query_params.get(self.page_query_param) or "1"
+        if page in self.last_page_strings:
+            return paginator.num_pages
+        if (number := whole_number(page)) is None or number < 1:
+            raise ValidationError({self.page_query_param: ["A whole number from 1."]})
+        return number
 
 
 class KeysetPagination(pagination.BasePagination):
@@ -36,15 +58,16 @@ class KeysetPagination(pagination.BasePagination):
         for name, token in (("after", after), ("before", before)):
             if token:
                 try:
-                    decode_cursor(token, width=len(keys))
+                    decode_cursor(token, keys=keys)
                 except ValueError as error:
                     raise ValidationError({name: ["Not a cursor of this list's order."]}) from error
         size = request.query_params.get("page_size", "")
         per_page = self.page_size
         if size:
-            if not size.isdigit() or not 1 <= int(size) <= self.max_page_size:
+            number = whole_number(size)
+            if number is None or not 1 <= number <= self.max_page_size:
                 raise ValidationError({"page_size": [f"From 1 to {self.max_page_size}."]})
-            per_page = int(size)
+            per_page = number
         self.request = request
         self.page: KeysetPage = keyset_page(
             queryset, keys=keys, per_page=per_page, after=after, before=before

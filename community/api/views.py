@@ -199,7 +199,7 @@ class IdeaCommentsView(APIView):
         parameters=PAGE_PARAMETERS,
         responses={
             200: serializers.page_of(serializers.CommentSerializer, numbered=True),
-            **errors(404, 429),
+            **errors(400, 404),
         },
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -239,7 +239,7 @@ class CategoryListView(APIView):
         parameters=PAGE_PARAMETERS,
         responses={
             200: serializers.page_of(serializers.CategorySerializer, numbered=True),
-            **errors(404, 429),
+            **errors(400, 404),
         },
     )
     def get(self, request: Request) -> Response:
