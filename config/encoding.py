@@ -33,7 +33,7 @@ from io import BytesIO
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import (
     FIELD,
     ChunkIter,
@@ -47,16 +47,20 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+API_PREFIX = "/api/"  # config.urls: the REST API answers in JSON, as DRF's own 400s do
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 
 
 @dataclass(frozen=True)
 class BadText:
-    """Where undecodable bytes were found: a form field, or the query string (field=None)."""
+    """Where undecodable bytes were found: a form field (in_query False), a query parameter
+    (in_query True), or nowhere in particular (field None: a multipart body without its
+    boundary, which no field of it can be read from)."""
 
     field: str | None
     encoding: str
+    in_query: bool = False
 
 
 def _undecodable(raw: bytes, encoding: str) -> bool:
@@ -120,21 +124,24 @@ def _replaced_field(items: Iterable[tuple[str, list[str]]]) -> str | None:
 def find_bad_text(request: HttpRequest) -> BadText | None:
     """Where the request holds bytes that are not valid text, or None when it is clean."""
     encoding = request.encoding or settings.DEFAULT_CHARSET
-    if bad_form_field(_wsgi_bytes(request.META.get("QUERY_STRING", "")), encoding) is not None:
-        return BadText(field=None, encoding=encoding)
+    name = bad_form_field(_wsgi_bytes(request.META.get("QUERY_STRING", "")), encoding)
+    if name is not None:
+        return BadText(field=name, encoding=encoding, in_query=True)
     if request.method not in BODY_METHODS:
         return None
     if request.content_type == FORM:
         # Django reads a form body into memory anyway (limited by DATA_UPLOAD_MAX_MEMORY_SIZE).
         field = bad_form_field(request.body, "utf-8")
         return None if field is None else BadText(field=field, encoding="utf-8")
+    if request.content_type != MULTIPART:
+        return None
+    if not (request.content_params or {}).get("boundary"):
+        return BadText(field=None, encoding=encoding)
     field = _bad_multipart_field(request, encoding)
     return None if field is None else BadText(field=field, encoding=encoding)
 
 
 def _bad_multipart_field(request: HttpRequest, encoding: str) -> str | None:
-    if request.content_type != MULTIPART:
-        return None
     boundary = (request.content_params or {}).get("boundary", "")
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     try:
@@ -152,21 +159,30 @@ def _bad_multipart_field(request: HttpRequest, encoding: str) -> str | None:
 
 
 def invalid_text_response(request: HttpRequest, bad: BadText) -> HttpResponse:
-    """400 with a message: a page for browsers, plain text for htmx, JSON for JSON clients."""
+    """400 with a message: a page for browsers, plain text for htmx, JSON for the API and JSON
+    clients (the API's shape: the parameter or field named, with its message)."""
     charset = "UTF-8" if codecs.lookup(bad.encoding).name == "utf-8" else bad.encoding
     if bad.field is None:
         message = _(
-            "The address of this page contains characters that are not valid %(charset)s text."
-        ) % {"charset": charset}
+            "The form data cannot be read: a multipart body must declare its boundary, "
+            "so nothing was saved."
+        )
+    elif bad.in_query:
+        message = _(
+            "The parameter “%(field)s” in the address of this page contains characters that are "
+            "not valid %(charset)s text."
+        ) % {"field": bad.field, "charset": charset}
     else:
         message = _(
             "The field “%(field)s” contains characters that are not valid %(charset)s text, "
             "so nothing was saved."
         ) % {"field": bad.field, "charset": charset}
-    where = "the query string" if bad.field is None else repr(bad.field)
-    logger.info("refused %s %s: invalid %s in %s", request.method, request.path, charset, where)
+    where = "the body" if bad.field is None else repr(bad.field)
+    logger.info("refused %s %s: unreadable %s in %s", request.method, request.path, charset, where)
     if request.headers.get("HX-Request") == "true":
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({bad.field or "non_field_errors": [message]}, status=400)
     if request.get_preferred_type(["text/html", "application/json"]) == "application/json":
         return JsonResponse({"error": "invalid_encoding", "message": message}, status=400)
     return render(request, "invalid_encoding.html", {"message": message}, status=400)
@@ -179,6 +195,12 @@ class InvalidEncodingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            # No address of ours holds a NUL, and the database refuses one in any query (a
+            # slug looked up as typed: a 500 instead of "not found").
+            if request.path.startswith(API_PREFIX):
+                return JsonResponse({"detail": "Not found."}, status=404)  # as DRF's 404s
+            raise Http404
         bad = find_bad_text(request)
         if bad is not None:
             return invalid_text_response(request, bad)
