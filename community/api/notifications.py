@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from community.api.common import errors, member
 from community.api.pagination import PAGE_PARAMETERS, PageNumberPagination
 from community.api.permissions import SignedIn
-from community.api.serializers import page_of
+from community.api.serializers import Input, page_of
 from community.models import NotificationKind
 from community.notifications import services
 
@@ -33,7 +33,7 @@ class NotificationListQuerySerializer(serializers.Serializer):
     unread = serializers.BooleanField(required=False, help_text="Only the unread ones.")
 
 
-class MarkReadSerializer(serializers.Serializer):
+class MarkReadSerializer(Input):
     id = serializers.IntegerField(
         required=False, min_value=1, help_text="One notification; leave out to mark all read."
     )

@@ -16,6 +16,23 @@ from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Campaign, Category, 
 from ideas.selectors import SORTS
 
 
+class Input(serializers.Serializer):
+    """A request body. A field the endpoint does not take is a 400 naming it rather than
+    ignored: a client that PATCHes an idea's "status" must not believe the status changed."""
+
+    # What a browser's form adds; a body read from a form may carry it.
+    IGNORED = frozenset({"csrfmiddlewaretoken"})
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields) - self.IGNORED)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["This endpoint does not take this field."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
 class PersonSerializer(serializers.Serializer):
     """A person as shown beside their posts: name, organisation, staff badge, and their profile
     page only when it is public (else null)."""
@@ -90,7 +107,7 @@ class StatusChangeSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class StatusChangeCreateSerializer(serializers.Serializer):
+class StatusChangeCreateSerializer(Input):
     to_status = serializers.ChoiceField(choices=Status.choices)
     response = serializers.CharField(
         max_length=BODY_MAX_LENGTH, help_text="The official response, in Markdown (public)."
@@ -125,7 +142,7 @@ class IdeaListQuerySerializer(serializers.Serializer):
     campaign = BySlug(slug_field="slug", queryset=Campaign.objects.all(), required=False)
 
 
-class IdeaWriteSerializer(serializers.Serializer):
+class IdeaWriteSerializer(Input):
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
     body = serializers.CharField(max_length=BODY_MAX_LENGTH)
     category = BySlug(slug_field="slug", queryset=Category.objects.all())
@@ -177,7 +194,7 @@ class CommentSerializer(ReplySerializer):
     replies = ReplySerializer(many=True, source="replies.all")
 
 
-class CommentCreateSerializer(serializers.Serializer):
+class CommentCreateSerializer(Input):
     body = serializers.CharField(max_length=COMMENT_MAX_LENGTH)
     # Declared fields leave the class attributes (DRF's metaclass): no clash with Field.parent.
     parent = serializers.IntegerField(  # type: ignore[assignment]

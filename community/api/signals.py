@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from community.api.common import errors, member
 from community.api.errors import validation_error
 from community.api.pagination import PAGE_PARAMETERS, PageNumberPagination
-from community.api.serializers import page_of
+from community.api.serializers import Input, page_of
 from community.api.views import ManagesThemes
 from ideas.models import SignalImport
 from ideas.models.outside import SIGNAL_SOURCE_MAX_LENGTH
@@ -26,7 +26,7 @@ from ideas.outside.services import REJECTED_ROWS, signals_import
 from ideas.themes.selectors import published_run
 
 
-class SignalImportRequestSerializer(serializers.Serializer):
+class SignalImportRequestSerializer(Input):
     file = serializers.FileField(help_text="The CSV file; its first row names the columns.")
     text_column = serializers.CharField(max_length=200)
     date_column = serializers.CharField(max_length=200)
