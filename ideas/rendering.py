@@ -6,7 +6,7 @@ scheme outside the lists below reaches a page.
 """
 
 import re
-from html import unescape
+from html import escape, unescape
 
 import markdown
 import nh3
@@ -25,7 +25,8 @@ ALLOWED_TAGS = {
     "pre",
     "blockquote",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+# An ordered list typed from "3." keeps its numbers (Markdown writes start="3").
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -57,20 +58,27 @@ def markdown_text(text: str) -> str:
             return unescape(strip_tags(html)).strip()
 
 
-# A list (as render_markdown writes it: nh3 keeps no attribute on it) holding no other list.
-_INNERMOST_LIST = re.compile(r"<(ol|ul)>((?:(?!<[ou]l>).)*?)</\1>", re.S)
+# A list (as render_markdown writes it: nh3 keeps only an ordered list's start) holding no other.
+_INNERMOST_LIST = re.compile(r'<(ol|ul)(?: start="(\d+)")?>((?:(?!<[ou]l[ >]).)*?)</\1>', re.S)
+# An item's opening, with the paragraph a list with blank lines between its items puts inside.
+_ITEM = re.compile(r"<li>\s*(?:<p>)?")
 
 
 def _list_marks(match: re.Match[str]) -> str:
     if match[1] == "ul":
-        return match[2].replace("<li>", "• ")
-    numbers = iter(range(1, match[2].count("<li>") + 1))
-    return re.sub("<li>", lambda _: f"{next(numbers)}. ", match[2])
+        return _ITEM.sub("• ", match[3])
+    numbers = iter(range(int(match[2] or 1), 10**9))
+    return _ITEM.sub(lambda _: f"{next(numbers)}. ", match[3])
 
 
 def render_markdown(text: str) -> str:
     # A new converter per call: Markdown instances keep state between conversions.
-    html = _markdown().convert(text)
+    try:
+        html = _markdown().convert(text)
+    except RecursionError:
+        # Python-Markdown recurses once per level of nesting: "- - - - … x" (600 levels, 1.2 KB)
+        # exhausts the stack. Such a text is shown as typed, in paragraphs, rather than lost.
+        html = "".join(f"<p>{escape(part)}</p>" for part in text.split("\n\n") if part.strip())
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
