@@ -138,6 +138,8 @@ def test_an_admin_makes_a_service_account_and_its_token_in_the_admin(client, adm
     assert ApiToken.objects.get(user=account).created_by == admin_user
     assert secret not in client.get(response["Location"]).content.decode()  # shown once
     token = ApiToken.objects.get(user=account)
+    for not_an_id in ("²", "99999999999999999999"):  # no token: the page again, not a 500
+        assert client.post(response["Location"], {"revoke": not_an_id}).status_code == 302
     client.post(response["Location"], {"revoke": token.pk})
     token.refresh_from_db()
     assert token.revoked_at is not None

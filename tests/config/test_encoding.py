@@ -9,10 +9,13 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+import config.wsgi
+from config.charset_guard import CharsetGuard
 from ideas.models import Campaign, Idea
 from tests.community.campaigns.helpers import image_bytes
 
@@ -164,8 +167,92 @@ def test_htmx_gets_the_message_as_plain_text_and_json_clients_as_json(client, bo
 def test_a_search_with_invalid_utf8_in_the_address_gets_400(client, db):
     response = client.get(reverse("ideas:list") + "?q=caf%E9")
     assert response.status_code == 400
-    assert "The address of this page contains characters that are not valid UTF-8" in response.text
+    assert (
+        "The parameter “q” in the address of this page contains characters that are not "
+        "valid UTF-8 text." in response.text
+    )
     assert client.get(reverse("ideas:list") + "?q=caf%C3%A9+%F0%9F%90%9D").status_code == 200
+
+
+def test_the_api_names_the_unreadable_parameter_in_its_own_shape(client, db):
+    response = client.get("/api/v1/ideas/?sort=new&q=%ED%A0%80")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    [message] = json.loads(response.text)["q"]
+    assert "not valid UTF-8 text" in message
+
+
+def test_a_multipart_body_without_its_boundary_gets_400_with_a_message(client, bob):
+    client.force_login(bob)
+    page = client.post(CREATE_IDEA, data=b"x", content_type="multipart/form-data")
+    assert page.status_code == 400
+    assert "a multipart body must declare its boundary" in page.text
+    api = client.post("/api/v1/ideas/", data=b"x", content_type="multipart/form-data")
+    assert api.status_code == 400
+    assert "boundary" in json.loads(api.text)["non_field_errors"][0]
+
+
+def _served(content_type: str) -> tuple[str, str]:
+    """The status and body of GET /ideas/?sort=top through the guard, in front of an
+    application that answers 200 (Django itself raised while building such a request)."""
+    environ = RequestFactory()._base_environ(
+        PATH_INFO=reverse("ideas:list"), QUERY_STRING="sort=top", CONTENT_TYPE=content_type
+    )
+
+    def behind(environ: dict, start_response) -> list[bytes]:  # type: ignore[no-untyped-def, type-arg]
+        start_response("200 OK", [])
+        return [b"served"]
+
+    answered: list[str] = []
+    body = CharsetGuard(behind)(environ, lambda status, headers: answered.append(status))
+    return answered[0], b"".join(body).decode()
+
+
+UNREADABLE = ["base64", "rot13", "zlib", "punycode", "idna", "utf-7", "utf-16", "unicode_escape"]
+
+
+@pytest.mark.parametrize("charset", UNREADABLE)
+def test_a_charset_django_cannot_read_with_gets_400_not_500(charset):
+    if charset in ("base64", "rot13", "zlib", "punycode"):  # the others fail on other texts
+        with pytest.raises((LookupError, UnicodeError)):  # Django, building the request
+            RequestFactory().get("/ideas/?sort=top", CONTENT_TYPE=f"text/plain; charset={charset}")
+    status, body = _served(f"text/plain; charset={charset}")
+    assert status == "400 Bad Request"
+    assert f"Unsupported charset '{charset}'" in body
+
+
+# "foo" and "x-user-defined" are names Python does not know: Django ignores them (reads UTF-8).
+@pytest.mark.parametrize(
+    "charset",
+    [
+        "utf-8",
+        "UTF-8",
+        "utf8",
+        "iso-8859-1",
+        "latin1",
+        "us-ascii",
+        "cp1252",
+        '"utf-8"',
+        "foo",
+        "x-user-defined",
+        "",
+    ],
+)
+def test_the_charsets_clients_send_are_read(charset):
+    content_type = f"text/plain; charset={charset}" if charset else "text/plain"
+    assert _served(content_type) == ("200 OK", "served")
+
+
+def test_the_served_application_is_guarded():
+    assert isinstance(config.wsgi.application, CharsetGuard)
+
+
+def test_a_nul_byte_in_an_address_is_not_found(client, bob):
+    assert client.get("/api/v1/categories/%00/").json() == {"detail": "Not found."}
+    client.force_login(bob)
+    response = client.get("/api/v1/categories/%00/")
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+    assert client.get("/complaints/%00/").status_code == 404
 
 
 # --- multipart forms with a binary banner --------------------------------------------------------
@@ -214,3 +301,28 @@ def test_a_multipart_body_larger_than_the_memory_limit_is_still_checked(
     good, content_type = multipart(campaign_fields(), banner=banner)
     assert client.post(CREATE_CAMPAIGN, data=good, content_type=content_type).status_code == 302
     assert Campaign.objects.get().title == "Épargne : vos idées 🐷"
+
+
+def test_the_asgi_application_is_guarded_too():
+    import asyncio
+
+    import config.asgi
+
+    sent: list[dict] = []  # type: ignore[type-arg]
+
+    async def send(message: dict) -> None:  # type: ignore[type-arg]
+        sent.append(message)
+
+    async def receive() -> dict:  # type: ignore[type-arg]
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/ideas/new/",
+        "query_string": b"",
+        "headers": [(b"content-type", b"application/x-www-form-urlencoded; charset=base64")],
+    }
+    asyncio.run(config.asgi.application(scope, receive, send))
+    assert sent[0]["status"] == 400
+    assert b"Unsupported charset 'base64'" in sent[1]["body"]

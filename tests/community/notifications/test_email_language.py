@@ -8,6 +8,7 @@ from community.models import Follow
 from community.notifications import emailing
 from community.notifications.services import notify_comment
 from ideas.models import Status
+from ideas.rendering import markdown_text
 from ideas.services import idea_change_status
 from tests.factories import CommentFactory, IdeaFactory, UserFactory
 
@@ -103,6 +104,18 @@ def test_an_answer_with_lists_keeps_its_marks_in_plain_text(
     ]
     [message] = _to("tom@example.com")
     assert "1. design\n2. pilot" in message.body
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("1. first\n\n2. second", ["1. first", "2. second"]),  # blank lines: <li><p>
+        ("3. third\n4. fourth", ["3. third", "4. fourth"]),  # numbered from where it starts
+        ("- a\n\n- b", ["• a", "• b"]),
+    ],
+)
+def test_list_items_keep_their_text_beside_their_mark(typed, read):
+    assert [line for line in markdown_text(typed).splitlines() if line] == read
 
 
 def test_the_daily_digest_is_in_the_recipients_language(claire, tom):
