@@ -495,6 +495,25 @@ def _write_sweep(
             handle.write(json.dumps(record) + "\n")
 
 
+def add_sample_options(parser: argparse.ArgumentParser) -> None:
+    """The sample options of the partition benches (partition_quality, partition_gate,
+    partition_views, local_refine): which sets, sizes, seeds and encoders."""
+    parser.add_argument("--sets", default=",".join(d.name for d in DATASETS))
+    parser.add_argument("--sizes", default="1000,0")
+    parser.add_argument("--seeds", default="0")
+    parser.add_argument("--encoders", default="e5,use")
+
+
+def report(sample: Sample, method: str, labels: np.ndarray, seconds: float, note: str = "") -> None:
+    """One method's progress line for a sample on stderr (the format `read_logs` and
+    `--from-logs` read), and its note below it."""
+    scored = scores(sample.truth, labels, sample.twins)
+    result = Result(sample.name, len(sample.texts), method, sample.seed, seconds, scored)
+    print(_progress_line(result), file=sys.stderr, flush=True)
+    if note:
+        print(f"#   {method}: {note}", file=sys.stderr, flush=True)
+
+
 def _progress_line(r: Result) -> str:
     s = r.s
     twins = f" twins {s['twins']:.2f}" if "twins" in s else ""

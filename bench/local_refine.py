@@ -486,10 +486,7 @@ def summarise(paths: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     global NULL, SPLIT_STAT, SPLIT_MARGINS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default=",".join(d.name for d in cs.DATASETS))
-    parser.add_argument("--sizes", default="1000,0")
-    parser.add_argument("--seeds", default="0")
-    parser.add_argument("--encoders", default="e5,use")
+    cs.add_sample_options(parser)
     parser.add_argument("--merges", default="group", help="pair, group or both")
     parser.add_argument("--split-stat", default="modularity", choices=("modularity", "cut"))
     parser.add_argument("--null", default="gauss", choices=("gauss", "config"))
@@ -513,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     encoders = tuple(args.encoders.split(","))
     backend = "+".join(encoders)
     for sample in cs.samples(args.sets, args.sizes, args.seeds, encoders):
-        texts, truth, twins, seed = sample.texts, sample.truth, sample.twins, sample.seed
+        texts, seed = sample.texts, sample.seed
         start = time.perf_counter()
         p = pq.prepared(texts, sample.vectors, seed, backend)
         base = _louvain(p["graph"], 2.0, seed)
@@ -546,10 +543,7 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         for method, (labels, secs) in results.items():
-            result = cs.Result(
-                sample.name, len(texts), method, seed, secs, cs.scores(truth, labels, twins)
-            )
-            print(cs._progress_line(result), file=sys.stderr, flush=True)
+            cs.report(sample, method, labels, secs)
     return 0
 
 

@@ -300,10 +300,7 @@ def gate_summary(paths: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default=",".join(d.name for d in cs.DATASETS))
-    parser.add_argument("--sizes", default="1000,0")
-    parser.add_argument("--seeds", default="0")
-    parser.add_argument("--encoders", default="e5,use")
+    cs.add_sample_options(parser)
     parser.add_argument("--summarise", nargs="+", default=None, help="progress logs: no run")
     parser.add_argument("--gate-summary", nargs="+", default=None, help="progress logs: no run")
     args = parser.parse_args(argv)
@@ -343,9 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         for method, resolution in chosen.items():
-            s = cs.scores(sample.truth, sweep[resolution][0], sample.twins)
-            result = cs.Result(sample.name, len(sample.texts), method, seed, secs, s)
-            print(cs._progress_line(result), file=sys.stderr, flush=True)
+            cs.report(sample, method, sweep[resolution][0], secs)
     return 0
 
 

@@ -287,10 +287,7 @@ def held_out_line(d_nmi: list[float], d_ari: list[float], ok: bool) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default=",".join(d.name for d in cs.DATASETS))
-    parser.add_argument("--sizes", default="1000,0")
-    parser.add_argument("--seeds", default="0")
-    parser.add_argument("--encoders", default="e5,use")
+    cs.add_sample_options(parser)
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--summarise", nargs="+", default=None, help="progress logs: no run")
     args = parser.parse_args(argv)
@@ -355,14 +352,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"HDBSCAN {k} themes, chose {best:g} ({counts[best]} themes)",
                 )
         for method, (labels, secs, note) in results.items():
-            if method not in methods:
-                continue
-            result = cs.Result(
-                sample.name, len(texts), method, seed, secs, cs.scores(truth, labels, twins)
-            )
-            print(cs._progress_line(result), file=sys.stderr, flush=True)
-            if note:
-                print(f"#   {method}: {note}", file=sys.stderr, flush=True)
+            if method in methods:
+                cs.report(sample, method, labels, secs, note)
     return 0
 
 

@@ -224,10 +224,7 @@ def rule_report(tuning: list[str], confirm: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default=",".join(d.name for d in cs.DATASETS))
-    parser.add_argument("--sizes", default="1000,0")
-    parser.add_argument("--seeds", default="0")
-    parser.add_argument("--encoders", default="e5,use")
+    cs.add_sample_options(parser)
     parser.add_argument("--agreement-runs", type=int, default=1, help="Louvain seeds per encoder")
     parser.add_argument("--rules", nargs="+", help="tuning logs: choose eps, no run")
     parser.add_argument("--confirm", nargs="*", default=[], help="fresh logs to check it on")
@@ -267,12 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             row |= {"agree": agree[r]["ari"], "agree_nmi": agree[r]["nmi"], **s}
             print(f"#res {json.dumps(row)}", file=sys.stderr, flush=True)
         for method, (labels, secs, note) in results.items():
-            result = cs.Result(
-                sample.name, len(texts), method, seed, secs, cs.scores(truth, labels, twins)
-            )
-            print(cs._progress_line(result), file=sys.stderr, flush=True)
-            if note:
-                print(f"#   {method}: {note}", file=sys.stderr, flush=True)
+            cs.report(sample, method, labels, secs, note)
     return 0
 
 
