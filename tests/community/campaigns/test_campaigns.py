@@ -549,3 +549,10 @@ def test_seed_campaigns_makes_a_running_and_a_finished_campaign_with_fitting_ide
     for campaign in (running, finished):
         for attached in campaign.ideas.all():
             assert campaign.starts_at <= attached.created_at <= campaign.ends_at
+
+
+def test_a_checkbox_label_is_a_statement_after_its_box_without_a_colon(client, moderator):
+    client.force_login(moderator)
+    page = client.get(CREATE).content.decode()
+    assert '<label for="id_partners_only">Partners only</label>' in page
+    assert '<label for="id_title">Title:</label>' in page  # other fields keep Django's suffix
