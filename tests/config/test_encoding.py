@@ -4,18 +4,21 @@ misbehaving client or a hand-made request would."""
 
 import io
 import json
+import os
 import random
+import subprocess
+import sys
 from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-import config.wsgi
-from config.charset_guard import CharsetGuard
+from config.charset_guard import AsgiCharsetGuard, CharsetGuard
 from ideas.models import Campaign, Idea
 from tests.community.campaigns.helpers import image_bytes
 
@@ -243,8 +246,19 @@ def test_the_charsets_clients_send_are_read(charset):
     assert _served(content_type) == ("200 OK", "served")
 
 
-def test_the_served_application_is_guarded():
-    assert isinstance(config.wsgi.application, CharsetGuard)
+def test_the_served_applications_are_guarded():
+    # In a process of its own: importing the serving modules here would set up a second Django
+    # with its own timers (the metrics' flush) beside the test's.
+    check = (
+        "import config.wsgi, config.asgi; from config.charset_guard import *; "
+        "assert isinstance(config.wsgi.application, CharsetGuard); "
+        "assert isinstance(config.asgi.application, AsgiCharsetGuard)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", check], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def test_a_nul_byte_in_an_address_is_not_found(client, bob):
@@ -303,12 +317,12 @@ def test_a_multipart_body_larger_than_the_memory_limit_is_still_checked(
     assert Campaign.objects.get().title == "Épargne : vos idées 🐷"
 
 
-def test_the_asgi_application_is_guarded_too():
-    import asyncio
-
-    import config.asgi
-
+def test_the_asgi_guard_refuses_before_the_application_runs():
+    called: list[dict] = []  # type: ignore[type-arg]
     sent: list[dict] = []  # type: ignore[type-arg]
+
+    async def behind(scope: dict, receive, send) -> None:  # type: ignore[no-untyped-def, type-arg]
+        called.append(scope)
 
     async def send(message: dict) -> None:  # type: ignore[type-arg]
         sent.append(message)
@@ -316,13 +330,20 @@ def test_the_asgi_application_is_guarded_too():
     async def receive() -> dict:  # type: ignore[type-arg]
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    scope = {
-        "type": "http",
-        "method": "POST",
-        "path": "/ideas/new/",
-        "query_string": b"",
-        "headers": [(b"content-type", b"application/x-www-form-urlencoded; charset=base64")],
-    }
-    asyncio.run(config.asgi.application(scope, receive, send))
+    def scope(charset: str) -> dict:  # type: ignore[type-arg]
+        content_type = f"application/x-www-form-urlencoded; charset={charset}".encode()
+        return {
+            "type": "http",
+            "method": "POST",
+            "path": "/ideas/new/",
+            "query_string": b"",
+            "headers": [(b"content-type", content_type)],
+        }
+
+    guard = AsgiCharsetGuard(behind)
+    async_to_sync(guard)(scope("base64"), receive, send)
     assert sent[0]["status"] == 400
     assert b"Unsupported charset 'base64'" in sent[1]["body"]
+    assert called == []
+    async_to_sync(guard)(scope("utf-8"), receive, send)
+    assert len(called) == 1
