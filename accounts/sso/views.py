@@ -9,19 +9,25 @@ The MFA claim (`amr`) is trusted only from such a token (accounts.sso.login).
 """
 
 import hmac
+import logging
 from typing import Any
 
 import jwt
+from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialApp, SocialLogin, SocialToken
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from allauth.utils import build_absolute_uri
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from requests import RequestException
 
 from accounts.sso.config import OIDC_PROVIDER_ID
+
+logger = logging.getLogger(__name__)
 
 # Asymmetric algorithms only: never "none", never HS* (whose key would be the public one).
 ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
@@ -52,7 +58,13 @@ class SsoAdapter(OpenIDConnectOAuth2Adapter):
             if str(userinfo.get("sub")) != str(claims.get("sub")):
                 raise OAuth2Error("userinfo is about another subject than the id_token.")
             data["userinfo"] = userinfo
-        login: SocialLogin = self.get_provider().sociallogin_from_response(request, data)
+        try:
+            login: SocialLogin = self.get_provider().sociallogin_from_response(request, data)
+        except (ImproperlyConfigured, TypeError, ValueError) as error:
+            # Claims allauth cannot store or read: a `sub` longer than its uid column (OpenID
+            # Connect allows 255 characters, allauth keeps 191), an `email` that is a number.
+            # The sign-in fails with allauth's message page, not a 500.
+            raise OAuth2Error(f"The identity provider's claims cannot be used: {error}") from error
         return login
 
     def _decode_id_token(self, app: SocialApp, id_token: str) -> dict[str, Any]:
@@ -93,10 +105,17 @@ class SsoCallbackView(OAuth2CallbackView):
 
 
 def login(request: HttpRequest) -> HttpResponse:
+    adapter = SsoAdapter(request)
     try:
-        response: HttpResponse = OAuth2LoginView.adapter_view(SsoAdapter(request))(request)
+        response: HttpResponse = OAuth2LoginView.adapter_view(adapter)(request)
     except SocialApp.DoesNotExist:
         raise Http404 from None  # single sign-on is not configured
+    except (RequestException, ValueError) as error:
+        # The identity provider's discovery document could not be fetched or read (it is down,
+        # or answers with a page that is not JSON): the sign-in page says so, with a way back,
+        # rather than a 500 for every staff member while the provider is out.
+        logger.warning("single sign-on: the identity provider cannot be reached: %s", error)
+        return render_authentication_error(request, adapter.get_provider(), exception=error)
     return response
 
 

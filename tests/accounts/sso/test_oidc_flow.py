@@ -12,7 +12,7 @@ from accounts import roles
 from accounts.audit import AuditEntry
 from accounts.models import SsoRoleGrant, User
 from accounts.sso.roles import SSO_ROLE_GRANT, SSO_ROLE_REMOVE
-from tests.accounts.sso.conftest import sso_sign_in
+from tests.accounts.sso.conftest import configure_sso, sso_sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,28 @@ def test_a_code_cannot_be_used_twice(sso):
     replay = Client().get(callback)  # another browser, the same code and state
 
     assert "socialaccount/authentication_error.html" in [t.name for t in replay.templates]
+
+
+@pytest.mark.parametrize("claim", ["long_sub", "numeric_email"])
+def test_claims_allauth_cannot_store_fail_the_sign_in_cleanly(sso, claim):
+    if claim == "long_sub":
+        sso.person.sub = "s" * 200  # OpenID Connect allows 255; allauth's uid column holds 191
+    else:
+        sso.person.email = 12345  # type: ignore[assignment]
+    client = Client()
+
+    response = sso_sign_in(client, sso)
+
+    assert response.status_code == 401
+    assert "socialaccount/authentication_error.html" in [t.name for t in response.templates]
+    assert _signed_in(client) is None
+
+
+def test_the_sign_in_button_says_so_when_the_identity_provider_is_down(settings, idp):
+    configure_sso(settings, idp)
+    idp.stop()  # nothing answers at the issuer any more
+
+    response = Client().post(reverse("sso_login"))
+
+    assert response.status_code == 401
+    assert "socialaccount/authentication_error.html" in [t.name for t in response.templates]
