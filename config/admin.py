@@ -6,15 +6,20 @@ then the code from the authenticator app), and the admin lets in only a session 
 the second factor, as every other staff page does (accounts.mfa).
 """
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.db import DataError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from accounts.mfa import session_passed_second_factor
+
+logger = logging.getLogger(__name__)
 
 
 class RucheAdminSite(admin.AdminSite):
@@ -41,3 +46,28 @@ class RecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class AdminBadLookupMiddleware:
+    """A Django admin list asked for a lookup its database cannot run goes back to the list
+    with Django's own "invalid filter" notice (`?e=1`), rather than a 500.
+
+    The admin takes any lookup on a model field from the address (`?created_at__year=0`,
+    `?id__regex=(`, `?title__icontains=%00`, `_selected_action=x`) and fails only when the
+    query runs (ValueError, OverflowError, or the database's DataError); Django itself turns
+    only the lookups it can check beforehand into that notice."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)  # type: ignore[no-any-return]
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, (ValueError, OverflowError, DataError)):
+            return None
+        index = reverse("admin:index")
+        if not request.path.startswith(index) or request.path == index:
+            return None
+        logger.info("admin: refused %s %s (%s)", request.method, request.path, exception)
+        return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")

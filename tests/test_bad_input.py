@@ -257,3 +257,37 @@ def test_a_deeply_nested_list_is_saved_and_shown_as_typed(bob, idea):
     comment = Comment.objects.get()
     assert comment.body == text
     assert comment.body_html.startswith("<p>- - - ")
+
+
+# --- the Django admin's lists --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "created_at__year=0",
+        "created_at__year=99999999999999999999999",
+        "status__exact=%00",
+        "title__icontains=%00",
+        "id__regex=(",
+    ],
+)
+@pytest.mark.django_db(transaction=True)  # as served: a refused statement aborts nothing else
+def test_an_admin_lookup_the_database_refuses_is_djangos_invalid_filter_notice(
+    admin_user, idea, query
+):
+    client = signed_in(admin_user)
+    response = client.get(f"/admin/ideas/idea/?{query}")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/ideas/idea/?e=1"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_admin_action_on_ids_that_are_not_ids_changes_nothing(admin_user, category):
+    client = signed_in(admin_user)
+    response = client.post(
+        "/admin/ideas/category/",
+        {"action": "delete_selected", "_selected_action": "x", "index": "0"},
+    )
+    assert response.status_code == 302
+    assert category.__class__.objects.filter(pk=category.pk).exists()

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "config.htmx_login.HtmxLoginRedirectMiddleware",  # htmx action needing a login: full page
     "config.encoding.InvalidEncodingMiddleware",  # last __call__ before any view reads POST
+    "config.admin.AdminBadLookupMiddleware",  # an admin lookup the database refuses: ?e=1
 ]
 
 ROOT_URLCONF = "config.urls"
