@@ -6,12 +6,12 @@ from django.http import HttpRequest
 from accounts.models import RetentionRun
 from accounts.retention_schedule import SCHEDULE, retention_days
 from community.models import AuditEntry, Comment, Flag
-from config.admin import RecordAdmin
+from config.admin import KeptAdmin, RecordAdmin
 from ideas.models import Campaign
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(KeptAdmin):
     """Campaigns are created and edited on the site (community.campaigns.services renders the
     description and checks the banner); here only the pre-moderation switch changes."""
 
@@ -27,7 +27,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(KeptAdmin):
     """What the author wrote is read-only: the services mask personal data and render the
     Markdown, which a change here would skip. Moderators remove comments on the site."""
 
@@ -42,7 +42,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(KeptAdmin):
     """The reporter's note is theirs (and may be erased with their account): read-only."""
 
     list_display = ("idea", "comment", "reporter", "reason", "created_at", "resolution")

@@ -48,6 +48,16 @@ class RecordAdmin(admin.ModelAdmin):
         return False
 
 
+class KeptAdmin(admin.ModelAdmin):
+    """Content the site's services take down, each step in the audit log (moderation hides and
+    removes ideas and comments, dismisses reports, ends campaigns; a member's erasure takes
+    theirs): the admin shows and corrects it but never deletes it, which no audit entry would
+    record (an administrator's delete, alone or by "delete selected", left no trace)."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class AdminBadLookupMiddleware:
     """A Django admin list asked for a lookup its database cannot run goes back to the list
     with Django's own "invalid filter" notice (`?e=1`), rather than a 500.

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.admin import KeptAdmin
 from ideas.models import Category, Idea, MaskedOriginal, StatusChange
 
 
@@ -17,7 +18,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Idea)
-class IdeaAdmin(admin.ModelAdmin):
+class IdeaAdmin(KeptAdmin):
     list_display = (
         "title",
         "author",
@@ -41,7 +42,7 @@ class IdeaAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(KeptAdmin):
     list_display = ("idea", "from_status", "to_status", "changed_by", "created_at")
     readonly_fields = [f.name for f in StatusChange._meta.fields]
 
