@@ -19,9 +19,12 @@ from ideas.pii_services import mask_texts, masked_record
 from ideas.rendering import render_markdown
 
 # Pillow's format name → the extension the stored file gets (never the uploader's file name).
-BANNER_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-# Far more than a banner needs, far less than a decompression bomb.
-BANNER_MAX_PIXELS = 40_000_000
+# "MPO" is the JPEG a phone's camera writes (more pictures after the first): a JPEG to browsers.
+BANNER_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
+# A banner is shown at most about 1,600 pixels wide; 8 million pixels (4,000 × 2,000) leave
+# room. Every visitor's browser decodes the whole image: a 4 KB PNG of 6,000 × 6,000 pixels
+# passed the old 40 million and cost each of them 144 MB.
+BANNER_MAX_PIXELS = 8_000_000
 SLUG_MAX_LENGTH = Campaign._meta.get_field("slug").max_length or 50
 # Slugs that would collide with the campaign pages' own addresses (/campaigns/new/).
 RESERVED_SLUGS = frozenset({"new"})
@@ -49,15 +52,32 @@ def banner_validate(file: File) -> str:
             kind = image.format or ""
             width, height = image.size
             image.verify()  # reads the whole file: catches truncated or corrupt images
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError as error:  # far beyond the limit: Pillow stops at open
+        raise _too_many_pixels() from error
+    except (OSError, SyntaxError, ValueError) as error:
         raise not_an_image from error
     finally:
         file.seek(0)
     if kind not in BANNER_FORMATS:
         raise not_an_image
     if width * height > BANNER_MAX_PIXELS:
-        raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
+        raise _too_many_pixels(width, height)
     return BANNER_FORMATS[kind]
+
+
+def _too_many_pixels(width: int = 0, height: int = 0) -> ValidationError:
+    limit = f"{BANNER_MAX_PIXELS / 1e6:g}"
+    if width and height:
+        message = _(
+            "The image has too many pixels (%(width)s × %(height)s); the limit is %(limit)s "
+            "million, for example 4,000 × 2,000."
+        ) % {"width": width, "height": height, "limit": limit}
+    else:
+        message = _(
+            "The image has far too many pixels; the limit is %(limit)s million, for example "
+            "4,000 × 2,000."
+        ) % {"limit": limit}
+    return ValidationError(message, code="too_many_pixels")
 
 
 def campaign_refusal(*, campaign: Campaign, author: User, now: datetime | None = None) -> str:

@@ -1,3 +1,4 @@
+import io
 from datetime import timedelta
 from pathlib import Path
 
@@ -5,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from community.campaigns.selectors import campaign_leaderboard
 from community.campaigns.services import campaign_create, campaign_update
@@ -556,3 +558,35 @@ def test_a_checkbox_label_is_a_statement_after_its_box_without_a_colon(client, m
     page = client.get(CREATE).content.decode()
     assert '<label for="id_partners_only">Partners only</label>' in page
     assert '<label for="id_title">Title:</label>' in page  # other fields keep Django's suffix
+
+
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [
+        ((6_000, 6_000), "The image has too many pixels (6000 × 6000); the limit is 8 million"),
+        ((20_000, 20_000), "The image has far too many pixels; the limit is 8 million"),
+    ],
+    ids=["6000x6000", "decompression-bomb"],
+)
+def test_a_banner_with_more_pixels_than_a_banner_needs_is_a_field_error(
+    client, moderator, size, message
+):
+    bomb = io.BytesIO()  # a few kilobytes of one colour, which every browser would decode whole
+    Image.new("1", size).save(bomb, format="PNG")
+    assert len(bomb.getvalue()) < 100_000
+    client.force_login(moderator)
+    response = client.post(CREATE, _form(banner=upload("bomb.png", bomb.getvalue())))
+    assert response.status_code == 400
+    [error] = response.context["form"].errors["banner"]
+    assert error.startswith(message)
+    assert not Campaign.objects.exists()
+
+
+def test_a_phone_cameras_jpeg_with_more_pictures_is_a_jpeg_banner(client, moderator):
+    mpo = io.BytesIO()
+    first, second = Image.new("RGB", (16, 8), "orange"), Image.new("RGB", (16, 8), "blue")
+    first.save(mpo, format="MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(mpo.getvalue())).format == "MPO"
+    client.force_login(moderator)
+    assert client.post(CREATE, _form(banner=upload("phone.jpg", mpo.getvalue()))).status_code == 302
+    assert Campaign.objects.get().banner.name.endswith(".jpg")
