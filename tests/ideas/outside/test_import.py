@@ -202,6 +202,15 @@ def test_an_empty_file_and_a_headerless_one_are_refused(product_manager):
     )
 
 
+def test_a_file_with_more_columns_than_any_export_has_is_refused_with_the_count(product_manager):
+    header = ";".join(["Text", "Date", *(f"extra {n}" for n in range(600))])
+    batch = run_import(product_manager, f"{header}\r\nSlow app;2026-10-01\r\n".encode())
+    assert (batch.state, batch.error) == (
+        REFUSED,
+        "The file has 602 columns; at most 500 are read. Keep the ones to import.",
+    )
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
