@@ -22,12 +22,10 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, connections, transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -55,7 +53,7 @@ from ideas.outside.clustering import OutsideCluster, outside_only_clusters, them
 from ideas.outside.embedding import signal_text, signal_vectors_for
 from ideas.themes.embedding import idea_text, stable_embedder, vectors_for
 from ideas.themes.identity import match_themes
-from ideas.themes.selectors import published_run, theme_members_of_run
+from ideas.themes.selectors import lost_runs, published_run, theme_members_of_run
 
 logger = logging.getLogger(__name__)
 
@@ -77,18 +75,6 @@ def run_claim(
                 )
         except IntegrityError:
             return None
-
-
-def lost_runs(*, now: datetime) -> QuerySet[ClusteringRun]:
-    """Running runs whose worker is gone: no heartbeat for THEMES_RUN_STALE_SECONDS, or older
-    than the task time limit."""
-    silent = now - timedelta(seconds=settings.THEMES_RUN_STALE_SECONDS)
-    too_old = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    return ClusteringRun.objects.filter(state=RunState.RUNNING).filter(
-        Q(heartbeat_at__lt=silent)
-        | Q(heartbeat_at__isnull=True, started_at__lt=silent)
-        | Q(started_at__lt=too_old)
-    )
 
 
 def run_under_way() -> ClusteringRun | None:

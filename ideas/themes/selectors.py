@@ -3,8 +3,9 @@
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -34,7 +35,27 @@ def published_run(*, for_update: bool = False) -> ClusteringRun | None:
 
 
 def latest_run() -> ClusteringRun | None:
-    return ClusteringRun.objects.order_by("-started_at", "-pk").first()
+    """The last run started, with `lost` set: True when it still says running but its worker
+    is gone (the dashboard then says it stopped, rather than "under way" until the next run)."""
+    run = ClusteringRun.objects.order_by("-started_at", "-pk").first()
+    if run is not None:
+        run.lost = (  # type: ignore[attr-defined]
+            run.state == RunState.RUNNING
+            and lost_runs(now=timezone.now()).filter(pk=run.pk).exists()
+        )
+    return run
+
+
+def lost_runs(*, now: datetime) -> QuerySet[ClusteringRun]:
+    """Running runs whose worker is gone: no heartbeat for THEMES_RUN_STALE_SECONDS, or older
+    than the task time limit."""
+    silent = now - timedelta(seconds=settings.THEMES_RUN_STALE_SECONDS)
+    too_old = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return ClusteringRun.objects.filter(state=RunState.RUNNING).filter(
+        Q(heartbeat_at__lt=silent)
+        | Q(heartbeat_at__isnull=True, started_at__lt=silent)
+        | Q(started_at__lt=too_old)
+    )
 
 
 def _shown_links(run: ClusteringRun) -> QuerySet[ThemeMembership]:

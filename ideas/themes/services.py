@@ -83,7 +83,7 @@ def theme_update(*, theme: Theme, editor: User, name: str, note: str, status: st
 
 def run_request(*, requested_by: User) -> str:
     """ "Re-run now": queue a full run. Returns "queued", "under_way" (a live worker is computing
-    one; a run whose worker died no longer counts, see runs.lost_runs) or "unavailable" (the
+    one; a run whose worker died no longer counts, see selectors.lost_runs) or "unavailable" (the
     broker cannot be reached: nothing is queued, the person may try again)."""
     if run_under_way() is not None:
         return "under_way"

@@ -45,6 +45,11 @@ def test_a_killed_run_gives_way_to_a_new_one_once_its_heartbeat_is_stale(
     worker.process.wait(timeout=10)
     time.sleep(settings.THEMES_RUN_STALE_SECONDS + 2)
 
+    # The dashboard says the run stopped, rather than "under way" until someone re-runs.
+    dashboard = client.get(reverse("themes:dashboard")).text
+    assert "The last run stopped: its worker was lost." in dashboard
+    assert "A new run is under way" not in dashboard
+
     response = client.post(reverse("themes:rerun"), follow=True)
     assert "A new run was requested" in response.text
     fresh = runs.run_claim(trigger="manual")
