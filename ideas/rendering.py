@@ -47,6 +47,17 @@ def without_control_characters(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+# Spaces and the zero-width characters around a text, which no reader sees either (zero-width
+# space, joiners, word joiner, byte order mark): a title of three zero-width spaces is blank.
+# Inside a text they stay (a joiner holds an emoji sequence or a Persian word together).
+_INVISIBLE_EDGES = re.compile(r"^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$")
+
+
+def cleaned_text(text: str) -> str:
+    """What is saved of a typed text: no control character anywhere, nothing invisible around."""
+    return _INVISIBLE_EDGES.sub("", without_control_characters(text))
+
+
 def markdown_text(text: str) -> str:
     """Markdown as the plain text a reader sees: for notifications and emails, which show a
     comment or an answer as text. Emphasis marks go; list items keep a mark ("•", or their

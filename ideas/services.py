@@ -26,13 +26,13 @@ from ideas.events import IdeaEdited, IdeaPublished, IdeaSubmitted, StatusChanged
 from ideas.models import STATUS_TRANSITIONS, Campaign, Category, Idea, Status, StatusChange, Vote
 from ideas.pii_services import mask_texts, masked_record
 from ideas.ranking import trending_score_after, trending_score_set
-from ideas.rendering import render_markdown, without_control_characters
+from ideas.rendering import cleaned_text, render_markdown
 from ideas.submission import submission_rules
 
 
 def _validated(idea: Idea) -> Idea:
-    idea.title = without_control_characters(idea.title).strip()
-    idea.body = without_control_characters(idea.body).strip()
+    idea.title = cleaned_text(idea.title)
+    idea.body = cleaned_text(idea.body)
     idea.full_clean(exclude=["author"])
     idea.body_html = render_markdown(idea.body)
     return idea

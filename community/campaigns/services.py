@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.roles import ADD_CAMPAIGN, CHANGE_CAMPAIGN, PARTNER, user_has_role
 from ideas.models import Campaign, Category
 from ideas.pii_services import mask_texts, masked_record
-from ideas.rendering import render_markdown
+from ideas.rendering import cleaned_text, render_markdown
 
 # Pillow's format name → the extension the stored file gets (never the uploader's file name).
 # "MPO" is the JPEG a phone's camera writes (more pictures after the first): a JPEG to browsers.
@@ -131,8 +131,8 @@ def _save(
     masked = mask_texts(
         model=Campaign,
         language=None,
-        title=campaign.title.strip(),
-        description=campaign.description.strip(),
+        title=cleaned_text(campaign.title),
+        description=cleaned_text(campaign.description),
     )
     campaign.title, campaign.description = masked["title"], masked["description"]
     if not campaign.slug:

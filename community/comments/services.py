@@ -21,7 +21,7 @@ from config.outbox.events import record
 from ideas.models import Idea
 from ideas.pii_services import mask_texts, masked_record
 from ideas.ranking import trending_score_after
-from ideas.rendering import render_markdown, without_control_characters
+from ideas.rendering import cleaned_text, render_markdown
 
 
 def comment_count_add(idea_id: int, delta: int) -> None:
@@ -57,7 +57,7 @@ def comment_take_down(comment: Comment, actor: User) -> str:
 
 
 def _validated(comment: Comment) -> Comment:
-    comment.body = without_control_characters(comment.body).strip()
+    comment.body = cleaned_text(comment.body)
     comment.full_clean(exclude=["author", "idea", "removed_by", "parent"])
     comment.body_html = render_markdown(comment.body)
     return comment
