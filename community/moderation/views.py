@@ -161,7 +161,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def audit_export(request: HttpRequest) -> HttpResponse:
     """Ask the worker for a CSV file of the log (with the page's filter); the page lists it."""
     form = AuditFilterForm(request.POST)
-    action = form.cleaned_data["action"] if form.is_valid() else ""
+    if not form.is_valid():  # a kind that does not exist: not an export of every kind instead
+        messages.error(request, _("No such kind of entry: nothing was exported."))
+        return redirect(f"{reverse('moderation:audit')}#exports")
+    action = form.cleaned_data["action"]
     audit_exports.audit_export_request(actor=authenticated_user(request), action=action)
     messages.success(
         request,

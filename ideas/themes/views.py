@@ -316,7 +316,13 @@ def rerun(request: HttpRequest) -> HttpResponse:
 @require_GET
 @theme_manager_required
 def export_csv(request: HttpRequest) -> HttpResponseBase:
-    """Streamed as it is read: 100,000 themed ideas make 15 MB (docs/benchmarks.md)."""
+    """Streamed as it is read: 100,000 themed ideas make 15 MB (docs/benchmarks.md). A category
+    that does not exist is a 400: a page falls back to all categories, but a file of every
+    category under a name that asked for one would be taken for that one's."""
+    form = DashboardFilterForm(request.GET)
+    if not form.is_valid() and "category" in form.errors:
+        message = _("No such category: %(slug)s.") % {"slug": request.GET.get("category", "")}
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
     chosen = _filters(request)
     rows = selectors.theme_export_rows(category=chosen["category"])
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
