@@ -126,11 +126,20 @@ def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
     """Lines ending with b"\\n", whatever size the chunks come in (a Django upload yields
     lines, a file opened in binary mode too, a test may yield anything)."""
     pending = b""
+    split = False
     for chunk in chunks:
         pending += chunk
         if b"\n" not in chunk:
             continue
+        split = True
         *whole, pending = pending.split(b"\n")
+        for line in whole:
+            yield line + b"\n"
+    if not split and b"\r" in pending:
+        # No line feed anywhere: lines end with a carriage return alone, as Excel's "CSV
+        # (Macintosh)" writes them (the csv module refused them: "new-line character seen in
+        # unquoted field").
+        *whole, pending = pending.split(b"\r")
         for line in whole:
             yield line + b"\n"
     if pending:

@@ -186,6 +186,17 @@ def test_semicolons_a_bom_and_a_source_name_are_understood(product_manager):
     assert Signal.objects.get().source == "Enquête NPS"
 
 
+def test_a_file_whose_lines_end_with_a_carriage_return_alone_is_read(product_manager):
+    data = "Verbatim;Date\rFrais de tenue de compte;2026-10-01\rAppli lente;2026-10-02\r"
+    mapping = ColumnMapping(text="Verbatim", date="Date", source_name="Excel Mac")
+    batch = run_import(product_manager, data.encode(), mapping=mapping)
+    assert batch.state == IMPORTED
+    assert sorted(Signal.objects.values_list("text", flat=True)) == [
+        "Appli lente",
+        "Frais de tenue de compte",
+    ]
+
+
 def test_only_product_managers_import(alice, moderator):
     for person in (alice, moderator):
         with pytest.raises(PermissionDenied):
