@@ -6,15 +6,20 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.models import AuditExport
+from community.comments.services import comment_create
 from community.models import Comment
 from config.redirects import next_path
 from ideas.models import Campaign, Idea
 from ideas.pagination import decode_cursor, encode_cursor
+from ideas.rendering import cleaned_text
+from ideas.services import idea_create
 from tests.api.conftest import bearer, token_for
 from tests.factories import CategoryFactory, CommentFactory, IdeaFactory, UserFactory
 from tests.helpers import signed_in
@@ -307,3 +312,33 @@ def test_the_admin_deletes_no_member_content_which_no_audit_entry_would_record(a
     assert Comment.objects.filter(pk=comment.pk).exists()
     listing = client.get(f"/admin/{path}/").content.decode()
     assert "delete_selected" not in listing
+
+
+# --- texts no reader sees, filters that name nothing ---------------------------------------------
+
+
+@pytest.mark.parametrize("invisible", ["\u200b\u200b\u200b", " \ufeff\u2060 ", "\u200d"])
+def test_a_title_or_comment_of_invisible_characters_is_blank(bob, category, idea, invisible):
+    with pytest.raises(ValidationError) as raised:
+        idea_create(author=bob, title=invisible, body="Body", category=category, language="en")
+    assert "title" in raised.value.message_dict
+    with pytest.raises(ValidationError):
+        comment_create(idea=idea, author=bob, body=invisible)
+
+
+def test_invisible_characters_inside_a_text_stay():
+    family = "👩\u200d👩\u200d👧"  # one emoji held together by zero-width joiners
+    assert cleaned_text(f"\u200b Cards for the {family} \ufeff") == f"Cards for the {family}"
+
+
+def test_a_themes_export_of_a_category_that_does_not_exist_is_a_400(product_manager):
+    response = signed_in(product_manager).get(reverse("themes:export"), {"category": "nope"})
+    assert response.status_code == 400
+    assert response.content.decode() == "No such category: nope."
+
+
+def test_an_audit_export_of_a_kind_that_does_not_exist_exports_nothing(admin_user):
+    client = signed_in(admin_user)
+    response = client.post(reverse("moderation:audit_export"), {"action": "nope"}, follow=True)
+    assert "No such kind of entry: nothing was exported." in response.content.decode()
+    assert not AuditExport.objects.exists()
