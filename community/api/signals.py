@@ -20,7 +20,7 @@ from community.api.serializers import Input, page_of
 from community.api.views import ManagesThemes
 from ideas.models import SignalImport
 from ideas.models.outside import SIGNAL_SOURCE_MAX_LENGTH
-from ideas.outside.reading import ENCODINGS, ColumnMapping
+from ideas.outside.reading import ENCODINGS, FIELDS, ColumnMapping
 from ideas.outside.selectors import outside_only
 from ideas.outside.services import REJECTED_ROWS, signals_import
 from ideas.themes.selectors import published_run
@@ -50,6 +50,11 @@ class SignalImportRequestSerializer(Input):
         if not attrs["source_column"] and not attrs["source_name"].strip():
             raise serializers.ValidationError(
                 {"source_name": ["Name the source, or give source_column."]}
+            )
+        mapping = ColumnMapping(**{n: attrs[f"{n}_column"] for n in FIELDS})
+        if repeated := mapping.repeated():
+            raise serializers.ValidationError(
+                {f"{n}_column": ["Each column can be used for one field only."] for n in repeated}
             )
         return attrs
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models.outside import SIGNAL_SOURCE_MAX_LENGTH
-from ideas.outside.reading import ENCODINGS, ColumnMapping
+from ideas.outside.reading import ENCODINGS, FIELDS, ColumnMapping
 
 
 class UploadForm(forms.Form):
@@ -64,9 +64,8 @@ class MappingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        chosen = [data.get(f"{n}_column") for n in ("text", "date", "source", "author", "url")]
-        picked = [c for c in chosen if c]
-        if len(picked) != len(set(picked)):
+        mapping = ColumnMapping(**{n: data.get(f"{n}_column") or "" for n in FIELDS})
+        if mapping.repeated():
             raise forms.ValidationError(_("Each column can be used for one field only."))
         if not data.get("source_column") and not (data.get("source_name") or "").strip():
             self.add_error("source_name", _("Name the source, or choose a source column."))

@@ -64,6 +64,17 @@ class ColumnMapping:
     def columns(self) -> dict[str, str]:
         return {name: column for name in FIELDS if (column := getattr(self, name))}
 
+    def repeated(self) -> list[str]:
+        """The fields given a column another field has already (columns match whatever their
+        case, see column_indexes): each column can be read as one field only."""
+        seen: set[str] = set()
+        repeated = []
+        for name, column in self.columns().items():
+            if column.casefold() in seen:
+                repeated.append(name)
+            seen.add(column.casefold())
+        return repeated
+
     def as_dict(self) -> dict[str, str]:
         return {**self.columns(), "source_name": self.source_name}
 

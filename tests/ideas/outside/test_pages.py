@@ -290,6 +290,10 @@ def test_the_api_imports_for_product_managers_and_names_what_is_wrong(api, produ
     response = _api_post(api, product_manager, csv_bytes([post("x")]), encoding="utf-16")
     assert response.status_code == 400
     assert "encoding" in response.json()
+    # One column for two fields: refused as the form refuses it (every row was "not a date").
+    response = _api_post(api, product_manager, csv_bytes([post("x")]), date_column="message")
+    assert response.status_code == 400
+    assert response.json() == {"date_column": ["Each column can be used for one field only."]}
 
 
 def test_the_api_refuses_members_and_read_only_tokens(api, alice, product_manager):
