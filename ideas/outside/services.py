@@ -299,6 +299,8 @@ def signals_import(
             raise file_too_large(size)
         with transaction.atomic():
             _write_rows(batch, chunks, mapping, encoding, report)
+            if not report.rows:  # a header and nothing under it: not an import of 0 rows
+                raise FileRefused(_("The file has no rows under its header."))
             if report.rejected and not skip_rejected:
                 raise _RejectedRows
             if report.imported:

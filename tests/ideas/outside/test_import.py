@@ -206,6 +206,11 @@ def test_only_product_managers_import(alice, moderator):
 
 def test_an_empty_file_and_a_headerless_one_are_refused(product_manager):
     assert run_import(product_manager, b"").error == "The file is empty."
+    only_header = run_import(product_manager, csv_bytes([]) + b"\r\n")
+    assert (only_header.state, only_header.error) == (
+        REFUSED,
+        "The file has no rows under its header.",
+    )
     batch = run_import(product_manager, b"\r\n\r\n")
     assert (batch.state, batch.error) == (
         REFUSED,
