@@ -173,9 +173,17 @@ def complaint_answer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if done:
                 messages.success(request, _("Answered: the member was told."))
-            else:
-                messages.info(request, _("This complaint was already answered."))
-            return redirect("moderation:complaint", pk=case.pk)
+                return redirect("moderation:complaint", pk=case.pk)
+            # Another moderator answered first: this answer was not sent, and is shown back
+            # (to copy into a follow-up), not dropped.
+            form.add_error(
+                None,
+                _(
+                    "Another member of the team answered this complaint meanwhile, so your "
+                    "answer was not sent. It is below, to copy if it adds something."
+                ),
+            )
+            return _staff_page(request, pk, answer_form=form, status=409)
     return _staff_page(request, pk, answer_form=form, status=400)
 
 

@@ -542,6 +542,21 @@ def test_acknowledging_is_audited_and_tells_the_member_once(
     assert Notification.objects.filter(recipient=alice).count() == 1
 
 
+def test_a_second_answer_is_not_sent_and_its_text_is_shown_back(
+    client, case, moderator, admin_user
+):
+    complaints.complaint_answer(actor=admin_user, case=case, answer="Refunded today.")
+    client.force_login(moderator)  # whose page was opened before that answer
+    url = reverse("moderation:complaint_answer", args=[case.pk])
+    response = client.post(url, {"answer": "We are looking into the second charge."})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "your answer was not sent" in page
+    assert "We are looking into the second charge." in page
+    case.refresh_from_db()
+    assert case.answer == "Refunded today."
+
+
 def test_answering_needs_a_text_is_audited_and_tells_the_member(
     client, case, alice, moderator, mailoutbox, django_capture_on_commit_callbacks
 ):
