@@ -106,6 +106,11 @@ def decoded_lines(
         if size > limit:
             raise file_too_large(0)
         if number == 1:
+            if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's
+                raise FileRefused(
+                    _("The file is in UTF-32. Save or export it as UTF-8 CSV and upload it again."),
+                    field="encoding",
+                )
             if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
                 raise FileRefused(
                     _("The file is in UTF-16. Save or export it as UTF-8 CSV and upload it again."),

@@ -133,11 +133,12 @@ def test_the_right_encoding_reads_the_same_file(product_manager):
     assert Signal.objects.get().text == "Débit refusé à l'étranger"
 
 
-def test_utf16_files_are_refused_clearly(product_manager):
-    data = csv_bytes([post("Hello")], encoding="utf-16")
+@pytest.mark.parametrize(("encoding", "named"), [("utf-16", "UTF-16"), ("utf-32", "UTF-32")])
+def test_utf16_and_utf32_files_are_refused_clearly(product_manager, encoding, named):
+    data = csv_bytes([post("Hello")], encoding=encoding)
     batch = run_import(product_manager, data)
     assert (batch.state, batch.error_field) == (REFUSED, "encoding")
-    assert "UTF-16" in batch.error
+    assert batch.error.startswith(f"The file is in {named}.")
 
 
 def test_missing_columns_are_named_before_any_row_is_read(product_manager):
