@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from community.complaints import services as complaints
 from community.models import Comment
 from ideas.models import Idea, ThemeSettings, Vote
 from tests.e2e.accessibility import (
@@ -187,3 +188,27 @@ def test_the_django_admins_account_page_has_no_serious_accessibility_violation(
         f"{v['id']} ({v['impact']})" for v in axe_violations(axe_page) if v["impact"] in BLOCKING
     ]
     assert blocking == []
+
+
+def test_an_answer_sent_after_another_is_shown_back_accessibly(axe_page, live_server, scene):
+    """Two moderators answer one complaint: the second finds the first's answer and their own
+    text, not sent, to copy; no serious axe violation on that page."""
+    people = scene["people"]
+    case = complaints.complaint_open(
+        member=people["member"], subject="Charged twice", body="Twice on 3 May.", language="en"
+    )
+    sign_in(axe_page, live_server.url, people["moderator"])
+    axe_page.goto(f"{live_server.url}{reverse('moderation:complaint', args=[case.pk])}")
+    axe_page.get_by_label("Answer to the member").fill("We are looking into the second charge.")
+    complaints.complaint_answer(actor=people["admin"], case=case, answer="Refunded today.")
+    axe_page.get_by_role("button", name="Send the answer").click()
+    axe_page.get_by_role("heading", name="Your answer, not sent").wait_for()
+    kept = axe_page.get_by_label("Your answer, not sent")
+    assert kept.input_value() == "We are looking into the second charge."
+    assert "Refunded today." in axe_page.locator("#answer").inner_text()
+    if SCREENSHOTS:
+        axe_page.screenshot(
+            path=f"{SCREENSHOTS}/moderator-complaint-answer-not-sent.png", full_page=True
+        )
+    blocking = [v for v in axe_violations(axe_page) if v["impact"] in BLOCKING]
+    assert not blocking, blocking
