@@ -15,6 +15,18 @@ from config.numbers import whole_number
 from ideas.pagination import KeysetPage, decode_cursor, keyset_page
 
 
+def asked_page_size(request: Request, *, maximum: int) -> int | None:
+    """`?page_size=`, read the same for both kinds of page: None when left out, and a 400 naming
+    it when it is not a whole number from 1 to `maximum`."""
+    size = request.query_params.get("page_size", "")
+    if not size:
+        return None
+    number = whole_number(size)
+    if number is None or not 1 <= number <= maximum:
+        raise ValidationError({"page_size": [f"From 1 to {maximum}."]})
+    return number
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """`?page=` and `?page_size=`; a value that is not a whole number in range is a 400 naming
     the parameter (DRF answered 404 "Invalid page." and ignored a bad page size). A page past
@@ -24,13 +36,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = 100
 
     def get_page_size(self, request: Request) -> int | None:
-        size = request.query_params.get(self.page_size_query_param, "")
-        if not size:
-            return self.page_size
-        number = whole_number(size)
-        if number is None or not 1 <= number <= self.max_page_size:
-            raise ValidationError({"page_size": [f"From 1 to {self.max_page_size}."]})
-        return number
+        return asked_page_size(request, maximum=self.max_page_size) or self.page_size
 
     def get_page_number(self, request: Request, paginator: Any) -> Any:
         page = request.query_params.get(self.page_query_param) or "1"
@@ -61,13 +67,7 @@ class KeysetPagination(pagination.BasePagination):
                     decode_cursor(token, keys=keys)
                 except ValueError as error:
                     raise ValidationError({name: ["Not a cursor of this list's order."]}) from error
-        size = request.query_params.get("page_size", "")
-        per_page = self.page_size
-        if size:
-            number = whole_number(size)
-            if number is None or not 1 <= number <= self.max_page_size:
-                raise ValidationError({"page_size": [f"From 1 to {self.max_page_size}."]})
-            per_page = number
+        per_page = asked_page_size(request, maximum=self.max_page_size) or self.page_size
         self.request = request
         self.page: KeysetPage = keyset_page(
             queryset, keys=keys, per_page=per_page, after=after, before=before
