@@ -1,8 +1,8 @@
-import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -20,7 +20,13 @@ from ideas.models import (
 )
 from ideas.selectors import SORTS
 
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # django.core.validators.validate_slug's
+
+def _is_slug(text: str) -> bool:
+    try:
+        validate_slug(text)
+    except ValidationError:
+        return False
+    return True
 
 
 class SlugChoiceField(forms.ModelChoiceField):
@@ -31,7 +37,7 @@ class SlugChoiceField(forms.ModelChoiceField):
         super().__init__(to_field_name="slug", **kwargs)
 
     def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not _SLUG.fullmatch(str(value)):
+        if value not in self.empty_values and not _is_slug(str(value)):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -116,7 +122,7 @@ class IdeaCreateForm(IdeaForm):
         super().__init__(*args, **kwargs)
         source = self.data if self.is_bound else self.initial
         asked = str(source.get("campaign") or "")
-        if not _SLUG.fullmatch(asked):
+        if not _is_slug(asked):
             asked = ""  # the field says why when the form is posted
         field = self.fields["campaign"]
         assert isinstance(field, forms.ModelChoiceField)
