@@ -323,8 +323,7 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid() and "category" in form.errors:
         message = _("No such category: %(slug)s.") % {"slug": request.GET.get("category", "")}
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-    chosen = _filters(request)
-    rows = selectors.theme_export_rows(category=chosen["category"])
+    rows = selectors.theme_export_rows(category=form.cleaned_data.get("category"))
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ruche-themes-{stamp}.csv"'
