@@ -42,7 +42,12 @@ def readable_charset(name: str) -> bool:
         return False
 
 
-def _refusal(declared: str, path: str) -> bytes:
+def _refusal(content_type: str, path: str) -> bytes | None:
+    """The 400's text when `content_type` declares a charset Django cannot read with, else
+    None: the one decision of both guards."""
+    declared = _charset(content_type)
+    if not declared or readable_charset(declared):
+        return None
     logger.info("refused %s: charset %r", path, declared)
     return f"Unsupported charset {declared!r} in Content-Type: send UTF-8.\n".encode()
 
@@ -54,9 +59,8 @@ class CharsetGuard:
         self.application = application
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        declared = _charset(environ.get("CONTENT_TYPE", ""))
-        if declared and not readable_charset(declared):
-            body = _refusal(declared, environ.get("PATH_INFO", ""))
+        body = _refusal(environ.get("CONTENT_TYPE", ""), environ.get("PATH_INFO", ""))
+        if body is not None:
             start_response(
                 "400 Bad Request",
                 [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
@@ -81,9 +85,9 @@ class AsgiCharsetGuard:
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             headers = dict(scope.get("headers") or [])
-            declared = _charset(headers.get(b"content-type", b"").decode("latin-1"))
-            if declared and not readable_charset(declared):
-                body = _refusal(declared, scope.get("path", ""))
+            content_type = headers.get(b"content-type", b"").decode("latin-1")
+            body = _refusal(content_type, scope.get("path", ""))
+            if body is not None:
                 await send(
                     {
                         "type": "http.response.start",
