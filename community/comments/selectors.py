@@ -13,7 +13,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import MODERATE_CONTENT
@@ -111,9 +112,11 @@ def comments_by_author(*, author: User) -> QuerySet[Comment]:
     )
 
 
-def comment_get(*, pk: int) -> Comment:
-    return get_object_or_404(Comment.objects.select_related("idea", "author"), pk=pk)
-
-
 def comment_find(*, pk: int) -> Comment | None:
     return Comment.objects.select_related("idea", "author").filter(pk=pk).first()
+
+
+def comment_get(*, pk: int) -> Comment:
+    if (comment := comment_find(pk=pk)) is None:
+        raise Http404(_("No such comment."))
+    return comment
