@@ -204,7 +204,7 @@ def csv_rows(lines: Iterator[str]) -> tuple[list[str], Iterator[tuple[int, list[
     try:
         header = [cell.strip() for cell in next(reader)]
     except csv.Error as error:
-        raise FileRefused(
+        raise _cell_too_long(error, row=1) or FileRefused(
             _("The first line is not valid CSV (%(error)s).") % {"error": error}
         ) from None
     if not any(header):
@@ -225,12 +225,29 @@ def csv_rows(lines: Iterator[str]) -> tuple[list[str], Iterator[tuple[int, list[
                 if any(cell.strip() for cell in cells):
                     yield number, cells
         except csv.Error as error:
-            raise FileRefused(
+            raise _cell_too_long(error, row=number + 1) or FileRefused(
                 _("Line %(line)s is not valid CSV (%(error)s): nothing was imported.")
                 % {"line": reader.line_num, "error": error}
             ) from None
 
     return header, rows()
+
+
+def _cell_too_long(error: csv.Error, *, row: int) -> FileRefused | None:
+    """The csv module's limit on one cell (csv.field_size_limit(), 131,072 characters), said
+    with the row where the cell starts instead of Python's "field larger than field limit".
+    The module gives no other sign than that message. A cell that long is almost always a
+    quote opened and never closed, which swallows the lines after it."""
+    if not str(error).startswith("field larger than field limit"):
+        return None
+    return FileRefused(
+        _(
+            "Row %(row)s has a cell longer than %(max)s characters, the most a cell may hold: "
+            "nothing was imported. A quote opened in that row and never closed makes the rest "
+            "of the file one cell: check the quotes there."
+        )
+        % {"row": row, "max": f"{csv.field_size_limit():,}"}
+    )
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
@@ -294,8 +311,9 @@ _YEAR_FIRST = re.compile(
 
 def parse_date(value: str) -> datetime | None:
     """ISO 8601 (a date, or a date and time, with or without offset), or day first as French
-    and British tools write it (31/12/2026 14:05, 31.12.2026), or 2026/12/31; None if it is
-    none of these. A date without a time is taken at noon, so that no time zone moves its day."""
+    and British tools write it (31/12/2026 14:05, 31.12.2026), or 2026/12/31, in UTC; None if
+    it is none of these. A date without a time is taken at noon, so that no time zone moves its
+    day. Whether the date is in the accepted range is the row's check (`date_out_of_range`)."""
     value = value.strip()
     if not value:
         return None
@@ -320,14 +338,44 @@ def parse_date(value: str) -> datetime | None:
             )
         except ValueError:
             return None
-    if parsed.year < EARLIEST_YEAR:
-        return None
     try:
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed)
         return parsed.astimezone(UTC)
     except (ValueError, OverflowError):
+        # A real date at an end of the calendar that UTC cannot hold (0001-01-01 east of UTC,
+        # 9999-12-31 west of it): a date out of range, not an unreadable one.
+        return (datetime.min if parsed.year < EARLIEST_YEAR else datetime.max).replace(tzinfo=UTC)
+
+
+def date_out_of_range(posted_at: datetime, value: str, *, now: datetime) -> str | None:
+    """Why a date read from the file is not accepted, naming the range (from 2000-01-01, before
+    which a date is a mistake or a spreadsheet's day zero, to a day from now, which allows for
+    time zones), or None when it is in range."""
+    earliest = timezone.make_aware(datetime(EARLIEST_YEAR, 1, 1))
+    latest = now + timedelta(days=1)
+    if earliest <= posted_at <= latest:
         return None
+    given = {
+        "value": value[:40],
+        "earliest": f"{earliest:%Y-%m-%d}",
+        "latest": f"{timezone.localtime(latest):%Y-%m-%d %H:%M}",
+    }
+    if posted_at < earliest:
+        return (
+            _(
+                "the date “%(value)s” is before %(earliest)s: dates from %(earliest)s to "
+                "%(latest)s are accepted"
+            )
+            % given
+        )
+    return (
+        _(
+            "the date “%(value)s” is in the future: dates from %(earliest)s to %(latest)s are "
+            "accepted"
+        )
+        % given
+    )
 
 
 def normalised_text(text: str) -> str:
@@ -407,8 +455,8 @@ def row_to_signal(
             _("“%(value)s” is not a date (2026-12-03, 2026-12-03T14:05 or 03/12/2026)")
             % {"value": posted[:40]},
         )
-    if posted_at > now + timedelta(days=1):
-        return Rejection(number, _("the date %(value)s is in the future") % {"value": posted[:40]})
+    if out_of_range := date_out_of_range(posted_at, posted, now=now):
+        return Rejection(number, out_of_range)
     if url and (len(url) > SIGNAL_URL_MAX_LENGTH or not _URL.match(url)):
         return Rejection(
             number,
@@ -417,6 +465,14 @@ def row_to_signal(
         )
     if not source:
         return Rejection(number, _("the source is empty and no source name was given"))
+    if len(source) > SIGNAL_SOURCE_MAX_LENGTH:
+        # Rejected, not cut: sources are counted by name on the themes, and two long names
+        # cut alike would be counted as one.
+        return Rejection(
+            number,
+            _("the source is longer than %(max)s characters (%(length)s)")
+            % {"max": SIGNAL_SOURCE_MAX_LENGTH, "length": len(source)},
+        )
     language = detect_language(text)
     masked = mask_texts(model=Signal, language=language, text=text)
     digest = (
@@ -429,7 +485,7 @@ def row_to_signal(
         masked_kinds=masked.kinds,
         language=language,
         posted_at=posted_at,
-        source=source[:SIGNAL_SOURCE_MAX_LENGTH],
+        source=source,
         author_key=author_key(handle),
         url=url,
         dedupe_key=digest,

@@ -37,6 +37,7 @@ from accounts.roles import MANAGE_THEMES
 from config.outbox.events import record
 from ideas.events import SignalsImported, SignalUploadQueued
 from ideas.models import Signal, SignalImport
+from ideas.models.outside import SIGNAL_SOURCE_MAX_LENGTH
 from ideas.outside.reading import (
     ENCODINGS,
     ColumnMapping,
@@ -76,6 +77,18 @@ def _check_encoding(encoding: str) -> None:
     if encoding not in ENCODINGS:
         raise ValidationError(
             {"encoding": _("Choose one of: %(list)s.") % {"list": ", ".join(ENCODINGS)}}
+        )
+
+
+def _check_source_name(mapping: ColumnMapping) -> None:
+    """The form and the API refuse a longer name as they read it; the command and other
+    callers reach the service with whatever they were given."""
+    if len(mapping.source_name) > SIGNAL_SOURCE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "source_name": _("The source name is longer than %(max)s characters (%(length)s).")
+                % {"max": SIGNAL_SOURCE_MAX_LENGTH, "length": len(mapping.source_name)}
+            }
         )
 
 
@@ -288,6 +301,7 @@ def signals_import(
     `error_field` for a refused file."""
     _require_manager(actor)
     _check_encoding(encoding)
+    _check_source_name(mapping)
     if batch is None:
         batch = SignalImport(imported_by=actor, via=via, file_name=file_name[:255])
     batch.encoding, batch.mapping, batch.skip_rejected = encoding, mapping.as_dict(), skip_rejected

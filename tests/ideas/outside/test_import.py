@@ -1,7 +1,11 @@
 """The import service: streamed, deduplicated, all or nothing, masked, with clear refusals."""
 
+import re
+from datetime import timedelta
+
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from config.outbox.models import OutboxEvent
 from ideas.models import Signal, SignalImport
@@ -228,6 +232,89 @@ def test_a_file_with_more_columns_than_any_export_has_is_refused_with_the_count(
     )
 
 
+def test_a_cell_longer_than_a_cell_may_be_is_refused_naming_its_row_and_the_limit(product_manager):
+    data = csv_bytes([post("Fine"), post("x" * 140_000), post("Also fine")])
+    batch = run_import(product_manager, data)
+    assert (batch.state, batch.error_field) == (REFUSED, "file")
+    assert batch.error == (
+        "Row 3 has a cell longer than 131,072 characters, the most a cell may hold: nothing was "
+        "imported. A quote opened in that row and never closed makes the rest of the file one "
+        "cell: check the quotes there."
+    )
+    assert not Signal.objects.exists()
+
+
+def test_a_quote_never_closed_is_named_by_the_row_where_it_opens(product_manager):
+    rows = csv_bytes([post("Fine"), post("Fine too")]) + b'"Never closed,2026-11-20,X,@a,\r\n'
+    data = rows + b"".join(f"Row {n} {'y' * 60},2026-11-20,X,@a,\r\n".encode() for n in range(3000))
+    batch = run_import(product_manager, data)
+    assert batch.state == REFUSED
+    assert batch.error.startswith("Row 4 has a cell longer than 131,072 characters")
+
+
+def test_a_header_cell_longer_than_a_cell_may_be_is_named_too(product_manager):
+    batch = run_import(product_manager, f"Text,{'x' * 140_000}\r\nSlow app,X\r\n".encode())
+    assert batch.state == REFUSED
+    assert batch.error.startswith("Row 1 has a cell longer than 131,072 characters")
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("1999-12-31", "is before 2000-01-01"),
+        ("31/12/1899", "is before 2000-01-01"),
+        ("0001-01-01", "is before 2000-01-01"),
+        ("0001-01-01T00:00:00+01:00", "is before 2000-01-01"),  # UTC cannot hold it
+        ("2099-01-01", "is in the future"),
+        ("9999-12-31T23:00:00-05:00", "is in the future"),  # nor this one
+    ],
+)
+def test_a_date_out_of_range_is_named_as_such_with_the_range(product_manager, value, problem):
+    batch = run_import(product_manager, csv_bytes([post("Card fees", value)]))
+    assert batch.state == REFUSED
+    (rejection,) = batch.rejected_rows
+    latest = timezone.localtime(timezone.now() + timedelta(days=1)).strftime("%Y-%m-%d")
+    assert re.fullmatch(
+        f"the date “{re.escape(value)}” {problem}: dates from 2000-01-01 to "
+        rf"{latest} \d{{2}}:\d{{2}} are accepted",
+        rejection["reason"],
+    ), rejection["reason"]
+
+
+def test_the_first_and_last_dates_of_the_range_are_imported(product_manager):
+    tomorrow = timezone.localtime(timezone.now() + timedelta(hours=23)).strftime("%Y-%m-%d %H:%M")
+    data = csv_bytes([post("First day", "2000-01-01T00:00:00"), post("Tomorrow", tomorrow)])
+    batch = run_import(product_manager, data)
+    assert (batch.state, batch.imported) == (IMPORTED, 2)
+
+
+def test_a_source_longer_than_a_source_may_be_is_rejected_not_cut(product_manager):
+    long = "Enquête de satisfaction clients, vague de décembre 2026, agences de l'Île-de-France"
+    assert len(long) == 83
+    batch = run_import(product_manager, csv_bytes([post("Card fees", source=long), post("Ok")]))
+    assert batch.state == REFUSED
+    assert batch.rejected_rows == [
+        {"row": 2, "reason": "the source is longer than 80 characters (83)"}
+    ]
+    assert not Signal.objects.exists()
+    # Skipping rejected rows imports the others, and never a cut source.
+    batch = run_import(
+        product_manager, csv_bytes([post("Card fees", source=long), post("Ok")]), skip_rejected=True
+    )
+    assert (batch.imported, batch.rejected) == (1, 1)
+    assert list(Signal.objects.values_list("source", flat=True)) == ["X"]
+
+
+def test_a_source_name_longer_than_a_source_may_be_is_refused_before_anything(product_manager):
+    mapping = ColumnMapping(text="Message", date="Posted", source_name="S" * 81)
+    with pytest.raises(ValidationError) as refused:
+        run_import(product_manager, csv_bytes([post("Card fees")]), mapping=mapping)
+    assert refused.value.message_dict == {
+        "source_name": ["The source name is longer than 80 characters (81)."]
+    }
+    assert not SignalImport.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
@@ -240,8 +327,7 @@ def test_a_file_with_more_columns_than_any_export_has_is_refused_with_the_count(
         ("2026/12/03", "2026-12-03 11:00"),
         ("31/02/2026", None),
         ("12/31/2026", None),  # month first is not read (ambiguous with day first)
-        ("1999-12-31", None),
-        ("0001-01-01", None),
+        ("1999-12-31", "1999-12-31 11:00"),  # a date, out of range: see above
         ("yesterday", None),
     ],
 )

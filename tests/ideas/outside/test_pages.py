@@ -264,6 +264,15 @@ def test_the_command_refuses_people_who_are_not_product_managers(alice, tmp_path
         )
 
 
+def test_the_command_refuses_a_source_name_longer_than_a_source_may_be(product_manager, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(csv_bytes([post("Fees!")]))
+    args = [str(path), "--as", product_manager.email, "--text", "Message", "--date", "Posted"]
+    with pytest.raises(CommandError, match=r"^The source name is longer than 80 characters \(81\)"):
+        call_command("import_signals", *args, "--source-name", "S" * 81)
+    assert not Signal.objects.exists()
+
+
 def _api_post(api, user, data: bytes, **fields):  # type: ignore[no-untyped-def]
     body = {
         "file": SimpleUploadedFile("api.csv", data, "text/csv"),
