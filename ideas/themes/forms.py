@@ -51,6 +51,10 @@ class GranularityForm(forms.Form):
         ],
         widget=forms.RadioSelect,
         initial=AUTOMATIC,
+        error_messages={
+            "required": _("Choose Automatic or an expected number of themes."),
+            "invalid_choice": _("Choose Automatic or an expected number of themes."),
+        },
     )
     target_themes = forms.IntegerField(
         label=_("Expected number of themes"),

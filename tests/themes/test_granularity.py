@@ -80,6 +80,23 @@ def test_a_bad_number_is_a_field_error_linked_to_its_field(client, product_manag
     assert not ThemeSettings.objects.exists()
 
 
+@pytest.mark.parametrize("posted", [{}, {"target_themes": "40"}, {"mode": "finest"}])
+def test_a_post_without_a_mode_is_a_field_error_on_the_choice(client, product_manager, posted):
+    client.force_login(product_manager)
+    response = client.post(reverse("themes:granularity"), posted)
+    assert response.status_code == 400
+    page = response.text
+    # Said beside the two choices, announced with them, and the box opened to show it.
+    assert '<ul class="errorlist" id="id_mode_error">' in page
+    assert "Choose Automatic or an expected number of themes." in page
+    assert '<fieldset aria-describedby="granularity-help id_mode_error">' in page
+    assert page.count('name="mode"') == page.count('required aria-invalid="true"') == 2
+    assert '<details class="granularity" open>' in page
+    if "target_themes" in posted:  # what was typed stays in the box
+        assert 'name="target_themes" value="40"' in page
+    assert not ThemeSettings.objects.exists()
+
+
 def test_the_service_checks_the_bounds_itself(product_manager):
     for bad in (0, 1, 301):
         with pytest.raises(ValidationError):
