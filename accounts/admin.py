@@ -22,7 +22,13 @@ from accounts.service_accounts import (
     service_token_create,
     service_token_revoke,
 )
-from accounts.services import role_change_record, user_role_names
+from accounts.services import (
+    email_in_use,
+    email_in_use_message,
+    role_change_record,
+    user_email_change,
+    user_role_names,
+)
 from config.numbers import whole_number
 
 ADMIN_FLAGS = ("is_staff", "is_superuser")
@@ -46,11 +52,23 @@ class ProfileTextsChecked(forms.ModelForm):
         return self._checked("organisation")
 
 
-class CheckedUserChangeForm(ProfileTextsChecked, UserChangeForm):
+class EmailChecked(forms.ModelForm):
+    """Django's unique check compares addresses as typed: one another account has in other
+    capitals is refused here, beside the field. Kept in small letters, as allauth keeps and
+    looks them up (accounts.services.user_email_change)."""
+
+    def clean_email(self) -> str:
+        email: str = (self.cleaned_data.get("email") or "").strip().lower()
+        if email and email_in_use(email=email, exclude=self.instance if self.instance.pk else None):
+            raise forms.ValidationError(email_in_use_message(), code="unique")
+        return email
+
+
+class CheckedUserChangeForm(EmailChecked, ProfileTextsChecked, UserChangeForm):
     pass
 
 
-class CheckedUserCreationForm(ProfileTextsChecked, AdminUserCreationForm):
+class CheckedUserCreationForm(EmailChecked, ProfileTextsChecked, AdminUserCreationForm):
     pass
 
 
@@ -91,6 +109,12 @@ class UserAdmin(DjangoUserAdmin):
             {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")},
         ),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        """A new address goes through the service that keeps allauth's addresses in step."""
+        if change and "email" in form.changed_data:
+            user_email_change(user=obj, email=form.cleaned_data["email"])
+        super().save_model(request, obj, form, change)
 
     def save_related(
         self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool

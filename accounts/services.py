@@ -1,7 +1,9 @@
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts import roles
@@ -98,6 +100,64 @@ def user_set_language(*, user: User, language: str) -> bool:
     user.preferred_language = chosen
     user.save(update_fields=["preferred_language"])
     return True
+
+
+# --- Email addresses ----------------------------------------------------------------------------
+
+
+def email_in_use(*, email: str, exclude: User | None = None) -> bool:
+    """Whether an account other than `exclude` has this address, whatever its capitals: as its
+    sign-in address or as one of allauth's addresses (allauth refuses those at sign-up and when
+    an address is added, ACCOUNT_UNIQUE_EMAIL, comparing them in small letters)."""
+    from allauth.account.models import EmailAddress
+
+    users = User.objects.filter(email__iexact=email)
+    addresses = EmailAddress.objects.filter(email__iexact=email)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+        addresses = addresses.exclude(user=exclude)
+    return users.exists() or addresses.exists()
+
+
+def email_in_use_message() -> str:
+    return _("Another account already has this email address (capitals aside).")
+
+
+@transaction.atomic
+def user_email_change(*, user: User, email: str) -> User:
+    """Give the account another sign-in address (the Django admin's user form), with allauth's
+    addresses in step:
+
+    1. The address is kept in small letters, as allauth keeps and looks them up (an address in
+       capitals would not be found at sign-in); one another account has is refused
+       (ValidationError on "email"), whatever its capitals.
+    2. It becomes the primary EmailAddress. A row the account already has for it (a change of
+       capitals, an address the member added) keeps its verified mark; a new address is not
+       verified, so its owner confirms it by the link allauth sends at the next sign-in
+       (ACCOUNT_EMAIL_VERIFICATION is mandatory): an admin's typing mistake opens nothing.
+    3. The old address's row is deleted (and the old primary, if it differs): left behind, it
+       would still sign in and receive the password resets. Other addresses the member added
+       stay theirs.
+    """
+    from allauth.account.models import EmailAddress
+
+    email = email.strip().lower()
+    if email_in_use(email=email, exclude=user):
+        raise ValidationError({"email": email_in_use_message()})
+    stored = User.objects.select_for_update().get(pk=user.pk)
+    addresses = EmailAddress.objects.filter(user=stored)
+    kept = addresses.filter(email__iexact=email).first()
+    # The old primary too, where an earlier change in the admin left it behind.
+    old = Q(email__iexact=stored.email) | Q(primary=True)
+    addresses.filter(old).exclude(pk=getattr(kept, "pk", None)).delete()
+    if kept is None:
+        EmailAddress.objects.create(user=stored, email=email, primary=True, verified=False)
+    else:
+        kept.email, kept.primary = email, True
+        kept.save(update_fields=["email", "primary"])
+    user.email = email
+    User.objects.filter(pk=user.pk).update(email=email)
+    return user
 
 
 # --- Role changes (audited) ----------------------------------------------------------------------

@@ -1,7 +1,13 @@
 """Names and organisations typed in the Django admin pass the same check as on the site: they are
-shown beside every post, so no personal data (the site refuses it in profiles)."""
+shown beside every post, so no personal data (the site refuses it in profiles). An email address
+changed there is unique whatever its capitals and moves allauth's addresses with it."""
+
+import re
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.account.utils import filter_users_by_email
+from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
@@ -48,3 +54,122 @@ def test_the_admin_shows_an_accounts_dates_without_letting_them_be_changed(
     data |= {"date_joined_0": "2001-01-01", "date_joined_1": "00:00:00"}
     assert client.post(url, data).status_code == 302
     assert User.objects.get(pk=alice.pk).date_joined == alice.date_joined
+
+
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
+
+
+def _change_email(client, admin_user, user, email):  # type: ignore[no-untyped-def]
+    client.force_login(admin_user)
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    return client.post(url, change_form_data(user, email=email))
+
+
+def _signs_in(client, email: str) -> bool:  # type: ignore[no-untyped-def]
+    """Signed in through allauth's form, not sent to confirm the address first."""
+    client.logout()
+    response = client.post(reverse("account_login"), {"login": email, "password": PASSWORD})
+    return response.status_code == 302 and response["Location"] == reverse("ideas:home")
+
+
+@pytest.mark.parametrize("taken", ["BOB@example.com", "Bob@Example.COM", "bob.work@EXAMPLE.com"])
+def test_the_admin_refuses_an_email_another_account_has_in_other_capitals(
+    client, admin_user, alice, bob, taken
+):
+    EmailAddress.objects.create(user=bob, email="bob.work@example.com", verified=True)
+    response = _change_email(client, admin_user, alice, taken)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"] == [
+        "Another account already has this email address (capitals aside)."
+    ]
+    assert User.objects.get(pk=alice.pk).email == "alice@example.com"
+
+
+def test_the_admin_refuses_a_new_account_with_another_accounts_email_in_other_capitals(
+    client, admin_user, alice
+):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "Alice@Example.com",
+            "display_name": "Alice again",
+            "usable_password": "true",
+            "password1": "a-long-and-unusual-pass",
+            "password2": "a-long-and-unusual-pass",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["email"] == [
+        "Another account already has this email address (capitals aside)."
+    ]
+    assert not User.objects.filter(display_name="Alice again").exists()
+
+
+def test_an_email_changed_in_the_admin_moves_allauths_primary_address_with_it(
+    client, admin_user, alice
+):
+    EmailAddress.objects.create(user=alice, email=alice.email, primary=True, verified=True)
+    response = _change_email(client, admin_user, alice, "Alice.Martin@Example.com")
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    alice.refresh_from_db()
+    # Stored as allauth stores and looks addresses up: in small letters.
+    assert alice.email == "alice.martin@example.com"
+    # One address, the new one, primary, to be confirmed by its owner: the old row would
+    # still sign in and receive password resets.
+    assert list(
+        EmailAddress.objects.filter(user=alice).values_list("email", "primary", "verified")
+    ) == [("alice.martin@example.com", True, False)]
+    assert filter_users_by_email("alice@example.com") == []
+    assert filter_users_by_email("Alice.Martin@example.com") == [alice]
+
+
+def test_after_an_email_change_in_the_admin_the_member_signs_in_with_the_new_address(
+    client, admin_user, alice
+):
+    EmailAddress.objects.create(user=alice, email=alice.email, primary=True, verified=True)
+    _change_email(client, admin_user, alice, "Alice.Martin@Example.com")
+    mail.outbox.clear()
+    assert not _signs_in(client, "alice@example.com")
+    # The new address is confirmed once, by a link sent to it, as at sign-up.
+    client.logout()
+    response = client.post(
+        reverse("account_login"), {"login": "Alice.Martin@example.com", "password": PASSWORD}
+    )
+    assert response["Location"] == reverse("account_email_verification_sent")
+    (sent,) = mail.outbox
+    assert sent.to == ["alice.martin@example.com"]
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", sent.body)
+    assert link, sent.body
+    client.post(link.group(0).split("testserver", 1)[1])
+    assert EmailAddress.objects.get(user=alice).verified
+    assert _signs_in(client, "alice.martin@example.com")
+
+
+def test_a_change_of_capitals_or_to_an_address_the_member_confirmed_keeps_it_confirmed(
+    client, admin_user, alice
+):
+    EmailAddress.objects.create(user=alice, email=alice.email, primary=True, verified=True)
+    EmailAddress.objects.create(user=alice, email="alice@home.example", verified=True)
+    assert _change_email(client, admin_user, alice, "ALICE@HOME.example").status_code == 302
+    alice.refresh_from_db()
+    assert alice.email == "alice@home.example"
+    assert list(
+        EmailAddress.objects.filter(user=alice).values_list("email", "primary", "verified")
+    ) == [("alice@home.example", True, True)]
+    assert _signs_in(client, "alice@home.example")
+
+
+def test_an_old_primary_address_left_behind_by_an_earlier_change_goes_too(
+    client, admin_user, alice
+):
+    """Before the admin kept allauth's addresses in step, a change left the old primary row,
+    which still signed in: the next change removes it."""
+    EmailAddress.objects.create(
+        user=alice, email="alice.old@example.com", primary=True, verified=True
+    )
+    assert _change_email(client, admin_user, alice, "alice.new@example.com").status_code == 302
+    assert list(EmailAddress.objects.filter(user=alice).values_list("email", "primary")) == [
+        ("alice.new@example.com", True)
+    ]
+    assert not _signs_in(client, "alice.old@example.com")
