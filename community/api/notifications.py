@@ -35,7 +35,10 @@ class NotificationListQuerySerializer(serializers.Serializer):
 
 class MarkReadSerializer(Input):
     id = serializers.IntegerField(
-        required=False, min_value=1, help_text="One notification; leave out to mark all read."
+        required=False,
+        min_value=1,
+        help_text="One of the caller's notifications (404 otherwise, as for one that does not "
+        "exist); leave out to mark all read.",
     )
 
 
@@ -70,12 +73,13 @@ class NotificationReadView(APIView):
         operation_id="notifications_mark_read",
         summary="Mark one notification, or all of them, read",
         request=MarkReadSerializer,
-        responses={200: MarkedSerializer, **errors(400, 403, 415)},
+        responses={200: MarkedSerializer, **errors(400, 403, 404, 415)},
     )
     def post(self, request: Request) -> Response:
         entry = MarkReadSerializer(data=request.data)
         entry.is_valid(raise_exception=True)
-        marked = services.notifications_mark_read(
-            user=member(request), pk=entry.validated_data.get("id")
-        )
+        user = member(request)
+        pk = entry.validated_data.get("id")
+        one = None if pk is None else services.notification_get_for_user(user=user, pk=pk)
+        marked = services.notifications_mark_read(user=user, notification=one)
         return Response({"marked": marked})

@@ -20,8 +20,10 @@ from typing import Any, NamedTuple
 
 from django.db import router, transaction
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.languages import language_for
 from accounts.models import AuditExport, User
@@ -489,8 +491,20 @@ def notifications_for(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("actor", "idea")
 
 
-def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
+def notification_get_for_user(*, user: User, pk: int) -> Notification:
+    """The one access rule for a notification, for the page and the API: the member's own, else
+    404, the same for another member's as for one that does not exist (or was withdrawn with
+    the post it quoted), so neither tells that it does."""
+    notification = Notification.objects.filter(recipient=user, pk=pk).first()
+    if notification is None:
+        raise Http404(_("No such notification."))
+    return notification
+
+
+def notifications_mark_read(*, user: User, notification: Notification | None = None) -> int:
+    """Mark the member's unread notifications read: all, or the one given (found by
+    notification_get_for_user). Returns how many were unread."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if pk is not None:
-        unread = unread.filter(pk=pk)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
     return unread.update(read_at=timezone.now())

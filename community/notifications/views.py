@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.access import authenticated_user
-from community.models import Notification, NotificationKind
+from community.models import NotificationKind
 from community.notifications import follows, preferences
 from community.notifications import services as notifications
 from community.notifications.forms import PreferencesForm
@@ -74,8 +74,8 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     user = authenticated_user(request)
-    notification = get_object_or_404(Notification, pk=pk, recipient=user)
-    notifications.notifications_mark_read(user=user, pk=notification.pk)
+    notification = notifications.notification_get_for_user(user=user, pk=pk)
+    notifications.notifications_mark_read(user=user, notification=notification)
     return redirect(notification.url)
 
 

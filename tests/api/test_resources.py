@@ -145,13 +145,33 @@ def test_notifications_are_the_callers_own_and_are_marked_read(api, alice, bob):
     marked = api.post("/api/v1/notifications/read/", {"id": first}, format="json", **headers)
     assert marked.json() == {"marked": 1}
     assert api.get("/api/v1/notifications/?unread=true", **headers).json()["count"] == 1
-    bobs = Notification.objects.get(recipient=bob).pk
-    assert api.post(
-        "/api/v1/notifications/read/", {"id": bobs}, format="json", **headers
-    ).json() == {"marked": 0}
+    again = api.post("/api/v1/notifications/read/", {"id": first}, format="json", **headers)
+    assert (again.status_code, again.json()) == (200, {"marked": 0})  # hers, read already
     assert api.post("/api/v1/notifications/read/", {}, format="json", **headers).json() == {
         "marked": 1
     }
+    assert Notification.objects.get(recipient=bob).read_at is None
+
+
+def test_another_members_notification_is_not_found_by_the_api_as_on_the_page(
+    api, client, alice, bob
+):
+    """The page answers 404 for a notification that is not the caller's; the API answered 200
+    {"marked": 0}, as for one of the caller's read already. Both now answer as for an id that
+    does not exist, so neither tells that it does."""
+    notify_badge(user=bob, badge="first_idea", event="b1")
+    bobs = Notification.objects.get(recipient=bob).pk
+    missing = bobs + 1000
+    headers = bearer(token_for(alice, "write"))
+    answers = [
+        api.post("/api/v1/notifications/read/", {"id": pk}, format="json", **headers)
+        for pk in (bobs, missing)
+    ]
+    assert [a.status_code for a in answers] == [404, 404]
+    assert answers[0].json() == answers[1].json() == {"detail": "No such notification."}
+    client.force_login(alice)
+    for pk in (bobs, missing):
+        assert client.get(f"/notifications/{pk}/").status_code == 404
     assert Notification.objects.get(recipient=bob).read_at is None
 
 
