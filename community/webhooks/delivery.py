@@ -10,8 +10,9 @@ Sending one delivery (`delivery_send`), safe with two workers and a crash anywhe
    (community.webhooks.network: no private address, no redirect, a timeout).
 4. Record the attempt, then: delivered; or the next try after a backoff (30 s doubling up to
    2 h) while within WEBHOOK_RETRY_HOURS of the first attempt; or failed. The endpoint counts
-   its failures, and is disabled when it has failed WEBHOOK_DISABLE_AFTER_HOURS without a
-   success, or WEBHOOK_DISABLE_AFTER_FAILURES times in a row (an event tells admins).
+   its events' failures (not a test event's), and is disabled when it has failed
+   WEBHOOK_DISABLE_AFTER_HOURS without a success, or WEBHOOK_DISABLE_AFTER_FAILURES times in
+   a row (an event tells admins).
 """
 
 import ipaddress
@@ -182,13 +183,8 @@ def _record(
         "window_started_at": window,
         "claimed_at": None,
     }
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
     if outcome.ok:
         fields.update(state=DeliveryState.DELIVERED, delivered_at=now, next_attempt_at=None)
-        endpoint.consecutive_failures = 0
-        endpoint.failing_since = None
-        endpoint.last_success_at = now
-        endpoint.save(update_fields=["consecutive_failures", "failing_since", "last_success_at"])
     else:
         retry_at = now + backoff(delivery.attempts + 1)
         deadline = window + timedelta(hours=settings.WEBHOOK_RETRY_HOURS)
@@ -196,13 +192,33 @@ def _record(
             fields.update(state=DeliveryState.FAILED, next_attempt_at=None)
         else:
             fields.update(state=DeliveryState.PENDING, next_attempt_at=retry_at)
-        endpoint.consecutive_failures += 1
-        endpoint.failing_since = endpoint.failing_since or now
-        endpoint.save(update_fields=["consecutive_failures", "failing_since"])
-        if not manual and endpoint.is_active:
-            _disable_if_failing(endpoint, now)
+    # A test event checks the receiver; it is not one of the events the endpoint is judged on.
+    # Its result is in its own delivery's log, and the endpoint's failures, its day without
+    # success and its last success (which decide disabling) are left as they were, whether
+    # the button's task or the sweep sent it: pressing the button while a receiver is being
+    # set up disables nothing, and a receiver that answers tests but refuses events is still
+    # disabled.
+    if delivery.event_type != TEST:
+        _count(delivery.endpoint_id, ok=outcome.ok, now=now, manual=manual)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
     return attempt
+
+
+def _count(endpoint_id: int, *, ok: bool, now: datetime, manual: bool) -> None:
+    """An event's attempt in the endpoint's record: a success clears its failures, a failure
+    adds one and may disable it (not on an administrator's resend, which they watch)."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
+    if ok:
+        endpoint.consecutive_failures = 0
+        endpoint.failing_since = None
+        endpoint.last_success_at = now
+        endpoint.save(update_fields=["consecutive_failures", "failing_since", "last_success_at"])
+        return
+    endpoint.consecutive_failures += 1
+    endpoint.failing_since = endpoint.failing_since or now
+    endpoint.save(update_fields=["consecutive_failures", "failing_since"])
+    if not manual and endpoint.is_active:
+        _disable_if_failing(endpoint, now)
 
 
 def _disable_if_failing(endpoint: WebhookEndpoint, now: datetime) -> None:

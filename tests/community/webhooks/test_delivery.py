@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import AuditEntry
@@ -224,6 +225,81 @@ def test_a_test_event_reaches_even_a_disabled_endpoint(
     (message,) = receiver.received
     assert message.verified
     assert message.json()["type"] == "webhook.test"
+
+
+def test_failed_test_events_are_logged_but_never_count_toward_disabling(
+    client, make_endpoint, receiver, admin_user, settings, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOK_DISABLE_AFTER_FAILURES = 2
+    receiver.status = 500
+    endpoint = make_endpoint(events=["idea.published"])
+    for _ in range(3):  # the receiver is being set up: the admin presses the button again
+        with django_capture_on_commit_callbacks(execute=True):
+            services.endpoint_send_test(actor=admin_user, endpoint=endpoint)
+    tests = WebhookDelivery.objects.filter(event_type="webhook.test")
+    assert [(d.state, d.attempts, d.last_status_code) for d in tests] == [
+        (DeliveryState.FAILED, 1, 500)
+    ] * 3
+    endpoint.refresh_from_db()
+    assert (endpoint.is_active, endpoint.consecutive_failures, endpoint.failing_since) == (
+        True,
+        0,
+        None,
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("webhooks:detail", args=[endpoint.pk])).text
+    assert page.count("<code>webhook.test</code>") == 3
+    assert "HTTP 500" in page
+    # One real failure is one failure: below the limit of two.
+    (made,) = services.deliveries_create(
+        event_type="idea.published", source="t", build=lambda role: {}, now=T0
+    )
+    delivery.delivery_send(delivery_id=made.pk, now=T0)
+    endpoint.refresh_from_db()
+    assert (endpoint.is_active, endpoint.consecutive_failures) == (True, 1)
+
+
+def test_a_test_event_sent_by_the_sweep_does_not_disable_the_endpoint(
+    make_endpoint, receiver, admin_user, settings
+):
+    """The button's task was lost (broker down when it was queued): the sweep sends the test
+    as it sends events, without the manual flag, and its failure still counts for nothing."""
+    settings.WEBHOOK_DISABLE_AFTER_FAILURES = 1
+    receiver.status = 500
+    endpoint = make_endpoint(events=["idea.published"])
+    test = services.endpoint_send_test(actor=admin_user, endpoint=endpoint)  # not queued
+    assert delivery.sweep(now=timezone.now() + timedelta(seconds=1)) == 1
+    test.refresh_from_db()
+    assert (test.state, test.last_status_code) == (DeliveryState.FAILED, 500)
+    endpoint.refresh_from_db()
+    assert (endpoint.is_active, endpoint.consecutive_failures) == (True, 0)
+
+
+def test_a_test_event_that_succeeds_does_not_clear_the_endpoints_failures(
+    make_endpoint, receiver, admin_user, django_capture_on_commit_callbacks
+):
+    """The receiver answers the test but refuses the events: their failures keep counting
+    toward the day without success (Enable again is what forgets them)."""
+    receiver.status = lambda n: 204 if n == 2 else 500  # only the second request, the test
+    endpoint = make_endpoint(events=["idea.published"])
+    first, second = (
+        services.deliveries_create(
+            event_type="idea.published", source=f"t{i}", build=lambda role: {}, now=T0
+        )[0]
+        for i in range(2)
+    )
+    delivery.delivery_send(delivery_id=first.pk, now=T0)
+    with django_capture_on_commit_callbacks(execute=True):
+        test = services.endpoint_send_test(actor=admin_user, endpoint=endpoint)
+    test.refresh_from_db()
+    assert test.state == DeliveryState.DELIVERED
+    endpoint.refresh_from_db()
+    assert (endpoint.consecutive_failures, endpoint.failing_since) == (1, T0)
+    assert endpoint.last_success_at is None
+    delivery.delivery_send(delivery_id=second.pk, now=T0 + timedelta(hours=24, minutes=1))
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active
+    assert "24 hours" in endpoint.disabled_reason
 
 
 def test_a_rotated_secret_signs_the_next_attempt(
