@@ -77,6 +77,12 @@ the full size) against this criterion, written before that run: over the fresh g
 or ARI, >= 90% themed, twins >= 0.90; and at 300 texts no set losing more than 0.02 either.
 Adopted by the engine only if it holds.
 
+Results (docs/benchmarks.md, "Density after a UMAP layout", 2026-12-04): no round meets the
+criterion. "umap-rows-all" held on the fresh samples (18 groups: NMI +0.022, worst -0.004; ARI
++0.037, worst -0.033) and loses on SLURP's full set and at 300 texts; "fuzzy-k15-r2" lost on
+the fresh samples (Mintaka 1,000 ARI -0.032) and splits synthetic clouds. The engine keeps
+Louvain at 2.0 on the cosine graph.
+
 Needs umap-learn (requirements-bench.txt) for the first two rounds.
 """
 
