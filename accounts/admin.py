@@ -111,8 +111,11 @@ class UserAdmin(DjangoUserAdmin):
     )
 
     def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
-        """A new address goes through the service that keeps allauth's addresses in step."""
-        if change and "email" in form.changed_data:
+        """A new address goes through the service that keeps allauth's addresses in step; so
+        does one only lowercased by `clean_email` (stored in capitals before), which
+        `changed_data` does not list: allauth's row, left in capitals, would no longer be
+        found at sign-in, and the member would be asked to confirm their address again."""
+        if change and form.cleaned_data["email"] != form.initial.get("email"):
             user_email_change(user=obj, email=form.cleaned_data["email"])
         super().save_model(request, obj, form, change)
 

@@ -173,3 +173,25 @@ def test_an_old_primary_address_left_behind_by_an_earlier_change_goes_too(
         ("alice.new@example.com", True)
     ]
     assert not _signs_in(client, "alice.old@example.com")
+
+
+def test_an_address_in_capitals_lowercased_by_another_change_stays_confirmed_in_allauth(
+    client, admin_user, alice
+):
+    """An address stored in capitals before the admin kept them small (allauth then found it
+    neither at sign-in nor at a password reset) is lowercased when anything else on the account
+    is saved: allauth's row follows, confirmed as it was, instead of staying in capitals while
+    the sign-in asks the member to confirm their own address again, as a second row."""
+    User.objects.filter(pk=alice.pk).update(email="Alice@example.com")
+    EmailAddress.objects.create(user=alice, email="Alice@example.com", primary=True, verified=True)
+    alice.refresh_from_db()
+    client.force_login(admin_user)
+    url = reverse("admin:accounts_user_change", args=[alice.pk])
+    assert client.post(url, change_form_data(alice, display_name="Alice B.")).status_code == 302
+    assert User.objects.get(pk=alice.pk).email == "alice@example.com"
+    assert list(
+        EmailAddress.objects.filter(user=alice).values_list("email", "primary", "verified")
+    ) == [("alice@example.com", True, True)]
+    mail.outbox.clear()
+    assert _signs_in(client, "alice@example.com")
+    assert mail.outbox == []
