@@ -1,5 +1,7 @@
 from typing import Any
 
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -137,6 +139,22 @@ class UserAdmin(DjangoUserAdmin):
         actor = request.user
         assert isinstance(actor, User)
         role_change_record(actor=actor, user=user, before=before, after=after)
+
+
+# allauth's page for addresses (registered by allauth.account, before this app) was a second door:
+# an address changed there left the account's sign-in address on the old one, which kept signing
+# in and receiving password resets. The address, its account and which one is primary are shown
+# there and changed on the account's page (UserAdmin.save_model, user_email_change) or by the
+# member; an admin may still confirm an address by hand (allauth's action).
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class AddressAdmin(EmailAddressAdmin):
+    readonly_fields = ("user", "email", "primary")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 # --- Service accounts (accounts.service_accounts) ------------------------------------------------

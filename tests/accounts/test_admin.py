@@ -195,3 +195,29 @@ def test_an_address_in_capitals_lowercased_by_another_change_stays_confirmed_in_
     mail.outbox.clear()
     assert _signs_in(client, "alice@example.com")
     assert mail.outbox == []
+
+
+def test_allauths_address_page_cannot_change_an_address_behind_the_accounts_back(
+    client, admin_user, alice
+):
+    """allauth's own admin page for addresses was a second door: an address changed there left
+    the account's sign-in address on the old one, which kept receiving password resets. The
+    address and its account are shown there, changed only on the account's page."""
+    address = EmailAddress.objects.create(
+        user=alice, email=alice.email, primary=True, verified=True
+    )
+    client.force_login(admin_user)
+    url = reverse("admin:account_emailaddress_change", args=[address.pk])
+    data = {"user": alice.pk, "email": "alice.new@example.com", "primary": "on", "verified": "on"}
+    client.post(url, data)
+    assert EmailAddress.objects.get(pk=address.pk).email == "alice@example.com"
+    assert client.get(reverse("admin:account_emailaddress_add")).status_code == 403
+    # Still listed, and still confirmed by hand when an admin has checked it.
+    assert client.get(reverse("admin:account_emailaddress_changelist")).status_code == 200
+    address.verified = False
+    address.save()
+    client.post(
+        reverse("admin:account_emailaddress_changelist"),
+        {"action": "make_verified", "_selected_action": [address.pk]},
+    )
+    assert EmailAddress.objects.get(pk=address.pk).verified
