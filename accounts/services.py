@@ -134,7 +134,10 @@ def user_email_change(*, user: User, email: str) -> User:
     2. It becomes the primary EmailAddress. A row the account already has for it (a change of
        capitals, an address the member added) keeps its verified mark; a new address is not
        verified, so its owner confirms it by the link allauth sends at the next sign-in
-       (ACCOUNT_EMAIL_VERIFICATION is mandatory): an admin's typing mistake opens nothing.
+       (ACCOUNT_EMAIL_VERIFICATION is mandatory). That proves only that whoever signs in
+       reads that mailbox: allauth sends a password reset to an address not yet confirmed,
+       so a mistyped address hands the account to the mailbox's owner (reset, then confirm).
+       The admin checks the address with the member first.
     3. The old address's row is deleted (and the old primary, if it differs): left behind, it
        would still sign in and receive the password resets. Other addresses the member added
        stay theirs.

@@ -221,3 +221,20 @@ def test_allauths_address_page_cannot_change_an_address_behind_the_accounts_back
         {"action": "make_verified", "_selected_action": [address.pk]},
     )
     assert EmailAddress.objects.get(pk=address.pk).verified
+
+
+def test_an_address_set_in_the_admin_receives_password_resets_before_it_is_confirmed(
+    client, admin_user, alice
+):
+    """What the docs say: confirming at sign-in proves only that the mailbox is read, and a
+    reset reaches an address not yet confirmed, so a mistyped address hands the account over.
+    The admin checks the address with the member first (docs/compliance.md)."""
+    EmailAddress.objects.create(user=alice, email=alice.email, primary=True, verified=True)
+    _change_email(client, admin_user, alice, "alice.typo@example.com")
+    client.logout()
+    mail.outbox.clear()
+    client.post(reverse("account_reset_password"), {"email": "alice.typo@example.com"})
+    (sent,) = mail.outbox
+    assert sent.to == ["alice.typo@example.com"]
+    assert "/accounts/password/reset/key/" in sent.body
+    assert not EmailAddress.objects.get(user=alice).verified
