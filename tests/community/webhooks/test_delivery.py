@@ -129,17 +129,23 @@ def test_a_success_after_failures_resets_the_endpoints_count(make_endpoint, rece
     assert (endpoint.consecutive_failures, endpoint.failing_since) == (0, None)
 
 
-def test_an_endpoint_failing_for_a_day_is_disabled_and_admins_are_told(
-    make_endpoint, receiver, admin_user, django_capture_on_commit_callbacks
-):
-    receiver.status = 500
-    endpoint = make_endpoint(events=["idea.published"])
+def _published_twice() -> tuple[WebhookDelivery, WebhookDelivery]:
+    """Deliveries of two idea.published events, made at T0, to the one endpoint there is."""
     first, second = (
         services.deliveries_create(
             event_type="idea.published", source=f"t{i}", build=lambda role: {}, now=T0
         )[0]
         for i in range(2)
     )
+    return first, second
+
+
+def test_an_endpoint_failing_for_a_day_is_disabled_and_admins_are_told(
+    make_endpoint, receiver, admin_user, django_capture_on_commit_callbacks
+):
+    receiver.status = 500
+    endpoint = make_endpoint(events=["idea.published"])
+    first, second = _published_twice()
     delivery.delivery_send(delivery_id=first.pk, now=T0)
     later = T0 + timedelta(hours=24, minutes=1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -282,12 +288,7 @@ def test_a_test_event_that_succeeds_does_not_clear_the_endpoints_failures(
     toward the day without success (Enable again is what forgets them)."""
     receiver.status = lambda n: 204 if n == 2 else 500  # only the second request, the test
     endpoint = make_endpoint(events=["idea.published"])
-    first, second = (
-        services.deliveries_create(
-            event_type="idea.published", source=f"t{i}", build=lambda role: {}, now=T0
-        )[0]
-        for i in range(2)
-    )
+    first, second = _published_twice()
     delivery.delivery_send(delivery_id=first.pk, now=T0)
     with django_capture_on_commit_callbacks(execute=True):
         test = services.endpoint_send_test(actor=admin_user, endpoint=endpoint)
