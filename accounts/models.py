@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import StaffRole
+
 
 class UserManager(DjangoUserManager):
     """Users log in by email: there is no username."""
@@ -137,6 +139,9 @@ class User(AbstractUser):
     REQUIRED_FIELDS: ClassVar[list[str]] = ["display_name"]
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    # The staff badge beside their posts (accounts.roles.StaffRole): prefetch it on lists.
+    holds_staff_role = StaffRole()
 
     class Meta:
         verbose_name = _("user")

@@ -4,7 +4,8 @@
 so a fresh database and the test database both have them.
 """
 
-from typing import Any
+from operator import attrgetter
+from typing import Any, overload
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q, QuerySet
@@ -57,16 +58,21 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     },
 }
 
-# Roles whose holders answer officially and get a staff badge.
+# The roles an identity provider's group may grant (accounts.sso). Who is staff is not a list of
+# role names: see user_holds_staff_role.
 STAFF_ROLES = {MODERATOR, PRODUCT_MANAGER, ADMIN}
 
 
-def _permissions(names: set[str]) -> list[Permission]:
+def _permission_q(names: set[str]) -> Q:
     query = Q(pk__in=[])
     for name in names:
         app_label, codename = name.split(".")
         query |= Q(content_type__app_label=app_label, codename=codename)
-    found = list(Permission.objects.filter(query))
+    return query
+
+
+def _permissions(names: set[str]) -> list[Permission]:
+    found = list(Permission.objects.filter(_permission_q(names)))
     if len(found) != len(names):
         missing = names - {f"{p.content_type.app_label}.{p.codename}" for p in found}
         raise RuntimeError(f"Permissions missing, run migrate first: {sorted(missing)}")
@@ -135,10 +141,55 @@ def users_with_permission(name: str) -> QuerySet[Any]:
 
 def staff_accounts() -> QuerySet[Any]:
     """Accounts `user_holds_staff_role` is true of, and inactive ones that would be (Django gives
-    an inactive account no permission), as one query: the Django admin, superusers, and anyone
-    holding a permission beyond everyone's, through a group or directly."""
+    an inactive account no permission), as one query, usable as a subquery: the Django admin,
+    superusers, and anyone holding a permission beyond everyone's, through a group or directly."""
     from django.contrib.auth import get_user_model
 
-    everyones = [permission.pk for permission in _permissions(EVERYONES_PERMISSIONS)]
-    staff_powers = Permission.objects.exclude(pk__in=everyones)
+    staff_powers = Permission.objects.exclude(_permission_q(EVERYONES_PERMISSIONS))
     return get_user_model().objects.filter(Q(is_staff=True) | _holding(staff_powers)).distinct()
+
+
+def staff_role_of(path: str) -> str:
+    """The `prefetch_related` lookup that reads `holds_staff_role` (StaffRole) of the people at
+    `path` ("author", or "" for the listed accounts themselves) for a whole list in one query."""
+    return f"{path}__holds_staff_role" if path else "holds_staff_role"
+
+
+class StaffRole:
+    """`user.holds_staff_role`: whether the account is among `staff_accounts()`, as the staff
+    badge beside a post and the API's `staff` field show it. Read alone, one query per account;
+    a list reads it for every person it shows in one query with
+    `prefetch_related(staff_role_of("author"))` (Django's prefetch protocol: the row found,
+    or None, is kept in the instance's cache of related objects, as for a foreign key)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> "StaffRole": ...
+
+    @overload
+    def __get__(self, instance: Any, owner: type | None = None) -> bool: ...
+
+    def __get__(self, instance: Any, owner: type | None = None) -> "StaffRole | bool":
+        if instance is None:
+            return self
+        cache = instance._state.fields_cache
+        if self.name not in cache:
+            cache[self.name] = None if instance.pk is None else self._rows([instance.pk]).first()
+        return cache[self.name] is not None
+
+    def is_cached(self, instance: Any) -> bool:
+        return self.name in instance._state.fields_cache
+
+    def get_prefetch_querysets(
+        self, instances: list[Any], querysets: list[QuerySet[Any]] | None = None
+    ) -> tuple[QuerySet[Any], Any, Any, bool, str, bool]:
+        if querysets:
+            raise ValueError(f"{self.name} is prefetched with its own query, it takes none.")
+        rows = self._rows({instance.pk for instance in instances})
+        return rows, attrgetter("pk"), attrgetter("pk"), True, self.name, False
+
+    @staticmethod
+    def _rows(pks: Any) -> QuerySet[Any]:
+        return staff_accounts().filter(pk__in=pks).only("pk")

@@ -6,7 +6,7 @@ only ever served on a page its viewer may see.
 
 The fragment holds nothing of the viewer: where the report form goes (members other than the
 author) it holds FLAG_SLOT, filled in per request. On a warm page the history, the merged ideas
-and the author's groups and badges are not read at all (they are lazy until rendered).
+and the author's staff role and badges are not read at all (they are lazy until rendered).
 
 Fresh where it matters: an edit, a take-down, an official answer, a merge or a renamed author
 moves the generation (config.page_cache.watch), and a text missing is rendered from the idea read

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from accounts.roles import MODERATE_CONTENT
+from accounts.roles import MODERATE_CONTENT, staff_role_of
 from config.db import MARK_ID, MARK_OTHER_ID, Prepared, sql_of
 from ideas.models import Campaign, Category, Idea, IdeaTally, Status, StatusChange, Vote, public_q
 from ideas.search import full_text_available, ideas_matching
@@ -55,13 +55,13 @@ def ideas_for_listing(*, viewer: Any = None) -> QuerySet[Idea]:
     ideas = (
         ideas_visible_to(viewer=viewer)
         .select_related("author", "category")
-        .prefetch_related("author__groups", "author__badges")
+        .prefetch_related(staff_role_of("author"), "author__badges")
     )
     return _with_viewer_vote(ideas, viewer)
 
 
 # What a card shows of its author (accounts.templatetags.people: staff badge, badges).
-CARD_PEOPLE = ("author__groups", "author__badges")
+CARD_PEOPLE = (staff_role_of("author"), "author__badges")
 
 
 def ideas_for_cards(*, pks: Sequence[int]) -> QuerySet[Idea]:
@@ -90,7 +90,7 @@ def idea_list(
     "relevance" sort needs a query and full-text search, and falls back to trending otherwise.
     `many_matches`: the query matches more than SEARCH_COUNT_LIMIT ideas (`idea_search_count`),
     so relevance ranks only the SEARCH_COUNT_LIMIT + 1 most trending of them, which is all a
-    list shows of a query. `people=False`: the authors' groups and badges are not prefetched,
+    list shows of a query. `people=False`: the authors' staff role and badges are not prefetched,
     for pages whose cards come from ideas.cards (it reads them for the cards it renders only)."""
     ideas = ideas_for_listing(viewer=viewer).defer("body", "body_html")
     if not people:
@@ -150,7 +150,7 @@ def count_querysets(
 
 def idea_get_for_user(*, user: Any, pk: int, people: bool = True) -> Idea:
     """The one access rule for reading an idea (404 when it is not there for this user), with
-    its campaign (the idea page names it). `people=False`: the author's groups and badges are
+    its campaign (the idea page names it). `people=False`: the author's staff role and badges are
     not prefetched, for the idea page, whose text comes from ideas.idea_text (it reads them
     only when it renders the text)."""
     ideas = ideas_for_listing(viewer=user).select_related("campaign")

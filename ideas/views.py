@@ -112,7 +112,7 @@ def my_ideas(request: HttpRequest) -> HttpResponse:
 
 @anonymous_page
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    # The author's groups and badges are read only if the text is rendered (ideas.idea_text).
+    # The author's staff role and badges are read only if the text is rendered (ideas.idea_text).
     try:
         idea = selectors.idea_get_for_user(user=request.user, pk=pk, people=False)
     except Http404:

@@ -9,7 +9,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from accounts.roles import STAFF_ROLES
 from community.models import Comment
 from community.models.comments import COMMENT_MAX_LENGTH
 from ideas.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Campaign, Category, Language, Status
@@ -46,8 +45,8 @@ class PersonSerializer(serializers.Serializer):
         return str(person)
 
     def get_staff(self, person: User) -> bool:
-        # The prefetched groups (the selectors prefetch author__groups): no query per row.
-        return any(group.name in STAFF_ROLES for group in person.groups.all())
+        # Prefetched by the selectors (roles.staff_role_of): no query per row.
+        return person.holds_staff_role
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_profile(self, person: User) -> str | None:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import staff_role_of
 from community.models import CampaignResults
 from ideas.models import Campaign, Idea, Vote
 from ideas.selectors import idea_list
@@ -96,7 +97,7 @@ def campaign_leaderboard(*, campaign: Campaign, limit: int = 10) -> list[Leaderb
         )
         .annotate(campaign_points=Sum("points__points"))
         .filter(campaign_points__gt=0)
-        .prefetch_related("groups", "badges")  # what the person tag shows
+        .prefetch_related(staff_role_of(""), "badges")  # what the person tag shows
         .order_by("-campaign_points", "pk")[:limit]
     )
     rows: list[LeaderboardRow] = []
@@ -137,7 +138,7 @@ def campaign_results(*, campaign: Campaign, viewer: Any = None) -> Results:
             top_ideas.append(idea)
     members = User.objects.filter(
         pk__in=[row[0] for row in snapshot.leaderboard], is_active=True, profile_public=True
-    ).prefetch_related("groups", "badges")
+    ).prefetch_related(staff_role_of(""), "badges")
     by_pk = {member.pk: member for member in members}
     leaderboard = [
         LeaderboardRow(rank, by_pk[member_id], points)

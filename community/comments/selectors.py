@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import MODERATE_CONTENT
+from accounts.roles import MODERATE_CONTENT, staff_role_of
 from community.models import Comment
 from ideas.models import Idea, public_q
 
@@ -56,7 +56,7 @@ def top_comments(*, idea_id: Any, viewer_id: Any, moderator: bool) -> QuerySet[C
 
 
 def comments_for_idea(*, idea: Idea, viewer: Any = None) -> QuerySet[Comment]:
-    """Top-level comments this viewer may see, each with its replies, authors and their groups
+    """Top-level comments this viewer may see, each with its replies, authors and their staff role
     prefetched.
 
     A top-level comment held for a moderator (an approved comment its author edited since) keeps
@@ -67,14 +67,16 @@ def comments_for_idea(*, idea: Idea, viewer: Any = None) -> QuerySet[Comment]:
     replies = (
         Comment.objects.filter(visible)
         .select_related("author")
-        .prefetch_related("author__groups", "author__badges")
+        .prefetch_related(staff_role_of("author"), "author__badges")
     )
     moderator = not visible
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     return (
         top_comments(idea_id=idea.pk, viewer_id=viewer_id, moderator=moderator)
         .select_related("author")
-        .prefetch_related("author__groups", "author__badges", Prefetch("replies", queryset=replies))
+        .prefetch_related(
+            staff_role_of("author"), "author__badges", Prefetch("replies", queryset=replies)
+        )
     )
 
 
@@ -84,7 +86,7 @@ def comments_for_rows(*, pks: Sequence[int]) -> QuerySet[Comment]:
     return (
         Comment.objects.filter(pk__in=pks)
         .select_related("author")
-        .prefetch_related("author__groups", "author__badges")
+        .prefetch_related(staff_role_of("author"), "author__badges")
     )
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_permission
 from accounts.audit import AuditAction, audit_record
 from accounts.models import User
-from accounts.roles import MODERATE_CONTENT, users_with_permission
+from accounts.roles import MODERATE_CONTENT, staff_role_of, users_with_permission
 from community.complaints import deadlines as complaint_deadlines
 from community.events import ComplaintAcknowledged, ComplaintAnswered, ComplaintOpened
 from community.models import ComplaintCase, ComplaintStatus, ContentSentiment
@@ -41,7 +41,7 @@ from ideas.sentiment.complaints import is_personal_complaint
 SUSPECTS_SCANNED = 200
 SUSPECTS_DAYS = 60
 # What the `person` template tag reads (staff badge, medals), fetched once per page.
-PERSON_PREFETCH = ("member__groups", "member__badges")
+PERSON_PREFETCH = (staff_role_of("member"), "member__badges")
 
 
 def looks_like_personal_complaint(*, title: str, body: str, language: str) -> bool:
@@ -341,7 +341,7 @@ def complaint_get_for_staff(*, pk: int) -> ComplaintCase:
     case = (
         _with_next_deadline(ComplaintCase.objects.all(), timezone.localdate())
         .select_related("member", "acknowledged_by", "answered_by", "origin_idea")
-        .prefetch_related(*PERSON_PREFETCH, "answered_by__groups", "answered_by__badges")
+        .prefetch_related(*PERSON_PREFETCH, staff_role_of("answered_by"), "answered_by__badges")
         .filter(pk=pk)
         .first()
     )
@@ -361,7 +361,7 @@ def public_ideas_that_look_like_complaints(*, limit: int = 10) -> list[Idea]:
         Idea.objects.public()
         .filter(pk__in=flagged, complaint_cases__isnull=True)
         .select_related("author")
-        .prefetch_related("author__groups", "author__badges")
+        .prefetch_related(staff_role_of("author"), "author__badges")
         .order_by("-created_at")[:SUSPECTS_SCANNED]
     )
     found = [

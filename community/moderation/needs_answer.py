@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.roles import staff_role_of
 from community.models import Comment, ContentSentiment, SentimentLabel
 from ideas.models import Idea, StatusChange, Vote
 
@@ -95,7 +96,7 @@ def ideas_needing_answer(*, now: datetime | None = None) -> QuerySet[Idea]:
             )
         )
         .select_related("author", "category")
-        .prefetch_related("author__groups", "author__badges")
+        .prefetch_related(staff_role_of("author"), "author__badges")
         .order_by("-urgency", "created_at", "pk")
     )
 

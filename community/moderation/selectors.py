@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.roles import staff_role_of
 from community.models import Comment, Flag, FlagReason
 from community.moderation.waiting import authors_with_approved_posts, published_by_a_moderator
 from ideas.models import Idea
@@ -54,7 +55,7 @@ def flag_queue_items(rows: list[dict[str, Any]]) -> list[QueueItem]:
         return []
     idea_ids = {row["idea_id"] for row in rows}
     comment_ids = {row["comment_id"] for row in rows if row["comment_id"]}
-    people = ("author__groups", "author__badges")
+    people = (staff_role_of("author"), "author__badges")
     ideas = (
         Idea.objects.select_related("author", "category")
         .prefetch_related(*people)
@@ -109,7 +110,7 @@ class PendingQueue:
 def pending_queue(*, limit: int) -> PendingQueue:
     """Ideas and comments waiting for a moderator, the longest-waiting first (the first `limit`
     of them), in a fixed number of queries."""
-    people = ("author__groups", "author__badges")
+    people = (staff_role_of("author"), "author__badges")
     ideas = Idea.objects.filter(
         pending_at__isnull=False, hidden_at__isnull=True, merged_into__isnull=True
     )

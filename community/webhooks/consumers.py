@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from django.urls import reverse
 
-from accounts.roles import MANAGE_WEBHOOKS, users_with_permission
+from accounts.roles import MANAGE_WEBHOOKS, staff_role_of, users_with_permission
 from community.events import CommentPosted, ComplaintOpened, WebhookEndpointDisabled
 from community.models import (
     Comment,
@@ -43,7 +43,7 @@ def _for_every_role(data: payloads.Payload) -> Builder:
 def _idea(idea_id: int) -> Idea | None:
     return (
         Idea.objects.select_related("author", "category")
-        .prefetch_related("author__groups")
+        .prefetch_related(staff_role_of("author"))
         .filter(pk=idea_id)
         .first()
     )
@@ -117,7 +117,7 @@ def webhook_comment_posted(event: CommentPosted) -> None:
         catalog.COMMENT_POSTED,
         lambda: (
             Comment.objects.select_related("idea", "author")
-            .prefetch_related("author__groups")
+            .prefetch_related(staff_role_of("author"))
             .filter(pk=event.comment_id)
             .first()
         ),
