@@ -32,8 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import require_permission
 from accounts.models import AgeBand, CustomerType, Region, User
-from accounts.roles import ADMIN as ADMIN_ROLE
-from accounts.roles import MANAGE_THEMES, MODERATOR, PARTNER, PRODUCT_MANAGER
+from accounts.roles import MANAGE_THEMES, PARTNER, staff_accounts
 from community.analytics.privacy import Cell, Figure, Hidden, period_figures, single_figure
 from community.models import Comment
 from ideas.models import Campaign, Category, Idea, Status, StatusChange, Vote, public_q
@@ -128,6 +127,12 @@ def _in_group(path: str, *names: str) -> Exists:
     return Exists(User.groups.through.objects.filter(user_id=OuterRef(path), group__name__in=names))
 
 
+def _staff(path: str) -> Exists:
+    """Staff as two-factor and the staff badge count them (accounts.roles.staff_accounts): a
+    group of any name given a staff power, a permission given directly, the Django admin."""
+    return Exists(staff_accounts().filter(pk=OuterRef(path)))
+
+
 def _by_week_and_profile(
     queryset: QuerySet[Any], *, when: str, person: str
 ) -> list[dict[str, Any]]:
@@ -138,7 +143,7 @@ def _by_week_and_profile(
         queryset.annotate(
             week=TruncWeek(when, output_field=DateField()),
             is_partner=_in_group(person, PARTNER),
-            is_staff_role=_in_group(person, MODERATOR, PRODUCT_MANAGER, ADMIN_ROLE),
+            is_staff_role=_staff(person),
         )
         .values(
             "week",

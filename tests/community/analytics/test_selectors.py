@@ -3,11 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 
 from community.analytics.privacy import Hidden
 from community.analytics.selectors import Period, analytics_for
-from tests.community.analytics.conftest import MONDAY, PERIOD
+from ideas.models import Category
+from tests.community.analytics.conftest import MONDAY, PERIOD, at, post
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +103,27 @@ def test_members_without_the_permission_get_nothing_from_the_selector(db, alice,
     for person in (alice, moderator):
         with pytest.raises(PermissionDenied):
             analytics_for(user=person, period=PERIOD)
+
+
+def test_staff_of_a_group_an_administrator_built_count_as_staff_not_customers(
+    world, product_manager, settings
+):
+    """Staff as accounts.roles defines it for two-factor: any permission beyond a member's,
+    through a group of any name or given directly, or the Django admin's flag."""
+    settings.ANALYTICS_MIN_GROUP = 1
+    team = Group.objects.create(name="complaints team")
+    team.permissions.add(Permission.objects.get(codename="moderate_content"))
+    handler = UserFactory(mfa=False)
+    handler.groups.add(team)
+    analyst = UserFactory(mfa=False)
+    analyst.user_permissions.add(Permission.objects.get(codename="manage_themes"))
+    django_admin = UserFactory(mfa=False, is_staff=True)
+    cards = Category.objects.get(slug="cards")
+    for person in (handler, analyst, django_admin):
+        post(person, cards, at(4))
+    analytics = analytics_for(user=product_manager, period=PERIOD)
+    assert values(analytics.breakdowns["role-ideas"].rows) == {
+        "customer": (15, None),
+        "partner": (11, None),
+        "staff": (3, None),
+    }
