@@ -50,6 +50,9 @@ MAX_ATTEMPTS = 5
 
 
 def _export_dir() -> Path:
+    """The directory, made if missing, for the purge that lists it. Not audit_export_path's:
+    a download or a file's deletion must not make directories (only the writer does, inside its
+    retried try: fd47c43)."""
     directory = Path(settings.AUDIT_EXPORT_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     return directory
