@@ -181,9 +181,10 @@ class Notification(models.Model):
         body with no sign of either ("Ok") is taken to be in the idea's."""
         if not self.body:
             return ""
-        if language_scores(self.body) == (0.0, 0.0) and self.idea is not None:
+        scores = language_scores(self.body)
+        if scores == (0.0, 0.0) and self.idea is not None:
             return str(self.idea.language)
-        return detect_language(self.body)
+        return detect_language(self.body, scores=scores)
 
 
 class NotificationPreference(models.Model):

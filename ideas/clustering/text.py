@@ -146,14 +146,15 @@ def language_scores(text: str) -> tuple[float, float]:
     return fr_score, en_score
 
 
-def detect_language(text: str) -> Language:
+def detect_language(text: str, *, scores: tuple[float, float] | None = None) -> Language:
     """Guess French or English from accents and function words, then spellings on a tie.
 
     A two-language scorer is enough for this portal and avoids a heavy dependency; what is still
     a tie (e.g. "CB KO") falls back to French because the portal's default audience is French.
     Measured on eleven labelled sets (docs/benchmarks.md, "Which language a text is in").
+    `scores`: the text's language_scores, for a caller that has read them already.
     """
-    fr_score, en_score = language_scores(text)
+    fr_score, en_score = language_scores(text) if scores is None else scores
     if fr_score == en_score:
         tokens = normalise(text).split()
         fr_score = sum(1 for token in tokens if _FR_SHAPES.search(token))

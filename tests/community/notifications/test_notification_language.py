@@ -107,3 +107,20 @@ def test_the_data_migration_gives_old_rows_their_message(tom, moderator):
     orphan.refresh_from_db()
     assert orphan.message == {}
     assert orphan.text == "Gone"
+
+
+@pytest.mark.parametrize(
+    ("body", "idea_language", "expected"),
+    [
+        ("", "en", ""),  # no body, no lang attribute
+        ("La fonction est prévue pour le printemps.", "en", "fr"),  # its own words
+        ("Thanks, this is planned for the spring.", "fr", "en"),
+        ("Ok", "en", "en"),  # no sign of either: the idea's language
+        ("Ok", "fr", "fr"),
+        ("book flight tomorrow", None, "en"),  # no idea: the spellings decide
+    ],
+)
+def test_a_body_reads_as_its_own_language_or_else_its_ideas(body, idea_language, expected):
+    idea = IdeaFactory(language=idea_language) if idea_language else None
+    notification = Notification(body=body, idea=idea)
+    assert notification.body_language == expected
