@@ -151,7 +151,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     action = form.cleaned_data["action"] if form.is_valid() else ""
     entries = audit.audit_entries(action=action)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    context |= {"page": page, "form": form, "action": action}
+    # Named whole under the list too: a phone cuts a long name in the list (the CSS shows it there).
+    label = audit.AUDIT_TYPES.get(action, "") if action else ""
+    context |= {"page": page, "form": form, "action": action, "action_label": label}
     return render(request, "moderation/audit.html", context)
 
 
