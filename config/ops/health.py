@@ -79,8 +79,15 @@ def check_worker() -> Result:
 
 
 def check_themes() -> Result:
-    from ideas.models import ClusteringRun, RunState
+    from django.utils import timezone
 
+    from ideas.models import ClusteringRun, RunState
+    from ideas.themes.selectors import lost_runs
+
+    # A run whose worker died stays `running` until the next claim marks it failed (that may be
+    # the next night): it fails the check as soon as the dashboard calls it lost.
+    if lost_runs(now=timezone.now()).exists():
+        return fail("last run lost its worker")
     last = (
         ClusteringRun.objects.exclude(state=RunState.RUNNING)
         .order_by("-started_at")

@@ -210,7 +210,12 @@ def _worker(out: Exposition) -> None:
 
 def _themes(out: Exposition) -> None:
     from ideas.models import ClusteringRun, RunState
+    from ideas.themes.selectors import lost_runs
 
+    # A run whose worker died stays `running` in the table until the next claim marks it failed:
+    # counted as failed (as the dashboard says "its worker was lost"), not as under way.
+    lost = lost_runs(now=timezone.now())
+    any_lost = lost.exists()
     finished = (
         ClusteringRun.objects.exclude(state=RunState.RUNNING)
         .order_by("-started_at")
@@ -224,15 +229,19 @@ def _themes(out: Exposition) -> None:
         name = "ruche_theme_run_last_duration_seconds"
         out.family(name, "gauge", "Duration of the latest finished themes run, by its state.")
         out.sample(name, round(duration or 0.0, 3), _labels(state=finished.state))
+    if finished is not None or any_lost:
         name = "ruche_theme_run_last_failed"
         out.family(name, "gauge", "1 if the latest finished themes run failed, else 0.")
-        out.sample(name, int(finished.state == RunState.FAILED))
-        if finished.finished_at:
-            name = "ruche_theme_run_last_finished_timestamp_seconds"
-            out.family(name, "gauge", "When the latest finished themes run ended (Unix time).")
-            out.sample(name, round(finished.finished_at.timestamp(), 3))
-    running = ClusteringRun.objects.filter(state=RunState.RUNNING).values_list(
-        "started_at", flat=True
+        failed = any_lost or (finished is not None and finished.state == RunState.FAILED)
+        out.sample(name, int(failed))
+    if finished is not None and finished.finished_at:
+        name = "ruche_theme_run_last_finished_timestamp_seconds"
+        out.family(name, "gauge", "When the latest finished themes run ended (Unix time).")
+        out.sample(name, round(finished.finished_at.timestamp(), 3))
+    running = (
+        ClusteringRun.objects.filter(state=RunState.RUNNING)
+        .exclude(pk__in=lost.values("pk"))
+        .values_list("started_at", flat=True)
     )
     started = running.first()
     name = "ruche_theme_run_running_seconds"

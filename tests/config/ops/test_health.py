@@ -1,8 +1,10 @@
 """/health/live and /health/ready: what a load balancer and a monitoring system see."""
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts import roles
 from config.celery import app as celery_app
@@ -85,6 +87,24 @@ def test_ready_is_503_while_the_last_theme_run_failed_and_200_once_one_is_publis
     ClusteringRun.objects.create(trigger="manual", state=RunState.PUBLISHED)
     ClusteringRun.objects.create(trigger="manual", state=RunState.RUNNING)  # not finished yet
     assert client.get("/health/ready").status_code == 200
+
+
+def test_ready_is_503_while_a_theme_run_lost_its_worker(client, settings):
+    """A run whose worker was killed stays `running` until the next claim marks it failed, which
+    may be the next night: readiness says so as soon as the dashboard does (heartbeat stale)."""
+    heartbeat_beat()
+    ClusteringRun.objects.create(trigger="nightly", state=RunState.PUBLISHED)
+    stale = timezone.now() - timedelta(seconds=settings.THEMES_RUN_STALE_SECONDS + 1)
+    ClusteringRun.objects.create(trigger="manual", heartbeat_at=stale)
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"]["themes"] == {
+        "status": "fail",
+        "reason": "last run lost its worker",
+    }
+
+    ClusteringRun.objects.filter(state=RunState.RUNNING).update(heartbeat_at=timezone.now())
+    assert client.get("/health/ready").status_code == 200  # alive again: under way, not counted
 
 
 def test_ready_is_503_when_the_cache_is_unreachable(client, settings):

@@ -140,6 +140,20 @@ def test_theme_run_duration_and_state_come_from_the_latest_runs(client):
     assert 89 < found["ruche_theme_run_running_seconds"] < 120
 
 
+def test_a_theme_run_that_lost_its_worker_counts_as_failed_not_as_under_way(client, settings):
+    """Killed mid-run, a run stays `running` in the table until the next claim; the dashboard
+    says "its worker was lost" once its heartbeat is stale, and so do the gauges."""
+    now = timezone.now()
+    ClusteringRun.objects.create(trigger="nightly", state=RunState.PUBLISHED, finished_at=now)
+    stale = now - timedelta(seconds=settings.THEMES_RUN_STALE_SECONDS + 1)
+    lost = ClusteringRun.objects.create(trigger="manual", heartbeat_at=stale)
+    ClusteringRun.objects.filter(pk=lost.pk).update(started_at=stale)
+    found = scrape(client)
+    assert found["ruche_theme_run_last_failed"] == 1
+    assert found["ruche_theme_run_running_seconds"] == 0
+    assert found['ruche_health_check_ok{check="themes"}'] == 0
+
+
 def test_the_worker_heartbeat_and_each_readiness_check_are_gauges(client):
     heartbeat_beat()
     found = scrape(client)
