@@ -21,6 +21,7 @@ from typing import Any
 from celery.signals import task_failure, task_retry, task_success
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from config.ops import health
@@ -60,14 +61,28 @@ class RequestMetricsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
-        match = getattr(request, "resolver_match", None)
         request_observe(
-            view=match.view_name if match else "unmatched",
+            view=_view_name(request, response),
             method=request.method or "",
             status=response.status_code,
             seconds=time.perf_counter() - started,
         )
         return response
+
+
+def _view_name(request: HttpRequest, response: HttpResponse) -> str:
+    """The URL name of the view asked for, also when a middleware answered before Django resolved
+    the URL (the outage page while the session cannot be read); "unmatched" when none matches.
+    A resolver's 404 is not resolved a second time."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        return str(match.view_name)
+    if response.status_code == 404:
+        return "unmatched"
+    try:
+        return str(resolve(request.path_info).view_name)
+    except Resolver404:
+        return "unmatched"
 
 
 def _task_outcome(sender: Any, outcome: str) -> None:

@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from config.celery import app as celery_app
@@ -100,6 +101,35 @@ def test_urls_that_match_no_view_share_one_series(client):
         == 5
     )
     assert not any("no-such-page" in key for key in found)
+
+
+def test_a_503_answered_before_the_url_was_resolved_keeps_its_view_name(client, monkeypatch):
+    """The database down while the session is read: the outage page comes from a middleware
+    before Django resolves the URL, and is counted under the page asked for, not "unmatched"."""
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.db import OperationalError
+
+    def refused(self, request):  # type: ignore[no-untyped-def]
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", refused)
+    visitor = Client(raise_request_exception=False)
+    assert visitor.get("/ideas/").status_code == 503
+    assert visitor.get("/no-such-page/").status_code == 503
+    monkeypatch.undo()
+    found = scrape(client)
+    assert (
+        found[
+            'ruche_http_request_duration_seconds_count{view="ideas:list",method="GET",status="5xx"}'
+        ]
+        == 1
+    )
+    assert (
+        found[
+            'ruche_http_request_duration_seconds_count{view="unmatched",method="GET",status="5xx"}'
+        ]
+        == 1
+    )
 
 
 def test_queue_lengths_count_the_tasks_waiting_in_each_queue(client):
