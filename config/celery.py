@@ -4,7 +4,10 @@ Broker: Redis when REDIS_URL is set, else a filesystem queue under var/ (see set
 Production settings unless DJANGO_ENV says otherwise (config.env): `make run` sets it to local.
 """
 
+from typing import Any
+
 from celery import Celery
+from celery.signals import celeryd_init
 
 from config.env import use_settings_from_environment
 
@@ -14,3 +17,19 @@ app = Celery("ruche")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["community.retention"])  # a package of its own, not an app
+
+
+@celeryd_init.connect
+def worker_broker_timeouts(conf: Any, **_: object) -> None:
+    """`celery worker` only: its consumer blocks 1 s on each read of the queue, so its socket
+    waits longer than a publisher's (settings.WORKER_BROKER_SOCKET_TIMEOUT); connecting stays
+    quick. Web processes and beat keep the short timeouts of REDIS_BROKER_TRANSPORT_OPTIONS."""
+    from django.conf import settings
+
+    options = conf.broker_transport_options
+    if options and "socket_timeout" in options:
+        conf.broker_transport_options = {
+            **options,
+            "socket_timeout": settings.WORKER_BROKER_SOCKET_TIMEOUT,
+            "socket_connect_timeout": 2,
+        }

@@ -198,11 +198,17 @@ BROKER_VISIBILITY_TIMEOUT = env.int(
 )
 # docs/operations.md#when-redis-or-the-worker-dies: the worker notices a dead connection within
 # the health-check interval or the socket timeout and reconnects for ever; a web request that
-# queues a task waits at most about a second for a Redis that is down.
+# queues a task waits about a second at most for a Redis that is down or does not answer.
+# The socket timeout is a publisher's (web processes, beat, commands: a push answers in a
+# millisecond); `celery worker` raises it to WORKER_BROKER_SOCKET_TIMEOUT (config.celery), longer
+# than its consumer's 1 s blocking read (brpop_timeout). With the worker's 10 s, a Redis that
+# hung (accepting connections, answering nothing) held a web request 10 s per try: 40 s for one
+# publish and its retries, 52 s for an idea post (ops check, 2026-12-04).
+WORKER_BROKER_SOCKET_TIMEOUT = 10
 REDIS_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
     "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 10,  # longer than the 1 s blocking read (brpop_timeout) of the consumer
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 0.5,
     "socket_keepalive": True,
     "health_check_interval": 15,
     "retry_on_timeout": False,  # a timed-out publish is not replayed blindly (kombu batches)
@@ -238,9 +244,10 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for Redis as long 
 # A late-acknowledged task running when the connection drops cannot be acknowledged any more and
 # is redelivered: stop it rather than run it twice at once (Celery 6's default).
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
-# Queueing from a web request while Redis is down: two quick retries, then the error (caught).
+# Queueing from a web request while Redis is down: one quick retry, then the error (caught; the
+# outbox sweep delivers what a nudge could not queue).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,

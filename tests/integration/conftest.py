@@ -150,6 +150,15 @@ class RedisServer:
                 time.sleep(0.05)
         pytest.fail(f"redis-server did not start on port {self.port}")
 
+    def pause(self) -> None:
+        """Hung: SIGSTOP. Connections are still accepted (by the kernel), nothing is answered."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         """Stopped like a crash: SIGKILL, and what it held in memory is gone with it."""
         if self.process is not None and self.process.poll() is None:
