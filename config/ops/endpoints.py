@@ -37,9 +37,17 @@ def live() -> HttpResponse:
 
 
 def ready() -> HttpResponse:
-    """200 when every dependency works, else 503; each check's status either way."""
+    """200 when every dependency works, else 503; each check's status either way.
+
+    A 503 here is the probe's answer, not an error of the site: it is not logged again by
+    django.request at ERROR (a probe every few seconds through an outage filled the error log
+    with one line each; the check that raised is logged once per probe at WARNING, and
+    ruche_health_check_ok says which failed)."""
     ok, checks = health.readiness()
-    return _json({"status": "ok" if ok else "fail", "checks": checks}, 200 if ok else 503)
+    response = _json({"status": "ok" if ok else "fail", "checks": checks}, 200 if ok else 503)
+    if not ok:
+        response._has_been_logged = True  # type: ignore[attr-defined]  # django.utils.log
+    return response
 
 
 def metrics_page(request: HttpRequest) -> HttpResponse:

@@ -64,6 +64,17 @@ def test_ready_is_503_before_any_worker_has_sent_a_heartbeat(client):
     assert body["checks"]["database"] == {"status": "ok"}
 
 
+def test_a_failing_probe_is_not_logged_as_an_error_of_the_site(client, caplog):
+    """Probed every few seconds through an outage, /health/ready's 503 filled the error log
+    (django.request, ERROR, one line a probe: ops check, 2026-12-04)."""
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.get("/health/ready").status_code == 503
+        assert client.get("/no-such-page-for-the-log/").status_code == 404
+    logged = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "django.request"]
+    assert not [m for m in logged if "/health/ready" in m[1]]
+    assert ("WARNING", "Not Found: /no-such-page-for-the-log/") in logged  # others still are
+
+
 def test_ready_is_503_when_the_last_heartbeat_is_older_than_the_limit(client, store, settings):
     settings.HEALTH_WORKER_MAX_AGE_SECONDS = 120
     store.put(KEY, time.time() - 300)
