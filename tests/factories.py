@@ -1,5 +1,7 @@
+from typing import cast
+
 import factory
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from accounts import roles
 from accounts.mfa import mfa_enrol, user_needs_mfa
@@ -29,6 +31,23 @@ class UserFactory(factory.django.DjangoModelFactory):
         `mfa=False` makes one who has not done it yet."""
         if create and extracted is not False and user_needs_mfa(self):
             mfa_enrol(self)
+
+
+def complaints_team_member(**fields: object) -> User:
+    """Staff through a group an administrator built in the Django admin ("complaints team",
+    given `moderate_content`), not one of the five roles."""
+    team, _ = Group.objects.get_or_create(name="complaints team")
+    team.permissions.add(Permission.objects.get(codename="moderate_content"))
+    member = cast(User, UserFactory(mfa=False, **fields))
+    member.groups.add(team)
+    return member
+
+
+def given_a_staff_permission(**fields: object) -> User:
+    """Staff through a permission given to the account directly (`manage_themes`)."""
+    member = cast(User, UserFactory(mfa=False, **fields))
+    member.user_permissions.add(Permission.objects.get(codename="manage_themes"))
+    return member
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

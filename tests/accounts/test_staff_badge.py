@@ -6,7 +6,6 @@ for two-factor and sessions, read for a whole page in one query."""
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.db.models import prefetch_related_objects
 from django.test.utils import CaptureQueriesContext
@@ -14,23 +13,14 @@ from django.urls import reverse
 
 from accounts import roles
 from accounts.models import User
-from tests.factories import IdeaFactory, UserFactory
+from tests.factories import (
+    IdeaFactory,
+    UserFactory,
+    complaints_team_member,
+    given_a_staff_permission,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def _complaints_team_member() -> User:
-    team = Group.objects.create(name="complaints team")
-    team.permissions.add(Permission.objects.get(codename="moderate_content"))
-    handler = UserFactory(display_name="Hana", mfa=False)
-    handler.groups.add(team)
-    return handler
-
-
-def _given_directly() -> User:
-    analyst = UserFactory(display_name="Dora", mfa=False)
-    analyst.user_permissions.add(Permission.objects.get(codename="manage_themes"))
-    return analyst
 
 
 def _people() -> dict[str, Any]:
@@ -38,8 +28,8 @@ def _people() -> dict[str, Any]:
         "member": UserFactory(display_name="Mia"),
         "partner": UserFactory(display_name="Pat", role=roles.PARTNER),
         "moderator": UserFactory(display_name="Mo", role=roles.MODERATOR, mfa=False),
-        "team": _complaints_team_member(),
-        "direct": _given_directly(),
+        "team": complaints_team_member(display_name="Hana"),
+        "direct": given_a_staff_permission(display_name="Dora"),
         "django_admin": UserFactory(display_name="Adam", is_staff=True, mfa=False),
     }
 
@@ -90,7 +80,7 @@ def test_the_badges_of_a_whole_page_are_one_query(category):
 
 
 def test_an_account_read_alone_asks_once(db):
-    team = _complaints_team_member()
+    team = complaints_team_member()
     fresh = User.objects.get(pk=team.pk)
     with CaptureQueriesContext(connection) as captured:
         assert fresh.holds_staff_role

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts import roles
 from accounts.mfa import mfa_enrol, totp_code
-from tests.factories import UserFactory
+from tests.factories import UserFactory, complaints_team_member, given_a_staff_permission
 
 PASSWORD = "correct-horse-battery"
 STAFF_PAGES = [
@@ -166,14 +166,8 @@ def test_a_staff_power_held_through_a_group_of_ones_own_needs_the_second_factor(
 
 
 def test_staff_accounts_are_the_accounts_that_hold_a_staff_role(db, alice, moderator):
-    from django.contrib.auth.models import Group, Permission
-
-    team = Group.objects.create(name="complaints team")
-    team.permissions.add(Permission.objects.get(codename="moderate_content"))
-    handler = UserFactory(mfa=False)
-    handler.groups.add(team)
-    direct = UserFactory(mfa=False)
-    direct.user_permissions.add(Permission.objects.get(codename="manage_themes"))
+    handler = complaints_team_member()
+    direct = given_a_staff_permission()
     admin_only = UserFactory(mfa=False, is_staff=True)
     everyone = [alice, moderator, handler, direct, admin_only]
 

@@ -3,14 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 
 from community.analytics.privacy import Hidden
 from community.analytics.selectors import Period, analytics_for
 from ideas.models import Category
 from tests.community.analytics.conftest import MONDAY, PERIOD, at, post
-from tests.factories import UserFactory
+from tests.factories import UserFactory, complaints_team_member, given_a_staff_permission
 
 pytestmark = pytest.mark.django_db
 
@@ -111,12 +110,8 @@ def test_staff_of_a_group_an_administrator_built_count_as_staff_not_customers(
     """Staff as accounts.roles defines it for two-factor: any permission beyond a member's,
     through a group of any name or given directly, or the Django admin's flag."""
     settings.ANALYTICS_MIN_GROUP = 1
-    team = Group.objects.create(name="complaints team")
-    team.permissions.add(Permission.objects.get(codename="moderate_content"))
-    handler = UserFactory(mfa=False)
-    handler.groups.add(team)
-    analyst = UserFactory(mfa=False)
-    analyst.user_permissions.add(Permission.objects.get(codename="manage_themes"))
+    handler = complaints_team_member()
+    analyst = given_a_staff_permission()
     django_admin = UserFactory(mfa=False, is_staff=True)
     cards = Category.objects.get(slug="cards")
     for person in (handler, analyst, django_admin):
