@@ -198,3 +198,14 @@ def test_saving_ones_profile_unchanged_leaves_the_cached_pages_and_a_new_name_re
     assert cache.get(GENERATION_KEY) != before
     alice.refresh_from_db()
     assert (alice.display_name, alice.preferred_language, alice.region) == ("Alice B.", "fr", "")
+
+
+def test_a_page_served_from_the_cache_is_counted_under_its_view(client, idea) -> None:  # type: ignore[no-untyped-def]
+    """The request metrics name the view of a cached page too, though no view ran for it."""
+    from tests.config.ops.test_metrics import scrape
+
+    key = 'ruche_http_request_duration_seconds_count{view="ideas:list",method="GET",status="2xx"}'
+    get(client, "/ideas/")  # stored
+    before = scrape(client).get(key, 0)
+    assert get(client, "/ideas/")["X-Page-Cache"] == "hit"
+    assert scrape(client).get(key, 0) == before + 1
