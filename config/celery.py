@@ -22,14 +22,10 @@ app.autodiscover_tasks(["community.retention"])  # a package of its own, not an 
 @celeryd_init.connect
 def worker_broker_timeouts(conf: Any, **_: object) -> None:
     """`celery worker` only: its consumer blocks 1 s on each read of the queue, so its socket
-    waits longer than a publisher's (settings.WORKER_BROKER_SOCKET_TIMEOUT); connecting stays
-    quick. Web processes and beat keep the short timeouts of REDIS_BROKER_TRANSPORT_OPTIONS."""
+    waits longer than a publisher's (settings.WORKER_BROKER_TIMEOUTS). Web processes and beat
+    keep the short timeouts of REDIS_BROKER_TRANSPORT_OPTIONS."""
     from django.conf import settings
 
     options = conf.broker_transport_options
     if options and "socket_timeout" in options:
-        conf.broker_transport_options = {
-            **options,
-            "socket_timeout": settings.WORKER_BROKER_SOCKET_TIMEOUT,
-            "socket_connect_timeout": 2,
-        }
+        conf.broker_transport_options = {**options, **settings.WORKER_BROKER_TIMEOUTS}

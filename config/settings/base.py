@@ -199,12 +199,12 @@ BROKER_VISIBILITY_TIMEOUT = env.int(
 # docs/operations.md#when-redis-or-the-worker-dies: the worker notices a dead connection within
 # the health-check interval or the socket timeout and reconnects for ever; a web request that
 # queues a task waits about a second at most for a Redis that is down or does not answer.
-# The socket timeout is a publisher's (web processes, beat, commands: a push answers in a
-# millisecond); `celery worker` raises it to WORKER_BROKER_SOCKET_TIMEOUT (config.celery), longer
-# than its consumer's 1 s blocking read (brpop_timeout). With the worker's 10 s, a Redis that
-# hung (accepting connections, answering nothing) held a web request 10 s per try: 40 s for one
-# publish and its retries, 52 s for an idea post (ops check, 2026-12-04).
-WORKER_BROKER_SOCKET_TIMEOUT = 10
+# The timeouts are a publisher's (web processes, beat, commands: a push answers in a
+# millisecond); `celery worker` raises them to WORKER_BROKER_TIMEOUTS (config.celery), its socket
+# timeout longer than its consumer's 1 s blocking read (brpop_timeout). With the worker's 10 s,
+# a Redis that hung (accepting connections, answering nothing) held a web request 10 s per try:
+# 40 s for one publish and its retries, 52 s for an idea post (ops check, 2026-12-04).
+WORKER_BROKER_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 10}
 REDIS_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
     "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
     "socket_connect_timeout": 0.5,

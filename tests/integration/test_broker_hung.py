@@ -91,7 +91,8 @@ def test_only_the_worker_waits_longer_on_its_socket() -> None:
     assert float(web["socket_connect_timeout"]) <= 1
     conf = SimpleNamespace(broker_transport_options=dict(web))
     worker_broker_timeouts(conf=conf)
-    assert conf.broker_transport_options["socket_timeout"] == settings.WORKER_BROKER_SOCKET_TIMEOUT
+    assert conf.broker_transport_options["socket_timeout"] == 10
+    assert conf.broker_transport_options["socket_connect_timeout"] == 2
     assert conf.broker_transport_options["socket_timeout"] > 1  # its blocking read is 1 s
     assert conf.broker_transport_options["visibility_timeout"] == web["visibility_timeout"]
     # The filesystem queue of `make run` has no socket: left as it is.
