@@ -160,15 +160,21 @@ def hdbscan_labels(p: dict, seed: int, dims: int, min_size: int) -> dict[str, np
     size = max(min_size, p["min_size"])
     unit_labels = HDBSCAN(min_cluster_size=size, copy=True).fit_predict(reduced)
     cut = finish(p, unit_labels[p["unit_of_row"]].astype(np.int64), seed)
-    nearest = cut.copy()
-    loose = np.flatnonzero(cut < 0)
-    if loose.size and cut.max() >= 0:
-        k = int(cut.max()) + 1
-        cents = l2_normalise(
-            np.stack([p["vectors"][cut == t].mean(axis=0) for t in range(k)]).astype(np.float32)
-        )
-        nearest[loose] = np.argmax(p["vectors"][loose] @ cents.T, axis=1)
-    return {"cut": cut, "all": nearest}
+    return {"cut": cut, "all": join_all(p["vectors"], cut)}
+
+
+def join_all(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Every unthemed row joined to the theme whose centroid is nearest (cosine)."""
+    from ideas.clustering.arrays import l2_normalise
+
+    out = labels.copy()
+    loose = np.flatnonzero(labels < 0)
+    if not loose.size or labels.max() < 0:
+        return out
+    k = int(labels.max()) + 1
+    cents = l2_normalise(np.stack([vectors[labels == t].mean(axis=0) for t in range(k)]))
+    out[loose] = np.argmax(vectors[loose] @ cents.T, axis=1)
+    return out
 
 
 def read_logs(paths: list[str]) -> dict[tuple[str, int], dict[str, dict[str, float]]]:

@@ -157,20 +157,6 @@ def join_by_neighbours(features: np.ndarray, labels: np.ndarray, k: int = 10) ->
     return out
 
 
-def join_all(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Every unthemed row joined to the theme whose centroid is nearest (cosine)."""
-    from ideas.clustering.arrays import l2_normalise
-
-    out = labels.copy()
-    loose = np.flatnonzero(labels < 0)
-    if not loose.size or labels.max() < 0:
-        return out
-    k = int(labels.max()) + 1
-    cents = l2_normalise(np.stack([vectors[labels == t].mean(axis=0) for t in range(k)]))
-    out[loose] = np.argmax(vectors[loose] @ cents.T, axis=1)
-    return out
-
-
 def candidates(p: dict, raw: np.ndarray, seed: int) -> dict[str, tuple[np.ndarray, float]]:
     """Each candidate's finished labels per row and its seconds (after `prepared`)."""
     out: dict[str, tuple[np.ndarray, float]] = {}
@@ -178,14 +164,14 @@ def candidates(p: dict, raw: np.ndarray, seed: int) -> dict[str, tuple[np.ndarra
     rows = pq.finish(p, density_labels(p["features"], seed, p["min_size"]), seed)
     secs = time.perf_counter() - start
     out["umap-rows-cut"] = (rows, secs)
-    out["umap-rows-all"] = (join_all(p["vectors"], rows), secs)
+    out["umap-rows-all"] = (pq.join_all(p["vectors"], rows), secs)
     start = time.perf_counter()
     units = density_labels(p["units"], seed, p["min_size"])
     units_done = pq.finish(p, units[p["unit_of_row"]], seed)
-    out["umap-units-all"] = (join_all(p["vectors"], units_done), time.perf_counter() - start)
+    out["umap-units-all"] = (pq.join_all(p["vectors"], units_done), time.perf_counter() - start)
     start = time.perf_counter()
     plain = pq.finish(p, density_labels(raw, seed, p["min_size"]), seed)
-    out["umap-raw-all"] = (join_all(p["vectors"], plain), time.perf_counter() - start)
+    out["umap-raw-all"] = (pq.join_all(p["vectors"], plain), time.perf_counter() - start)
     return out
 
 
@@ -198,9 +184,9 @@ def candidates_2(p: dict, seed: int) -> dict[str, tuple[np.ndarray, float]]:
         done = pq.finish(p, density_labels(p["features"], seed, p["min_size"], **options), seed)
         secs = time.perf_counter() - start
         if name == "ms5":
-            out["umap-rows-ms5"] = (join_all(p["vectors"], done), secs)
+            out["umap-rows-ms5"] = (pq.join_all(p["vectors"], done), secs)
             continue
-        out[f"{name}-rows-all"] = (join_all(p["vectors"], done), secs)
+        out[f"{name}-rows-all"] = (pq.join_all(p["vectors"], done), secs)
         out[f"{name}-rows-knn"] = (join_by_neighbours(p["features"], done), secs)
     return {m: out[m] for m in METHODS_2}
 
@@ -296,7 +282,7 @@ def bertopic_both(sample: cs.Sample) -> None:
         return
     secs = time.perf_counter() - start
     cs.report(sample, "bertopic", labels, secs)
-    cs.report(sample, "bertopic-joined", join_all(l2_normalise(sample.vectors), labels), secs)
+    cs.report(sample, "bertopic-joined", pq.join_all(l2_normalise(sample.vectors), labels), secs)
 
 
 def _louvain_rows(p: dict, seed: int) -> np.ndarray:

@@ -3,6 +3,7 @@ fuzzy neighbour graph of round 3 (numpy only: the UMAP layout itself needs the b
 
 import numpy as np
 
+from bench import partition_quality as pq
 from bench import umap_density as ud
 from ideas.clustering.arrays import l2_normalise
 
@@ -23,7 +24,7 @@ def test_every_row_left_out_joins_the_theme_of_its_nearest_centroid() -> None:
     x, truth = _two_groups()
     labels = truth.copy()
     labels[[3, 15]] = -1
-    joined = ud.join_all(x, labels)
+    joined = pq.join_all(x, labels)
     assert np.array_equal(joined, truth)
     assert labels[3] == -1  # the input is not changed
 
@@ -31,7 +32,7 @@ def test_every_row_left_out_joins_the_theme_of_its_nearest_centroid() -> None:
 def test_with_no_theme_nothing_is_joined() -> None:
     x, _ = _two_groups()
     labels = np.full(20, -1)
-    assert np.array_equal(ud.join_all(x, labels), labels)
+    assert np.array_equal(pq.join_all(x, labels), labels)
     assert np.array_equal(ud.join_by_neighbours(x, labels), labels)
 
 
