@@ -8,7 +8,9 @@
    consumer. So a consumer's database effects happen once per event. Effects outside the
    database (an email) are queued on commit by the consumer and claimed before sending.
 3. A consumer that raises rolls back its own transaction only; the others still run. The event
-   counts an attempt and waits `_backoff(attempts)` before the sweep tries it again.
+   counts an attempt and waits `_backoff(attempts)` before the sweep tries it again. A consumer
+   that raises `NotYet` rolls back the same way, but counts no attempt: the event waits the
+   time it asked for (a sweep interval), then the sweep delivers it again.
 4. The sweep delivers what is waiting, oldest first, within a time budget, so a broker outage
    or a crashed worker delays side effects and never loses them.
 """
@@ -22,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
-from config.outbox.events import Consumer, consumers_of, delivering, event_class
+from config.outbox.events import Consumer, NotYet, consumers_of, delivering, event_class
 from config.outbox.models import OutboxDelivery, OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -55,16 +57,27 @@ def deliver(event_id: int) -> bool:
         return False
     happened = cls(**row.payload)
     errors: list[str] = []
+    waits: list[float] = []
     for consumer in consumers_of(row.name):
         try:
             with transaction.atomic(), delivering(row.pk):
                 if _claim(row.pk, consumer):
                     consumer.handle(happened)
+        except NotYet as not_yet:
+            logger.info("Consumer %s waits on %s: %s", consumer.key, row, not_yet)
+            waits.append(
+                settings.OUTBOX_SWEEP_SECONDS if not_yet.seconds is None else not_yet.seconds
+            )
         except Exception as error:
             logger.exception("Consumer %s failed on %s", consumer.key, row)
             errors.append(f"{consumer.key}: {type(error).__name__}: {error}")
     if errors:
         _failed(row, "\n".join(errors))
+        return False
+    if waits:
+        OutboxEvent.objects.filter(pk=row.pk, delivered_at__isnull=True).update(
+            retry_at=timezone.now() + timedelta(seconds=min(waits))
+        )
         return False
     OutboxEvent.objects.filter(pk=row.pk, delivered_at__isnull=True).update(
         delivered_at=timezone.now(), retry_at=None

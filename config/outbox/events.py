@@ -21,6 +21,10 @@ and each app subscribes its consumers in `<app>/consumers.py` (loaded by AppConf
 
 A consumer must be idempotent: the worker may run it twice for one event (a crash between its
 commit and the task's acknowledgement), and must then have one effect.
+
+A consumer whose effect is work it hands to a task of its own (a broker message, which Redis may
+lose) raises `NotYet` until it sees that work claimed in the database: the event stays waiting,
+and the sweep delivers it again, so the consumer queues the task again if it was lost.
 """
 
 import json
@@ -53,6 +57,18 @@ class Event:
 
     def payload(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class NotYet(Exception):
+    """Raised by a consumer whose effect has not happened yet (the task it queued has not
+    claimed its work): its transaction rolls back as if it had never run, no attempt is counted
+    and nothing is logged as an error; the event waits `seconds` (default: one sweep interval,
+    OUTBOX_SWEEP_SECONDS), then the sweep delivers it again. The consumer checks first whether
+    its effect happened, and returns if so: that is how the event ends."""
+
+    def __init__(self, reason: str, *, seconds: float | None = None) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
 
 
 E = TypeVar("E", bound=Event)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from config.outbox.delivery import backlog, deliver, purge, sweep
-from config.outbox.events import Event, event, record, subscribe
+from config.outbox.events import Event, NotYet, event, record, subscribe
 from config.outbox.models import OutboxDelivery, OutboxEvent
 from config.outbox.tasks import deliver_event
 
@@ -45,10 +45,30 @@ def flaky_consumer(happened: ThingHappened) -> None:
     SEEN.append(("flaky", happened.thing_id))
 
 
+@event("test.work_handed_over")
+@dataclass(frozen=True)
+class WorkHandedOver(Event):
+    thing_id: int
+
+
+CLAIMED: set[int] = set()  # the work a task of the consumer's would have claimed by now
+
+
+@subscribe(WorkHandedOver)
+def hand_over_the_work(happened: WorkHandedOver) -> None:
+    if happened.thing_id in CLAIMED:
+        SEEN.append(("claimed", happened.thing_id))
+        return
+    OutboxEvent.objects.create(name="test.rolled_back", payload={})  # must not survive
+    SEEN.append(("queued", happened.thing_id))
+    raise NotYet("its task has not claimed the work yet")
+
+
 @pytest.fixture(autouse=True)
 def _fresh() -> None:
     SEEN.clear()
     FAIL_ONCE.clear()
+    CLAIMED.clear()
 
 
 def test_an_event_is_stored_with_its_name_and_payload_and_delivered_on_commit(
@@ -115,6 +135,35 @@ def test_a_failing_consumer_rolls_back_alone_and_is_retried_later():
     assert SEEN == [("first", 10), ("flaky", 10)]  # the first consumer did not run again
     row.refresh_from_db()
     assert row.delivered_at is not None
+
+
+def test_a_consumer_not_yet_done_is_delivered_again_after_a_sweep_interval(settings, caplog):
+    settings.OUTBOX_SWEEP_SECONDS = 60
+    row = record(WorkHandedOver(thing_id=20))
+    assert deliver(row.pk) is False
+    row.refresh_from_db()
+    # Waiting, as if it had never run: no delivery mark, no attempt, no error.
+    assert row.delivered_at is None
+    assert row.attempts == 0
+    assert row.last_error == ""
+    assert not OutboxDelivery.objects.filter(event=row).exists()
+    assert not OutboxEvent.objects.filter(name="test.rolled_back").exists()
+    assert row.retry_at is not None
+    assert timedelta(seconds=55) < row.retry_at - timezone.now() <= timedelta(seconds=60)
+    assert not [r for r in caplog.records if r.levelname in {"WARNING", "ERROR"}]
+    OutboxEvent.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(minutes=1))
+    assert sweep(budget_seconds=5, grace_seconds=0) == 0  # nor a relay, before its time
+
+    OutboxEvent.objects.filter(pk=row.pk).update(retry_at=timezone.now())
+    assert sweep(budget_seconds=5) == 0  # still not done: queued again, waits again
+    CLAIMED.add(20)
+    OutboxEvent.objects.filter(pk=row.pk).update(retry_at=timezone.now())
+    assert sweep(budget_seconds=5) == 1
+    assert SEEN == [("queued", 20), ("queued", 20), ("claimed", 20)]
+    row.refresh_from_db()
+    assert row.delivered_at is not None
+    assert row.attempts == 0
+    assert OutboxDelivery.objects.filter(event=row).count() == 1
 
 
 def test_the_broker_being_down_never_reaches_the_request(
