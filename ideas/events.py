@@ -94,6 +94,17 @@ class ThemeRunPublished(Event):
     run_id: int
 
 
+@event("themes.run_requested")
+@dataclass(frozen=True)
+class ThemeRunRequested(Event):
+    """A product manager pressed "Re-run now" (ideas.themes.services.run_request). Any run
+    claimed at or after `requested_at` (ISO 8601, the moment of the request) answers it: the
+    consumer (ideas.consumers.run_the_requested_themes) queues one until it sees one claimed."""
+
+    requested_by_id: int
+    requested_at: str
+
+
 @event("signals.imported")
 @dataclass(frozen=True)
 class SignalsImported(Event):

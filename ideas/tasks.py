@@ -4,6 +4,7 @@ What reacts to an idea being written (its vector, theme and sentiment) is a cons
 events (ideas/consumers.py), delivered by config.outbox."""
 
 import logging
+from datetime import datetime
 
 from celery import shared_task
 from celery.signals import worker_ready
@@ -22,11 +23,20 @@ TRANSIENT = (OperationalError, OSError)
 
 
 @shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
-def recluster(self, trigger: str = "manual", requested_by_id: int | None = None) -> int | None:  # type: ignore[no-untyped-def]
+def recluster(  # type: ignore[no-untyped-def]
+    self, trigger: str = "manual", requested_by_id: int | None = None, requested_at: str = ""
+) -> int | None:
+    """A full run. With `requested_at` (a "Re-run now", ideas.consumers), nothing if a run was
+    claimed since: the request's event may queue this task more than once."""
     from accounts.models import User
 
     user = User.objects.filter(pk=requested_by_id).first() if requested_by_id else None
-    run = runs.run_recluster(trigger=trigger, requested_by=user, task_id=self.request.id or "")
+    run = runs.run_recluster(
+        trigger=trigger,
+        requested_by=user,
+        task_id=self.request.id or "",
+        unless_started_since=datetime.fromisoformat(requested_at) if requested_at else None,
+    )
     return run.pk if run else None
 
 

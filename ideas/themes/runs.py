@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 from django.conf import settings
@@ -53,17 +54,33 @@ from ideas.outside.clustering import OutsideCluster, outside_only_clusters, them
 from ideas.outside.embedding import signal_text, signal_vectors_for
 from ideas.themes.embedding import idea_text, stable_embedder, vectors_for
 from ideas.themes.identity import match_themes
-from ideas.themes.selectors import lost_runs, published_run, theme_members_of_run
+from ideas.themes.selectors import (
+    lost_runs,
+    published_run,
+    run_started_since,
+    theme_members_of_run,
+)
 
 logger = logging.getLogger(__name__)
 
 
 def run_claim(
-    *, trigger: str, requested_by: User | None = None, task_id: str = ""
+    *,
+    trigger: str,
+    requested_by: User | None = None,
+    task_id: str = "",
+    unless_started_since: datetime | None = None,
 ) -> ClusteringRun | None:
-    """Start a run, or return None when another one is under way."""
+    """Start a run, or return None when another one is under way, or when one was claimed at
+    or after `unless_started_since` (a "Re-run now" it answers already: a second click, or its
+    event delivered again, while or after that run computes). Checked in the claim's
+    transaction: a run claimed meanwhile by another worker holds the one-running index, so
+    this claim fails on it rather than start a second run."""
     now = timezone.now()
     with transaction.atomic():
+        if unless_started_since is not None and run_started_since(since=unless_started_since):
+            logger.info("A run was claimed since %s; not starting another", unless_started_since)
+            return None
         lost = lost_runs(now=now) | ClusteringRun.objects.filter(
             state=RunState.RUNNING, task_id=task_id
         ).exclude(task_id="")
@@ -111,12 +128,23 @@ def _heartbeat(run: ClusteringRun) -> Iterator[None]:
 
 
 def run_recluster(
-    *, trigger: str, requested_by: User | None = None, task_id: str = "", seed: int = 0
+    *,
+    trigger: str,
+    requested_by: User | None = None,
+    task_id: str = "",
+    seed: int = 0,
+    unless_started_since: datetime | None = None,
 ) -> ClusteringRun | None:
-    """A full run over every idea. Returns the published run, or None if one was already running."""
-    run = run_claim(trigger=trigger, requested_by=requested_by, task_id=task_id)
+    """A full run over every idea. Returns the published run, or None if one was already running
+    (or one claimed since `unless_started_since` answers the request already, see run_claim)."""
+    run = run_claim(
+        trigger=trigger,
+        requested_by=requested_by,
+        task_id=task_id,
+        unless_started_since=unless_started_since,
+    )
     if run is None:
-        logger.info("A clustering run is already under way; not starting another")
+        logger.info("A clustering run is already under way or done; not starting another")
         return None
     started = time.monotonic()
     try:

@@ -46,6 +46,14 @@ def latest_run() -> ClusteringRun | None:
     return run
 
 
+def run_started_since(*, since: datetime) -> bool:
+    """Whether a run was claimed at or after `since` (whatever became of it): it answers a
+    "Re-run now" made at `since` (ideas.events.ThemeRunRequested). Two clocks meet here, the
+    web host's at the request and the worker's at the claim; kept in step by NTP, they differ
+    by far less than a click and the claim that follows it."""
+    return ClusteringRun.objects.filter(started_at__gte=since).exists()
+
+
 def lost_runs(*, now: datetime) -> QuerySet[ClusteringRun]:
     """Running runs whose worker is gone: no heartbeat for THEMES_RUN_STALE_SECONDS, or older
     than the task time limit."""

@@ -2,21 +2,24 @@
 set how finely the next runs group ideas."""
 
 import logging
+from typing import Literal
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import AuditAction, audit_record, audit_type
 from accounts.models import User
 from accounts.roles import MANAGE_THEMES
+from config.outbox.events import record
 from ideas.clustering import assign_to_themes
+from ideas.events import ThemeRunRequested
 from ideas.models import Idea, Theme, ThemeMembership, ThemeSettings
 from ideas.models.themes import TARGET_THEMES_MAX, TARGET_THEMES_MIN
-from ideas.tasks import recluster
 from ideas.themes.embedding import vectors_for
 from ideas.themes.runs import run_under_way
 from ideas.themes.selectors import published_run
@@ -81,17 +84,26 @@ def theme_update(*, theme: Theme, editor: User, name: str, note: str, status: st
     return theme
 
 
-def run_request(*, requested_by: User) -> str:
-    """ "Re-run now": queue a full run. Returns "queued", "under_way" (a live worker is computing
-    one; a run whose worker died no longer counts, see selectors.lost_runs) or "unavailable" (the
-    broker cannot be reached: nothing is queued, the person may try again)."""
+def run_request(*, requested_by: User) -> Literal["queued", "under_way"]:
+    """ "Re-run now": ask for a full run. Product managers and administrators only.
+
+    Returns "under_way" when a live worker is computing one (a run whose worker died no longer
+    counts, see selectors.lost_runs): nothing is recorded, its themes come when it ends.
+    Otherwise "queued": the request is an event (ThemeRunRequested) in PostgreSQL, whose
+    consumer (ideas.consumers.run_the_requested_themes) has a run made once a worker can take
+    it, even if the broker is down now or loses its messages; two requests before that run is
+    claimed make one run."""
+    if not requested_by.has_perm(MANAGE_THEMES):
+        raise PermissionDenied(gettext("Only product managers re-run the themes."))
     if run_under_way() is not None:
         return "under_way"
-    try:
-        recluster.delay(trigger="manual", requested_by_id=requested_by.pk)
-    except Exception:
-        logger.warning("Could not queue a themes run", exc_info=True)
-        return "unavailable"
+    with transaction.atomic():
+        record(
+            ThemeRunRequested(
+                requested_by_id=requested_by.pk, requested_at=timezone.now().isoformat()
+            )
+        )
+    logger.info("Themes run requested by user %s", requested_by.pk)
     return "queued"
 
 

@@ -299,16 +299,16 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @theme_manager_required
 def rerun(request: HttpRequest) -> HttpResponse:
     outcome = services.run_request(requested_by=authenticated_user(request))
-    if outcome == "queued":
-        messages.success(
-            request,
-            _("A new run was requested. The themes below stay until it has fully succeeded."),
-        )
-    elif outcome == "under_way":
+    if outcome == "under_way":
         messages.info(request, _("A run is already under way; its themes appear when it ends."))
     else:
-        messages.error(
-            request, _("The run could not be queued right now. Please try again in a minute.")
+        # Kept in the database even while the worker or its broker is down: no "try again".
+        messages.success(
+            request,
+            _(
+                "A new run was requested. It starts as soon as the worker can take it; the "
+                "themes below stay until it has fully succeeded."
+            ),
         )
     return redirect("themes:dashboard")
 
