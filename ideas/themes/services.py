@@ -66,7 +66,6 @@ def idea_embed_and_assign(*, idea: Idea) -> ThemeMembership | None:
 
 def theme_update(*, theme: Theme, editor: User, name: str, note: str, status: str) -> Theme:
     """Product managers rename, annotate and set the status of a theme; runs keep these."""
-    # Imported here: the community app builds on ideas, not the other way round.
     before = {"name": theme.name, "note": theme.note, "status": theme.status}
     theme.name, theme.note, theme.status = name.strip(), note.strip(), status
     theme.full_clean(exclude=["first_run", "last_run", "representative_idea", "centroid"])
