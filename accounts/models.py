@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -78,8 +79,14 @@ class Region(models.TextChoices):
 SEGMENT_HELP = _("Optional. Used only for anonymous statistics, never shown on your profile.")
 
 
+# The database refuses a second account with an address another has in other capitals: the forms'
+# checks (accounts.services.email_in_use) cannot see an account saved at the same moment.
+EMAIL_UNIQUE_IGNORING_CASE = "user_email_unique_ignoring_case"
+
+
 class User(AbstractUser):
     username = None  # type: ignore[assignment]
+    # `unique` as well, which Django's checks of a USERNAME_FIELD and createsuperuser expect.
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(
         _("display name"), max_length=60, help_text=_("Shown beside your ideas and comments.")
@@ -146,6 +153,18 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # UPPER, not LOWER: Django's `email__iexact` is UPPER(email) = UPPER(%s) on
+            # PostgreSQL, so this index also serves the sign-in and the address checks, which
+            # otherwise read the whole table; and the check and the constraint fold case alike.
+            models.UniqueConstraint(
+                Upper("email"),
+                name=EMAIL_UNIQUE_IGNORING_CASE,
+                violation_error_message=_(
+                    "Another account already has this email address (capitals aside)."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         if self.erased_at is not None:
