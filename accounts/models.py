@@ -15,6 +15,12 @@ from accounts.roles import StaffRole
 class UserManager(DjangoUserManager):
     """Users log in by email: there is no username."""
 
+    def get_by_natural_key(self, username: str | None) -> Any:
+        """The account with this address whatever its capitals, as allauth finds it: Django's
+        admin login and `createsuperuser`'s check ("already taken") look accounts up here, and
+        the database holds at most one per address (EMAIL_UNIQUE_IGNORING_CASE)."""
+        return self.get(email__iexact=username)
+
     def _create_user_object(self, username: Any, email: Any, password: Any, **extra: Any) -> "User":
         if not email:
             raise ValueError("Users must have an email address.")

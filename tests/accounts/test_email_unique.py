@@ -5,6 +5,7 @@ Migration accounts 0014 stops, naming them, on a database that already holds cas
 import importlib
 
 import pytest
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -36,6 +37,21 @@ def test_the_database_still_takes_different_addresses_and_a_change_of_capitals(a
     User.objects.create_user(email="alice.martin@example.com", display_name="Another Alice")
     User.objects.filter(pk=alice.pk).update(email=alice.email.upper())
     assert User.objects.filter(email__iexact="ALICE@EXAMPLE.COM").get() == alice
+
+
+@pytest.mark.django_db
+def test_an_accounts_address_is_found_whatever_its_capitals_by_its_natural_key(alice):
+    """Django's admin login and createsuperuser's "already taken" look accounts up this way."""
+    assert User.objects.get_by_natural_key("ALICE@Example.com") == alice
+
+
+@pytest.mark.django_db
+def test_createsuperuser_refuses_an_address_another_account_has_in_other_capitals(alice):
+    """Its check looks the address up by natural key: exact, it let the database refuse it with
+    a traceback."""
+    with pytest.raises(CommandError, match="That email address is already taken"):
+        call_command("createsuperuser", "--noinput", email="Alice@EXAMPLE.com", display_name="Root")
+    assert not User.objects.filter(is_superuser=True).exists()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's query plan")
