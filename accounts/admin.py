@@ -25,8 +25,10 @@ from accounts.service_accounts import (
     service_token_revoke,
 )
 from accounts.services import (
+    EmailTaken,
     email_in_use,
     email_in_use_message,
+    email_taken_refused,
     role_change_record,
     user_email_change,
     user_role_names,
@@ -119,7 +121,26 @@ class UserAdmin(DjangoUserAdmin):
         found at sign-in, and the member would be asked to confirm their address again."""
         if change and form.cleaned_data["email"] != form.initial.get("email"):
             user_email_change(user=obj, email=form.cleaned_data["email"])
-        super().save_model(request, obj, form, change)
+        with email_taken_refused():
+            super().save_model(request, obj, form, change)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """Two admins giving one address to two accounts at the same moment: both forms' checks
+        pass, and the database refuses the second save (EmailTaken, after the admin's
+        transaction is rolled back). The page is then answered again from the start: the form's
+        check now sees the other account's address and says so beside the field, as it would
+        have a moment later. Once only: a second refusal in a row answers 409
+        (accounts.email_conflicts)."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EmailTaken:
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_related(
         self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool

@@ -26,6 +26,7 @@ from accounts.audit import AuditAction, audit_record
 from accounts.models import ApiToken, User
 from accounts.profile_texts import profile_text_refusal
 from accounts.roles import ROLE_PERMISSIONS
+from accounts.services import email_taken_refused
 from accounts.tokens import NewToken, token_create
 
 EMAIL_DOMAIN = "service.invalid"  # RFC 2606: never delivered anywhere
@@ -56,17 +57,19 @@ def service_account_create(*, actor: User, name: str, role: str) -> User:
     if role not in ROLE_PERMISSIONS:
         errors["role"] = _("Choose one of the site's roles.")
     email = f"{slug}@{EMAIL_DOMAIN}"
-    if slug and User.objects.filter(email=email).exists():
-        errors["name"] = _("A service account has this name already.")
+    taken = _("A service account has this name already.")
+    if slug and User.objects.filter(email__iexact=email).exists():
+        errors["name"] = taken
     if errors:
         raise ValidationError(errors)
-    account = User.objects.create_user(
-        email=email,
-        password=None,  # unusable
-        display_name=name[:60],
-        is_service_account=True,
-        profile_public=False,
-    )
+    with email_taken_refused(field="name", message=taken):  # another admin, the same moment
+        account = User.objects.create_user(
+            email=email,
+            password=None,  # unusable
+            display_name=name[:60],
+            is_service_account=True,
+            profile_public=False,
+        )
     account.groups.add(Group.objects.get(name=role))
     audit_record(
         actor=actor,

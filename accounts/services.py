@@ -1,15 +1,17 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.audit import AuditAction, audit_record
 from accounts.languages import supported_language
-from accounts.models import User
+from accounts.models import EMAIL_UNIQUE_IGNORING_CASE, User
 from accounts.profile_texts import ensure_profile_texts_allowed
 from accounts.sanctions import ensure_can_rename
 
@@ -35,14 +37,15 @@ def user_create(
     if role not in roles.ROLE_PERMISSIONS:
         raise ValueError(f"Unknown role {role!r}")
     ensure_profile_texts_allowed(display_name=display_name, organisation=organisation)
-    user = User.objects.create_user(
-        email=email,
-        password=password,
-        display_name=display_name,
-        organisation=organisation,
-        is_staff=role == roles.ADMIN,
-        is_superuser=role == roles.ADMIN,
-    )
+    with email_taken_refused():
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            display_name=display_name,
+            organisation=organisation,
+            is_staff=role == roles.ADMIN,
+            is_superuser=role == roles.ADMIN,
+        )
     user.groups.add(Group.objects.get(name=role))
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
     return user
@@ -123,6 +126,34 @@ def email_in_use_message() -> str:
     return _("Another account already has this email address (capitals aside).")
 
 
+# The database's names for an address taken: the constraint whatever the capitals, and the
+# field's own unique index (PostgreSQL's name; SQLite names the column).
+_EMAIL_UNIQUE_NAMES = (EMAIL_UNIQUE_IGNORING_CASE, "accounts_user_email_key", "accounts_user.email")
+
+
+def email_taken(error: IntegrityError) -> bool:
+    """Whether the database refused an account's address because another account has it."""
+    return any(name in str(error) for name in _EMAIL_UNIQUE_NAMES)
+
+
+class EmailTaken(ValidationError):
+    """The database refused an address another account has: saved by someone else between the
+    check (email_in_use) and this write. The same field error as the check's."""
+
+
+@contextmanager
+def email_taken_refused(*, field: str = "email", message: str = "") -> Iterator[None]:
+    """Run a write of an account's address in a savepoint; the database's refusal of an address
+    another account has becomes EmailTaken on `field` (the transaction around stays usable)."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if not email_taken(error):
+            raise
+        raise EmailTaken({field: message or email_in_use_message()}) from error
+
+
 @transaction.atomic
 def user_email_change(*, user: User, email: str) -> User:
     """Give the account another sign-in address (the Django admin's user form), with allauth's
@@ -130,7 +161,8 @@ def user_email_change(*, user: User, email: str) -> User:
 
     1. The address is kept in small letters, as allauth keeps and looks them up (an address in
        capitals would not be found at sign-in); one another account has is refused
-       (ValidationError on "email"), whatever its capitals.
+       (ValidationError on "email"), whatever its capitals; so is one another account was
+       given at the same moment, which the database refuses (EmailTaken).
     2. It becomes the primary EmailAddress. A row the account already has for it (a change of
        capitals, an address the member added) keeps its verified mark; a new address is not
        verified, so its owner confirms it by the link allauth sends at the next sign-in
@@ -158,8 +190,9 @@ def user_email_change(*, user: User, email: str) -> User:
     else:
         kept.email, kept.primary = email, True
         kept.save(update_fields=["email", "primary"])
+    with email_taken_refused():
+        User.objects.filter(pk=user.pk).update(email=email)
     user.email = email
-    User.objects.filter(pk=user.pk).update(email=email)
     return user
 
 

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "config.htmx_login.HtmxLoginRedirectMiddleware",  # htmx action needing a login: full page
     "config.encoding.InvalidEncodingMiddleware",  # last __call__ before any view reads POST
     "config.admin.AdminBadLookupMiddleware",  # an admin lookup the database refuses: ?e=1
+    "accounts.email_conflicts.EmailTakenMiddleware",  # an address taken at the same moment: 409
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -334,6 +335,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"  # adds the display name
+# allauth's forms, answering two sign-ups with one address at the same moment as one taken.
+ACCOUNT_FORMS = {"signup": "accounts.signup_forms.SignupForm"}
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Ruche] "
 # Login lockout, by allauth in the cache: after 5 failed logins for one email address in 15
@@ -341,6 +344,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Ruche] "
 # passes; a successful login does not count. Its keys (allauth:rl:…) never meet config.ratelimit's.
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/15m/ip,5/15m/key"}
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "accounts.signup_forms.SocialSignupForm"}
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 # A provider allowed to sign in an existing account by its email address (only single sign-on,
 # for the bank's own domains: SSO_EMAIL_DOMAINS, docs/sso.md) also links it, so later sign-ins
