@@ -12,6 +12,10 @@ titles of that language's ideas, so a name never mixes the two:
 3. A candidate scores the weight of its words and word pairs, divided by the square root of its
    length (short and dense wins), a little more when it is a whole clause or starts one, and a
    little more when its idea is central. Two themes never get the same name in one language.
+4. A theme with ideas in both languages is named first in the language most of its ideas are
+   in; its name in the other language comes from that language's titles taken in turn, nearest
+   first to the idea the first name came from (its translation, often), so both names say the
+   same thing.
 
 Every word of a name is therefore a word written in one of the theme's ideas, as written (never a
 stem), and key terms are shown in their most frequent written form.
@@ -342,31 +346,38 @@ def _name(
     ranked_terms: tuple[str, ...],
     language: Language,
     taken: set[str],
-) -> str:
-    """The best-scoring candidate of these titles that no other theme has taken."""
-    for shortest in (NAME_WORDS[0], 1):
-        candidates = [
-            c for title, cen in titles for c in _candidates(title, weights, cen, shortest)
-        ]
-        candidates.sort(key=lambda c: (-c.score, c.words, c.text))
-        for candidate in candidates:
-            text = candidate.text
-            if candidate.words < NAME_WORDS[0]:  # only short titles: add the next key term
-                extra = next(
-                    (
-                        t
-                        for t in ranked_terms
-                        if not {fold_accents(w) for w in t.split()}
-                        & set(fold_accents(text).split())
-                    ),
-                    "",
-                )
-                if extra:
-                    text = f"{text} {_AND[language]} {extra}"
-            if fold_accents(text) not in taken:
-                taken.add(fold_accents(text))
-                return text
-    return ""
+    in_turn: bool = False,
+) -> tuple[str, int]:
+    """The best-scoring candidate of these titles that no other theme has taken, and the index
+    of the title it comes from ("", -1 if none). `in_turn`: the first title (in the order
+    given) that has such a candidate gives the name, rather than the best of all titles."""
+    groups = [[i] for i in range(len(titles))] if in_turn else [list(range(len(titles)))]
+    for group in groups:
+        for shortest in (NAME_WORDS[0], 1):
+            candidates = [
+                (c, i)
+                for i in group
+                for c in _candidates(titles[i][0], weights, titles[i][1], shortest)
+            ]
+            candidates.sort(key=lambda ci: (-ci[0].score, ci[0].words, ci[0].text))
+            for candidate, i in candidates:
+                text = candidate.text
+                if candidate.words < NAME_WORDS[0]:  # only short titles: add the next key term
+                    extra = next(
+                        (
+                            t
+                            for t in ranked_terms
+                            if not {fold_accents(w) for w in t.split()}
+                            & set(fold_accents(text).split())
+                        ),
+                        "",
+                    )
+                    if extra:
+                        text = f"{text} {_AND[language]} {extra}"
+                if fold_accents(text) not in taken:
+                    taken.add(fold_accents(text))
+                    return text, i
+    return "", -1
 
 
 def _name_and_terms(
@@ -375,9 +386,11 @@ def _name_and_terms(
     weights: dict[str, float],
     language: Language,
     taken: set[str],
-) -> tuple[str, tuple[str, ...]]:
+    in_turn: bool = False,
+) -> tuple[str, tuple[str, ...], int]:
     """Name and key terms of one theme in one language, from its ideas in that language (most
-    central first, with their cosine to the theme's centroid)."""
+    central first, with their cosine to the theme's centroid; or, `in_turn`, in the order the
+    name should be looked for), and the index among `docs` of the idea the name comes from."""
     forms: dict[str, Counter[str]] = {}
     doc_freq = Counter[str]()
     for doc in docs:
@@ -394,8 +407,8 @@ def _name_and_terms(
         (doc.title, 1.0 + 0.25 * (sim - min(top)) / spread)
         for doc, sim in zip(docs[:CANDIDATE_TITLES], top, strict=True)
     ]
-    name = _name(titles, shared, ranked, language, taken)
-    return name, _key_terms(shared, doc_freq, forms, len(docs), name, language)
+    name, source = _name(titles, shared, ranked, language, taken, in_turn)
+    return name, _key_terms(shared, doc_freq, forms, len(docs), name, language), source
 
 
 def _guess_languages(texts: Sequence[str], labels: np.ndarray) -> list[Language | None]:
@@ -455,20 +468,40 @@ def describe_themes(
     taken: dict[Language, set[str]] = {language: set() for language in LANGUAGES}
     # Larger themes choose first: when two would take the same name, the larger one keeps it.
     for theme_id in sorted(range(n_themes), key=lambda t: (-members_of[t].size, t)):
-        for language in LANGUAGES:
-            own = [int(i) for i in members_of[theme_id] if docs[i].language == language]
-            if not own:
-                continue
-            own.sort(key=lambda i: (-float(sims[i]), i))
-            name, key_terms = _name_and_terms(
-                [docs[i] for i in own],
-                [float(sims[i]) for i in own],
+        members = members_of[theme_id]
+        own = {
+            language: [int(i) for i in members if docs[i].language == language]
+            for language in LANGUAGES
+        }
+        # The language most of its ideas are in names the theme first, from its most central
+        # titles. The other language's name then says the same thing: it comes from the first
+        # title of that language, nearest first to the idea the first name came from (often its
+        # translation), that gives a name; not from the words its few ideas happen to share
+        # ("Afficher un solde prévisionnel" beside "Real-time push notification", because two
+        # of the theme's French ideas "afficher" something).
+        anchor: int | None = None
+        for language in sorted(
+            (lang for lang in LANGUAGES if own[lang]), key=lambda lang: -len(own[lang])
+        ):
+            rows = own[language]
+            if anchor is None:
+                closeness = {i: float(sims[i]) for i in rows}
+            else:
+                to_anchor = vectors[rows] @ vectors[anchor]
+                closeness = {i: float(a) for i, a in zip(rows, to_anchor, strict=True)}
+            rows.sort(key=lambda i: (-closeness[i], i))
+            name, key_terms, source = _name_and_terms(
+                [docs[i] for i in rows],
+                [closeness[i] for i in rows],
                 weights[language][theme_id],
                 language,
                 taken[language],
+                in_turn=anchor is not None,
             )
             if name:
                 names[theme_id][language] = name
+                if anchor is None:
+                    anchor = rows[source]
             terms[theme_id][language] = key_terms
 
     themes: list[Theme] = []

@@ -149,3 +149,42 @@ def test_the_maskers_placeholders_are_never_a_name_or_a_key_term() -> None:
         assert not {"masquee", "masque", "removed", "["} & set(words(text)), shown
         assert "[" not in text, shown
     assert any("deux fois" in fold_accents(n) for n in theme.names.values()), theme.names
+
+
+NOTIFICATIONS = [
+    "Real-time push notification for every card payment\nI want to see each payment at once.",
+    "Let me choose which notifications I get\nToo many alerts about nothing.",
+    "Notifications arrive hours late\nThe alert for a payment comes the next day.",
+    "Push notification when my salary lands\nSo I know I can pay the rent.",
+    "Notification instantanée à chaque paiement par carte\nPour repérer une fraude tout de suite.",
+    "Afficher le taux de change appliqué avant de valider\nÀ l'étranger je paie à l'aveugle.",
+    "Afficher un solde prévisionnel de fin de mois\nAvec les prélèvements à venir.",
+]
+
+
+def test_the_name_in_the_other_language_says_what_the_first_name_says() -> None:
+    """Seen in the demo portal: a theme of notifications, named "Real-time push notification" in
+    English, was "Afficher un solde prévisionnel" in French, because two of its three French
+    ideas share "afficher" (and "solde", "fin de mois" words no other theme has). The theme's
+    main language (English, four ideas) names it first; the French name comes from the French
+    idea nearest to the one the English name came from: here its translation."""
+    texts = NOTIFICATIONS + STATEMENTS
+    labels = np.asarray([0] * len(NOTIFICATIONS) + [1] * len(STATEMENTS))
+    vectors = np.zeros((len(texts), 3), dtype=np.float32)
+    vectors[len(NOTIFICATIONS) :, 2] = 1.0
+    # The English ideas and the French translation side by side; the French "afficher" ideas,
+    # about something else, nearer the theme's centroid (the first axis) than any of them.
+    vectors[:5] = [0.8, 0.6, 0.0]
+    vectors[5:7] = [0.9, -0.4359, 0.0]
+    centroids = np.asarray([[1, 0, 0], [0, 0, 1]], dtype=np.float32)
+    notifications, _ = describe_themes(
+        texts,
+        vectors,
+        labels,
+        centroids / np.linalg.norm(centroids, axis=1, keepdims=True),
+        np.zeros(2, np.float32),
+    )
+    assert notifications.label == notifications.names["en"]
+    assert "notification" in notifications.names["en"].lower(), notifications.names
+    assert "notification" in notifications.names["fr"].lower(), notifications.names
+    assert "afficher" not in notifications.names["fr"].lower(), notifications.names
