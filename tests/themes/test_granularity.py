@@ -126,7 +126,7 @@ def test_the_page_speaks_french(client, product_manager):
     client.force_login(product_manager)
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})
     response = client.post(reverse("themes:granularity"), {"mode": "target", "target_themes": ""})
-    assert "Granularité des thèmes" in response.text
+    assert "Granularité des thèmes : automatique" in response.text  # a space before the colon
     assert "Indiquez le nombre de thèmes attendu, ou choisissez Automatique." in response.text
 
 
