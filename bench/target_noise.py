@@ -72,12 +72,10 @@ PAIRS = (
 
 def run(sample: cs.Sample, backend: str) -> None:
     """Every method of PAIRS twice on `sample`, one progress line each (stderr)."""
-    from ideas.clustering.cluster import _louvain
-
     p = pq.prepared(sample.texts, sample.vectors, sample.seed, backend)
     for name, seed in (("engine", sample.seed), ("engine-reseeded", sample.seed + OTHER_SEED)):
         start = time.perf_counter()
-        labels = pq.finish(p, _louvain(p["graph"], 2.0, seed)[p["unit_of_row"]], sample.seed)
+        labels = pq.finish(p, ud.louvain_rows(p, seed), sample.seed)
         cs.report(sample, name, labels, time.perf_counter() - start)
     relaid = sample.seed + OTHER_SEED
     for name, seed in (("umap-rows-all", sample.seed), ("umap-rows-all-relaid", relaid)):

@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         start = time.perf_counter()
         p = pq.prepared(sample.texts, sample.vectors, sample.seed, backend)
-        engine = pq.finish(p, _louvain_rows(p, sample.seed), sample.seed)
+        engine = pq.finish(p, louvain_rows(p, sample.seed), sample.seed)
         cs.report(sample, "engine", engine, time.perf_counter() - start)
         if args.round == 1:
             found = candidates(p, sample.vectors, sample.seed)
@@ -285,7 +285,8 @@ def bertopic_both(sample: cs.Sample) -> None:
     cs.report(sample, "bertopic-joined", pq.join_all(l2_normalise(sample.vectors), labels), secs)
 
 
-def _louvain_rows(p: dict, seed: int) -> np.ndarray:
+def louvain_rows(p: dict, seed: int) -> np.ndarray:
+    """The engine's partition (Louvain at 2.0 on its graph, seeded), one label per row."""
     from ideas.clustering.cluster import _louvain
 
     return _louvain(p["graph"], 2.0, seed)[p["unit_of_row"]]
