@@ -1,6 +1,9 @@
 """Theme discovery on normalised vectors: the number of themes is chosen, or hinted.
 
-Pipeline (all deterministic for a fixed seed):
+From `density_from` texts (1,000) up to `exact_limit`, themes are the dense regions of a UMAP
+layout of the graph features (density.py), finished as in step 4, and every text still left out
+joins its nearest theme. Otherwise (small or very large corpora, a hint), the pipeline is the
+following (all deterministic for a fixed seed, as the density path is):
 
 1. Units. Up to `exact_limit` vectors, every distinct vector is a unit. Above that, vectors are
    over-clustered with MiniBatchKMeans into a few thousand micro-clusters whose centroids are the
@@ -28,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from ideas.clustering.arrays import l2_normalise
+from ideas.clustering.density import dense_regions, join_left_out
 from ideas.clustering.similarity import UNTHEMED, assign_to_themes, knn_graph
 from ideas.clustering.vectors import cross_lingual_view
 
@@ -54,6 +58,11 @@ class ClusteringParams:
     target_themes: int | None = None
     # Louvain runs the search may spend (each costs about one default run).
     target_runs: int = 12
+    # From this many texts (and up to exact_limit), themes are the dense regions of a UMAP
+    # layout (density.py) and their number follows the data; below it, Louvain at `resolution`,
+    # which is right on small corpora where density is not (docs/benchmarks.md). None: Louvain
+    # always. A hint (target_themes, resolution_grid) always searches Louvain's resolution.
+    density_from: int | None = 1_000
     smoothing: bool = True
     exact_limit: int = 20_000
     micro_clusters: int | None = None
@@ -75,6 +84,9 @@ class ClusteringParams:
                 raise ValueError("give target_themes or resolution_grid, not both")
         if self.target_runs < 1:
             raise ValueError("target_runs must be at least 1")
+        if self.density_from is not None and self.density_from < 100:
+            # A layout of a few dozen points is noise, and HDBSCAN needs 10 per theme.
+            raise ValueError("density_from must be at least 100 (or None)")
 
 
 @dataclass
@@ -85,7 +97,7 @@ class Clustering:
     centroids: np.ndarray  # (n_themes, d) float32, normalised, in the input vector space
     thresholds: np.ndarray  # (n_themes,) float32: min cosine to join each theme
     sizes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    resolution: float = 0.0  # the Louvain resolution used; 0 = no graph was built
+    resolution: float = 0.0  # the Louvain resolution used; 0 = no Louvain (density, or too few)
 
     @property
     def n_themes(self) -> int:
@@ -339,15 +351,29 @@ def _finalise(
     if loose.size:
         joined, _ = assign_to_themes(vectors[loose], cents, cuts)
         labels[loose] = joined
-    sizes = np.bincount(labels[labels >= 0], minlength=cents.shape[0])
+    return _relabelled(Clustering(labels=labels, centroids=cents, thresholds=cuts), labels)
+
+
+def _by_density(params: ClusteringParams, rows: int) -> bool:
+    """Whether themes come from density (density.py) rather than Louvain for `rows` texts."""
+    hinted = params.target_themes is not None or bool(params.resolution_grid)
+    start = params.density_from
+    return not hinted and start is not None and start <= rows <= params.exact_limit
+
+
+def _relabelled(result: Clustering, labels: np.ndarray) -> Clustering:
+    """`result` with rows moved between its themes (`labels`), renumbered largest first; the
+    themes' centroids and thresholds stay those of their finished members."""
+    labels = labels.astype(np.int64)  # a copy
+    sizes = np.bincount(labels[labels >= 0], minlength=result.n_themes)
     order = np.lexsort((np.arange(sizes.size), -sizes))
     remap = np.empty_like(order)
     remap[order] = np.arange(order.size)
     labels[labels >= 0] = remap[labels[labels >= 0]]
     return Clustering(
-        labels=labels.astype(np.int64),
-        centroids=cents[order],
-        thresholds=cuts[order],
+        labels=labels,
+        centroids=result.centroids[order],
+        thresholds=result.thresholds[order],
         sizes=sizes[order].astype(np.int64),
     )
 
@@ -397,6 +423,11 @@ def cluster_vectors(
     if lexical is not None and params.lexical_weight > 0:
         lex = l2_normalise(lexical)[valid] * np.float32(params.lexical_weight)
         features = l2_normalise(np.hstack([features, lex]))
+
+    if _by_density(params, valid.size):
+        labels[valid] = dense_regions(features, seed, min_size)
+        themes = _finalise(vectors, labels, params, min_size, seed)
+        return _relabelled(themes, join_left_out(vectors, themes.labels, valid))
 
     units, unit_of_row = _units(features, params, seed)
     if units.shape[0] < valid.size and valid.size > params.exact_limit:

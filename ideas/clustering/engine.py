@@ -106,8 +106,11 @@ def build_themes(
     if use_lexical is None:
         use_lexical = backend_name != "tfidf" and 20 <= len(texts) <= LEXICAL_LIMIT
     if backend_name == "tfidf" and (params is None or params.target_themes is not None):
-        # A hinted search starts from the fallback's own resolution too.
-        params = replace(params or ClusteringParams(), resolution=TFIDF_RESOLUTION)
+        # A hinted search starts from the fallback's own resolution too. The density path was
+        # measured on the encoders' vectors only: the fallback keeps Louvain at every size.
+        params = replace(
+            params or ClusteringParams(), resolution=TFIDF_RESOLUTION, density_from=None
+        )
     lexical = None
     if use_lexical:
         report(f"adding a TF-IDF + LSA view of {len(texts):,} texts", 0, 0)
