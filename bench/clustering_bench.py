@@ -584,6 +584,9 @@ DATA_PARTS = {"quality", "sampling"}  # the parts that read the data sets
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--large", action="store_true", help="also re-cluster 1,000,000 vectors")
+    parser.add_argument(
+        "--scale-sizes", default="", help="re-cluster these numbers of vectors (e.g. 5000,20000)"
+    )
     parser.add_argument("--cli-rows", type=int, default=0, help="run the CLI on N synthetic texts")
     parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated parts to run")
     parser.add_argument("--output", default=None, help="also write the markdown report here")
@@ -610,7 +613,10 @@ def main(argv: list[str] | None = None) -> int:
     if "quality" in parts:
         quality(report)
     if "scale" in parts:
-        scale(report, [100_000, 1_000_000] if args.large else [100_000])
+        sizes = [100_000, 1_000_000] if args.large else [100_000]
+        if args.scale_sizes:
+            sizes = [int(n) for n in args.scale_sizes.split(",")]
+        scale(report, sizes)
     if "latency" in parts:
         latency(report)
     if "demo" in parts:

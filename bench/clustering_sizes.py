@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 # Before numpy loads OpenBLAS: spinning OpenBLAS threads starve e5's (see ideas/clustering).
 os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
@@ -139,6 +139,8 @@ METHODS = (
     "engine-target-x0.5",
     "engine-target-x2",
     "engine-auto",
+    "engine-louvain",
+    "engine-density",
     "bertopic",
     "kmeans",
     "sweep",
@@ -147,6 +149,11 @@ METHODS = (
 # A person's hint is rarely exact: "engine-target-x0.5" / "-x2" tell the engine half or twice
 # the true number of labels (at least 2).
 TARGET_FACTORS = {"engine-target": 1.0, "engine-target-x0.5": 0.5, "engine-target-x2": 2.0}
+# The engine with Louvain only, or density at every size ("engine": from 1,000 texts).
+ENGINE_OPTIONS: dict[str, dict[str, Any]] = {
+    "engine-louvain": {"density_from": None},
+    "engine-density": {"density_from": 100},
+}
 DEFAULT_METHODS = ("engine", "bertopic", "kmeans", "sweep")
 METHOD_LABELS = {
     "engine": "engine (default)",
@@ -154,6 +161,8 @@ METHOD_LABELS = {
     "engine-target-x0.5": "engine told half the true count",
     "engine-target-x2": "engine told twice the true count",
     "engine-auto": "engine, resolution chosen per corpus",
+    "engine-louvain": "engine, Louvain at 2.0 at every size (the default until 2026-12-05)",
+    "engine-density": "engine, density from 100 texts (the default: from 1,000)",
     "bertopic": "BERTopic default, same vectors",
     "kmeans": "k-means, true k given",
 }
@@ -271,12 +280,15 @@ def run_engine(
     backend: str,
     auto: bool = False,
     target: int | None = None,
+    options: dict[str, Any] | None = None,
 ) -> np.ndarray:
     from ideas.clustering import build_themes
     from ideas.clustering.cluster import ClusteringParams
     from ideas.clustering.vectors import BackendName
 
-    params = ClusteringParams(resolution_grid=AUTO_GRID) if auto else None
+    params = ClusteringParams(**(options or {}))
+    if auto:
+        params = ClusteringParams(resolution_grid=AUTO_GRID)
     if target is not None:
         # The hint a product manager gives (issue #14): here the true number of labels.
         params = ClusteringParams(target_themes=target)
@@ -448,7 +460,7 @@ def measure(
                         flush=True,
                     )
                     continue
-                if method in ("engine", "engine-auto", *TARGET_FACTORS):
+                if method in ("engine", "engine-auto", *ENGINE_OPTIONS, *TARGET_FACTORS):
                     factor = TARGET_FACTORS.get(method)
                     labels: np.ndarray | None = run_engine(
                         texts,
@@ -457,6 +469,7 @@ def measure(
                         backend,
                         auto=method == "engine-auto",
                         target=max(2, round(k * factor)) if factor else None,
+                        options=ENGINE_OPTIONS.get(method),
                     )
                 elif method == "bertopic":
                     labels = run_bertopic(texts, vecs, seed)

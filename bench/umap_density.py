@@ -99,6 +99,7 @@ import numpy as np
 
 from bench import clustering_sizes as cs
 from bench import partition_quality as pq
+from ideas.clustering.density import dense_regions
 
 METHODS = ("umap-rows-all", "umap-rows-cut", "umap-units-all", "umap-raw-all")
 # Second round (below): written after reading the first round's scores, before its own.
@@ -117,9 +118,13 @@ def density_labels(
     min_samples: int | None = None,
 ) -> np.ndarray:
     """HDBSCAN's clusters of seeded 5-d UMAP layouts of `points` (-1 = noise); with several
-    layouts (seeds seed, seed + 1, ...), HDBSCAN reads them side by side."""
+    layouts (seeds seed, seed + 1, ...), HDBSCAN reads them side by side. One layout and the
+    default min_samples: the engine's own (ideas.clustering.density, adopted from 1,000 texts)."""
     from sklearn.cluster import HDBSCAN
     from umap import UMAP
+
+    if layouts == 1 and min_samples is None:
+        return dense_regions(points, seed, min_size)
 
     layout = np.hstack(
         [
