@@ -39,7 +39,8 @@ def test_a_portal_of_1500_ideas_has_every_idea_on_its_own_subject_s_theme(db):
 
     run = runs.run_recluster(trigger="manual")
 
-    assert run is not None and run.state == RunState.PUBLISHED
+    assert run is not None
+    assert run.state == RunState.PUBLISHED
     assert run.idea_count == GROUPS * PER_GROUP
     found = dict(ThemeMembership.objects.filter(run=run).values_list("idea", "theme"))
     assert set(found) == set(truth)  # every idea is on a theme
