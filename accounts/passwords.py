@@ -10,6 +10,7 @@ while (CVE-2013-1443). Signing in is not limited: a longer password matches no a
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
 
@@ -21,17 +22,22 @@ class MaximumLengthValidator:
         if len(password) > self.max_length:
             raise ValidationError(
                 ngettext(
-                    "This password is too long. It must contain at most %(max_length)d character.",
-                    "This password is too long. It must contain at most %(max_length)d characters.",
+                    "This password is too long. It must contain at most %(max_length)s character.",
+                    "This password is too long. It must contain at most %(max_length)s characters.",
                     self.max_length,
                 ),
                 code="password_too_long",
-                params={"max_length": self.max_length},
+                params={"max_length": _grouped(self.max_length)},
             )
 
     def get_help_text(self) -> str:
         return ngettext(
-            "Your password can contain at most %(max_length)d character.",
-            "Your password can contain at most %(max_length)d characters.",
+            "Your password can contain at most %(max_length)s character.",
+            "Your password can contain at most %(max_length)s characters.",
             self.max_length,
-        ) % {"max_length": self.max_length}
+        ) % {"max_length": _grouped(self.max_length)}
+
+
+def _grouped(n: int) -> str:
+    """4,096 in English, 4 096 in French: the number as the reader's language writes it."""
+    return number_format(n, force_grouping=True)
