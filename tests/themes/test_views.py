@@ -55,6 +55,27 @@ def test_a_first_run_under_way_does_not_promise_themes_that_do_not_exist(client,
     assert "these themes stay" not in page
 
 
+def test_the_run_line_writes_counts_as_the_reader_s_language_does(client, product_manager):
+    """Seen on a portal of 1,211 ideas: "1211 ideas"."""
+    from django.utils import timezone
+
+    from ideas.models import ClusteringRun, RunState
+
+    ClusteringRun.objects.create(
+        trigger="manual",
+        state=RunState.PUBLISHED,
+        published_at=timezone.now(),
+        idea_count=1211,
+        theme_count=1034,
+        themed_count=1211,
+    )
+    client.force_login(product_manager)
+    english = client.get(reverse("themes:dashboard"), HTTP_ACCEPT_LANGUAGE="en").text
+    assert "1,211 ideas, 1,034 themes" in english
+    french = client.get(reverse("themes:dashboard"), HTTP_ACCEPT_LANGUAGE="fr").text
+    assert re.search(r"1\s211 idées, 1\s034 thèmes", french)
+
+
 def test_the_dashboard_lists_themes_with_size_trend_and_top_ideas(
     client, product_manager, published
 ):
