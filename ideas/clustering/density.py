@@ -10,8 +10,8 @@ its nearest theme (`join_left_out`), so that every idea with text is on a theme.
 
 Measured against Louvain at 2.0 (docs/benchmarks.md, "Density after a UMAP layout"): better on
 average from 1,000 texts and on samples never drawn before; wrong on small corpora, where a
-minimum of 10 rows per dense region cannot see intents of 4 texts, hence `DENSITY_FROM` in
-cluster.py. umap-learn brings numba, which compiles UMAP on first use in each process (about
+minimum of 10 rows per dense region cannot see intents of 4 texts, hence
+`ClusteringParams.density_from` (1,000 texts) in cluster.py. umap-learn brings numba, which compiles UMAP on first use in each process (about
 20 s), so it is imported only here, only when a corpus is large enough.
 """
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 
 from ideas.clustering.arrays import l2_normalise
 from ideas.clustering.similarity import UNTHEMED
@@ -60,9 +61,11 @@ def join_left_out(vectors: np.ndarray, labels: np.ndarray, rows: np.ndarray) -> 
     n_themes = int(labels.max()) + 1 if labels.size else 0
     if not loose.size or n_themes == 0:
         return out
-    sums = np.zeros((n_themes, vectors.shape[1]), dtype=np.float64)
     themed = np.flatnonzero(labels >= 0)
-    np.add.at(sums, labels[themed], vectors[themed])
-    centroids = l2_normalise(sums.astype(np.float32))
+    members = sp.csr_matrix(
+        (np.ones(themed.size, dtype=np.float32), (labels[themed], themed)),
+        shape=(n_themes, labels.size),
+    )
+    centroids = l2_normalise(np.asarray(members @ vectors, dtype=np.float32))
     out[loose] = np.argmax(vectors[loose] @ centroids.T, axis=1)
     return out
