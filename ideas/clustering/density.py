@@ -8,11 +8,12 @@ the regions that stay dense as themes, whatever their number. The caller finishe
 finishes Louvain's (outlier cut, tiny themes dissolved), then joins every row still left out to
 its nearest theme (`join_left_out`), so that every idea with text is on a theme.
 
-Measured against Louvain at 2.0 (docs/benchmarks.md, "Density after a UMAP layout"): better on
+Measured against Louvain at 2.0 (docs/benchmarks.md, "Density from 1,000 texts"): better on
 average from 1,000 texts and on samples never drawn before; wrong on small corpora, where a
 minimum of 10 rows per dense region cannot see intents of 4 texts, hence
-`ClusteringParams.density_from` (1,000 texts) in cluster.py. umap-learn brings numba, which compiles UMAP on first use in each process (about
-20 s), so it is imported only here, only when a corpus is large enough.
+`ClusteringParams.density_from` (1,000 texts) in cluster.py. umap-learn brings numba, which
+compiles UMAP on first use in each process (20-40 s), so it is imported only here, only when a
+corpus is large enough.
 """
 
 from __future__ import annotations
