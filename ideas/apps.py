@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IdeasConfig(AppConfig):
     name = "ideas"
-    verbose_name = "Ideas"
+    verbose_name = _("Ideas")
 
     def ready(self) -> None:
         # Subscribes this app's consumers of events (config.outbox).
