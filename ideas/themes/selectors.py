@@ -10,7 +10,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from config.outbox.delivery import waiting
 from ideas.comment_rows import comment_rows
+from ideas.events import ThemeRunRequested
 from ideas.models import (
     Category,
     ClusteringRun,
@@ -52,6 +54,17 @@ def run_started_since(*, since: datetime) -> bool:
     web host's at the request and the worker's at the claim; kept in step by NTP, they differ
     by far less than a click and the claim that follows it."""
     return ClusteringRun.objects.filter(started_at__gte=since).exists()
+
+
+def run_request_waiting() -> datetime | None:
+    """When the oldest "Re-run now" still unanswered was made (no run claimed since), or None.
+    Such a request waits for a worker (busy with another run, or not running at all)."""
+    requests = waiting().filter(name=ThemeRunRequested.name).order_by("created_at")
+    for payload in requests.values_list("payload", flat=True):
+        since = datetime.fromisoformat(payload["requested_at"])
+        if not run_started_since(since=since):
+            return since
+    return None
 
 
 def lost_runs(*, now: datetime) -> QuerySet[ClusteringRun]:

@@ -79,6 +79,7 @@ def _dashboard(
     context = {
         "run": run,
         "latest": selectors.latest_run(),
+        "requested_at": selectors.run_request_waiting(),
         "summaries": summaries,
         # Outside talk no idea covers: signals have no category, so no filter applies to it.
         "outside_only": outside_only(run=run),

@@ -76,6 +76,29 @@ def test_the_run_line_writes_counts_as_the_reader_s_language_does(client, produc
     assert re.search(r"1\s211 idées, 1\s034 thèmes", french)
 
 
+def test_the_dashboard_says_a_re_run_waits_until_a_run_is_claimed(client, product_manager):
+    """A "Re-run now" made while no worker takes it (busy, or down) was forgotten on reload."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from config.outbox.models import OutboxEvent
+    from ideas.models import ClusteringRun
+
+    asked = timezone.now() - timedelta(minutes=3)
+    OutboxEvent.objects.create(
+        name="themes.run_requested",
+        payload={"requested_by_id": product_manager.pk, "requested_at": asked.isoformat()},
+    )
+    client.force_login(product_manager)
+    waiting = "A new run was requested 3\xa0minutes ago; it starts as soon as a worker is free."
+    assert waiting in client.get(reverse("themes:dashboard")).text
+    french = client.get(reverse("themes:dashboard"), HTTP_ACCEPT_LANGUAGE="fr").text
+    assert "Un nouveau calcul a été demandé il y a 3\xa0minutes" in french
+    ClusteringRun.objects.create(trigger="manual")  # claimed now: the request is answered
+    assert "A new run was requested" not in client.get(reverse("themes:dashboard")).text
+
+
 def test_the_dashboard_lists_themes_with_size_trend_and_top_ideas(
     client, product_manager, published
 ):
