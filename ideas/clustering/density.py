@@ -30,6 +30,16 @@ from ideas.clustering.similarity import UNTHEMED
 NEIGHBOURS = 15
 DIMENSIONS = 5
 MIN_CLUSTER = 10
+# ...but a fixed minimum makes the finest theme a fixed number of texts, so the number of themes
+# grows with the corpus (BANKING77's 77 intents: 102 themes at 3,000 texts, 224 at 6,000, 329 at
+# 10,000; BERTopic the same). From 3,000 texts a dense region must hold 1 text in 300 instead:
+# 93 and 84 themes at 6,000 and 10,000 (docs/benchmarks.md, "Density on larger corpora").
+CORPUS_SHARE = 300
+
+
+def min_region(rows: int, min_size: int) -> int:
+    """The fewest texts a dense region of a corpus of `rows` texts must hold to be a theme."""
+    return max(MIN_CLUSTER, min_size, round(rows / CORPUS_SHARE))
 
 
 def dense_regions(features: np.ndarray, seed: int, min_size: int) -> np.ndarray:
@@ -50,7 +60,7 @@ def dense_regions(features: np.ndarray, seed: int, min_size: int) -> np.ndarray:
             random_state=seed,
             n_jobs=1,
         ).fit_transform(features)
-    density = HDBSCAN(min_cluster_size=max(MIN_CLUSTER, min_size), copy=True)
+    density = HDBSCAN(min_cluster_size=min_region(features.shape[0], min_size), copy=True)
     return density.fit_predict(layout).astype(np.int64)
 
 

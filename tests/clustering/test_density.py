@@ -5,7 +5,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from ideas.clustering.cluster import ClusteringParams, cluster_vectors
-from ideas.clustering.density import join_left_out
+from ideas.clustering.density import join_left_out, min_region
 
 LOUVAIN = ClusteringParams(density_from=None)
 
@@ -76,3 +76,10 @@ def test_a_text_left_out_joins_the_theme_with_the_nearest_centroid() -> None:
 def test_density_below_a_hundred_texts_is_refused() -> None:
     with pytest.raises(ValueError, match="density_from"):
         ClusteringParams(density_from=50)
+
+
+def test_a_theme_must_hold_one_text_in_300_from_3000_texts() -> None:
+    # Ten texts make a theme up to 3,000 texts; above, the finest theme grows with the corpus,
+    # so that 77 intents do not become 329 themes at 10,000 texts.
+    assert [min_region(n, min_size=3) for n in (1_000, 3_000, 6_000, 20_000)] == [10, 10, 20, 67]
+    assert min_region(1_000, min_size=12) == 12
