@@ -56,13 +56,15 @@ def run_started_since(*, since: datetime) -> bool:
     return ClusteringRun.objects.filter(started_at__gte=since).exists()
 
 
-def run_request_waiting() -> datetime | None:
+def run_request_waiting(*, latest: ClusteringRun | None) -> datetime | None:
     """When the oldest "Re-run now" still unanswered was made (no run claimed since), or None.
-    Such a request waits for a worker (busy with another run, or not running at all)."""
+    Such a request waits for a worker (busy with another run, or not running at all).
+    `latest`: the last run claimed (latest_run), which answers every request made before it,
+    as run_started_since reads it."""
     requests = waiting().filter(name=ThemeRunRequested.name).order_by("created_at")
     for payload in requests.values_list("payload", flat=True):
         since = datetime.fromisoformat(payload["requested_at"])
-        if not run_started_since(since=since):
+        if latest is None or latest.started_at < since:
             return since
     return None
 

@@ -76,10 +76,11 @@ def _dashboard(
     run, summaries = selectors.theme_summaries(
         sort=chosen["sort"], category=chosen["category"], days=chosen["period"]
     )
+    latest = selectors.latest_run()
     context = {
         "run": run,
-        "latest": selectors.latest_run(),
-        "requested_at": selectors.run_request_waiting(),
+        "latest": latest,
+        "requested_at": selectors.run_request_waiting(latest=latest),
         "summaries": summaries,
         # Outside talk no idea covers: signals have no category, so no filter applies to it.
         "outside_only": outside_only(run=run),
