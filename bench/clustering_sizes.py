@@ -141,6 +141,7 @@ METHODS = (
     "engine-auto",
     "engine-louvain",
     "engine-density",
+    "engine-twins-apart",
     "bertopic",
     "kmeans",
     "sweep",
@@ -149,10 +150,12 @@ METHODS = (
 # A person's hint is rarely exact: "engine-target-x0.5" / "-x2" tell the engine half or twice
 # the true number of labels (at least 2).
 TARGET_FACTORS = {"engine-target": 1.0, "engine-target-x0.5": 0.5, "engine-target-x2": 2.0}
-# The engine with Louvain only, or density at every size ("engine": from 1,000 texts).
+# The engine with Louvain only, or density at every size ("engine": from 1,000 texts), or
+# without its last step that puts French/English twins on one theme (cluster.keep_twins).
 ENGINE_OPTIONS: dict[str, dict[str, Any]] = {
     "engine-louvain": {"density_from": None},
     "engine-density": {"density_from": 100},
+    "engine-twins-apart": {"keep_twins": False},
 }
 DEFAULT_METHODS = ("engine", "bertopic", "kmeans", "sweep")
 METHOD_LABELS = {
@@ -163,6 +166,7 @@ METHOD_LABELS = {
     "engine-auto": "engine, resolution chosen per corpus",
     "engine-louvain": "engine, Louvain at 2.0 at every size (the default until 2026-12-05)",
     "engine-density": "engine, density from 100 texts (the default: from 1,000)",
+    "engine-twins-apart": "engine without pairing twins (the default until 2026-12-05)",
     "bertopic": "BERTopic default, same vectors",
     "kmeans": "k-means, true k given",
 }

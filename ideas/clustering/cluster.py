@@ -19,6 +19,9 @@ following (all deterministic for a fixed seed, as the density path is):
    (median - z * MAD) are unthemed (-1); themes left smaller than `min_theme_size` dissolve.
    Unthemed vectors then join a theme only if they pass that theme's own cut, the same rule
    as incremental assignment.
+
+On both paths, in a bilingual corpus of up to `exact_limit` texts, French/English twins (each
+other's nearest neighbour) end on one theme (twins.py).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import numpy as np
 from ideas.clustering.arrays import l2_normalise
 from ideas.clustering.density import dense_regions, join_left_out
 from ideas.clustering.similarity import UNTHEMED, assign_to_themes, knn_graph
+from ideas.clustering.twins import join_twins, twin_pairs
 from ideas.clustering.vectors import cross_lingual_view
 
 logger = logging.getLogger(__name__)
@@ -63,6 +67,9 @@ class ClusteringParams:
     # which is right on small corpora where density is not (docs/benchmarks.md). None: Louvain
     # always. A hint (target_themes, resolution_grid) always searches Louvain's resolution.
     density_from: int | None = 1_000
+    # In a bilingual corpus (up to exact_limit texts), a French text and the English one that
+    # are each other's nearest neighbour share a theme (twins.py).
+    keep_twins: bool = True
     smoothing: bool = True
     exact_limit: int = 20_000
     micro_clusters: int | None = None
@@ -424,10 +431,24 @@ def cluster_vectors(
         lex = l2_normalise(lexical)[valid] * np.float32(params.lexical_weight)
         features = l2_normalise(np.hstack([features, lex]))
 
+    # Twins are found among all rows: not on the micro-cluster path (a million rows).
+    pairs = (
+        valid[twin_pairs(features, np.asarray(languages)[valid])]
+        if bilingual and params.keep_twins and valid.size <= params.exact_limit
+        else None
+    )
+
+    def finished(result: Clustering, resolution: float = 0.0) -> Clustering:
+        """`result` with each pair of twins on one theme, and the resolution it used."""
+        if pairs is not None:
+            joined = join_twins(vectors, result.centroids, result.labels, pairs)
+            result = _relabelled(result, joined)
+        return replace(result, resolution=resolution)
+
     if _by_density(params, valid.size):
         labels[valid] = dense_regions(features, seed, min_size)
         themes = _finalise(vectors, labels, params, min_size, seed)
-        return _relabelled(themes, join_left_out(vectors, themes.labels, valid))
+        return finished(_relabelled(themes, join_left_out(vectors, themes.labels, valid)))
 
     units, unit_of_row = _units(features, params, seed)
     if units.shape[0] < valid.size and valid.size > params.exact_limit:
@@ -441,12 +462,12 @@ def cluster_vectors(
     else:
         graph = _graph(units, params.n_neighbors)
         if params.target_themes is not None:
-            finished: dict[bytes, Clustering] = {}  # each candidate's finished themes
+            candidates: dict[bytes, Clustering] = {}  # each candidate's finished themes
 
             def themes_left(candidate: np.ndarray) -> int:
                 trial = labels.copy()
                 trial[valid] = candidate[unit_of_row]
-                done = finished[candidate.tobytes()] = _finalise(
+                done = candidates[candidate.tobytes()] = _finalise(
                     vectors, trial, params, min_size, seed
                 )
                 return done.n_themes
@@ -460,7 +481,7 @@ def cluster_vectors(
                 runs=params.target_runs,
             )
             # The winner was finished during the search: not again.
-            return replace(finished[unit_labels.tobytes()], resolution=resolution)
+            return finished(candidates[unit_labels.tobytes()], resolution)
         elif params.resolution_grid:
             resolution, unit_labels = choose_resolution(graph, params.resolution_grid, seed)
         else:
@@ -468,4 +489,4 @@ def cluster_vectors(
             unit_labels = _louvain(graph, resolution, seed)
     labels[valid] = unit_labels[unit_of_row]
     logger.debug("%d units -> %d communities", units.shape[0], int(unit_labels.max()) + 1)
-    return replace(_finalise(vectors, labels, params, min_size, seed), resolution=resolution)
+    return finished(_finalise(vectors, labels, params, min_size, seed), resolution)
