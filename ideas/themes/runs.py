@@ -91,6 +91,7 @@ def run_claim(
                     trigger=trigger, requested_by=requested_by, task_id=task_id, heartbeat_at=now
                 )
         except IntegrityError:
+            logger.info("A clustering run is already under way; not starting another")
             return None
 
 
@@ -143,8 +144,7 @@ def run_recluster(
         task_id=task_id,
         unless_started_since=unless_started_since,
     )
-    if run is None:
-        logger.info("A clustering run is already under way or done; not starting another")
+    if run is None:  # run_claim said why
         return None
     started = time.monotonic()
     try:

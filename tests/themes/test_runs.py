@@ -1,3 +1,4 @@
+import logging
 from collections import Counter
 from datetime import timedelta
 
@@ -85,9 +86,13 @@ def test_a_failed_run_leaves_the_published_themes_untouched(three_themes, monkey
     assert theme_members_of_run(first) == before
 
 
-def test_only_one_run_at_a_time(db):
+def test_only_one_run_at_a_time_and_the_log_says_why_once(db, caplog):
     ClusteringRun.objects.create(trigger="manual", task_id="a")
-    assert runs.run_claim(trigger="manual", task_id="b") is None
+    with caplog.at_level(logging.INFO, logger="ideas.themes.runs"):
+        assert runs.run_recluster(trigger="manual", task_id="b") is None
+    assert [r.getMessage() for r in caplog.records] == [
+        "A clustering run is already under way; not starting another"
+    ]
 
 
 def test_a_redelivered_task_takes_over_its_lost_run(db):
