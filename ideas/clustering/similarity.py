@@ -121,7 +121,10 @@ def knn_graph(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         block = matrix[start : start + _BLOCK_ROWS] @ matrix.T
         rows = np.arange(block.shape[0])
         block[rows, rows + start] = -np.inf  # a vector is not its own neighbour
-        part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        if k == 1:  # (twins.py) without argpartition's block of int64 indices
+            part = np.argmax(block, axis=1)[:, None]
+        else:
+            part = np.argpartition(-block, k - 1, axis=1)[:, :k]
         indices[start : start + block.shape[0]] = part
         sims[start : start + block.shape[0]] = np.take_along_axis(block, part, axis=1)
     return indices, sims

@@ -6,6 +6,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from ideas.clustering.arrays import l2_normalise
 from ideas.clustering.cluster import ClusteringParams, cluster_vectors
+from ideas.clustering.similarity import knn_graph
 from ideas.clustering.twins import join_twins, twin_pairs
 
 
@@ -77,3 +78,18 @@ def test_a_split_pair_goes_to_the_theme_nearer_to_both_and_a_left_out_twin_follo
     assert join_twins(vectors, centroids, labels, no_pairs).tolist() == [0, 1, 1, -1]
     both_out = np.array([0, 1, -1, -1])
     assert join_twins(vectors, centroids, both_out, np.array([[2, 3]])).tolist() == [0, 1, -1, -1]
+
+
+def test_the_nearest_neighbour_of_every_row_is_exact_across_blocks() -> None:
+    # More rows than one block of the search (2,048), so rows meet neighbours in other blocks.
+    rng = np.random.default_rng(3)
+    x = l2_normalise(rng.normal(size=(2_500, 16)))
+    indices, sims = knn_graph(x, 1)
+    full = x @ x.T
+    np.fill_diagonal(full, -np.inf)
+    assert np.array_equal(indices[:, 0], np.argmax(full, axis=1))
+    assert np.allclose(sims[:, 0], full.max(axis=1), atol=1e-6)
+    # The same as the first of the two nearest.
+    two, two_sims = knn_graph(x, 2)
+    first = np.take_along_axis(two, np.argmax(two_sims, axis=1)[:, None], axis=1)
+    assert np.array_equal(indices, first)
