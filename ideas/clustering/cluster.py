@@ -417,24 +417,26 @@ def cluster_vectors(
 
     # Stored vectors are mostly all valid: index (copy) only when some rows must go.
     features = vectors if valid.size == n else vectors[valid]
-    bilingual = languages is not None and is_bilingual(
-        np.asarray(languages)[valid], params.bilingual_share
-    )
+    row_languages = None if languages is None else np.asarray(languages)[valid]
+    bilingual = row_languages is not None and is_bilingual(row_languages, params.bilingual_share)
     if bilingual and backend is not None:
         view = cross_lingual_view(features, backend)
         if view is not None:
             features = view
         lexical = None
-    if languages is not None and params.center_languages:
-        features = center_by_language(features, np.asarray(languages)[valid])
+    if row_languages is not None and params.center_languages:
+        features = center_by_language(features, row_languages)
     if lexical is not None and params.lexical_weight > 0:
         lex = l2_normalise(lexical)[valid] * np.float32(params.lexical_weight)
         features = l2_normalise(np.hstack([features, lex]))
 
     # Twins are found among all rows: not on the micro-cluster path (a million rows).
     pairs = (
-        valid[twin_pairs(features, np.asarray(languages)[valid])]
-        if bilingual and params.keep_twins and valid.size <= params.exact_limit
+        valid[twin_pairs(features, row_languages)]
+        if row_languages is not None
+        and bilingual
+        and params.keep_twins
+        and valid.size <= params.exact_limit
         else None
     )
 
