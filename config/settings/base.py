@@ -222,7 +222,9 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # The transport ignores the host; naming one spares kombu's "No hostname was supplied"
+    # warning on every connection (the worker's, and each command that publishes).
+    CELERY_BROKER_URL = "filesystem://localhost/"
     for folder in ("queue", "processed", "control"):  # kombu expects them to exist
         (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {

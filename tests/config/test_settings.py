@@ -149,3 +149,21 @@ def test_the_suite_keeps_uploaded_signal_files_in_its_run_folder(settings, tmp_p
     uploads = Path(settings.SIGNALS_UPLOAD_DIR)
     assert uploads.is_relative_to(tmp_path_factory.getbasetemp())
     assert not uploads.is_relative_to(ROOT)
+
+
+def test_make_runs_filesystem_broker_connects_without_kombus_hostname_warning():
+    """`make run`'s embedded broker: every command that publishes used to print "No hostname was
+    supplied" (kombu's warning for a URL without a host, which that transport ignores)."""
+    connect = (
+        "from config.celery import app; "
+        "connection = app.connection_for_write(); "
+        "print(connection.transport_cls, connection.info()['hostname'])"
+    )
+    result = run(
+        [sys.executable, "manage.py", "shell", "--verbosity", "0", "-c", connect],
+        DJANGO_ENV="local",
+        REDIS_URL="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["filesystem", "localhost"]
+    assert "No hostname" not in result.stderr
